@@ -1,0 +1,97 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { AppContext } from '../context.js';
+import { PUBLIC, SESSION_COOKIE, SIGNED_IN, principalOf, AUTH_HEADER, readCookie } from '../access.js';
+import { InvalidInputError, LoginFailedError, LoginThrottledError, SessionError } from '../../domain/errors.js';
+import { DUMMY_PASSWORD_HASH, verifyPassword } from '../../domain/passwords.js';
+
+export const LIBRARY_VERSION = '11.5.1000.0100';
+
+function stringField(body: Record<string, unknown>, name: string): string | undefined {
+  const value = body[name];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return String(value);
+  throw new InvalidInputError(`${name} must be a string.`);
+}
+
+function sessionCookie(request: FastifyRequest, token: string, maxAgeSeconds?: number): string {
+  const parts = [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
+  if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`);
+  // Secure only over HTTPS: a Secure cookie would never come back from a client on plain HTTP.
+  if (request.protocol === 'https') parts.push('Secure');
+  return parts.join('; ');
+}
+
+/** Sessions: POST /api/auth/login|logout, /api/sessions, /api/sessions/userInfo, /api/status. */
+export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const { users, sessions, config } = ctx;
+
+  app.post('/api/auth/login', { config: { access: PUBLIC } }, async (request, reply) => {
+    const body = request.body;
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new InvalidInputError('The login body must be a form or a JSON object.');
+    const fields = body as Record<string, unknown>;
+    const loginMode = stringField(fields, 'loginMode') ?? '1';
+    if (loginMode !== '1') throw new LoginFailedError(`Login mode ${loginMode} is not supported here; use standard login (loginMode 1).`);
+    const username = stringField(fields, 'username');
+    const password = stringField(fields, 'password') ?? '';
+    if (!username) throw new LoginFailedError();
+    const user = await users.findByLogin(username);
+    const now = Date.now();
+    if (user && user.lockedUntil > now) throw new LoginThrottledError(Math.ceil((user.lockedUntil - now) / 1000));
+    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    if (!user || !valid || !user.enabled) {
+      if (user) await users.recordFailedLogin(user.id, config.loginMaxFailures, config.loginLockSeconds * 1000, now);
+      throw new LoginFailedError();
+    }
+    await users.clearFailedLogins(user.id);
+    const token = await sessions.create(user.id, now);
+    request.log.info({ user: user.login }, 'login');
+    return reply
+      .code(204)
+      .header('X-MSTR-AuthToken', token)
+      .header('set-cookie', sessionCookie(request, token))
+      .send();
+  });
+
+  app.post('/api/auth/logout', { config: { access: PUBLIC } }, async (request, reply) => {
+    const header = request.headers[AUTH_HEADER];
+    const token = typeof header === 'string' && header ? header : readCookie(request.headers.cookie, SESSION_COOKIE);
+    if (!token || !(await sessions.resolve(token))) throw new SessionError();
+    await sessions.destroy(token);
+    return reply.code(204).header('set-cookie', sessionCookie(request, '', 0)).send();
+  });
+
+  app.get('/api/sessions', { config: { access: SIGNED_IN } }, async (request) => {
+    const principal = principalOf(request);
+    return {
+      timeout: config.sessionIdleTimeout,
+      workingSet: 10,
+      maxSearch: 3,
+      userId: principal.userId,
+      userFullName: principal.fullName,
+      locale: 1033,
+    };
+  });
+
+  app.put('/api/sessions', { config: { access: SIGNED_IN } }, async (request, reply) => {
+    await sessions.renew(principalOf(request).token);
+    return reply.code(204).send();
+  });
+
+  app.get('/api/sessions/userInfo', { config: { access: SIGNED_IN } }, async (request) => {
+    const principal = principalOf(request);
+    const initials = principal.fullName
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((w) => w[0]!.toUpperCase())
+      .join('')
+      .slice(0, 2);
+    return { id: principal.userId, name: principal.login, fullName: principal.fullName, initials, privileges: [...principal.privileges].sort() };
+  });
+
+  app.get('/api/status', { config: { access: PUBLIC } }, async () => ({
+    webVersion: LIBRARY_VERSION,
+    iServerVersion: LIBRARY_VERSION,
+    deploymentType: 'packstore',
+  }));
+}

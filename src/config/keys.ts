@@ -1,0 +1,82 @@
+/**
+ * Every configuration key, its default and how to check it. A key can come from
+ * configOverride.properties or from the environment: PACKSTORE_ + the key upper-cased with
+ * dots as underscores (storage.location -> PACKSTORE_STORAGE_LOCATION).
+ */
+export interface ConfigKey<T> {
+  key: string;
+  defaultValue: (dataDir: string) => T;
+  parse: (raw: string) => T | undefined;
+  describe: string;
+}
+
+const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: string) => {
+  if (!/^\s*\d+\s*$/.test(raw)) return undefined;
+  const n = Number(raw.trim());
+  return n >= min && n <= max ? n : undefined;
+};
+const text = (raw: string) => (raw.trim() === '' ? undefined : raw.trim());
+const anyText = (raw: string) => raw.trim();
+
+export const CONFIG_KEYS = {
+  maxPackages: {
+    key: 'storage.sharedFileStore.migrations.packages.maxNumber',
+    defaultValue: () => 1000,
+    parse: integer(1),
+    describe: 'a whole number of at least 1',
+  },
+  maxPackageSize: {
+    key: 'storage.sharedFileStore.migrations.packages.maxSize',
+    defaultValue: () => 2147483648,
+    parse: integer(1),
+    describe: 'a size in bytes of at least 1',
+  },
+  databaseUrl: {
+    key: 'database.url',
+    defaultValue: (dataDir: string) => `${dataDir}/packstore.sqlite`,
+    parse: text,
+    describe: 'postgres://… or a SQLite file path',
+  },
+  storageLocation: {
+    key: 'storage.location',
+    defaultValue: (dataDir: string) => `${dataDir}/storage`,
+    parse: text,
+    describe: 'a folder path',
+  },
+  sessionIdleTimeout: {
+    key: 'session.idleTimeoutSeconds',
+    defaultValue: () => 1800,
+    parse: integer(1, 7 * 24 * 3600),
+    describe: 'seconds, from 1 to 604800',
+  },
+  environmentId: {
+    key: 'environment.id',
+    defaultValue: () => '',
+    parse: anyText,
+    describe: "this environment's public URL",
+  },
+  environmentName: {
+    key: 'environment.name',
+    defaultValue: () => 'Packstore',
+    parse: text,
+    describe: 'a non-empty name',
+  },
+  loginMaxFailures: {
+    key: 'auth.login.maxFailures',
+    defaultValue: () => 5,
+    parse: integer(1, 1000),
+    describe: 'a whole number from 1 to 1000',
+  },
+  loginLockSeconds: {
+    key: 'auth.login.lockSeconds',
+    defaultValue: () => 60,
+    parse: integer(1, 86400),
+    describe: 'seconds, from 1 to 86400',
+  },
+} satisfies Record<string, ConfigKey<unknown>>;
+
+export type ConfigKeyName = keyof typeof CONFIG_KEYS;
+
+export function envVarName(key: string): string {
+  return 'PACKSTORE_' + key.replace(/\./g, '_').toUpperCase();
+}

@@ -1,0 +1,21 @@
+/** Library wire dates: yyyy-MM-dd'T'HH:mm:ss.SSS+0000, always UTC. */
+export function formatLibraryDate(date: Date): string {
+  return date.toISOString().replace('Z', '+0000');
+}
+
+export function nowLibraryDate(): string {
+  return formatLibraryDate(new Date());
+}
+
+/** The storage-path day folder: YYYY-MM-DD in UTC. */
+export function dayFolder(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+/** Accepts the date forms clients send (with or without ms, `Z`, `+0000`, `+00:00`). */
+export function parseLibraryDate(value: string): Date | undefined {
+  const normalised = value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2');
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(normalised)) return undefined;
+  const date = new Date(normalised);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}

@@ -1,0 +1,25 @@
+import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../../domain/errors.js';
+
+export class BlobNotFoundError extends NotFoundError {
+  constructor(key: string) {
+    super(`The stored package ${key} does not exist.`);
+  }
+}
+
+export class BlobTooLargeError extends PayloadTooLargeError {
+  constructor(maxBytes: number) {
+    super(`The upload is larger than the allowed ${maxBytes} bytes; it was cut off and nothing was kept.`);
+  }
+}
+
+export class BlobMismatchError extends InvalidInputError {
+  constructor(field: 'size' | 'sha256', expected: string | number, actual: string | number) {
+    super(`The uploaded file's ${field} does not match its metadata: expected ${expected}, got ${actual}. Nothing was kept.`);
+  }
+}
+
+export class BlobKeyError extends InvalidInputError {
+  constructor(key: string) {
+    super(`Invalid storage key: ${JSON.stringify(key)}`);
+  }
+}

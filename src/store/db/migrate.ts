@@ -1,0 +1,23 @@
+import type { Database } from "./schema.js";
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import * as m001 from './migrations/001_auth_and_files.js';
+
+/** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
+const MIGRATIONS: Record<string, Migration> = {
+  '001_auth_and_files': m001,
+};
+
+class StaticMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'packstore_migrations', migrationLockTableName: 'packstore_migrations_lock' });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Schema migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

@@ -1,0 +1,72 @@
+
+/**
+ * Table shapes as Kysely sees them. Times are epoch milliseconds; JSON columns are text so
+ * that SQLite and PostgreSQL store the same thing; booleans are 0/1 integers for the same reason.
+ */
+export interface UsersTable {
+  id: string;
+  login: string;
+  full_name: string;
+  password_hash: string;
+  enabled: number;
+  created_at: number;
+  failed_logins: number;
+  locked_until: number;
+}
+
+export interface GroupsTable {
+  id: string;
+  name: string;
+}
+
+export interface GroupMembersTable {
+  group_id: string;
+  user_id: string;
+}
+
+export interface GrantsTable {
+  principal_id: string;
+  privilege: string;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  last_active_at: number;
+}
+
+export interface FilesTable {
+  guid: string;
+  name: string;
+  size: number;
+  sha256: string;
+  existing: number;
+  creator_id: string;
+  creator_name: string;
+  env_id: string;
+  env_name: string;
+  package_id: string;
+  package_type: string;
+  package_purpose: string;
+  path: string;
+  created_at: number;
+  updated_at: number;
+  /** Set while one upload holds the file, so a second concurrent upload gets 409. */
+  upload_claim: string | null;
+}
+
+export interface StorageConfigTable {
+  id: number;
+  settings: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  user_groups: GroupsTable;
+  group_members: GroupMembersTable;
+  grants: GrantsTable;
+  sessions: SessionsTable;
+  files: FilesTable;
+  storage_config: StorageConfigTable;
+}

@@ -1,0 +1,82 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './db/schema.js';
+import type { BlobStore } from './blob/blob-store.js';
+import { LocalDiskBlobStore } from './blob/local-disk.js';
+import { ServiceUnavailableError, STORAGE_NOT_CONFIGURED } from '../domain/errors.js';
+
+export const STORAGE_TYPES = ['unset', 'unknown', 'file_system', 'S3', 'Azure', 'GCS'] as const;
+export type StorageType = (typeof STORAGE_TYPES)[number];
+
+/** The Library's sharedFileStore settings, as GET /api/mstrServices/library/storage shows them. */
+export interface SharedFileStoreSettings {
+  type: StorageType;
+  alias: string;
+  location: string;
+  s3Region: string;
+  awsAccessId: string;
+  /** Kept for the S3 store; never shown back in clear. */
+  awsSecretKey: string;
+  s3Endpoint: string;
+  s3ForcePathStyle: boolean;
+  azureStorageAccountName: string;
+  azureSecretKey: string;
+  gcsServiceAccountKey: string;
+}
+
+export const UNSET_SETTINGS: SharedFileStoreSettings = {
+  type: 'unset',
+  alias: '',
+  location: '',
+  s3Region: '',
+  awsAccessId: '',
+  awsSecretKey: '',
+  s3Endpoint: '',
+  s3ForcePathStyle: false,
+  azureStorageAccountName: '',
+  azureSecretKey: '',
+  gcsServiceAccountKey: '',
+};
+
+/** Builds the blob store that a configuration describes, or undefined when it cannot have one here. */
+export function blobStoreFor(settings: SharedFileStoreSettings): BlobStore | undefined {
+  if (settings.type === 'file_system' && settings.location) return new LocalDiskBlobStore(settings.location);
+  return undefined;
+}
+
+/** The environment's Storage Service: its settings in the database and the blob store they open. */
+export class StorageService {
+  private cached?: { settings: SharedFileStoreSettings; store?: BlobStore };
+
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async settings(): Promise<SharedFileStoreSettings> {
+    return (await this.load()).settings;
+  }
+
+  /** Sets the defaults on first start only: an administrator's later choice wins over the config file. */
+  async initialise(defaults: SharedFileStoreSettings): Promise<void> {
+    const row = await this.db.selectFrom('storage_config').select('id').where('id', '=', 1).executeTakeFirst();
+    if (!row) await this.db.insertInto('storage_config').values({ id: 1, settings: JSON.stringify(defaults) }).execute();
+    this.cached = undefined;
+  }
+
+  async save(settings: SharedFileStoreSettings): Promise<void> {
+    await this.db.updateTable('storage_config').set({ settings: JSON.stringify(settings) }).where('id', '=', 1).execute();
+    this.cached = undefined;
+  }
+
+  /** The blob store, or 503 with the Library's text when the Storage Service is not configured. */
+  async blobs(): Promise<BlobStore> {
+    const { store } = await this.load();
+    if (!store) throw new ServiceUnavailableError(STORAGE_NOT_CONFIGURED);
+    return store;
+  }
+
+  private async load(): Promise<{ settings: SharedFileStoreSettings; store?: BlobStore }> {
+    if (this.cached) return this.cached;
+    const row = await this.db.selectFrom('storage_config').select('settings').where('id', '=', 1).executeTakeFirst();
+    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...(row ? (JSON.parse(row.settings) as Partial<SharedFileStoreSettings>) : {}) };
+    this.cached = { settings, store: blobStoreFor(settings) };
+    return this.cached;
+  }
+}
