@@ -7,6 +7,11 @@ import { migrateToLatest } from './store/db/migrate.js';
 import { SessionRepository } from './store/sessions.js';
 import { StorageService, UNSET_SETTINGS } from './store/storage-settings.js';
 import { UserRepository } from './store/users.js';
+import { FileRepository } from './store/files.js';
+import { MetadataRepository } from './store/metadata/repository.js';
+import { MigrationRepository } from './store/migrations.js';
+import { createJobSystem } from './jobs/index.js';
+import { MigrationService } from './jobs/migration-service.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { STARTUP_TASKS } from './startup.js';
 
@@ -17,20 +22,37 @@ export interface OpenedEnvironment {
 }
 
 /** Opens the database and storage of one environment and brings both to a consistent state. */
-export async function openEnvironment(config: PackstoreConfig, env: NodeJS.ProcessEnv = process.env): Promise<OpenedEnvironment> {
+export interface OpenOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Where background jobs report failures. */
+  log?: (message: string, detail?: Record<string, unknown>) => void;
+}
+
+export async function openEnvironment(config: PackstoreConfig, options: OpenOptions = {}): Promise<OpenedEnvironment> {
+  const env = options.env ?? process.env;
   const database: DatabaseHandle = connectDatabase(config.databaseUrl);
   try {
     await migrateToLatest(database.db);
     const users = new UserRepository(database.db);
     const storage = new StorageService(database.db);
     await storage.initialise({ ...UNSET_SETTINGS, type: 'file_system', alias: 'local', location: config.storageLocation });
+    const metadata = new MetadataRepository(database.db);
+    const migrations = new MigrationRepository(database.db);
+    const files = new FileRepository(database.db);
+    const environment = { id: config.environmentId, name: config.environmentName };
+    const jobs = createJobSystem({ db: database.db, metadata, migrations, storage, users, log: options.log ?? (() => undefined) });
     const ctx: AppContext = {
       config,
       database,
       users,
       sessions: new SessionRepository(database.db, config.sessionIdleTimeout * 1000),
       storage,
-      environment: { id: config.environmentId, name: config.environmentName },
+      files,
+      metadata,
+      migrations,
+      jobs,
+      migrationService: new MigrationService({ db: database.db, metadata, migrations, storage, users, log: options.log ?? (() => undefined) }, jobs, files, environment),
+      environment,
     };
     const bootstrap = await bootstrapUsers(users, env.PACKSTORE_ADMIN_PASSWORD);
     for (const task of STARTUP_TASKS) await task(ctx);
@@ -53,17 +75,21 @@ export async function startServer(
   listen: { port: number; host: string },
   options: BuildAppOptions & { env?: NodeJS.ProcessEnv } = {},
 ): Promise<RunningServer> {
-  const env = await openEnvironment(config, options.env);
-  const app = await buildApp(env.ctx, options);
+  let app: FastifyInstance | undefined;
+  const env = await openEnvironment(config, { env: options.env, log: (message, detail) => app?.log.warn(detail ?? {}, message) });
+  app = await buildApp(env.ctx, options);
   try {
     const address = await app.listen({ port: listen.port, host: listen.host });
     if (!env.ctx.environment.id) env.ctx.environment.id = address;
+    env.ctx.jobs.runner.start();
+    const running = app;
     return {
-      app,
+      app: running,
       env,
       url: address,
       close: async () => {
-        await app.close();
+        await running.close();
+        await env.ctx.jobs.runner.stop();
         await env.close();
       },
     };

@@ -8,11 +8,13 @@ import type { UserRepository } from '../store/users.js';
  * Who may call a route. Every route must declare one: an endpoint cannot be added without
  * deciding who may call it (checked when the route is registered).
  */
-export type RouteAccess = { public: true } | { privileges: readonly Privilege[] };
+export type RouteAccess = { public: true } | { privileges: readonly Privilege[]; anyOf?: readonly Privilege[] };
 
 export const PUBLIC: RouteAccess = { public: true };
 export const SIGNED_IN: RouteAccess = { privileges: [] };
 export const requires = (...privileges: Privilege[]): RouteAccess => ({ privileges });
+/** At least one of these privileges. */
+export const requiresAny = (...anyOf: Privilege[]): RouteAccess => ({ privileges: [], anyOf });
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -73,6 +75,9 @@ export function installAccessControl(app: FastifyInstance, users: UserRepository
     request.principal = { userId: user.id, login: user.login, fullName: user.fullName, token, privileges };
     const missing = missingPrivileges(privileges, access.privileges);
     if (missing.length > 0) throw new PrivilegeError(missing.map((p) => PRIVILEGES[p]));
+    if (access.anyOf && !access.anyOf.some((p) => privileges.has(p))) {
+      throw new PrivilegeError([access.anyOf.map((p) => PRIVILEGES[p]).join(' or ')]);
+    }
   });
 }
 

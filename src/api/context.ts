@@ -3,6 +3,11 @@ import type { DatabaseHandle } from '../store/db/connect.js';
 import type { SessionRepository } from '../store/sessions.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { UserRepository } from '../store/users.js';
+import type { FileRepository } from '../store/files.js';
+import type { MetadataRepository } from '../store/metadata/repository.js';
+import type { MigrationRepository } from '../store/migrations.js';
+import type { JobSystem } from '../jobs/index.js';
+import type { MigrationService } from '../jobs/migration-service.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
 export interface AppContext {
@@ -11,6 +16,13 @@ export interface AppContext {
   users: UserRepository;
   sessions: SessionRepository;
   storage: StorageService;
+  /** Shared-file metadata; a file's blob key is its `path`. */
+  files: FileRepository;
+  metadata: MetadataRepository;
+  migrations: MigrationRepository;
+  /** The async job queue and this node's runner (started only by a serving node). */
+  jobs: JobSystem;
+  migrationService: MigrationService;
   /** This environment as Library records show it: {id: public URL, name}. */
   environment: { id: string; name: string };
 }

@@ -1,8 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { authRoutes } from './auth.js';
+import { folderRoutes } from './folders.js';
+import { objectRoutes } from './objects.js';
+import { projectRoutes } from './projects.js';
+import { searchRoutes } from './searches.js';
+import { fileRoutes } from './files.js';
+import { storageRoutes } from './storage.js';
+import { migrationRoutes } from './migrations.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, migrationRoutes];

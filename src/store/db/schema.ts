@@ -1,3 +1,6 @@
+import type { MigrationTables } from './migration-tables.js';
+import type { MetadataTables } from './metadata-tables.js';
+
 
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds; JSON columns are text so
@@ -61,7 +64,7 @@ export interface StorageConfigTable {
   settings: string;
 }
 
-export interface Database {
+export interface Database extends MigrationTables, MetadataTables {
   users: UsersTable;
   user_groups: GroupsTable;
   group_members: GroupMembersTable;

@@ -1,0 +1,48 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Readable } from 'node:stream';
+import type { ByteRange } from '../store/blob/blob-store.js';
+import { LibraryError } from '../domain/errors.js';
+import { parseRange } from './http-range.js';
+
+export interface Download {
+  size: number;
+  sha256: string;
+  /** Without extension; `.mmp` is appended. */
+  fileName: string;
+  open(range?: ByteRange): Promise<Readable>;
+}
+
+function header(request: FastifyRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** mstrio takes everything after `filename=` as the name: no quotes, and nothing that would end the header. */
+export function safeFileName(name: string): string {
+  return name.replace(/[\r\n";\\/]/g, '_').trim() || 'package';
+}
+
+/**
+ * Streams a package with Content-Length, an ETag and HTTP Range, so that a broken download can
+ * resume with `Range` + `If-Range`.
+ */
+export async function sendDownload(request: FastifyRequest, reply: FastifyReply, download: Download): Promise<FastifyReply> {
+  const etag = `"${download.sha256}"`;
+  const wanted = parseRange(header(request, 'range'), download.size, header(request, 'if-range'), etag);
+  if (wanted.kind === 'unsatisfiable') {
+    throw new LibraryError(416, 'ERR006', `The requested range is outside the file's ${download.size} bytes.`, {
+      'content-range': `bytes */${download.size}`,
+    });
+  }
+  const range = wanted.kind === 'part' ? wanted.range : undefined;
+  const body = await download.open(range);
+  reply
+    .code(range ? 206 : 200)
+    .type('application/octet-stream')
+    .header('accept-ranges', 'bytes')
+    .header('etag', etag)
+    .header('content-length', String(range ? range.end - range.start + 1 : download.size))
+    .header('content-disposition', `attachment; filename=${safeFileName(download.fileName)}.mmp`);
+  if (range) reply.header('content-range', `bytes ${range.start}-${range.end}/${download.size}`);
+  return reply.send(body);
+}

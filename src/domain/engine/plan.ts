@@ -1,0 +1,92 @@
+import type { MetadataObject } from '../objects.js';
+import type { PackageEntry, PackageSettings } from '../mmp/types.js';
+import type { ObjectOutcome } from '../migrations/records.js';
+import { aclForImport } from './acl-on-import.js';
+import { classify, decide, type Effect } from './conflicts.js';
+
+/** A dependency that must exist once the import is done. */
+export interface Requirement {
+  by: { id: string; name: string };
+  id: string;
+}
+
+/** What one page of a package does to the target project. */
+export interface BatchPlan {
+  writes: MetadataObject[];
+  deletes: MetadataObject[];
+  outcomes: ObjectOutcome[];
+  /** Entries that put the target back as it was before this page. */
+  undo: PackageEntry[];
+  requires: Requirement[];
+  usedKeepBoth: boolean;
+}
+
+const OUTCOME_ACTION: Record<Effect, string> = {
+  create: 'create',
+  replace: 'replace',
+  move: 'move',
+  keep: 'use_existing',
+  copy: 'keep_both',
+  delete: 'delete',
+  skip: 'none',
+};
+
+function requirementsOf(object: MetadataObject): Requirement[] {
+  const ids = object.folderId ? [...object.uses, object.folderId] : object.uses;
+  return ids.map((id) => ({ by: { id: object.id, name: object.name }, id }));
+}
+
+/**
+ * Decides, for every entry of a page, what happens in the target. `targets` holds the target's
+ * current version of each entry's object and of each destination folder.
+ */
+export function planBatch(
+  entries: readonly PackageEntry[],
+  targets: ReadonlyMap<string, MetadataObject>,
+  settings: PackageSettings,
+  newId: () => string,
+): BatchPlan {
+  const plan: BatchPlan = { writes: [], deletes: [], outcomes: [], undo: [], requires: [], usedKeepBoth: false };
+  for (const entry of entries) {
+    const source = entry.object;
+    const target = targets.get(source.id);
+    const effect = decide(entry.action, source, target);
+    if (entry.action === 'keep_both') plan.usedKeepBoth = true;
+    const outcome: ObjectOutcome = { id: source.id, type: source.type, name: source.name, conflict: classify(source, target), action: OUTCOME_ACTION[effect] };
+    plan.outcomes.push(outcome);
+    const destination = source.folderId ? targets.get(source.folderId) : undefined;
+    const written = (): MetadataObject => ({ ...source, acl: aclForImport(settings, source, target, destination) });
+    switch (effect) {
+      case 'create': {
+        const object = written();
+        plan.writes.push(object);
+        plan.requires.push(...requirementsOf(object));
+        plan.undo.push({ action: 'delete', explicitIncluded: entry.explicitIncluded, level: entry.level, object, expectedTargetVersion: object.version });
+        break;
+      }
+      case 'replace':
+      case 'move': {
+        const object = written();
+        plan.writes.push(object);
+        plan.requires.push(...requirementsOf(object));
+        plan.undo.push({ action: 'force_replace', explicitIncluded: entry.explicitIncluded, level: entry.level, object: target!, expectedTargetVersion: object.version });
+        break;
+      }
+      case 'copy': {
+        const object = { ...written(), id: newId(), name: `${source.name} (1)` };
+        outcome.targetId = object.id;
+        plan.writes.push(object);
+        plan.requires.push(...requirementsOf(object));
+        break;
+      }
+      case 'delete':
+        plan.deletes.push(target!);
+        plan.undo.push({ action: 'force_replace', explicitIncluded: entry.explicitIncluded, level: entry.level, object: target!, expectedTargetVersion: null });
+        break;
+      case 'keep':
+      case 'skip':
+        break;
+    }
+  }
+  return plan;
+}

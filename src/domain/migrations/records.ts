@@ -1,0 +1,87 @@
+import type { TocRow, PackageSettings } from '../mmp/types.js';
+import type { ImportStatus, PackageStatus, RequestStatus } from './states.js';
+
+export interface NamedRef {
+  id: string;
+  name: string;
+}
+
+/** What a client asked to put in a package (the tocView of POST /api/migrations). */
+export interface PackageRequest {
+  settings: PackageSettings;
+  content: Array<{ id: string; type: number; action?: string; includeDependents?: boolean; name?: string }>;
+  treeView?: unknown;
+}
+
+export interface Certification {
+  status: 'uncertified' | 'requested' | 'certified' | 'rejected';
+  operator: { id: string; name: string; fullName?: string };
+  lastUpdatedDate: string | null;
+}
+
+export interface PackageRecord {
+  id: string;
+  name: string;
+  type: string;
+  purpose: string;
+  status: PackageStatus;
+  progress: number;
+  message: string;
+  replicated: boolean;
+  creator: NamedRef;
+  environment: NamedRef;
+  project?: NamedRef;
+  storage?: { path: string; size: number; sha256: string };
+  request: PackageRequest;
+  toc?: TocRow[];
+  certification?: Certification;
+  fileGuid?: string;
+  formatVersion?: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ObjectOutcome {
+  id: string;
+  type: number;
+  name: string;
+  /** What the target had: new, exists_identically, exists_differently, identical_except_path, missing_dependency. */
+  conflict: string;
+  /** What the import did or would do. */
+  action: string;
+  /** The id the object got in the target (differs only for keep_both copies). */
+  targetId?: string;
+  message?: string;
+}
+
+export interface ImportRecord {
+  id: string;
+  packageId: string;
+  status: ImportStatus;
+  importRequestStatus: RequestStatus;
+  undoRequestStatus: RequestStatus;
+  progress: number;
+  message: string;
+  creator?: NamedRef;
+  environment: NamedRef;
+  project?: NamedRef;
+  generateUndo: boolean;
+  undoStorage?: { path: string; size: number };
+  report?: ObjectOutcome[];
+  validation?: ValidationState;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface ValidationState {
+  status: 'validating' | 'validated' | 'validation_failed';
+  progress: number;
+  message: string;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface MigrationRecord {
+  package: PackageRecord;
+  import: ImportRecord;
+}

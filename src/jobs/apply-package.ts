@@ -1,0 +1,182 @@
+import { PassThrough, Transform, type Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/db/schema.js';
+import { MetadataRepository } from '../store/metadata/repository.js';
+import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
+import { openPackage, writePackage } from '../domain/mmp/index.js';
+import type { PackageEntry, PackageHeader } from '../domain/mmp/types.js';
+import { planBatch, type Requirement } from '../domain/engine/plan.js';
+import type { ObjectOutcome } from '../domain/migrations/records.js';
+import { newGuid } from '../domain/ids.js';
+import { BatchChannel } from './batch-channel.js';
+
+/** An import that must not commit: the message names the object and the reason. */
+export class ImportRefusedError extends Error {}
+
+/** Thrown inside the transaction of a dry run so that nothing is committed. */
+class DryRunRollback extends Error {}
+
+export interface ApplyOptions {
+  db: Kysely<Database>;
+  blobs: BlobStore;
+  packagePath: string;
+  packageSize: number;
+  projectId: string;
+  /** Where to write the undo package; none when undefined. */
+  undo?: { path: string; header: PackageHeader };
+  dryRun: boolean;
+  onProgress: (percent: number) => void;
+  /** Runs inside the transaction just before commit (e.g. marking the import done in the same commit). */
+  beforeCommit?: (trx: Kysely<Database>, result: ApplyResult) => Promise<void>;
+  /** Checks the package header before any object is touched. */
+  checkHeader?: (header: PackageHeader) => void;
+}
+
+export interface ApplyResult {
+  header: PackageHeader;
+  outcomes: ObjectOutcome[];
+  undo?: StoredBlob & { path: string };
+  /** Set on a dry run: what would have made the import fail. */
+  refusal?: string;
+}
+
+/** Counts compressed bytes as they leave storage, for progress. */
+function countingStream(onBytes: (n: number) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      onBytes(chunk.length);
+      cb(null, chunk);
+    },
+  });
+}
+
+function missingMessage(req: Requirement): string {
+  return `Object '${req.by.name}' (${req.by.id}) uses ${req.id}, which is neither in the package nor in the target project.`;
+}
+
+/**
+ * Applies a package to a project in one transaction: all or nothing. The package is read as a
+ * stream, page by page; the reader verifies its manifest before the last page is handed over,
+ * so a tampered package fails before commit. Missing dependencies and blocked deletes are
+ * checked once everything is written, then the undo package (written alongside) is kept.
+ */
+export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> {
+  let read = 0;
+  let lastReported = -1;
+  const source: Readable = (await options.blobs.get(options.packagePath)).pipe(
+    countingStream((n) => {
+      read += n;
+      const percent = Math.min(99, Math.floor((read / Math.max(1, options.packageSize)) * 100));
+      if (percent >= lastReported + 5) {
+        lastReported = percent;
+        options.onProgress(percent);
+      }
+    }),
+  );
+  const reader = await openPackage(source);
+  options.checkHeader?.(reader.header);
+  const undoChannel = options.undo && !options.dryRun ? new BatchChannel<PackageEntry[]>() : undefined;
+  const undoBody = new PassThrough();
+  const undoStored = undoChannel && options.undo ? startUndoWriter(options.blobs, options.undo, undoChannel, undoBody) : undefined;
+  let undoAbandoned = !undoChannel;
+  const abandonUndo = (reason: Error) => {
+    if (undoAbandoned) return;
+    undoAbandoned = true;
+    undoChannel?.fail(reason);
+  };
+  let result: ApplyResult | undefined;
+  try {
+    await options.db.transaction().execute(async (trx) => {
+      const repo = new MetadataRepository(trx);
+      const outcomes: ObjectOutcome[] = [];
+      const required = new Map<string, Requirement>();
+      const written = new Set<string>();
+      const deleted = new Set<string>();
+      for await (const page of reader.entries()) {
+        const ids = new Set<string>();
+        for (const entry of page) {
+          ids.add(entry.object.id);
+          if (entry.object.folderId) ids.add(entry.object.folderId);
+        }
+        const targets = await repo.getObjects(options.projectId, [...ids]);
+        const plan = planBatch(page, targets, reader.header.settings, newGuid);
+        if (plan.usedKeepBoth) abandonUndo(new Error('keep_both: no undo package'));
+        if (plan.deletes.length > 0) await repo.deleteObjects(options.projectId, plan.deletes.map((o) => o.id));
+        if (plan.writes.length > 0) await repo.upsertObjects(options.projectId, plan.writes);
+        for (const o of plan.writes) {
+          written.add(o.id);
+          deleted.delete(o.id);
+        }
+        for (const o of plan.deletes) {
+          deleted.add(o.id);
+          written.delete(o.id);
+        }
+        for (const req of plan.requires) if (!required.has(req.id)) required.set(req.id, req);
+        outcomes.push(...plan.outcomes);
+        if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
+      }
+      const refusal = (await findMissing(repo, options.projectId, required, written, deleted)) ?? (await findBlockedDelete(repo, options.projectId, deleted));
+      if (refusal) {
+        if (options.dryRun) {
+          result = { header: reader.header, outcomes, refusal };
+          throw new DryRunRollback();
+        }
+        throw new ImportRefusedError(refusal);
+      }
+      undoChannel?.close();
+      const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
+      result = { header: reader.header, outcomes, undo };
+      if (options.dryRun) throw new DryRunRollback();
+      await options.beforeCommit?.(trx, result);
+    });
+  } catch (error) {
+    abandonUndo(error instanceof Error ? error : new Error(String(error)));
+    const undo = await undoStored?.catch(() => undefined);
+    if (undo) await options.blobs.delete(undo.path).catch(() => undefined);
+    source.destroy();
+    if (error instanceof DryRunRollback && result) return result;
+    throw error;
+  }
+  if (!result) throw new Error('import finished without a result');
+  return result;
+}
+
+function startUndoWriter(
+  blobs: BlobStore,
+  undo: { path: string; header: PackageHeader },
+  channel: BatchChannel<PackageEntry[]>,
+  body: PassThrough,
+): Promise<StoredBlob & { path: string }> {
+  const stored = blobs.put(undo.path, body);
+  const written = writePackage(body, undo.header, channel).catch((error: unknown) => {
+    body.destroy(error instanceof Error ? error : new Error(String(error)));
+  });
+  const done = Promise.all([stored, written]).then(([blob]) => ({ ...blob, path: undo.path }));
+  done.catch(() => undefined); // observed by the caller; avoids an unhandled rejection when abandoned early
+  return done;
+}
+
+async function findMissing(
+  repo: MetadataRepository,
+  projectId: string,
+  required: Map<string, Requirement>,
+  written: Set<string>,
+  deleted: Set<string>,
+): Promise<string | undefined> {
+  const outside = [...required.keys()].filter((id) => !written.has(id));
+  const present = await repo.getObjects(projectId, outside);
+  for (const id of outside) {
+    if (!present.has(id) || deleted.has(id)) return missingMessage(required.get(id)!);
+  }
+  return undefined;
+}
+
+async function findBlockedDelete(repo: MetadataRepository, projectId: string, deleted: Set<string>): Promise<string | undefined> {
+  if (deleted.size === 0) return undefined;
+  const dependents = await repo.dependentsOf(projectId, [...deleted]);
+  for (const [id, users] of dependents) {
+    const remaining = users.filter((u) => !deleted.has(u));
+    if (remaining.length > 0) return `Object ${id} cannot be deleted: it is still used by ${remaining.slice(0, 3).join(', ')}.`;
+  }
+  return undefined;
+}

@@ -1,0 +1,72 @@
+import { PassThrough } from 'node:stream';
+import type { JobHandler } from './runner.js';
+import type { Job } from './queue.js';
+import { accessorOf, type JobDeps } from './deps.js';
+import { contentPages, selectContent } from './package-content.js';
+import { packagePath } from './storage-paths.js';
+import { writePackage } from '../domain/mmp/index.js';
+import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader, type PackageType, type TocRow } from '../domain/mmp/types.js';
+import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
+import { formatLibraryDate } from '../domain/dates.js';
+import type { PackageRecord } from '../domain/migrations/records.js';
+
+function headerOf(pkg: PackageRecord): PackageHeader {
+  return {
+    formatVersion: MMP_FORMAT_VERSION,
+    platformVersion: MMP_PLATFORM_VERSION,
+    packageId: pkg.id,
+    packageType: pkg.type as PackageType,
+    purpose: pkg.purpose === 'project_merge' ? 'project_merge' : 'object_migration',
+    name: pkg.name,
+    createdAt: formatLibraryDate(new Date(pkg.createdAt)),
+    creator: pkg.creator,
+    sourceEnvironment: pkg.environment,
+    sourceProject: pkg.project,
+    settings: pkg.request.settings,
+  };
+}
+
+/** Package creation in the source: creating → created | create_failed. */
+export function createPackageHandler(deps: JobDeps): JobHandler {
+  return {
+    async run(job: Job) {
+      const pkg = await deps.migrations.getPackage(job.packageId);
+      if (!pkg || pkg.status !== 'creating') return; // already finished by an earlier attempt, or deleted
+      const projectId = pkg.type === 'configuration' ? CONFIGURATION_PROJECT_ID : pkg.project?.id;
+      if (!projectId) throw new Error('A project package needs its source project.');
+      const accessor = await accessorOf(deps.users, pkg.creator);
+      const selected = await selectContent(deps.metadata, projectId, pkg.request, accessor);
+      await deps.migrations.updatePackage(pkg, { progress: 10 });
+      const blobs = await deps.storage.blobs();
+      const path = packagePath(pkg.id, new Date(pkg.createdAt));
+      const toc: TocRow[] = [];
+      const body = new PassThrough();
+      const stored = blobs.put(path, body);
+      try {
+        await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected, toc));
+      } catch (error) {
+        body.destroy(error instanceof Error ? error : new Error(String(error)));
+        await stored.catch(() => undefined);
+        throw error;
+      }
+      const blob = await stored;
+      const current = await deps.migrations.getPackage(pkg.id);
+      if (!current || current.status !== 'creating') {
+        await blobs.delete(path); // deleted or finished elsewhere while we wrote: keep nothing
+        return;
+      }
+      await deps.migrations.updatePackage(current, {
+        status: 'created',
+        progress: 100,
+        message: '',
+        storage: { path, size: blob.size, sha256: blob.sha256 },
+        toc,
+        formatVersion: MMP_FORMAT_VERSION,
+      });
+    },
+    async fail(job: Job, message: string) {
+      const pkg = await deps.migrations.getPackage(job.packageId);
+      if (pkg && pkg.status === 'creating') await deps.migrations.updatePackage(pkg, { status: 'create_failed', message, progress: 100 });
+    },
+  };
+}

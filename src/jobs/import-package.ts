@@ -1,0 +1,82 @@
+import type { JobHandler } from './runner.js';
+import type { Job } from './queue.js';
+import type { JobDeps } from './deps.js';
+import { applyPackage } from './apply-package.js';
+import { undoPath } from './storage-paths.js';
+import { MigrationRepository } from '../store/migrations.js';
+import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
+import { formatLibraryDate } from '../domain/dates.js';
+import { PackageFormatError } from '../domain/mmp/errors.js';
+import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader } from '../domain/mmp/types.js';
+import type { MigrationRecord } from '../domain/migrations/records.js';
+
+export function targetProjectOf(record: MigrationRecord): string {
+  if (record.package.type === 'configuration') return CONFIGURATION_PROJECT_ID;
+  const id = record.import.project?.id;
+  if (!id) throw new Error('The import has no target project: send X-MSTR-ProjectID or importInfo.project.id.');
+  return id;
+}
+
+function checkHeaderAgainst(record: MigrationRecord) {
+  return (header: PackageHeader) => {
+    if (header.purpose === 'undo') throw new PackageFormatError('header.json: this is an undo package; it cannot be imported as a migration.');
+    if (header.packageType !== record.package.type) {
+      throw new PackageFormatError(`header.json: the package is a ${header.packageType} package, but its metadata says ${record.package.type}.`);
+    }
+  };
+}
+
+/** Import on the target: importing → imported | import_failed, with an undo package unless keep_both was used. */
+export function importPackageHandler(deps: JobDeps): JobHandler {
+  return {
+    async run(job: Job) {
+      if (!job.importId) throw new Error('import job without an import id');
+      const record = await deps.migrations.require(job.packageId, job.importId);
+      // A job taken over from a dead node: the transaction either committed (then the status says so) or left nothing.
+      if (record.import.status !== 'importing' && record.import.status !== 'pending') return;
+      const storage = record.package.storage;
+      if (!storage) throw new Error('The package has no stored binary yet.');
+      const importing = await deps.migrations.updateImport(record.import, { status: 'importing', progress: 0, message: '' }, ['pending', 'importing']);
+      if (!importing) return;
+      const projectId = targetProjectOf(record);
+      const header: PackageHeader = {
+        formatVersion: MMP_FORMAT_VERSION,
+        platformVersion: MMP_PLATFORM_VERSION,
+        packageId: record.package.id,
+        packageType: record.package.type as PackageHeader['packageType'],
+        purpose: 'undo',
+        name: `Undo of ${record.package.name}`,
+        createdAt: formatLibraryDate(new Date()),
+        creator: record.import.creator ?? record.package.creator,
+        sourceEnvironment: record.import.environment,
+        sourceProject: record.import.project,
+        settings: record.package.request.settings,
+        undoOf: { packageId: record.package.id, importId: record.import.id },
+      };
+      await applyPackage({
+        db: deps.db,
+        blobs: await deps.storage.blobs(),
+        packagePath: storage.path,
+        packageSize: storage.size,
+        projectId,
+        undo: record.import.generateUndo ? { path: undoPath(record.package.id, record.import.id), header } : undefined,
+        dryRun: false,
+        checkHeader: checkHeaderAgainst(record),
+        onProgress: (progress) => void deps.migrations.updateImport(importing, { progress }, ['importing']).catch(() => undefined),
+        beforeCommit: async (trx, result) => {
+          const done = await new MigrationRepository(trx).updateImport(
+            importing,
+            { status: 'imported', progress: 100, message: '', report: result.outcomes, undoStorage: result.undo ? { path: result.undo.path, size: result.undo.size } : undefined },
+            ['importing'],
+          );
+          if (!done) throw new Error('The import was finished by another node.');
+        },
+      });
+    },
+    async fail(job: Job, message: string) {
+      if (!job.importId) return;
+      const imp = await deps.migrations.getImport(job.importId);
+      if (imp) await deps.migrations.updateImport(imp, { status: 'import_failed', message, progress: 100 }, ['pending', 'importing']);
+    },
+  };
+}

@@ -1,0 +1,180 @@
+import type { JobDeps } from './deps.js';
+import type { JobSystem } from './index.js';
+import type { FileRepository } from '../store/files.js';
+import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord } from '../domain/migrations/records.js';
+import type { CreatePackageInput, ImportFromFileInput, MigrationPatch } from '../domain/migrations/requests.js';
+import { assertImportRequestTransition, assertUndoRequestTransition } from '../domain/migrations/states.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { guidFromFileId, newGuid } from '../domain/ids.js';
+import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
+import { normaliseEnvironmentId } from '../domain/input.js';
+
+export interface Caller {
+  id: string;
+  name: string;
+}
+
+function defaultPackageName(now: Date): string {
+  return `New Migration Package ${now.toISOString().slice(0, 19).replace('T', ' ')}`;
+}
+
+/** The state-changing use cases of the Migrations API; routes translate HTTP to these. */
+export class MigrationService {
+  constructor(
+    private readonly deps: JobDeps,
+    private readonly jobs: JobSystem,
+    private readonly files: FileRepository,
+    private readonly environment: NamedRef,
+  ) {}
+
+  private async project(id: string | undefined, field: string): Promise<NamedRef> {
+    if (!id) throw new InvalidInputError(`${field} is required for this package type.`);
+    const project = await this.deps.metadata.getProject(id);
+    if (!project) throw new NotFoundError(`Project ${id} does not exist in this environment.`);
+    return { id: project.id, name: project.name };
+  }
+
+  private newImport(packageId: string, now: number, fields: Partial<ImportRecord>): ImportRecord {
+    return {
+      id: newGuid(),
+      packageId,
+      status: 'pending',
+      importRequestStatus: 'pending',
+      undoRequestStatus: 'pending',
+      progress: 0,
+      message: '',
+      environment: this.environment,
+      generateUndo: true,
+      createdAt: now,
+      updatedAt: now,
+      ...fields,
+    };
+  }
+
+  private async enqueue(kind: 'create_package' | 'import' | 'undo' | 'validate', packageId: string, importId: string | null): Promise<void> {
+    await this.jobs.queue.enqueue(kind, packageId, importId);
+    this.jobs.runner.wake();
+  }
+
+  /** M1: a package from a tocView, created asynchronously in this (source) environment. */
+  async createPackage(input: CreatePackageInput, caller: Caller, projectHeader: string | undefined): Promise<MigrationRecord> {
+    const now = Date.now();
+    // Configuration packages hold environment objects: a project header means nothing to them and is ignored.
+    const project = input.type === 'configuration' ? undefined : await this.project(projectHeader, 'The X-MSTR-ProjectID header');
+    const pkg: PackageRecord = {
+      id: newGuid(),
+      name: input.name || defaultPackageName(new Date(now)),
+      type: input.type,
+      purpose: input.purpose,
+      status: 'creating',
+      progress: 0,
+      message: '',
+      replicated: false,
+      creator: caller,
+      environment: this.environment,
+      project,
+      request: input.request,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const imp = this.newImport(pkg.id, now, { environment: input.importEnvironment ?? this.environment });
+    await this.deps.migrations.insert({ package: pkg, import: imp });
+    await this.enqueue('create_package', pkg.id, null);
+    return { package: pkg, import: imp };
+  }
+
+  /** M1': the seed's import of an uploaded shared file; starts at once. */
+  async importFromFile(input: ImportFromFileInput, caller: Caller, projectHeader: string | undefined): Promise<MigrationRecord> {
+    const guid = guidFromFileId(input.fileId);
+    const file = guid ? await this.files.get(guid) : undefined;
+    if (!file) throw new NotFoundError(`Shared file ${input.fileId} does not exist.`);
+    if (!file.existing) throw new InvalidInputError(`Shared file ${input.fileId} has no uploaded binary yet: upload it first.`);
+    const project = file.packageType === 'configuration' ? undefined : await this.project(projectHeader ?? input.project?.id, 'The target project (X-MSTR-ProjectID or importInfo.project.id)');
+    const now = Date.now();
+    let pkg = await this.deps.migrations.getPackage(file.packageId);
+    if (pkg && pkg.fileGuid !== file.guid) throw new ConflictError(`Package ${file.packageId} already exists and was not uploaded as this file.`);
+    if (!pkg) {
+      pkg = {
+        id: file.packageId,
+        name: file.name,
+        type: file.packageType,
+        purpose: 'migration_from_shared_file_store',
+        status: 'locked',
+        progress: 100,
+        message: '',
+        replicated: true,
+        creator: file.creator,
+        environment: { id: normaliseEnvironmentId(file.environment.id), name: file.environment.name },
+        storage: { path: file.path, size: file.size, sha256: file.sha256 },
+        request: { settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] }, content: [] },
+        fileGuid: file.guid,
+        createdAt: file.createdAt.getTime(),
+        updatedAt: now,
+      };
+      const imp = this.newImport(pkg.id, now, { status: 'importing', importRequestStatus: 'approved', creator: caller, project, environment: input.environment ?? this.environment });
+      await this.deps.migrations.insert({ package: pkg, import: imp });
+      await this.enqueue('import', pkg.id, imp.id);
+      return { package: pkg, import: imp };
+    }
+    const imp = this.newImport(pkg.id, now, { status: 'importing', importRequestStatus: 'approved', creator: caller, project, environment: input.environment ?? this.environment });
+    await this.deps.migrations.insertImport(imp);
+    await this.enqueue('import', pkg.id, imp.id);
+    return { package: pkg, import: imp };
+  }
+
+  /** M4: the whitelist merge of PATCH /api/migrations/{id}, with its state machines. */
+  async patch(record: MigrationRecord, patch: MigrationPatch, projectHeader: string | undefined): Promise<MigrationRecord> {
+    let { package: pkg, import: imp } = record;
+    const { migrations } = this.deps;
+    if (patch.packageName !== undefined) pkg = await migrations.updatePackage(pkg, { name: patch.packageName });
+    if (patch.environment || patch.project) {
+      if (imp.status !== 'pending') throw new ConflictError(`The import target cannot change: the import is ${imp.status}.`);
+      imp = (await migrations.updateImport(imp, { ...(patch.environment ? { environment: patch.environment } : {}), ...(patch.project ? { project: await this.project(patch.project.id, 'importInfo.project.id') } : {}) }))!;
+    }
+    if (patch.importRequestStatus !== undefined) {
+      assertImportRequestTransition(imp.importRequestStatus, patch.importRequestStatus);
+      if (patch.importRequestStatus === 'approved') {
+        if (pkg.status !== 'created' && pkg.status !== 'locked') throw new ConflictError(`The package cannot be approved for import: it is ${pkg.status}.`);
+        pkg = await migrations.updatePackage(pkg, { status: 'locked' });
+      }
+      imp = (await migrations.updateImport(imp, { importRequestStatus: patch.importRequestStatus }))!;
+    }
+    if (patch.undoRequestStatus !== undefined) imp = await this.changeUndoRequest(pkg, imp, patch.undoRequestStatus, projectHeader);
+    if (patch.validationStatus !== undefined) {
+      const now = Date.now();
+      imp = (await migrations.updateImport(imp, {
+        validation: { status: patch.validationStatus, progress: patch.validationStatus === 'validating' ? 0 : 100, message: '', createdAt: imp.validation?.createdAt ?? now, updatedAt: now },
+      }))!;
+    }
+    return { package: pkg, import: imp };
+  }
+
+  private async changeUndoRequest(pkg: PackageRecord, imp: ImportRecord, to: ImportRecord['undoRequestStatus'], projectHeader: string | undefined): Promise<ImportRecord> {
+    assertUndoRequestTransition(imp.undoRequestStatus, to);
+    if (to !== 'approved') return (await this.deps.migrations.updateImport(imp, { undoRequestStatus: to }))!;
+    if (imp.status !== 'imported') throw new ConflictError(`Only an imported migration can be undone; this one is ${imp.status}.`);
+    if (!imp.undoStorage) throw new ConflictError('This import has no undo package: keep_both was used, or undo was not generated.');
+    const target = pkg.type === 'configuration' ? CONFIGURATION_PROJECT_ID : imp.project?.id;
+    if (projectHeader && pkg.type !== 'configuration' && projectHeader !== target) {
+      throw new InvalidInputError(`X-MSTR-ProjectID ${projectHeader} is not the project this package was imported into (${target}).`);
+    }
+    const started = await this.deps.migrations.updateImport(imp, { undoRequestStatus: 'approved', status: 'undoing', progress: 0, message: '' }, ['imported']);
+    if (!started) throw new ConflictError('The undo was started already.');
+    await this.enqueue('undo', pkg.id, imp.id);
+    return started;
+  }
+
+  /** M10: deletes the package record, its imports, its created binary and its undo packages. */
+  async deletePackage(packageId: string): Promise<void> {
+    const pkg = await this.deps.migrations.getPackage(packageId);
+    if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
+    if (await this.jobs.queue.activeFor(packageId)) throw new ConflictError(`Package ${packageId} is busy (being created, imported or undone); delete it when that has finished.`);
+    const imports = await this.deps.migrations.importsOf(packageId);
+    await this.deps.migrations.deletePackage(packageId);
+    const blobs = await this.deps.storage.blobs();
+    const paths = imports.flatMap((i) => (i.undoStorage ? [i.undoStorage.path] : []));
+    // An uploaded package's binary belongs to its shared file, which is deleted through the file store.
+    if (pkg.storage && !pkg.fileGuid) paths.push(pkg.storage.path);
+    for (const path of paths) await blobs.delete(path);
+  }
+}

@@ -1,0 +1,101 @@
+import type { MetadataRepository } from '../store/metadata/repository.js';
+import type { ConflictAction, PackageEntry, PackageSettings, TocRow } from '../domain/mmp/types.js';
+import type { PackageRequest } from '../domain/migrations/records.js';
+import { CONFIGURATION_TYPES, type MetadataObject } from '../domain/objects.js';
+import { hasRights, RIGHTS, type Accessor } from '../domain/acl.js';
+import { InvalidInputError, PermissionError } from '../domain/errors.js';
+
+const READ = RIGHTS.BROWSE | RIGHTS.READ;
+const PAGE = 1000;
+
+interface Selected {
+  action: ConflictAction;
+  explicitIncluded: boolean;
+}
+
+export function levelOf(object: Pick<MetadataObject, 'type'>): PackageEntry['level'] {
+  return CONFIGURATION_TYPES.has(object.type) ? 'configuration_object' : 'project_object';
+}
+
+/** Whom the ACL checks of package creation run as; with Bypass, ACLs are not checked. */
+function assertReadable(object: MetadataObject, accessor: Accessor, asDependency: boolean): void {
+  if (hasRights(object, accessor, READ)) return;
+  const hint = asDependency ? ' Including dependents regardless of their ACLs needs the Bypass all objects security check privilege.' : '';
+  throw new PermissionError(`${accessor.userName} cannot read '${object.name}' (${object.id}).${hint}`);
+}
+
+/**
+ * Resolves a tocView to the objects of the package: the explicit rows, plus, where
+ * includeDependents is set, every object they use and their folders, transitively. Only ids and
+ * actions are kept while walking, so memory grows with the number of objects, not their size.
+ */
+export async function selectContent(
+  metadata: MetadataRepository,
+  projectId: string,
+  request: PackageRequest,
+  accessor: Accessor,
+): Promise<Map<string, Selected>> {
+  const selected = new Map<string, Selected>();
+  const explicit = new Map(request.content.map((row) => [row.id, row]));
+  let frontier: string[] = [...explicit.keys()];
+  const walk = new Set<string>();
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (let i = 0; i < frontier.length; i += PAGE) {
+      const ids = frontier.slice(i, i + PAGE);
+      const found = await metadata.getObjects(projectId, ids);
+      for (const id of ids) {
+        const object = found.get(id);
+        const row = explicit.get(id);
+        if (!object) {
+          if (row) throw new InvalidInputError(`Object ${id} (type ${row.type}) does not exist in project ${projectId}.`);
+          continue; // a dependency the source does not hold either: the import's dependency check reports it
+        }
+        if (row && object.type !== row.type) {
+          throw new InvalidInputError(`Object ${id} is of type ${object.type}, not ${row.type}.`);
+        }
+        assertReadable(object, accessor, !row);
+        selected.set(id, row ? { action: (row.action as ConflictAction | undefined) ?? request.settings.defaultAction, explicitIncluded: true } : { action: request.settings.defaultAction, explicitIncluded: false });
+        if (row && !row.includeDependents) continue;
+        if (!row && !walk.has(id)) continue;
+        for (const used of object.folderId ? [...object.uses, object.folderId] : object.uses) {
+          if (!selected.has(used) && !walk.has(used)) {
+            walk.add(used);
+            next.push(used);
+          }
+        }
+      }
+    }
+    frontier = next;
+  }
+  return selected;
+}
+
+/** The package entries, a page at a time, with their table-of-contents rows collected on the way. */
+export async function* contentPages(
+  metadata: MetadataRepository,
+  projectId: string,
+  selected: Map<string, Selected>,
+  toc: TocRow[],
+): AsyncGenerator<PackageEntry[]> {
+  const ids = [...selected.keys()];
+  for (let i = 0; i < ids.length; i += PAGE) {
+    const found = await metadata.getObjects(projectId, ids.slice(i, i + PAGE));
+    const page: PackageEntry[] = [];
+    for (const id of ids.slice(i, i + PAGE)) {
+      const object = found.get(id);
+      const choice = selected.get(id);
+      if (!object || !choice) continue;
+      const entry: PackageEntry = { action: choice.action, explicitIncluded: choice.explicitIncluded, level: levelOf(object), object };
+      toc.push({ id, type: object.type, subtype: object.subtype, name: object.name, version: object.version, action: entry.action, explicitIncluded: entry.explicitIncluded, level: entry.level });
+      page.push(entry);
+    }
+    if (page.length > 0) yield page;
+  }
+}
+
+export const DEFAULT_SETTINGS: PackageSettings = {
+  defaultAction: 'use_existing',
+  aclOnReplacingObjects: 'use_existing',
+  aclOnNewObjects: ['keep_acl_as_source_object'],
+};

@@ -1,0 +1,93 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/db/schema.js';
+import { newGuid } from '../domain/ids.js';
+
+export type JobKind = 'create_package' | 'import' | 'undo' | 'validate';
+
+export interface Job {
+  id: string;
+  kind: JobKind;
+  packageId: string;
+  importId: string | null;
+  attempts: number;
+}
+
+/**
+ * A table-backed job queue. A claim is a conditional UPDATE, so of several nodes exactly one
+ * wins a job; a job whose lease ran out (its node died) can be claimed again.
+ */
+export class JobQueue {
+  constructor(
+    private readonly db: Kysely<Database>,
+    readonly nodeId: string,
+    readonly leaseMs: number,
+  ) {}
+
+  async enqueue(kind: JobKind, packageId: string, importId: string | null): Promise<string> {
+    const now = Date.now();
+    const id = newGuid();
+    await this.db
+      .insertInto('jobs')
+      .values({ id, kind, package_id: packageId, import_id: importId, state: 'queued', owner: null, lease_until: 0, attempts: 0, error: null, created_at: now, updated_at: now })
+      .execute();
+    return id;
+  }
+
+  async claim(now = Date.now()): Promise<Job | undefined> {
+    const candidates = await this.db
+      .selectFrom('jobs')
+      .select(['id', 'kind', 'package_id', 'import_id', 'attempts', 'state', 'lease_until'])
+      .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
+      .orderBy('created_at')
+      .limit(5)
+      .execute();
+    for (const c of candidates) {
+      const result = await this.db
+        .updateTable('jobs')
+        .set({ state: 'running', owner: this.nodeId, lease_until: now + this.leaseMs, attempts: c.attempts + 1, updated_at: now })
+        .where('id', '=', c.id)
+        .where('state', '=', c.state)
+        .where('lease_until', '=', c.lease_until)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) {
+        return { id: c.id, kind: c.kind as JobKind, packageId: c.package_id, importId: c.import_id, attempts: c.attempts + 1 };
+      }
+    }
+    return undefined;
+  }
+
+  /** Extends the lease; false when another node has taken the job over. */
+  async heartbeat(job: Job, now = Date.now()): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ lease_until: now + this.leaseMs, updated_at: now })
+      .where('id', '=', job.id)
+      .where('owner', '=', this.nodeId)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async finish(job: Job, error?: string): Promise<void> {
+    await this.db
+      .updateTable('jobs')
+      .set({ state: error ? 'failed' : 'done', error: error ?? null, updated_at: Date.now() })
+      .where('id', '=', job.id)
+      .where('owner', '=', this.nodeId)
+      .execute();
+  }
+
+  async pending(): Promise<number> {
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('state', 'in', ['queued', 'running'])
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async activeFor(packageId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('jobs').select('id').where('package_id', '=', packageId).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+    return row !== undefined;
+  }
+}

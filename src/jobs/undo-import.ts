@@ -1,0 +1,64 @@
+import type { JobHandler } from './runner.js';
+import type { Job } from './queue.js';
+import type { JobDeps } from './deps.js';
+import { targetProjectOf } from './import-package.js';
+import { MetadataRepository } from '../store/metadata/repository.js';
+import { MigrationRepository } from '../store/migrations.js';
+import { openPackage } from '../domain/mmp/index.js';
+import { PackageFormatError } from '../domain/mmp/errors.js';
+import type { MetadataObject } from '../domain/objects.js';
+
+function changedSinceImport(object: MetadataObject, current: MetadataObject | undefined, expected: string | null | undefined): string | undefined {
+  if (expected === undefined) return undefined;
+  if (expected === null) {
+    return current ? `'${object.name}' (${object.id}) was created again after the import deleted it` : undefined;
+  }
+  if (!current) return `'${object.name}' (${object.id}) was deleted after the import`;
+  return current.version === expected ? undefined : `'${current.name}' (${object.id}) was changed after the import (version ${current.version}, the import wrote ${expected})`;
+}
+
+/** Undo on the target: undoing → undo_success | undo_failed; restores the project exactly, or refuses. */
+export function undoImportHandler(deps: JobDeps): JobHandler {
+  return {
+    async run(job: Job) {
+      if (!job.importId) throw new Error('undo job without an import id');
+      const record = await deps.migrations.require(job.packageId, job.importId);
+      if (record.import.status !== 'undoing') return;
+      const undo = record.import.undoStorage;
+      if (!undo) throw new Error('This import has no undo package (keep_both was used, or undo was not generated).');
+      const projectId = targetProjectOf(record);
+      const reader = await openPackage(await (await deps.storage.blobs()).get(undo.path));
+      if (reader.header.purpose !== 'undo' || reader.header.undoOf?.importId !== record.import.id) {
+        throw new PackageFormatError(`${undo.path} is not the undo package of import ${record.import.id}.`);
+      }
+      await deps.db.transaction().execute(async (trx) => {
+        const repo = new MetadataRepository(trx);
+        const removed = new Set<string>();
+        for await (const page of reader.entries()) {
+          const current = await repo.getObjects(projectId, page.map((e) => e.object.id));
+          const conflicts = page.map((e) => changedSinceImport(e.object, current.get(e.object.id), e.expectedTargetVersion)).filter((m): m is string => !!m);
+          if (conflicts.length > 0) {
+            throw new Error(`Undo refused: ${conflicts.slice(0, 3).join('; ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}. The project was left unchanged.`);
+          }
+          const deletes = page.filter((e) => e.action === 'delete').map((e) => e.object.id);
+          const restores = page.filter((e) => e.action !== 'delete').map((e) => e.object);
+          if (deletes.length > 0) await repo.deleteObjects(projectId, deletes);
+          if (restores.length > 0) await repo.upsertObjects(projectId, restores);
+          for (const id of deletes) removed.add(id);
+        }
+        const dependents = await repo.dependentsOf(projectId, [...removed]);
+        for (const [id, users] of dependents) {
+          const outside = users.filter((u) => !removed.has(u));
+          if (outside.length > 0) throw new Error(`Undo refused: ${id}, created by the import, is now used by ${outside.slice(0, 3).join(', ')}. The project was left unchanged.`);
+        }
+        const done = await new MigrationRepository(trx).updateImport(record.import, { status: 'undo_success', progress: 100, message: '' }, ['undoing']);
+        if (!done) throw new Error('The undo was finished by another node.');
+      });
+    },
+    async fail(job: Job, message: string) {
+      if (!job.importId) return;
+      const imp = await deps.migrations.getImport(job.importId);
+      if (imp) await deps.migrations.updateImport(imp, { status: 'undo_failed', message, progress: 100 }, ['undoing']);
+    },
+  };
+}

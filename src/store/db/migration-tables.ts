@@ -1,0 +1,75 @@
+/** Tables of the Migrations API: packages, their imports, and the async job queue. */
+
+export interface PackagesTable {
+  id: string;
+  name: string;
+  type: string;
+  purpose: string;
+  status: string;
+  progress: number;
+  message: string;
+  replicated: number;
+  creator_id: string;
+  creator_name: string;
+  env_id: string;
+  env_name: string;
+  project_id: string | null;
+  project_name: string | null;
+  storage_path: string | null;
+  storage_size: number | null;
+  sha256: string | null;
+  /** Package settings and requested content, as JSON (the tocView the client sent). */
+  request: string;
+  /** The resolved table of contents once the package exists, as JSON. */
+  toc: string | null;
+  certification: string | null;
+  /** Set when the package came from an uploaded shared file. */
+  file_guid: string | null;
+  format_version: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface ImportsTable {
+  id: string;
+  package_id: string;
+  status: string;
+  import_request_status: string;
+  undo_request_status: string;
+  progress: number;
+  message: string;
+  creator_id: string | null;
+  creator_name: string | null;
+  env_id: string;
+  env_name: string;
+  project_id: string | null;
+  project_name: string | null;
+  generate_undo: number;
+  undo_path: string | null;
+  undo_size: number | null;
+  /** The per-object outcome of the last import or validation, as JSON. */
+  report: string | null;
+  validation: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface JobsTable {
+  id: string;
+  kind: string;
+  package_id: string;
+  import_id: string | null;
+  state: string;
+  owner: string | null;
+  lease_until: number;
+  attempts: number;
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface MigrationTables {
+  packages: PackagesTable;
+  imports: ImportsTable;
+  jobs: JobsTable;
+}

@@ -1,0 +1,223 @@
+import type { Kysely, Selectable, Updateable } from 'kysely';
+import type { Database } from './db/schema.js';
+import type { ImportsTable, PackagesTable } from './db/migration-tables.js';
+import type { ImportRecord, MigrationRecord, PackageRecord } from '../domain/migrations/records.js';
+import type { ImportStatus, PackageStatus, RequestStatus } from '../domain/migrations/states.js';
+import { NotFoundError } from '../domain/errors.js';
+
+const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? '' } : undefined);
+
+function parseJson<T>(text: string | null): T | undefined {
+  return text === null ? undefined : (JSON.parse(text) as T);
+}
+
+function toPackage(row: Selectable<PackagesTable>): PackageRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    purpose: row.purpose,
+    status: row.status as PackageStatus,
+    progress: row.progress,
+    message: row.message,
+    replicated: row.replicated === 1,
+    creator: { id: row.creator_id, name: row.creator_name },
+    environment: { id: row.env_id, name: row.env_name },
+    project: ref(row.project_id, row.project_name),
+    storage: row.storage_path ? { path: row.storage_path, size: row.storage_size ?? 0, sha256: row.sha256 ?? '' } : undefined,
+    request: JSON.parse(row.request) as PackageRecord['request'],
+    toc: parseJson(row.toc),
+    certification: parseJson(row.certification),
+    fileGuid: row.file_guid ?? undefined,
+    formatVersion: row.format_version ?? undefined,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function fromPackage(pkg: PackageRecord): PackagesTable {
+  return {
+    id: pkg.id,
+    name: pkg.name,
+    type: pkg.type,
+    purpose: pkg.purpose,
+    status: pkg.status,
+    progress: pkg.progress,
+    message: pkg.message,
+    replicated: pkg.replicated ? 1 : 0,
+    creator_id: pkg.creator.id,
+    creator_name: pkg.creator.name,
+    env_id: pkg.environment.id,
+    env_name: pkg.environment.name,
+    project_id: pkg.project?.id ?? null,
+    project_name: pkg.project?.name ?? null,
+    storage_path: pkg.storage?.path ?? null,
+    storage_size: pkg.storage?.size ?? null,
+    sha256: pkg.storage?.sha256 ?? null,
+    request: JSON.stringify(pkg.request),
+    toc: pkg.toc ? JSON.stringify(pkg.toc) : null,
+    certification: pkg.certification ? JSON.stringify(pkg.certification) : null,
+    file_guid: pkg.fileGuid ?? null,
+    format_version: pkg.formatVersion ?? null,
+    created_at: pkg.createdAt,
+    updated_at: pkg.updatedAt,
+  };
+}
+
+function toImport(row: Selectable<ImportsTable>): ImportRecord {
+  return {
+    id: row.id,
+    packageId: row.package_id,
+    status: row.status as ImportStatus,
+    importRequestStatus: row.import_request_status as RequestStatus,
+    undoRequestStatus: row.undo_request_status as RequestStatus,
+    progress: row.progress,
+    message: row.message,
+    creator: ref(row.creator_id, row.creator_name),
+    environment: { id: row.env_id, name: row.env_name },
+    project: ref(row.project_id, row.project_name),
+    generateUndo: row.generate_undo === 1,
+    undoStorage: row.undo_path ? { path: row.undo_path, size: row.undo_size ?? 0 } : undefined,
+    report: parseJson(row.report),
+    validation: parseJson(row.validation),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+
+function fromImport(imp: ImportRecord): ImportsTable {
+  return {
+    id: imp.id,
+    package_id: imp.packageId,
+    status: imp.status,
+    import_request_status: imp.importRequestStatus,
+    undo_request_status: imp.undoRequestStatus,
+    progress: imp.progress,
+    message: imp.message,
+    creator_id: imp.creator?.id ?? null,
+    creator_name: imp.creator?.name ?? null,
+    env_id: imp.environment.id,
+    env_name: imp.environment.name,
+    project_id: imp.project?.id ?? null,
+    project_name: imp.project?.name ?? null,
+    generate_undo: imp.generateUndo ? 1 : 0,
+    undo_path: imp.undoStorage?.path ?? null,
+    undo_size: imp.undoStorage?.size ?? null,
+    report: imp.report ? JSON.stringify(imp.report) : null,
+    validation: imp.validation ? JSON.stringify(imp.validation) : null,
+    created_at: imp.createdAt,
+    updated_at: imp.updatedAt,
+  };
+}
+
+export type PackageChanges = Partial<Omit<PackageRecord, 'id' | 'createdAt'>>;
+export type ImportChanges = Partial<Omit<ImportRecord, 'id' | 'packageId' | 'createdAt'>>;
+
+/** Converts a partial record to the columns it touches, by rendering a whole row and keeping the keys asked for. */
+function columnsOf<R, T>(changes: Partial<R>, base: R, render: (r: R) => T, keyMap: Record<string, Array<keyof T>>): Updateable<T> {
+  const full = render({ ...base, ...changes });
+  const out: Partial<T> = {};
+  for (const key of Object.keys(changes)) for (const column of keyMap[key] ?? []) out[column] = full[column];
+  return out as Updateable<T>;
+}
+
+const PACKAGE_COLUMNS: Record<string, Array<keyof PackagesTable>> = {
+  name: ['name'], type: ['type'], purpose: ['purpose'], status: ['status'], progress: ['progress'], message: ['message'],
+  replicated: ['replicated'], creator: ['creator_id', 'creator_name'], environment: ['env_id', 'env_name'],
+  project: ['project_id', 'project_name'], storage: ['storage_path', 'storage_size', 'sha256'], request: ['request'],
+  toc: ['toc'], certification: ['certification'], fileGuid: ['file_guid'], formatVersion: ['format_version'], updatedAt: ['updated_at'],
+};
+
+const IMPORT_COLUMNS: Record<string, Array<keyof ImportsTable>> = {
+  status: ['status'], importRequestStatus: ['import_request_status'], undoRequestStatus: ['undo_request_status'],
+  progress: ['progress'], message: ['message'], creator: ['creator_id', 'creator_name'], environment: ['env_id', 'env_name'],
+  project: ['project_id', 'project_name'], generateUndo: ['generate_undo'], undoStorage: ['undo_path', 'undo_size'],
+  report: ['report'], validation: ['validation'], updatedAt: ['updated_at'],
+};
+
+/** Packages and their imports: the two halves of a migration record. */
+export class MigrationRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(record: MigrationRecord): Promise<void> {
+    await this.db.insertInto('packages').values(fromPackage(record.package)).execute();
+    await this.db.insertInto('imports').values(fromImport(record.import)).execute();
+  }
+
+  async insertImport(imp: ImportRecord): Promise<void> {
+    await this.db.insertInto('imports').values(fromImport(imp)).execute();
+  }
+
+  async getPackage(id: string): Promise<PackageRecord | undefined> {
+    const row = await this.db.selectFrom('packages').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toPackage(row);
+  }
+
+  async getImport(id: string): Promise<ImportRecord | undefined> {
+    const row = await this.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toImport(row);
+  }
+
+  async get(packageId: string, importId: string): Promise<MigrationRecord | undefined> {
+    const [pkg, imp] = await Promise.all([this.getPackage(packageId), this.getImport(importId)]);
+    if (!pkg || !imp || imp.packageId !== pkg.id) return undefined;
+    return { package: pkg, import: imp };
+  }
+
+  async require(packageId: string, importId: string): Promise<MigrationRecord> {
+    const record = await this.get(packageId, importId);
+    if (!record) throw new NotFoundError(`Migration ${packageId}:${importId} does not exist.`);
+    return record;
+  }
+
+  async importsOf(packageId: string): Promise<ImportRecord[]> {
+    const rows = await this.db.selectFrom('imports').selectAll().where('package_id', '=', packageId).orderBy('created_at').execute();
+    return rows.map(toImport);
+  }
+
+  async updatePackage(pkg: PackageRecord, changes: PackageChanges): Promise<PackageRecord> {
+    const stamped = { ...changes, updatedAt: changes.updatedAt ?? Date.now() };
+    await this.db.updateTable('packages').set(columnsOf(stamped, pkg, fromPackage, PACKAGE_COLUMNS)).where('id', '=', pkg.id).execute();
+    return { ...pkg, ...stamped };
+  }
+
+  /**
+   * Updates an import; with `onlyIf`, only while its status is still one of those (returns
+   * undefined otherwise), so that two nodes or a late progress write cannot overwrite a final state.
+   */
+  async updateImport(imp: ImportRecord, changes: ImportChanges, onlyIf?: readonly ImportStatus[]): Promise<ImportRecord | undefined> {
+    const stamped = { ...changes, updatedAt: changes.updatedAt ?? Date.now() };
+    let query = this.db.updateTable('imports').set(columnsOf(stamped, imp, fromImport, IMPORT_COLUMNS)).where('id', '=', imp.id);
+    if (onlyIf) query = query.where('status', 'in', [...onlyIf]);
+    const result = await query.executeTakeFirst();
+    if (onlyIf && Number(result.numUpdatedRows) === 0) return undefined;
+    return { ...imp, ...stamped };
+  }
+
+  /** Newest first; purposes filter on packageInfo.purpose. */
+  async list(options: { purposes: readonly string[]; offset: number; limit: number }): Promise<{ total: number; records: MigrationRecord[] }> {
+    const base = this.db
+      .selectFrom('imports')
+      .innerJoin('packages', 'packages.id', 'imports.package_id')
+      .where('packages.purpose', 'in', [...options.purposes]);
+    const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await base
+      .select(['imports.id as import_id', 'packages.id as package_id'])
+      .orderBy('imports.created_at', 'desc')
+      .orderBy('imports.id')
+      .offset(options.offset)
+      .limit(options.limit)
+      .execute();
+    const records: MigrationRecord[] = [];
+    for (const row of rows) {
+      const record = await this.get(row.package_id, row.import_id);
+      if (record) records.push(record);
+    }
+    return { total: Number(count.n), records };
+  }
+
+  async deletePackage(packageId: string): Promise<void> {
+    await this.db.deleteFrom('imports').where('package_id', '=', packageId).execute();
+    await this.db.deleteFrom('packages').where('id', '=', packageId).execute();
+  }
+}
