@@ -1,0 +1,98 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { dialects } from './support/env.js';
+import { startTestServer, type TestServer } from './support/server.js';
+import { buildPackage, importToEnd, undo } from './support/migrations.js';
+import type { ConflictAction, PackageEntry } from '../src/domain/mmp/types.js';
+import { TUTORIAL_PROJECT_ID, type MetadataObject } from '../src/domain/objects.js';
+import { newGuid } from '../src/domain/ids.js';
+
+const ACTIONS: ConflictAction[] = ['use_existing', 'replace', 'use_newer', 'use_older', 'force_replace', 'delete'];
+
+interface Change {
+  pick: number;
+  action: ConflictAction;
+  rename: boolean;
+  later: boolean;
+  move: boolean;
+}
+
+/** Turns random choices into a package over the target's own objects, plus some new ones. */
+function packageFrom(pool: MetadataObject[], dependentIds: Set<string>, folders: string[], changes: Change[], fresh: number): PackageEntry[] {
+  const seen = new Set<string>();
+  const entries: PackageEntry[] = [];
+  for (const c of changes) {
+    const base = pool[c.pick % pool.length]!;
+    if (seen.has(base.id)) continue;
+    seen.add(base.id);
+    // Deleting an object that others use must fail; the round trip is about imports that succeed.
+    const action = c.action === 'delete' && dependentIds.has(base.id) ? 'replace' : c.action;
+    const object: MetadataObject = {
+      ...base,
+      ...(c.rename ? { name: `${base.name} v2`, version: newGuid() } : {}),
+      dateModified: base.dateModified + (c.later ? 1000 : -1000),
+      ...(c.move ? { folderId: folders[c.pick % folders.length]! } : {}),
+    };
+    entries.push({ action, explicitIncluded: true, level: 'project_object', object });
+  }
+  for (let i = 0; i < fresh; i++) {
+    const template = pool[i % pool.length]!;
+    entries.push({ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...template, id: newGuid(), version: newGuid(), name: `new ${i}` } });
+  }
+  return entries;
+}
+
+for (const dialect of dialects()) {
+  describe(`import then undo restores the project exactly [${dialect}]`, () => {
+    let s: TestServer;
+    let token: string;
+    before(async () => {
+      s = await startTestServer(dialect);
+      token = await s.login();
+    });
+    after(() => s.close());
+
+    it('holds for random packages over the project (property)', async () => {
+      const metadata = s.server.env.ctx.metadata;
+      const pool: MetadataObject[] = [];
+      for await (const page of metadata.iterateObjects(TUTORIAL_PROJECT_ID, 500)) pool.push(...page.filter((o) => o.type !== 8));
+      const dependents = await metadata.dependentsOf(TUTORIAL_PROJECT_ID, pool.map((o) => o.id));
+      const folders = (await metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [8], offset: 0, limit: 50 })).objects.map((o) => o.id);
+      const change = fc.record({ pick: fc.nat(), action: fc.constantFrom(...ACTIONS), rename: fc.boolean(), later: fc.boolean(), move: fc.boolean() });
+      await fc.assert(
+        fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 5 }), async (changes, fresh) => {
+          const before = await metadata.fingerprint(TUTORIAL_PROJECT_ID);
+          const entries = packageFrom(pool, new Set(dependents.keys()), folders, changes, fresh);
+          const imported = await importToEnd(s, token, await buildPackage(entries));
+          assert.equal(imported.importInfo.status, 'imported', imported.importInfo.message);
+          const undone = await undo(s, token, imported.id);
+          assert.equal(undone.importInfo.status, 'undo_success', undone.importInfo.message);
+          assert.equal(await metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
+        }),
+        { numRuns: 12 },
+      );
+    });
+
+    it('refuses to undo when an imported object was changed since, and changes nothing', async () => {
+      const pool = (await s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 0, limit: 1 })).objects;
+      const target = pool[0]!;
+      const imported = await importToEnd(s, token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...target, name: `${target.name} imported`, version: newGuid() } }]));
+      assert.equal(imported.importInfo.status, 'imported');
+      const edited = await s.request('PUT', `/api/objects/${target.id}?type=${target.type}`, { token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { name: 'edited after import' } });
+      assert.equal(edited.status, 200);
+      const before = await s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
+      const undone = await undo(s, token, imported.id);
+      assert.equal(undone.importInfo.status, 'undo_failed');
+      assert.match(undone.importInfo.message, /changed after the import/);
+      assert.equal(await s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
+    });
+
+    it('refuses an undo request that skips "requested", naming the current state', async () => {
+      const imported = await importToEnd(s, token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...(await s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 1, limit: 1 })).objects[0]!, version: newGuid() } }]));
+      const res = await s.request('PATCH', `/api/migrations/${imported.id}`, { token, json: { importInfo: { undoRequestStatus: 'approved' } } });
+      assert.equal(res.status, 409);
+      assert.match(((await res.json()) as { message: string }).message, /it is pending now/);
+    });
+  });
+}
