@@ -39,7 +39,8 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
     const metadata = new MetadataRepository(database.db);
     const migrations = new MigrationRepository(database.db);
     const files = new FileRepository(database.db);
-    const environment = { id: config.environmentId, name: config.environmentName };
+    // Until the server listens (and unless configured), the environment id is a placeholder URL.
+    const environment = { id: config.environmentId || 'http://localhost', name: config.environmentName };
     const jobs = createJobSystem({ db: database.db, metadata, migrations, storage, users, log: options.log ?? (() => undefined) });
     const ctx: AppContext = {
       config,
@@ -80,7 +81,7 @@ export async function startServer(
   app = await buildApp(env.ctx, options);
   try {
     const address = await app.listen({ port: listen.port, host: listen.host });
-    if (!env.ctx.environment.id) env.ctx.environment.id = address;
+    if (!config.environmentId) env.ctx.environment.id = address;
     env.ctx.jobs.runner.start();
     const running = app;
     return {

@@ -9,6 +9,7 @@ import { planBatch, type Requirement } from '../domain/engine/plan.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { newGuid } from '../domain/ids.js';
 import { BatchChannel } from './batch-channel.js';
+import { abortStream } from './streams.js';
 
 /** An import that must not commit: the message names the object and the reason. */
 export class ImportRefusedError extends Error {}
@@ -148,9 +149,7 @@ function startUndoWriter(
   body: PassThrough,
 ): Promise<StoredBlob & { path: string }> {
   const stored = blobs.put(undo.path, body);
-  const written = writePackage(body, undo.header, channel).catch((error: unknown) => {
-    body.destroy(error instanceof Error ? error : new Error(String(error)));
-  });
+  const written = writePackage(body, undo.header, channel).catch((error: unknown) => abortStream(body, error));
   const done = Promise.all([stored, written]).then(([blob]) => ({ ...blob, path: undo.path }));
   done.catch(() => undefined); // observed by the caller; avoids an unhandled rejection when abandoned early
   return done;

@@ -4,6 +4,7 @@ import type { Job } from './queue.js';
 import { accessorOf, type JobDeps } from './deps.js';
 import { contentPages, selectContent } from './package-content.js';
 import { packagePath } from './storage-paths.js';
+import { abortStream } from './streams.js';
 import { writePackage } from '../domain/mmp/index.js';
 import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader, type PackageType, type TocRow } from '../domain/mmp/types.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
@@ -45,7 +46,7 @@ export function createPackageHandler(deps: JobDeps): JobHandler {
       try {
         await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected, toc));
       } catch (error) {
-        body.destroy(error instanceof Error ? error : new Error(String(error)));
+        abortStream(body, error);
         await stored.catch(() => undefined);
         throw error;
       }
