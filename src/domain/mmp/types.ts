@@ -72,6 +72,8 @@ export interface PackageManifest {
   counts: { objects: number; entries: number };
   /** entry name → lower-case hex sha256 of its bytes. */
   checksums: Record<string, string>;
+  /** entry name → its size in bytes, uncompressed. Format 2 and later; format 1 manifests have none. */
+  sizes?: Record<string, number>;
 }
 
 export interface PackageLimits {
@@ -81,5 +83,8 @@ export interface PackageLimits {
   maxTotalBytes: number;
   /** Largest ratio of uncompressed to compressed bytes. */
   maxCompressionRatio: number;
+  /** Most objects (package entries) in one package; every page holds at least one, so this bounds the tar entries too. */
   maxEntries: number;
+  /** Largest single JSON document: header.json or one object line of a page. Defaults to 16 MiB. */
+  maxObjectBytes?: number;
 }

@@ -1,0 +1,111 @@
+import { CONFIGURATION_TYPES, type AclEntry, type MetadataObject } from '../objects.js';
+import { FieldCheck, join, present } from './fields.js';
+import { FIELD_LIMITS } from './limits.js';
+import type { ContentLevel, PackageEntry, TocRow } from './types.js';
+import { CONFLICT_ACTIONS, CONTENT_LEVELS } from './vocabulary.js';
+
+const INT32_MIN = -2_147_483_648;
+const INT32_MAX = 2_147_483_647;
+const UINT32_MAX = 4_294_967_295;
+
+const ENTRY_FIELDS = ['action', 'explicitIncluded', 'level', 'object', 'expectedTargetVersion'] as const;
+const OBJECT_FIELDS = [
+  'id', 'type', 'subtype', 'name', 'description', 'folderId', 'version', 'dateCreated', 'dateModified',
+  'ownerId', 'ownerName', 'acl', 'definition', 'uses', 'hidden',
+] as const;
+const ACL_FIELDS = ['deny', 'type', 'rights', 'trusteeId', 'trusteeName', 'trusteeType', 'trusteeSubtype', 'inheritable'] as const;
+const TOC_FIELDS = ['id', 'type', 'subtype', 'name', 'version', 'action', 'explicitIncluded', 'level'] as const;
+
+/** Format 1 had no `level`: it followed from the object type, and a reader of format 1 derives it the same way. */
+export function levelOfType(type: number): ContentLevel {
+  return CONFIGURATION_TYPES.has(type) ? 'configuration_object' : 'project_object';
+}
+
+function level(check: FieldCheck, value: unknown, path: string, type: number, formatVersion: number): ContentLevel {
+  if (formatVersion < 2 && value === undefined) return levelOfType(type);
+  return check.oneOf(value, path, CONTENT_LEVELS);
+}
+
+/** One package entry, checked field by field; `level` is filled in for format 1. */
+export function checkEntry(check: FieldCheck, value: unknown, formatVersion: number): PackageEntry {
+  const raw = check.fields(value, '', ENTRY_FIELDS);
+  const object = checkObject(check, raw.object, 'object');
+  return {
+    action: check.oneOf(raw.action, 'action', CONFLICT_ACTIONS),
+    explicitIncluded: check.boolean(raw.explicitIncluded, 'explicitIncluded'),
+    level: level(check, raw.level, 'level', object.type, formatVersion),
+    object,
+    ...present('expectedTargetVersion', check.optional(raw.expectedTargetVersion, (v) => check.guidOrNull(v, 'expectedTargetVersion'))),
+  };
+}
+
+function checkObject(check: FieldCheck, value: unknown, path: string): MetadataObject {
+  const raw = check.fields(value, path, OBJECT_FIELDS);
+  const at = (key: string) => join(path, key);
+  const uses = check.each(raw.uses, at('uses'), FIELD_LIMITS.listItems, (id, itemPath) => check.guid(id, itemPath));
+  for (let i = 1; i < uses.length; i++) {
+    if (uses[i - 1]! >= uses[i]!) check.fail(at('uses'), 'must be sorted and without duplicates');
+  }
+  return {
+    id: check.guid(raw.id, at('id')),
+    type: check.integer(raw.type, at('type'), INT32_MIN, INT32_MAX),
+    subtype: check.integer(raw.subtype, at('subtype'), INT32_MIN, INT32_MAX),
+    name: check.string(raw.name, at('name'), FIELD_LIMITS.nameChars),
+    description: check.string(raw.description, at('description'), FIELD_LIMITS.descriptionChars),
+    folderId: check.guidOrNull(raw.folderId, at('folderId')),
+    version: check.guid(raw.version, at('version')),
+    dateCreated: check.integer(raw.dateCreated, at('dateCreated'), 0, Number.MAX_SAFE_INTEGER),
+    dateModified: check.integer(raw.dateModified, at('dateModified'), 0, Number.MAX_SAFE_INTEGER),
+    ownerId: check.guid(raw.ownerId, at('ownerId')),
+    ownerName: check.string(raw.ownerName, at('ownerName'), FIELD_LIMITS.nameChars),
+    acl: check.each(raw.acl, at('acl'), FIELD_LIMITS.listItems, (ace, acePath) => checkAce(check, ace, acePath)),
+    definition: check.record(raw.definition, at('definition')),
+    uses,
+    hidden: check.boolean(raw.hidden, at('hidden')),
+  };
+}
+
+function checkAce(check: FieldCheck, value: unknown, path: string): AclEntry {
+  const raw = check.fields(value, path, ACL_FIELDS);
+  const at = (key: string) => join(path, key);
+  return {
+    deny: check.boolean(raw.deny, at('deny')),
+    type: check.integer(raw.type, at('type'), INT32_MIN, INT32_MAX),
+    rights: check.integer(raw.rights, at('rights'), 0, UINT32_MAX),
+    trusteeId: check.guid(raw.trusteeId, at('trusteeId')),
+    trusteeName: check.string(raw.trusteeName, at('trusteeName'), FIELD_LIMITS.nameChars),
+    trusteeType: check.integer(raw.trusteeType, at('trusteeType'), INT32_MIN, INT32_MAX),
+    trusteeSubtype: check.integer(raw.trusteeSubtype, at('trusteeSubtype'), INT32_MIN, INT32_MAX),
+    inheritable: check.boolean(raw.inheritable, at('inheritable')),
+  };
+}
+
+export function checkTocRow(check: FieldCheck, value: unknown, path: string, formatVersion: number): TocRow {
+  const raw = check.fields(value, path, TOC_FIELDS);
+  const at = (key: string) => join(path, key);
+  const type = check.integer(raw.type, at('type'), INT32_MIN, INT32_MAX);
+  return {
+    id: check.guid(raw.id, at('id')),
+    type,
+    subtype: check.integer(raw.subtype, at('subtype'), INT32_MIN, INT32_MAX),
+    name: check.string(raw.name, at('name'), FIELD_LIMITS.nameChars),
+    version: check.guid(raw.version, at('version')),
+    action: check.oneOf(raw.action, at('action'), CONFLICT_ACTIONS),
+    explicitIncluded: check.boolean(raw.explicitIncluded, at('explicitIncluded')),
+    level: level(check, raw.level, at('level'), type, formatVersion),
+  };
+}
+
+export function tocRowOf(entry: PackageEntry): TocRow {
+  const { object } = entry;
+  return {
+    id: object.id,
+    type: object.type,
+    subtype: object.subtype,
+    name: object.name,
+    version: object.version,
+    action: entry.action,
+    explicitIncluded: entry.explicitIncluded,
+    level: entry.level,
+  };
+}

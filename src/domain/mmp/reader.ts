@@ -1,0 +1,166 @@
+import type { Readable } from 'node:stream';
+import { ArchiveEntry, ArchiveInput } from './archive-input.js';
+import { checkEntry, tocRowOf } from './entry-check.js';
+import { PackageFormatError, quoteName } from './errors.js';
+import { FieldCheck } from './fields.js';
+import { checkHeader } from './header-check.js';
+import { forEachLine, parseJson } from './json-lines.js';
+import { classifyEntryName, HEADER_ENTRY, MANIFEST_ENTRY, pageName, type EntryNameKind } from './layout.js';
+import { MANIFEST_ALLOWANCE_BYTES, resolveLimits } from './limits.js';
+import { checkManifest } from './manifest-check.js';
+import type { PackageEntry, PackageHeader, PackageLimits, PackageManifest } from './types.js';
+import { verifyManifest, type PackageSeen } from './verify.js';
+
+export interface PackageReader {
+  header: PackageHeader;
+  /**
+   * The objects, one page at a time. Nothing is trusted until the generator has finished: only then have the
+   * manifest, the counts and every checksum been verified and the end of the stream been seen. Callable once.
+   */
+  entries(): AsyncGenerator<PackageEntry[]>;
+  /** The verified manifest; available once entries() has completed. */
+  manifest(): PackageManifest;
+  /** Stops reading and destroys the input: for a caller that gives up before entries() has finished (or begun). */
+  close(): void;
+}
+
+/** Reads and checks header.json, then hands back a reader for the rest. On any failure the input is destroyed. */
+export async function openPackage(input: Readable, limits: Partial<PackageLimits> = {}): Promise<PackageReader> {
+  const resolved = resolveLimits(limits);
+  const archive = new ArchiveInput(input, resolved);
+  try {
+    const first = await readHeader(archive, resolved);
+    return new StreamedPackageReader(archive, first.header, first.digest, resolved);
+  } catch (error) {
+    archive.close();
+    throw error;
+  }
+}
+
+/** Only the header, for callers such as a listing; reads no further than the first entry and destroys the input. */
+export async function readPackageHeader(input: Readable, limits: Partial<PackageLimits> = {}): Promise<PackageHeader> {
+  const resolved = resolveLimits(limits);
+  const archive = new ArchiveInput(input, resolved);
+  try {
+    return (await readHeader(archive, resolved)).header;
+  } finally {
+    archive.close();
+  }
+}
+
+type Digest = ReturnType<ArchiveEntry['digest']>;
+
+async function readHeader(archive: ArchiveInput, limits: Required<PackageLimits>): Promise<{ header: PackageHeader; digest: Digest }> {
+  const entry = await archive.next();
+  if (!entry) throw new PackageFormatError(`package is empty: ${HEADER_ENTRY} is missing`);
+  if (admit(entry).kind !== 'header') {
+    throw new PackageFormatError(`${HEADER_ENTRY} is missing: it must be the first entry, but the package starts with ${quoteName(entry.name)}`);
+  }
+  refuseOversize(entry, limits.maxObjectBytes, 'maxObjectBytes');
+  const header = checkHeader(new FieldCheck(HEADER_ENTRY), parseJson(await entry.readAll(), HEADER_ENTRY));
+  return { header, digest: entry.digest() };
+}
+
+/** The checks every entry passes before a byte of it is read: a safe name, a regular file. */
+function admit(entry: ArchiveEntry): EntryNameKind {
+  const name = classifyEntryName(entry.name);
+  if (name.kind === 'escaping') throw new PackageFormatError(`${quoteName(entry.name)}: the entry name escapes the package (path traversal)`);
+  if (entry.type !== 'file') throw new PackageFormatError(`${quoteName(entry.name)}: a ${entry.type} entry; a package holds only regular files`);
+  if (name.kind === 'unknown') throw new PackageFormatError(`${quoteName(entry.name)}: not an entry a package may have`);
+  return name;
+}
+
+function refuseOversize(entry: ArchiveEntry, max: number, limitName: string): void {
+  if (entry.size > max) throw new PackageFormatError(`${entry.name}: ${entry.size} bytes is over the limit of ${max} bytes (${limitName})`);
+}
+
+class StreamedPackageReader implements PackageReader {
+  private started = false;
+  private verified: PackageManifest | undefined;
+  private readonly seen: PackageSeen = { toc: [], checksums: new Map(), sizes: new Map() };
+  private readonly ids = new Set<string>();
+  private pageBytes = 0;
+
+  constructor(
+    private readonly archive: ArchiveInput,
+    readonly header: PackageHeader,
+    headerDigest: Digest,
+    private readonly limits: Required<PackageLimits>,
+  ) {
+    this.record(HEADER_ENTRY, headerDigest);
+  }
+
+  close(): void {
+    this.archive.close();
+  }
+
+  manifest(): PackageManifest {
+    if (!this.verified) throw new Error('manifest() is available only after entries() has completed');
+    return this.verified;
+  }
+
+  async *entries(): AsyncGenerator<PackageEntry[]> {
+    if (this.started) throw new Error('entries() can be read only once');
+    this.started = true;
+    try {
+      let manifest: PackageManifest;
+      for (let nextPage = 1; ; ) {
+        const entry = await this.archive.next();
+        if (!entry) throw new PackageFormatError(`package is truncated: it ends before ${MANIFEST_ENTRY}`);
+        const name = admit(entry);
+        if (name.kind === 'manifest') {
+          manifest = await this.readManifest(entry);
+          break;
+        }
+        if (name.kind !== 'page' || name.pageNumber !== nextPage) {
+          throw new PackageFormatError(`${entry.name}: out of order; expected ${pageName(nextPage)} or ${MANIFEST_ENTRY}`);
+        }
+        yield await this.readPage(entry);
+        nextPage += 1;
+      }
+      const trailing = await this.archive.next();
+      if (trailing) throw new PackageFormatError(`${quoteName(trailing.name)}: no entry may follow ${MANIFEST_ENTRY}`);
+      this.verified = manifest;
+    } finally {
+      this.archive.close();
+    }
+  }
+
+  private async readPage(entry: ArchiveEntry): Promise<PackageEntry[]> {
+    refuseOversize(entry, this.limits.maxEntryBytes, 'maxEntryBytes');
+    const page: PackageEntry[] = [];
+    await forEachLine(entry.chunks(), entry.name, this.limits.maxObjectBytes, (bytes, lineNumber) => {
+      const where = `${entry.name} line ${lineNumber}`;
+      const packageEntry = checkEntry(new FieldCheck(where), parseJson(bytes, where), this.header.formatVersion);
+      const { id } = packageEntry.object;
+      if (this.ids.has(id)) throw new PackageFormatError(`${where}: object ${id} appears twice in the package`);
+      if (this.ids.size >= this.limits.maxEntries) {
+        throw new PackageFormatError(`${where}: the package has more than ${this.limits.maxEntries} objects (maxEntries)`);
+      }
+      this.ids.add(id);
+      this.seen.toc.push(tocRowOf(packageEntry));
+      page.push(packageEntry);
+    });
+    if (page.length === 0) throw new PackageFormatError(`${entry.name}: an empty page; a page holds at least one object`);
+    const digest = entry.digest();
+    this.record(entry.name, digest);
+    this.pageBytes += digest.size;
+    return page;
+  }
+
+  private async readManifest(entry: ArchiveEntry): Promise<PackageManifest> {
+    const max = MANIFEST_ALLOWANCE_BYTES + this.pageBytes;
+    if (entry.size > max) {
+      throw new PackageFormatError(`${MANIFEST_ENTRY}: ${entry.size} bytes is more than the manifest of these ${this.ids.size} objects can need (${max})`);
+    }
+    const json = parseJson(await entry.readAll(), MANIFEST_ENTRY);
+    const manifest = checkManifest(new FieldCheck(MANIFEST_ENTRY), json, this.header.formatVersion, this.limits.maxEntries);
+    verifyManifest(manifest, this.seen);
+    return manifest;
+  }
+
+  private record(name: string, digest: Digest): void {
+    this.seen.checksums.set(name, digest.sha256);
+    this.seen.sizes.set(name, digest.size);
+  }
+}
