@@ -1,10 +1,11 @@
+import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Transform, type Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
 import { openPackage, writePackage } from '../domain/mmp/index.js';
-import type { PackageEntry, PackageHeader } from '../domain/mmp/types.js';
+import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import { planBatch, type Requirement } from '../domain/engine/plan.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { newGuid } from '../domain/ids.js';
@@ -23,8 +24,10 @@ export interface ApplyOptions {
   packagePath: string;
   packageSize: number;
   projectId: string;
-  /** Where to write the undo package; none when undefined. */
-  undo?: { path: string; header: PackageHeader };
+  /** Where to write the undo package, and its header given the package's; none when undefined. */
+  undo?: { path: string; header: (packageHeader: PackageHeader) => PackageHeader };
+  /** When known, the package's bytes must hash to this, or nothing is committed. */
+  expectedSha256?: string;
   dryRun: boolean;
   onProgress: (percent: number) => void;
   /** Runs inside the transaction just before commit (e.g. marking the import done in the same commit). */
@@ -35,16 +38,19 @@ export interface ApplyOptions {
 
 export interface ApplyResult {
   header: PackageHeader;
+  /** The package's table of contents, verified against its objects. */
+  toc: TocRow[];
   outcomes: ObjectOutcome[];
   undo?: StoredBlob & { path: string };
   /** Set on a dry run: what would have made the import fail. */
   refusal?: string;
 }
 
-/** Counts compressed bytes as they leave storage, for progress. */
-function countingStream(onBytes: (n: number) => void): Transform {
+/** Counts and hashes the stored bytes as they leave storage, for progress and verification. */
+function measuringStream(hash: Hash, onBytes: (n: number) => void): Transform {
   return new Transform({
     transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
       onBytes(chunk.length);
       cb(null, chunk);
     },
@@ -64,8 +70,9 @@ function missingMessage(req: Requirement): string {
 export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> {
   let read = 0;
   let lastReported = -1;
+  const hash = createHash('sha256');
   const source: Readable = (await options.blobs.get(options.packagePath)).pipe(
-    countingStream((n) => {
+    measuringStream(hash, (n) => {
       read += n;
       const percent = Math.min(99, Math.floor((read / Math.max(1, options.packageSize)) * 100));
       if (percent >= lastReported + 5) {
@@ -75,10 +82,15 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
     }),
   );
   const reader = await openPackage(source);
-  options.checkHeader?.(reader.header);
+  try {
+    options.checkHeader?.(reader.header);
+  } catch (error) {
+    reader.close();
+    throw error;
+  }
   const undoChannel = options.undo && !options.dryRun ? new BatchChannel<PackageEntry[]>() : undefined;
   const undoBody = new PassThrough();
-  const undoStored = undoChannel && options.undo ? startUndoWriter(options.blobs, options.undo, undoChannel, undoBody) : undefined;
+  const undoStored = undoChannel && options.undo ? startUndoWriter(options.blobs, { path: options.undo.path, header: options.undo.header(reader.header) }, undoChannel, undoBody) : undefined;
   let undoAbandoned = !undoChannel;
   const abandonUndo = (reason: Error) => {
     if (undoAbandoned) return;
@@ -116,17 +128,22 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
         outcomes.push(...plan.outcomes);
         if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
       }
+      const toc = reader.manifest().toc;
       const refusal = (await findMissing(repo, options.projectId, required, written, deleted)) ?? (await findBlockedDelete(repo, options.projectId, deleted));
       if (refusal) {
         if (options.dryRun) {
-          result = { header: reader.header, outcomes, refusal };
+          result = { header: reader.header, toc, outcomes, refusal };
           throw new DryRunRollback();
         }
         throw new ImportRefusedError(refusal);
       }
+      const actual = hash.digest('hex');
+      if (options.expectedSha256 && actual !== options.expectedSha256.toLowerCase()) {
+        throw new ImportRefusedError(`The stored package's sha256 is ${actual}, not ${options.expectedSha256} as its record says: it was changed or damaged in storage.`);
+      }
       undoChannel?.close();
       const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
-      result = { header: reader.header, outcomes, undo };
+      result = { header: reader.header, toc, outcomes, undo };
       if (options.dryRun) throw new DryRunRollback();
       await options.beforeCommit?.(trx, result);
     });

@@ -17,6 +17,23 @@ export function targetProjectOf(record: MigrationRecord): string {
   return id;
 }
 
+function undoHeaderFor(record: MigrationRecord, packageHeader: PackageHeader): PackageHeader {
+  return {
+    formatVersion: MMP_FORMAT_VERSION,
+    platformVersion: MMP_PLATFORM_VERSION,
+    packageId: record.package.id,
+    packageType: packageHeader.packageType,
+    purpose: 'undo',
+    name: `Undo of ${record.package.name}`,
+    createdAt: formatLibraryDate(new Date()),
+    creator: record.import.creator ?? record.package.creator,
+    sourceEnvironment: record.import.environment,
+    sourceProject: record.import.project,
+    settings: packageHeader.settings,
+    undoOf: { packageId: record.package.id, importId: record.import.id },
+  };
+}
+
 function checkHeaderAgainst(record: MigrationRecord) {
   return (header: PackageHeader) => {
     if (header.purpose === 'undo') throw new PackageFormatError('header.json: this is an undo package; it cannot be imported as a migration.');
@@ -39,27 +56,14 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
       const importing = await deps.migrations.updateImport(record.import, { status: 'importing', progress: 0, message: '' }, ['pending', 'importing']);
       if (!importing) return;
       const projectId = targetProjectOf(record);
-      const header: PackageHeader = {
-        formatVersion: MMP_FORMAT_VERSION,
-        platformVersion: MMP_PLATFORM_VERSION,
-        packageId: record.package.id,
-        packageType: record.package.type as PackageHeader['packageType'],
-        purpose: 'undo',
-        name: `Undo of ${record.package.name}`,
-        createdAt: formatLibraryDate(new Date()),
-        creator: record.import.creator ?? record.package.creator,
-        sourceEnvironment: record.import.environment,
-        sourceProject: record.import.project,
-        settings: record.package.request.settings,
-        undoOf: { packageId: record.package.id, importId: record.import.id },
-      };
       await applyPackage({
         db: deps.db,
         blobs: await deps.storage.blobs(),
         packagePath: storage.path,
         packageSize: storage.size,
         projectId,
-        undo: record.import.generateUndo ? { path: undoPath(record.package.id, record.import.id), header } : undefined,
+        undo: record.import.generateUndo ? { path: undoPath(record.package.id, record.import.id), header: (packageHeader) => undoHeaderFor(record, packageHeader) } : undefined,
+        expectedSha256: storage.sha256 || undefined,
         dryRun: false,
         checkHeader: checkHeaderAgainst(record),
         onProgress: (progress) => void deps.migrations.updateImport(importing, { progress }, ['importing']).catch(() => undefined),
@@ -70,6 +74,8 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
             ['importing'],
           );
           if (!done) throw new Error('The import was finished by another node.');
+          // The record shows what the package really holds (an uploaded file's metadata says nothing of it).
+          await new MigrationRepository(trx).updatePackage(record.package, { request: { ...record.package.request, settings: result.header.settings }, toc: result.toc, formatVersion: result.header.formatVersion });
         },
       });
     },

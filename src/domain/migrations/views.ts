@@ -42,7 +42,8 @@ function packageView(pkg: PackageRecord, show: ShowContent): Json {
     creationDate: formatLibraryDate(new Date(pkg.createdAt)),
     lastUpdatedDate: formatLibraryDate(new Date(pkg.updatedAt)),
     environment: pkg.environment,
-    storage: pkg.storage ? { size: pkg.storage.size, path: pkg.storage.path } : {},
+    // sha256 is ours, not the Library's: it lets a target that shares the storage verify the bytes (mstrio ignores it).
+    storage: pkg.storage ? { size: pkg.storage.size, path: pkg.storage.path, sha256: pkg.storage.sha256 } : {},
     project: pkg.project,
     status: pkg.status,
     message: pkg.message,
