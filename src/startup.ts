@@ -1,6 +1,9 @@
 import type { AppContext } from './api/context.js';
+import { seedTutorial } from './store/metadata/seed-tutorial.js';
 
 export type StartupTask = (ctx: AppContext) => Promise<void>;
 
 /** Work done at every start, after migrations and before the server listens (recovery, seeding). */
-export const STARTUP_TASKS: StartupTask[] = [];
+export const STARTUP_TASKS: StartupTask[] = [
+  (ctx) => seedTutorial(ctx.metadata),
+];

@@ -136,6 +136,11 @@ export class UserRepository {
     await this.db.deleteFrom('grants').where('principal_id', '=', principalId).where('privilege', 'in', [...privileges]).execute();
   }
 
+  async groupIdsOf(userId: string): Promise<string[]> {
+    const rows = await this.db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).orderBy('group_id').execute();
+    return rows.map((g) => g.group_id);
+  }
+
   /** Direct grants plus those of every group the user belongs to. */
   async privilegesOf(userId: string): Promise<Set<Privilege>> {
     const groupIds = (await this.db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute()).map((g) => g.group_id);

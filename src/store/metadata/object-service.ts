@@ -1,0 +1,204 @@
+import { CONFIGURATION_PROJECT_ID, OBJECT_TYPE, type MetadataObject } from '../../domain/objects.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { RIGHTS, aclEntry, aclForNewObject, demandRights, hasRights, type Accessor } from '../../domain/acl.js';
+import { newGuid } from '../../domain/ids.js';
+import type { MetadataRepository, ObjectSearch } from './repository.js';
+
+/** A folder chain longer than this is corrupt data, not a real tree. */
+const MAX_FOLDER_DEPTH = 64;
+
+export interface Ancestor {
+  name: string;
+  id: string;
+  /** Distance from the object: 1 is the direct parent. */
+  level: number;
+}
+
+export interface ObjectChanges {
+  name?: string;
+  description?: string;
+  folderId?: string;
+}
+
+export interface ObjectListing {
+  total: number;
+  objects: MetadataObject[];
+}
+
+/** Reads and edits of metadata objects on behalf of a user: existence, type, ACL and folder rules. */
+export class ObjectService {
+  constructor(private readonly repo: MetadataRepository) {}
+
+  /** The object, when it exists with this type and the accessor may read it (404 / 403 otherwise). */
+  async read(projectId: string, id: string, type: number, accessor: Accessor): Promise<MetadataObject> {
+    const object = await this.find(projectId, id, type);
+    demandRights(object, accessor, RIGHTS.BROWSE | RIGHTS.READ);
+    return object;
+  }
+
+  /** Root first, direct parent last, as the Library lists them. */
+  async ancestors(projectId: string, object: MetadataObject): Promise<Ancestor[]> {
+    const chain: Ancestor[] = [];
+    let folderId = object.folderId;
+    while (folderId !== null && chain.length < MAX_FOLDER_DEPTH) {
+      const folder = await this.repo.getObject(projectId, folderId);
+      if (!folder) break;
+      chain.push({ name: folder.name, id: folder.id, level: chain.length + 1 });
+      folderId = folder.folderId;
+    }
+    return chain.reverse();
+  }
+
+  async update(projectId: string, id: string, type: number, changes: ObjectChanges, accessor: Accessor): Promise<MetadataObject> {
+    return this.repo.transaction(async (repo) => {
+      const service = new ObjectService(repo);
+      const object = await service.find(projectId, id, type);
+      demandRights(object, accessor, RIGHTS.WRITE);
+      const next: MetadataObject = {
+        ...object,
+        name: changes.name ?? object.name,
+        description: changes.description ?? object.description,
+        folderId: changes.folderId ?? object.folderId,
+      };
+      if (next.name === object.name && next.description === object.description && next.folderId === object.folderId) return object;
+      if (next.folderId !== object.folderId) {
+        if (object.folderId === null) throw new InvalidInputError('folderId: a root folder cannot be moved.');
+        const target = await service.targetFolder(projectId, next.folderId ?? '', accessor);
+        if (object.type === OBJECT_TYPE.FOLDER) await service.refuseCycle(projectId, object, target);
+      }
+      if (next.folderId !== null && (next.name !== object.name || next.folderId !== object.folderId)) {
+        await service.refuseNameClash(projectId, next.folderId, object.type, next.name, object.id);
+      }
+      const saved = { ...next, version: newGuid(), dateModified: Date.now() };
+      await repo.upsertObjects(projectId, [saved]);
+      return saved;
+    });
+  }
+
+  /** A copy under a new id, by default named "Name (1)" in the source's folder. */
+  async copy(projectId: string, id: string, type: number, input: { name?: string; folderId?: string }, accessor: Accessor): Promise<MetadataObject> {
+    return this.repo.transaction(async (repo) => {
+      const service = new ObjectService(repo);
+      const source = await service.read(projectId, id, type, accessor);
+      if (source.type === OBJECT_TYPE.FOLDER) throw new InvalidInputError('type: folders cannot be copied; create a folder and copy its objects.');
+      const folderId = input.folderId ?? source.folderId;
+      if (folderId === null) throw new InvalidInputError('folderId: the object has no folder to copy into.');
+      await service.targetFolder(projectId, folderId, accessor);
+      const name = input.name ?? (await service.freeCopyName(projectId, folderId, source));
+      await service.refuseNameClash(projectId, folderId, source.type, name, undefined);
+      const now = Date.now();
+      const creator = aclEntry({ id: accessor.userId, name: accessor.userName, subtype: 8704 }, RIGHTS.FULL_CONTROL);
+      const copy: MetadataObject = {
+        ...source,
+        id: newGuid(),
+        name,
+        folderId,
+        version: newGuid(),
+        dateCreated: now,
+        dateModified: now,
+        ownerId: accessor.userId,
+        ownerName: accessor.userName,
+        acl: [creator, ...source.acl.filter((e) => e.trusteeId !== accessor.userId)],
+      };
+      await repo.upsertObjects(projectId, [copy]);
+      return copy;
+    });
+  }
+
+  /** Deletes an object nothing uses; 409 ERR015 naming a dependent (or a folder's child) otherwise. */
+  async remove(projectId: string, id: string, type: number, accessor: Accessor): Promise<void> {
+    await this.repo.transaction(async (repo) => {
+      const service = new ObjectService(repo);
+      const object = await service.find(projectId, id, type);
+      demandRights(object, accessor, RIGHTS.DELETE);
+      if (object.folderId === null) throw new InvalidInputError('id: a root folder cannot be deleted.');
+      const dependents = (await repo.dependentsOf(projectId, [id])).get(id) ?? [];
+      if (dependents.length > 0) {
+        const first = await repo.getObject(projectId, dependents[0]!);
+        const who = first ? `'${first.name}' (${first.id}, type ${first.type})` : dependents[0]!;
+        const more = dependents.length > 1 ? ` and ${dependents.length - 1} other object(s)` : '';
+        throw new ConflictError(`'${object.name}' (${id}) cannot be deleted: it is used by ${who}${more}.`);
+      }
+      if (object.type === OBJECT_TYPE.FOLDER) {
+        const children = await repo.search({ projectId, folderId: id, offset: 0, limit: 1 });
+        const child = children.objects[0];
+        if (child) throw new ConflictError(`Folder '${object.name}' (${id}) cannot be deleted: it still holds '${child.name}' (${child.id}) and ${children.total - 1} other object(s).`);
+      }
+      await repo.deleteObjects(projectId, [id]);
+    });
+  }
+
+  async createFolder(projectId: string, input: { name: string; description: string; parent: string }, accessor: Accessor): Promise<MetadataObject> {
+    return this.repo.transaction(async (repo) => {
+      const service = new ObjectService(repo);
+      const parent = await service.targetFolder(projectId, input.parent, accessor);
+      await service.refuseNameClash(projectId, parent.id, OBJECT_TYPE.FOLDER, input.name, undefined);
+      const now = Date.now();
+      const folder: MetadataObject = {
+        id: newGuid(),
+        type: OBJECT_TYPE.FOLDER,
+        subtype: 2048,
+        name: input.name,
+        description: input.description,
+        folderId: parent.id,
+        version: newGuid(),
+        dateCreated: now,
+        dateModified: now,
+        ownerId: accessor.userId,
+        ownerName: accessor.userName,
+        acl: aclForNewObject(parent.acl, { id: accessor.userId, name: accessor.userName }, true),
+        definition: {},
+        uses: [],
+        hidden: false,
+      };
+      await repo.upsertObjects(projectId, [folder]);
+      return folder;
+    });
+  }
+
+  /** A folder's children the accessor may browse (the total counts every child). */
+  async children(projectId: string, folderId: string, filter: { type?: number[]; subtype?: number[]; offset: number; limit: number }, accessor: Accessor): Promise<ObjectListing> {
+    await this.read(projectId, folderId, OBJECT_TYPE.FOLDER, accessor);
+    return this.search({ projectId, folderId, ...filter }, accessor);
+  }
+
+  /** One page of matches, without the objects the accessor may not browse (the total counts every match). */
+  async search(search: ObjectSearch, accessor: Accessor): Promise<ObjectListing> {
+    const page = await this.repo.search(search);
+    return { total: page.total, objects: page.objects.filter((o) => hasRights(o, accessor, RIGHTS.BROWSE)) };
+  }
+
+  private async find(projectId: string, id: string, type: number): Promise<MetadataObject> {
+    const object = await this.repo.getObject(projectId, id);
+    if (!object || object.type !== type) {
+      const where = projectId === CONFIGURATION_PROJECT_ID ? 'the configuration' : `project ${projectId}`;
+      throw new NotFoundError(`No object with id ${id} and type ${type} in ${where}.`);
+    }
+    return object;
+  }
+
+  /** A folder that objects may be put into: it exists, is a folder, and the accessor may write to it. */
+  private async targetFolder(projectId: string, folderId: string, accessor: Accessor): Promise<MetadataObject> {
+    const folder = await this.repo.getObject(projectId, folderId);
+    if (!folder || folder.type !== OBJECT_TYPE.FOLDER) throw new InvalidInputError(`folderId: ${folderId} is not a folder of this project.`);
+    demandRights(folder, accessor, RIGHTS.WRITE);
+    return folder;
+  }
+
+  private async refuseCycle(projectId: string, moving: MetadataObject, target: MetadataObject): Promise<void> {
+    const chain = [target.id, ...(await this.ancestors(projectId, target)).map((a) => a.id)];
+    if (chain.includes(moving.id)) throw new InvalidInputError(`folderId: folder '${moving.name}' cannot be moved into itself or one of its subfolders.`);
+  }
+
+  private async refuseNameClash(projectId: string, folderId: string, type: number, name: string, selfId: string | undefined): Promise<void> {
+    const other = await this.repo.findInFolder(projectId, folderId, type, name);
+    if (other && other.id !== selfId) throw new ConflictError(`name: an object named '${name}' of type ${type} already exists in that folder (${other.id}).`);
+  }
+
+  private async freeCopyName(projectId: string, folderId: string, source: MetadataObject): Promise<string> {
+    for (let n = 1; ; n++) {
+      const candidate = `${source.name} (${n})`;
+      if (!(await this.repo.findInFolder(projectId, folderId, source.type, candidate))) return candidate;
+    }
+  }
+}

@@ -1,0 +1,333 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from '../db/schema.js';
+import type { ObjectsTable, ProjectsTable } from '../db/metadata-tables.js';
+import { OBJECT_TYPE, type AclEntry, type MetadataObject, type ProjectRecord } from '../../domain/objects.js';
+import { canonicalJson } from '../../domain/canonical-json.js';
+
+/** Ids per IN (...) list: far below every dialect's bind-parameter limit. */
+const ID_CHUNK = 500;
+/** Bind parameters per multi-row INSERT: SQLite allows 32,766, PostgreSQL 65,535. */
+const MAX_BIND_PARAMETERS = 30_000;
+const OBJECT_COLUMNS = 16;
+const OBJECT_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / OBJECT_COLUMNS);
+const USES_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / 3);
+
+export interface ObjectSearch {
+  projectId: string;
+  /** Case-insensitive "contains". */
+  name?: string;
+  type?: readonly number[];
+  subtype?: readonly number[];
+  folderId?: string;
+  /** With folderId: objects anywhere below the folder, not only its direct children. */
+  recursive?: boolean;
+  /** Only hidden (true) or only visible (false) objects. */
+  hidden?: boolean;
+  offset: number;
+  limit: number;
+}
+
+export interface ObjectSearchResult {
+  total: number;
+  objects: MetadataObject[];
+}
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function toObject(row: Selectable<ObjectsTable>): MetadataObject {
+  return {
+    id: row.id,
+    type: Number(row.type),
+    subtype: Number(row.subtype),
+    name: row.name,
+    description: row.description,
+    folderId: row.folder_id,
+    version: row.version,
+    dateCreated: Number(row.date_created),
+    dateModified: Number(row.date_modified),
+    ownerId: row.owner_id,
+    ownerName: row.owner_name,
+    acl: JSON.parse(row.acl) as AclEntry[],
+    definition: JSON.parse(row.definition) as Record<string, unknown>,
+    uses: JSON.parse(row.uses) as string[],
+    hidden: Number(row.hidden) === 1,
+  };
+}
+
+function toRow(projectId: string, o: MetadataObject): ObjectsTable {
+  return {
+    project_id: projectId,
+    id: o.id,
+    type: o.type,
+    subtype: o.subtype,
+    name: o.name,
+    description: o.description,
+    folder_id: o.folderId,
+    version: o.version,
+    date_created: o.dateCreated,
+    date_modified: o.dateModified,
+    owner_id: o.ownerId,
+    owner_name: o.ownerName,
+    acl: JSON.stringify(o.acl),
+    definition: JSON.stringify(o.definition),
+    uses: JSON.stringify(normaliseUses(o)),
+    hidden: o.hidden ? 1 : 0,
+  };
+}
+
+function normaliseUses(o: MetadataObject): string[] {
+  return [...new Set(o.uses)].filter((id) => id !== o.id).sort();
+}
+
+function toProject(row: Selectable<ProjectsTable>): ProjectRecord {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    dateCreated: Number(row.date_created),
+    dateModified: Number(row.date_modified),
+    ownerId: row.owner_id,
+    ownerName: row.owner_name,
+  };
+}
+
+/** LIKE pattern for "contains", with the wildcards of the needle escaped (ESCAPE '\'). */
+function containsPattern(needle: string): string {
+  return `%${needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** Projects and their metadata objects. Configuration objects live under CONFIGURATION_PROJECT_ID. */
+export class MetadataRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  /** Runs fn on one transaction (all-or-nothing); inside a transaction it simply joins it. */
+  async transaction<T>(fn: (repo: MetadataRepository) => Promise<T>): Promise<T> {
+    if (this.db.isTransaction) return fn(this);
+    return this.db.transaction().execute((trx) => fn(new MetadataRepository(trx)));
+  }
+
+  async listProjects(): Promise<ProjectRecord[]> {
+    const rows = await this.db.selectFrom('projects').selectAll().orderBy('name').orderBy('id').execute();
+    return rows.map(toProject);
+  }
+
+  async getProject(id: string): Promise<ProjectRecord | undefined> {
+    const row = await this.db.selectFrom('projects').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toProject(row);
+  }
+
+  async createProject(p: ProjectRecord): Promise<void> {
+    await this.db
+      .insertInto('projects')
+      .values({
+        id: p.id,
+        name: p.name,
+        description: p.description,
+        date_created: p.dateCreated,
+        date_modified: p.dateModified,
+        owner_id: p.ownerId,
+        owner_name: p.ownerName,
+      })
+      .execute();
+  }
+
+  async getObject(projectId: string, id: string): Promise<MetadataObject | undefined> {
+    const row = await this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId).where('id', '=', id).executeTakeFirst();
+    return row && toObject(row);
+  }
+
+  async getObjects(projectId: string, ids: readonly string[]): Promise<Map<string, MetadataObject>> {
+    const found = new Map<string, MetadataObject>();
+    for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
+      const rows = await this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId).where('id', 'in', chunk).execute();
+      for (const row of rows) found.set(row.id, toObject(row));
+    }
+    return found;
+  }
+
+  /** For each given id that something uses: the ids of the objects using it, sorted. */
+  async dependentsOf(projectId: string, ids: readonly string[]): Promise<Map<string, string[]>> {
+    const dependents = new Map<string, string[]>();
+    for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
+      const rows = await this.db
+        .selectFrom('object_uses')
+        .select(['object_id', 'used_id'])
+        .where('project_id', '=', projectId)
+        .where('used_id', 'in', chunk)
+        .orderBy('used_id')
+        .orderBy('object_id')
+        .execute();
+      for (const row of rows) {
+        const list = dependents.get(row.used_id);
+        if (list) list.push(row.object_id);
+        else dependents.set(row.used_id, [row.object_id]);
+      }
+    }
+    return dependents;
+  }
+
+  /** Inserts or replaces objects (and their dependency edges) with multi-row statements, atomically. */
+  async upsertObjects(projectId: string, objects: readonly MetadataObject[]): Promise<void> {
+    if (objects.length === 0) return;
+    // One statement may not touch a row twice (PostgreSQL refuses): the last version of an id wins.
+    const latest = new Map<string, MetadataObject>();
+    for (const o of objects) latest.set(o.id, o);
+    const rows = [...latest.values()].map((o) => toRow(projectId, o));
+    await this.transaction(async (repo) => {
+      for (const chunk of chunks(rows, OBJECT_ROWS_PER_INSERT)) await repo.upsertChunk(projectId, chunk);
+    });
+  }
+
+  async deleteObjects(projectId: string, ids: readonly string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.transaction(async (repo) => {
+      await repo.deleteUses(projectId, ids);
+      for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
+        await repo.db.deleteFrom('objects').where('project_id', '=', projectId).where('id', 'in', chunk).execute();
+      }
+    });
+  }
+
+  /** Every object of a project in id order, a batch at a time (keyset pagination: no OFFSET scans). */
+  async *iterateObjects(projectId: string, batchSize = 1000): AsyncGenerator<MetadataObject[]> {
+    let after: string | undefined;
+    for (;;) {
+      let query = this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId);
+      if (after !== undefined) query = query.where('id', '>', after);
+      const rows = await query.orderBy('id').limit(batchSize).execute();
+      if (rows.length === 0) return;
+      yield rows.map(toObject);
+      after = rows[rows.length - 1]!.id;
+      if (rows.length < batchSize) return;
+    }
+  }
+
+  async countObjects(projectId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('objects')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('project_id', '=', projectId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** sha256 over the canonical JSON of every object in id order: equal content, equal fingerprint. */
+  async fingerprint(projectId: string): Promise<string> {
+    const hash = createHash('sha256');
+    for await (const batch of this.iterateObjects(projectId, 2000)) {
+      for (const o of batch) hash.update(canonicalJson(o) + '\n');
+    }
+    return hash.digest('hex');
+  }
+
+  async search(s: ObjectSearch): Promise<ObjectSearchResult> {
+    const filtered = this.db
+      .withRecursive('tree(id)', (db) =>
+        db
+          .selectFrom('objects')
+          .select('id')
+          .where('project_id', '=', s.projectId)
+          .where('id', '=', s.folderId ?? '')
+          .unionAll(
+            db
+              .selectFrom('objects as child')
+              .innerJoin('tree', 'tree.id', 'child.folder_id')
+              .select('child.id')
+              .where('child.project_id', '=', s.projectId)
+              .where('child.type', '=', OBJECT_TYPE.FOLDER),
+          ),
+      )
+      .selectFrom('objects')
+      .where('project_id', '=', s.projectId)
+      .$if(s.name !== undefined && s.name !== '', (q) => q.where(sql<boolean>`lower(name) like ${containsPattern(s.name ?? '')} escape '\\'`))
+      .$if(s.type !== undefined && s.type.length > 0, (q) => q.where('type', 'in', [...(s.type ?? [])]))
+      .$if(s.subtype !== undefined && s.subtype.length > 0, (q) => q.where('subtype', 'in', [...(s.subtype ?? [])]))
+      .$if(s.hidden !== undefined, (q) => q.where('hidden', '=', s.hidden ? 1 : 0))
+      .$if(s.folderId !== undefined && !s.recursive, (q) => q.where('folder_id', '=', s.folderId ?? ''))
+      .$if(s.folderId !== undefined && !!s.recursive, (q) =>
+        q.where('folder_id', 'in', (eb) => eb.selectFrom('tree').select('tree.id')),
+      );
+    const counted = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const rows = await filtered.selectAll('objects').orderBy('name').orderBy('id').offset(s.offset).limit(s.limit).execute();
+    return { total: Number(counted.n), objects: rows.map(toObject) };
+  }
+
+  /** The object with this exact name and type in a folder, to keep names unique per folder. */
+  async findInFolder(projectId: string, folderId: string, type: number, name: string): Promise<MetadataObject | undefined> {
+    const row = await this.db
+      .selectFrom('objects')
+      .selectAll()
+      .where('project_id', '=', projectId)
+      .where('folder_id', '=', folderId)
+      .where('type', '=', type)
+      .where('name', '=', name)
+      .executeTakeFirst();
+    return row && toObject(row);
+  }
+
+  async countChildren(projectId: string, folderId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('objects')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('project_id', '=', projectId)
+      .where('folder_id', '=', folderId)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /**
+   * Writes one chunk of rows. Edges are rewritten only for objects whose uses changed (or that are
+   * new): replacing unchanged objects, the common case of a re-import, leaves object_uses alone.
+   */
+  private async upsertChunk(projectId: string, rows: ObjectsTable[]): Promise<void> {
+    const previous = await this.db
+      .selectFrom('objects')
+      .select(['id', 'uses'])
+      .where('project_id', '=', projectId)
+      .where('id', 'in', rows.map((r) => r.id))
+      .execute();
+    const previousUses = new Map(previous.map((p) => [p.id, p.uses]));
+    await this.insertObjectRows(rows);
+    const rewritten = rows.filter((r) => previousUses.get(r.id) !== r.uses);
+    const replaced = rewritten.filter((r) => previousUses.has(r.id)).map((r) => r.id);
+    if (replaced.length > 0) await this.deleteUses(projectId, replaced);
+    const edges = rewritten.flatMap((r) => (JSON.parse(r.uses) as string[]).map((used) => ({ project_id: projectId, object_id: r.id, used_id: used })));
+    for (const chunk of chunks(edges, USES_ROWS_PER_INSERT)) await this.db.insertInto('object_uses').values(chunk).execute();
+  }
+
+  private async insertObjectRows(rows: ObjectsTable[]): Promise<void> {
+    await this.db
+      .insertInto('objects')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.columns(['project_id', 'id']).doUpdateSet((eb) => ({
+          type: eb.ref('excluded.type'),
+          subtype: eb.ref('excluded.subtype'),
+          name: eb.ref('excluded.name'),
+          description: eb.ref('excluded.description'),
+          folder_id: eb.ref('excluded.folder_id'),
+          version: eb.ref('excluded.version'),
+          date_created: eb.ref('excluded.date_created'),
+          date_modified: eb.ref('excluded.date_modified'),
+          owner_id: eb.ref('excluded.owner_id'),
+          owner_name: eb.ref('excluded.owner_name'),
+          acl: eb.ref('excluded.acl'),
+          definition: eb.ref('excluded.definition'),
+          uses: eb.ref('excluded.uses'),
+          hidden: eb.ref('excluded.hidden'),
+        })),
+      )
+      .execute();
+  }
+
+  private async deleteUses(projectId: string, objectIds: readonly string[]): Promise<void> {
+    for (const chunk of chunks([...new Set(objectIds)], ID_CHUNK)) {
+      await this.db.deleteFrom('object_uses').where('project_id', '=', projectId).where('object_id', 'in', chunk).execute();
+    }
+  }
+}
