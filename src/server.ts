@@ -7,11 +7,13 @@ import { migrateToLatest } from './store/db/migrate.js';
 import { SessionRepository } from './store/sessions.js';
 import { StorageService, UNSET_SETTINGS } from './store/storage-settings.js';
 import { UserRepository } from './store/users.js';
+import { AuditLog } from './store/audit-log.js';
 import { FileRepository } from './store/files.js';
 import { MetadataRepository } from './store/metadata/repository.js';
 import { MigrationRepository } from './store/migrations.js';
 import { createJobSystem } from './jobs/index.js';
 import { MigrationService } from './jobs/migration-service.js';
+import { CrossEnvironmentFlow } from './jobs/cross-environment.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { STARTUP_TASKS } from './startup.js';
 
@@ -41,18 +43,21 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
     const files = new FileRepository(database.db);
     // Until the server listens (and unless configured), the environment id is a placeholder URL.
     const environment = { id: config.environmentId || 'http://localhost', name: config.environmentName };
-    const jobs = createJobSystem({ db: database.db, metadata, migrations, storage, users, log: options.log ?? (() => undefined) });
+    const jobDeps = { db: database.db, metadata, migrations, storage, users, log: options.log ?? (() => undefined) };
+    const jobs = createJobSystem(jobDeps);
     const ctx: AppContext = {
       config,
       database,
       users,
       sessions: new SessionRepository(database.db, config.sessionIdleTimeout * 1000),
+      audit: new AuditLog(database.db),
       storage,
       files,
       metadata,
       migrations,
       jobs,
-      migrationService: new MigrationService({ db: database.db, metadata, migrations, storage, users, log: options.log ?? (() => undefined) }, jobs, files, environment),
+      migrationService: new MigrationService(jobDeps, jobs, files, environment),
+      crossEnvironment: new CrossEnvironmentFlow(jobDeps, jobs, environment),
       environment,
     };
     const bootstrap = await bootstrapUsers(users, env.PACKSTORE_ADMIN_PASSWORD);

@@ -3,11 +3,13 @@ import type { DatabaseHandle } from '../store/db/connect.js';
 import type { SessionRepository } from '../store/sessions.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { UserRepository } from '../store/users.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { FileRepository } from '../store/files.js';
 import type { MetadataRepository } from '../store/metadata/repository.js';
 import type { MigrationRepository } from '../store/migrations.js';
 import type { JobSystem } from '../jobs/index.js';
 import type { MigrationService } from '../jobs/migration-service.js';
+import type { CrossEnvironmentFlow } from '../jobs/cross-environment.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
 export interface AppContext {
@@ -15,6 +17,8 @@ export interface AppContext {
   database: DatabaseHandle;
   users: UserRepository;
   sessions: SessionRepository;
+  /** Append-only record of who did what (written by the audit hook and the CLI). */
+  audit: AuditLog;
   storage: StorageService;
   /** Shared-file metadata; a file's blob key is its `path`. */
   files: FileRepository;
@@ -23,6 +27,7 @@ export interface AppContext {
   /** The async job queue and this node's runner (started only by a serving node). */
   jobs: JobSystem;
   migrationService: MigrationService;
+  crossEnvironment: CrossEnvironmentFlow;
   /** This environment as Library records show it: {id: public URL, name}. */
   environment: { id: string; name: string };
 }

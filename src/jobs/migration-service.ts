@@ -1,8 +1,9 @@
 import type { JobDeps } from './deps.js';
 import type { JobSystem } from './index.js';
 import type { FileRepository } from '../store/files.js';
-import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord } from '../domain/migrations/records.js';
-import type { CreatePackageInput, ImportFromFileInput, MigrationPatch } from '../domain/migrations/requests.js';
+import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
+import { formatLibraryDate } from '../domain/dates.js';
+import type { CertificationInput, CreatePackageInput, ImportFromFileInput, MigrationPatch } from '../domain/migrations/requests.js';
 import { assertImportRequestTransition, assertUndoRequestTransition } from '../domain/migrations/states.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { guidFromFileId, newGuid } from '../domain/ids.js';
@@ -129,7 +130,8 @@ export class MigrationService {
     if (patch.packageName !== undefined) pkg = await migrations.updatePackage(pkg, { name: patch.packageName });
     if (patch.environment || patch.project) {
       if (imp.status !== 'pending') throw new ConflictError(`The import target cannot change: the import is ${imp.status}.`);
-      imp = (await migrations.updateImport(imp, { ...(patch.environment ? { environment: patch.environment } : {}), ...(patch.project ? { project: await this.project(patch.project.id, 'importInfo.project.id') } : {}) }))!;
+      // The project named here is the target's, in another environment: it cannot be checked from the source.
+      imp = (await migrations.updateImport(imp, { ...(patch.environment ? { environment: patch.environment } : {}), ...(patch.project ? { project: patch.project } : {}) }))!;
     }
     if (patch.importRequestStatus !== undefined) {
       assertImportRequestTransition(imp.importRequestStatus, patch.importRequestStatus);
@@ -141,6 +143,9 @@ export class MigrationService {
     }
     if (patch.undoRequestStatus !== undefined) imp = await this.changeUndoRequest(pkg, imp, patch.undoRequestStatus, projectHeader);
     if (patch.validationStatus !== undefined) {
+      if (patch.validationStatus === 'validating' && pkg.status !== 'created') {
+        throw new ConflictError(`A package can be validated only while it is created; it is ${pkg.status}.`);
+      }
       const now = Date.now();
       imp = (await migrations.updateImport(imp, {
         validation: { status: patch.validationStatus, progress: patch.validationStatus === 'validating' ? 0 : 100, message: '', createdAt: imp.validation?.createdAt ?? now, updatedAt: now },
@@ -162,6 +167,39 @@ export class MigrationService {
     if (!started) throw new ConflictError('The undo was started already.');
     await this.enqueue('undo', pkg.id, imp.id);
     return started;
+  }
+
+  /** M1'': a new import of an existing package (a new import id, the same package id). */
+  async reuse(packageId: string, input: { environment?: NamedRef; project?: NamedRef }, caller: Caller): Promise<MigrationRecord> {
+    const pkg = await this.deps.migrations.getPackage(packageId);
+    if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
+    if (pkg.status !== 'created' && pkg.status !== 'locked') throw new ConflictError(`Package ${packageId} cannot be reused: it is ${pkg.status}.`);
+    const project = input.project && pkg.type !== 'configuration' ? input.project : undefined;
+    const imp = this.newImport(pkg.id, Date.now(), { creator: caller, environment: input.environment ?? this.environment, project });
+    await this.deps.migrations.insertImport(imp);
+    return { package: pkg, import: imp };
+  }
+
+  /** M7: certification, as mstrio sends it (flat) or the docs do (wrapped); autoSync keeps what is stored. */
+  async certify(record: MigrationRecord, input: CertificationInput | undefined): Promise<void> {
+    if (!input) return;
+    const lastUpdatedDate = input.lastUpdatedDate ?? formatLibraryDate(new Date());
+    await this.deps.migrations.updatePackage(record.package, { certification: { status: input.status, operator: input.operator, lastUpdatedDate } });
+  }
+
+  /** M6: new content for a package, created again; only before anything was imported from it. */
+  async edit(record: MigrationRecord, edit: { name?: string; request: PackageRequest }): Promise<MigrationRecord> {
+    const { package: pkg, import: imp } = record;
+    if (pkg.status !== 'created' && pkg.status !== 'create_failed') throw new ConflictError(`The package cannot be edited: it is ${pkg.status}.`);
+    if (imp.status !== 'pending' || (imp.importRequestStatus !== 'pending' && imp.importRequestStatus !== 'rejected')) {
+      throw new ConflictError(`The package cannot be edited: its import is ${imp.status} (request ${imp.importRequestStatus}).`);
+    }
+    if (pkg.fileGuid || pkg.replicated) throw new ConflictError('An uploaded or replicated package cannot be edited.');
+    const oldPath = pkg.storage?.path;
+    const updated = await this.deps.migrations.updatePackage(pkg, { ...(edit.name ? { name: edit.name } : {}), request: edit.request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined });
+    if (oldPath) await (await this.deps.storage.blobs()).delete(oldPath);
+    await this.enqueue('create_package', pkg.id, null);
+    return { package: updated, import: imp };
   }
 
   /** M10: deletes the package record, its imports, its created binary and its undo packages. */

@@ -3,6 +3,7 @@ import type { Job } from './queue.js';
 import type { JobDeps } from './deps.js';
 import { applyPackage } from './apply-package.js';
 import { targetProjectOf } from './import-package.js';
+import { publishValidationResult } from './cross-environment.js';
 import { MMP_FORMAT_VERSION } from '../domain/mmp/types.js';
 import type { ValidationState } from '../domain/migrations/records.js';
 
@@ -11,7 +12,9 @@ export function validatePackageHandler(deps: JobDeps): JobHandler {
   const finish = async (importId: string, status: ValidationState['status'], message: string) => {
     const imp = await deps.migrations.getImport(importId);
     if (!imp?.validation) return;
-    await deps.migrations.updateImport(imp, { validation: { ...imp.validation, status, message, progress: 100, updatedAt: Date.now() } });
+    const finishedAt = Date.now();
+    await deps.migrations.updateImport(imp, { validation: { ...imp.validation, status, message, progress: 100, updatedAt: finishedAt } });
+    await publishValidationResult(deps, imp.packageId, importId, { status, message, finishedAt });
   };
   return {
     async run(job: Job) {

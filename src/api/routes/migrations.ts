@@ -3,11 +3,20 @@ import type { AppContext } from '../context.js';
 import { demand, principalOf, requires, requiresAny } from '../access.js';
 import { sendDownload } from '../send-download.js';
 import { fullView, shortView, type ShowContent } from '../../domain/migrations/views.js';
-import { isImportFromFile, parseCreatePackage, parseImportFromFile, parseMigrationPatch } from '../../domain/migrations/requests.js';
+import {
+  isImportFromFile,
+  parseCertification,
+  parseCreatePackage,
+  parseImportFromFile,
+  parseMigrationPatch,
+  parsePackageEdit,
+  parseReplicatedRecord,
+  parseReuse,
+} from '../../domain/migrations/requests.js';
 import { MIGRATION_PURPOSES, isOneOf } from '../../domain/migrations/states.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { isGuid, parseMigrationId } from '../../domain/ids.js';
-import { integer } from '../../domain/input.js';
+import { integer, optionalBoolean } from '../../domain/input.js';
 
 const READ_MIGRATIONS = requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE', 'MANAGE_MIGRATION_PACKAGES');
 const SHOW_CONTENT: readonly ShowContent[] = ['default', 'tocview', 'treeview', 'all'];
@@ -39,6 +48,12 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { migrationService: service, migrations } = ctx;
 
   app.post<{ Querystring: { packageId?: string } }>('/api/migrations', { config: { access: requiresAny('CREATE_PACKAGE', 'MANAGE_MIGRATION_PACKAGES') } }, async (request, reply) => {
+    const reused = request.query.packageId;
+    if (reused !== undefined) {
+      demand(request, 'CREATE_PACKAGE');
+      if (!isGuid(reused)) throw new InvalidInputError('packageId must be a package id (32 upper-case hex).');
+      return reply.code(201).send(shortView(await service.reuse(reused, parseReuse(request.body), caller(request))));
+    }
     if (isImportFromFile(request.body)) {
       // The seed: importing into this environment needs all three.
       demand(request, 'MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS');
@@ -64,7 +79,37 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
     const id = migrationIdOf(request.params.id);
     const show = (request.query.showContent ?? 'default').toLowerCase();
     if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
-    return fullView(await migrations.require(id.packageId, id.importId), show);
+    return fullView(await ctx.crossEnvironment.syncValidation(await migrations.require(id.packageId, id.importId)), show);
+  });
+
+  app.put<{ Params: IdParams; Querystring: { generateUndo?: string } }>('/api/migrations/:id', { config: { access: requires('MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
+    const id = migrationIdOf(request.params.id);
+    const generateUndo = optionalBoolean(request.query.generateUndo, 'generateUndo') ?? true;
+    const input = parseReplicatedRecord(request.body, id.packageId, id.importId);
+    const record = await ctx.crossEnvironment.importReplicated(input, caller(request), projectHeader(request), generateUndo);
+    return reply.code(201).send(shortView(record));
+  });
+
+  app.put<{ Params: IdParams }>('/api/migrations/:id/validation', { config: { access: requires('CREATE_PACKAGE', 'APPLY_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
+    const id = migrationIdOf(request.params.id);
+    await ctx.crossEnvironment.startValidation(parseReplicatedRecord(request.body, id.packageId, id.importId), caller(request), projectHeader(request));
+    return reply.code(202).send();
+  });
+
+  app.patch<{ Params: IdParams; Querystring: { autoSync?: string } }>('/api/migrations/:id/packageInfo/certification', { config: { access: READ_MIGRATIONS } }, async (request, reply) => {
+    const id = migrationIdOf(request.params.id);
+    const record = await migrations.require(id.packageId, id.importId);
+    const autoSync = optionalBoolean(request.query.autoSync, 'autoSync') ?? false;
+    const body = request.body;
+    await service.certify(record, autoSync && (body === undefined || body === null) ? undefined : parseCertification(body));
+    return reply.code(204).send();
+  });
+
+  app.put<{ Params: IdParams }>('/api/migrations/:id/packageInfo', { config: { access: requires('CREATE_PACKAGE') } }, async (request, reply) => {
+    const id = migrationIdOf(request.params.id);
+    const record = await migrations.require(id.packageId, id.importId);
+    const edited = await service.edit(record, parsePackageEdit(request.body, record.package));
+    return reply.code(202).send({ id: edited.package.id, status: edited.package.status, progress: edited.package.progress });
   });
 
   app.patch<{ Params: IdParams }>('/api/migrations/:id', { config: { access: READ_MIGRATIONS } }, async (request) => {

@@ -146,3 +146,92 @@ export function parseMigrationPatch(body: unknown): MigrationPatch {
   if (validation.status !== undefined) patch.validationStatus = oneOf(validation.status, ['validating', 'validated', 'validation_failed'] as const, 'validation.status');
   return patch;
 }
+
+/** What a target needs from the source's record (the showContent=all body of M5 and M8). */
+export interface ReplicatedRecordInput {
+  packageId: string;
+  importId: string;
+  name: string;
+  type: (typeof PACKAGE_TYPES)[number];
+  purpose: 'object_migration' | 'project_merge' | 'migration_from_shared_file_store';
+  status?: string;
+  storage: { path: string; size: number; sha256?: string };
+  creator: { id: string; name: string };
+  sourceEnvironment: { id: string; name: string };
+  sourceProject?: { id: string; name: string };
+  targetEnvironment?: { id: string; name: string };
+  targetProject?: { id: string; name: string };
+  request: PackageRequest;
+}
+
+/** PUT /api/migrations/{id} and PUT …/validation: the source record, as the source returned it. */
+export function parseReplicatedRecord(body: unknown, packageId: string, importId: string): ReplicatedRecordInput {
+  const root = record(body, 'body');
+  const info = record(root.packageInfo, 'packageInfo');
+  const imp = optionalRecord(root.importInfo, 'importInfo') ?? {};
+  if (info.id !== undefined && info.id !== packageId) throw new InvalidInputError(`packageInfo.id ${JSON.stringify(info.id)} is not the package of migration ${packageId}:${importId}.`);
+  if (imp.id !== undefined && imp.id !== importId) throw new InvalidInputError(`importInfo.id ${JSON.stringify(imp.id)} is not the import of migration ${packageId}:${importId}.`);
+  const storage = record(info.storage, 'packageInfo.storage');
+  const path = text(storage.path, 'packageInfo.storage.path', 512);
+  const size = integer(storage.size, 'packageInfo.storage.size', 1, Number.MAX_SAFE_INTEGER);
+  const sha256 = storage.sha256 === undefined || storage.sha256 === null ? undefined : text(storage.sha256, 'packageInfo.storage.sha256', 64);
+  if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) throw new InvalidInputError('packageInfo.storage.sha256 must be 64 hexadecimal characters.');
+  const toc = optionalRecord(info.tocView, 'packageInfo.tocView') ?? {};
+  const content = Array.isArray(toc.content) ? toc.content.filter(isRecord).map((row) => ({ id: String(row.id), type: Number(row.type), ...(typeof row.action === 'string' ? { action: row.action } : {}), ...(typeof row.name === 'string' ? { name: row.name } : {}) })) : [];
+  const creator = optionalRecord(info.creator, 'packageInfo.creator');
+  return {
+    packageId,
+    importId,
+    name: text(info.name, 'packageInfo.name', 250),
+    type: oneOf(info.type, PACKAGE_TYPES, 'packageInfo.type'),
+    purpose: info.purpose === undefined || info.purpose === null ? 'object_migration' : oneOf(info.purpose, ['object_migration', 'project_merge', 'migration_from_shared_file_store'] as const, 'packageInfo.purpose'),
+    status: typeof info.status === 'string' ? info.status : undefined,
+    storage: { path, size, ...(sha256 ? { sha256: sha256.toLowerCase() } : {}) },
+    creator: creator && typeof creator.id === 'string' ? { id: creator.id, name: typeof creator.name === 'string' ? creator.name : '' } : { id: '', name: '' },
+    sourceEnvironment: info.environment ? namedRef(info.environment, 'packageInfo.environment') : { id: '', name: '' },
+    sourceProject: info.project ? namedRef(info.project, 'packageInfo.project', { idIsGuid: true }) : undefined,
+    targetEnvironment: imp.environment ? namedRef(imp.environment, 'importInfo.environment') : undefined,
+    targetProject: imp.project ? namedRef(imp.project, 'importInfo.project', { idIsGuid: true }) : undefined,
+    request: { settings: parseSettings(toc.settings), content },
+  };
+}
+
+export interface CertificationInput {
+  status: 'uncertified' | 'requested' | 'certified' | 'rejected';
+  operator: { id: string; name: string; fullName?: string };
+  lastUpdatedDate?: string;
+}
+
+/** PATCH …/packageInfo/certification: mstrio's flat body or the docs' wrapped one. */
+export function parseCertification(body: unknown): CertificationInput {
+  const root = record(body, 'body');
+  const wrapped = isRecord(root.packageInfo) && isRecord(root.packageInfo.certification) ? root.packageInfo.certification : root;
+  const status = oneOf(wrapped.status, ['uncertified', 'requested', 'certified', 'rejected'] as const, 'certification.status');
+  const operator = record(wrapped.operator, 'certification.operator');
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  return {
+    status,
+    operator: { id: guid(operator.id, 'certification.operator.id'), name: str(operator.name), ...(typeof operator.fullName === 'string' ? { fullName: operator.fullName } : {}) },
+    ...(typeof wrapped.lastUpdatedDate === 'string' ? { lastUpdatedDate: wrapped.lastUpdatedDate } : {}),
+  };
+}
+
+/** POST /api/migrations?packageId= (reuse): where the new import goes. */
+export function parseReuse(body: unknown): { environment?: { id: string; name: string }; project?: { id: string; name: string } } {
+  const root = optionalRecord(body, 'body') ?? {};
+  const imp = optionalRecord(root.importInfo, 'importInfo') ?? {};
+  return {
+    environment: imp.environment ? namedRef(imp.environment, 'importInfo.environment') : undefined,
+    project: imp.project ? namedRef(imp.project, 'importInfo.project', { idIsGuid: true }) : undefined,
+  };
+}
+
+/** PUT /api/migrations/{id}/packageInfo (edit): a new name and content; type and purpose cannot change. */
+export function parsePackageEdit(body: unknown, current: { type: string; purpose: string }): { name?: string; request: PackageRequest } {
+  const root = record(body, 'body');
+  const info = isRecord(root.packageInfo) ? root.packageInfo : root;
+  if (info.type !== undefined && info.type !== current.type) throw new InvalidInputError(`type cannot change (it is ${current.type}).`);
+  if (info.purpose !== undefined && info.purpose !== current.purpose) throw new InvalidInputError(`purpose cannot change (it is ${current.purpose}).`);
+  const parsed = parseCreatePackage({ packageInfo: { ...info, type: current.type, purpose: current.purpose === 'project_merge' ? 'project_merge' : 'object_migration' } });
+  return { name: parsed.name, request: parsed.request };
+}
