@@ -129,7 +129,10 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
         if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
       }
       const toc = reader.manifest().toc;
-      const refusal = (await findMissing(repo, options.projectId, required, written, deleted)) ?? (await findBlockedDelete(repo, options.projectId, deleted));
+      // A project merge may be told not to validate dependencies (validateDependencies: false).
+      const checkDependencies = reader.header.settings.validateDependencies !== false;
+      const missing = checkDependencies ? await findMissing(repo, options.projectId, required, written, deleted) : undefined;
+      const refusal = missing ?? (await findBlockedDelete(repo, options.projectId, deleted));
       if (refusal) {
         if (options.dryRun) {
           result = { header: reader.header, toc, outcomes, refusal };

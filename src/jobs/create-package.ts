@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import type { JobHandler } from './runner.js';
 import type { Job } from './queue.js';
 import { accessorOf, type JobDeps } from './deps.js';
-import { contentPages, selectContent } from './package-content.js';
+import { contentPages, selectContent, selectWholeProject } from './package-content.js';
 import { packagePath } from './storage-paths.js';
 import { abortStream } from './streams.js';
 import { writePackage } from '../domain/mmp/index.js';
@@ -33,10 +33,13 @@ export function createPackageHandler(deps: JobDeps): JobHandler {
     async run(job: Job) {
       const pkg = await deps.migrations.getPackage(job.packageId);
       if (!pkg || pkg.status !== 'creating') return; // already finished by an earlier attempt, or deleted
-      const projectId = pkg.type === 'configuration' ? CONFIGURATION_PROJECT_ID : pkg.project?.id;
+      // Users and groups (configuration and project_security packages) live at environment level.
+      const projectId = pkg.type === 'project' ? pkg.project?.id : CONFIGURATION_PROJECT_ID;
       if (!projectId) throw new Error('A project package needs its source project.');
       const accessor = await accessorOf(deps.users, pkg.creator);
-      const selected = await selectContent(deps.metadata, projectId, pkg.request, accessor);
+      const selected = pkg.purpose === 'project_merge'
+        ? await selectWholeProject(deps.metadata, projectId, pkg.request.settings, accessor)
+        : await selectContent(deps.metadata, projectId, pkg.request, accessor);
       await deps.migrations.updatePackage(pkg, { progress: 10 });
       const blobs = await deps.storage.blobs();
       const path = packagePath(pkg.id, new Date(pkg.createdAt));

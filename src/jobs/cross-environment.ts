@@ -60,7 +60,12 @@ export class CrossEnvironmentFlow {
   private async replicate(input: ReplicatedRecordInput, caller: Caller, project: NamedRef | undefined, imp: Partial<ImportRecord>): Promise<MigrationRecord> {
     const now = Date.now();
     const existing = await this.deps.migrations.get(input.packageId, input.importId);
-    if (existing) return existing;
+    // The same environment can be source and target (between two projects): then the record exists already.
+    if (existing) {
+      if (existing.import.status !== 'pending' || existing.import.project?.id === project?.id) return existing;
+      const retargeted = await this.deps.migrations.updateImport(existing.import, { project }, ['pending']);
+      return { package: existing.package, import: retargeted ?? existing.import };
+    }
     const pkg: PackageRecord = {
       id: input.packageId,
       name: input.name,

@@ -11,7 +11,8 @@ import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader } from '..
 import type { MigrationRecord } from '../domain/migrations/records.js';
 
 export function targetProjectOf(record: MigrationRecord): string {
-  if (record.package.type === 'configuration') return CONFIGURATION_PROJECT_ID;
+  // project_security packages carry users and groups, which live at environment level.
+  if (record.package.type !== 'project') return CONFIGURATION_PROJECT_ID;
   const id = record.import.project?.id;
   if (!id) throw new Error('The import has no target project: send X-MSTR-ProjectID or importInfo.project.id.');
   return id;

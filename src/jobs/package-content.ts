@@ -71,6 +71,30 @@ export async function selectContent(
   return selected;
 }
 
+/** The action of one object in a project merge: by id, then by folder, then by type, then the default. */
+export function mergeAction(object: MetadataObject, settings: PackageSettings): ConflictAction {
+  const byId = settings.objectActions?.find((a) => a.id === object.id);
+  if (byId) return byId.action;
+  const byFolder = settings.folderActions?.find((a) => a.id === object.id || a.id === object.folderId);
+  if (byFolder) return byFolder.action;
+  const types = settings.objectTypeActions?.filter((a) => a.type === object.type) ?? [];
+  const byType = types.find((a) => a.subtype === object.subtype) ?? types.find((a) => a.subtype === undefined);
+  return byType?.action ?? settings.defaultAction;
+}
+
+/** Project merge: every object of the source project, each with its merge action. */
+export async function selectWholeProject(metadata: MetadataRepository, projectId: string, settings: PackageSettings, accessor: Accessor): Promise<Map<string, Selected>> {
+  const selected = new Map<string, Selected>();
+  for await (const page of metadata.iterateObjects(projectId, PAGE)) {
+    for (const object of page) {
+      assertReadable(object, accessor, false);
+      selected.set(object.id, { action: mergeAction(object, settings), explicitIncluded: true });
+    }
+  }
+  if (selected.size === 0) throw new InvalidInputError(`Project ${projectId} holds no objects to merge.`);
+  return selected;
+}
+
 /** The package entries, a page at a time, with their table-of-contents rows collected on the way. */
 export async function* contentPages(
   metadata: MetadataRepository,

@@ -10,6 +10,7 @@ const ACL_ON_NEW = ['keep_acl_as_source_object', 'inherit_acl_as_dest_folder'] a
 const UPDATE_SCHEMA = ['recal_table_logical_size', 'recal_table_keys_fact_entry_level', 'update_schema_logical_info'] as const;
 const TRANSLATION_ACTIONS = ['not_merged', 'use_existing', 'replace', 'force_replace', 'existing'] as const;
 const MAX_CONTENT_ROWS = 1_000_000;
+const USER_TYPE = 34;
 
 /** A string or an array of strings: mstrio sends either for aclOnNewObjects and updateSchema. */
 function stringList<T extends string>(value: unknown, allowed: readonly T[], field: string): T[] | undefined {
@@ -86,6 +87,10 @@ export function parseCreatePackage(body: unknown): CreatePackageInput {
     const name = optionalText(row.name, `${f}.name`, 250);
     return { id, type: integer(row.type, `${f}.type`, 0, 1_000_000), ...(action ? { action } : {}), ...(includeDependents !== undefined ? { includeDependents } : {}), ...(name ? { name } : {}) };
   });
+  if (type === 'project_security') {
+    const other = content.findIndex((row) => row.type !== USER_TYPE);
+    if (other >= 0) throw new InvalidInputError(`packageInfo.tocView.content[${other}]: a project_security package holds only users and user groups (type ${USER_TYPE}).`);
+  }
   const importInfo = optionalRecord(root.importInfo, 'importInfo');
   return {
     name: optionalText(info.name, 'packageInfo.name', 250)?.trim(),
