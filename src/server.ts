@@ -14,6 +14,7 @@ import { MigrationRepository } from './store/migrations.js';
 import { createJobSystem } from './jobs/index.js';
 import { MigrationService } from './jobs/migration-service.js';
 import { CrossEnvironmentFlow } from './jobs/cross-environment.js';
+import { PackageHolders } from './jobs/package-holders.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { STARTUP_TASKS } from './startup.js';
 
@@ -58,6 +59,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       jobs,
       migrationService: new MigrationService(jobDeps, jobs, files, environment),
       crossEnvironment: new CrossEnvironmentFlow(jobDeps, jobs, environment),
+      packageHolders: new PackageHolders(jobDeps, jobs, environment),
       environment,
     };
     const bootstrap = await bootstrapUsers(users, env.PACKSTORE_ADMIN_PASSWORD);

@@ -10,6 +10,7 @@ import type { MigrationRepository } from '../store/migrations.js';
 import type { JobSystem } from '../jobs/index.js';
 import type { MigrationService } from '../jobs/migration-service.js';
 import type { CrossEnvironmentFlow } from '../jobs/cross-environment.js';
+import type { PackageHolders } from '../jobs/package-holders.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
 export interface AppContext {
@@ -28,6 +29,7 @@ export interface AppContext {
   jobs: JobSystem;
   migrationService: MigrationService;
   crossEnvironment: CrossEnvironmentFlow;
+  packageHolders: PackageHolders;
   /** This environment as Library records show it: {id: public URL, name}. */
   environment: { id: string; name: string };
 }

@@ -6,7 +6,8 @@ import { parseRange } from './http-range.js';
 
 export interface Download {
   size: number;
-  sha256: string;
+  /** Makes a strong ETag, so that `If-Range` can resume; without it the ETag is weak. */
+  sha256?: string;
   /** Without extension; `.mmp` is appended. */
   fileName: string;
   open(range?: ByteRange): Promise<Readable>;
@@ -27,7 +28,7 @@ export function safeFileName(name: string): string {
  * resume with `Range` + `If-Range`.
  */
 export async function sendDownload(request: FastifyRequest, reply: FastifyReply, download: Download): Promise<FastifyReply> {
-  const etag = `"${download.sha256}"`;
+  const etag = download.sha256 ? `"${download.sha256}"` : `W/"${download.size}"`;
   const wanted = parseRange(header(request, 'range'), download.size, header(request, 'if-range'), etag);
   if (wanted.kind === 'unsatisfiable') {
     throw new LibraryError(416, 'ERR006', `The requested range is outside the file's ${download.size} bytes.`, {

@@ -216,6 +216,10 @@ export class MigrationRepository {
     return { total: Number(count.n), records };
   }
 
+  async deleteImport(importId: string): Promise<void> {
+    await this.db.deleteFrom('imports').where('id', '=', importId).execute();
+  }
+
   async deletePackage(packageId: string): Promise<void> {
     await this.db.deleteFrom('imports').where('package_id', '=', packageId).execute();
     await this.db.deleteFrom('packages').where('id', '=', packageId).execute();

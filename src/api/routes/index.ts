@@ -8,8 +8,11 @@ import { searchRoutes } from './searches.js';
 import { fileRoutes } from './files.js';
 import { storageRoutes } from './storage.js';
 import { migrationRoutes } from './migrations.js';
+import { packageHolderRoutes } from './packages.js';
+import { auditRoutes } from './audit.js';
+import { consoleRoutes } from './console.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, migrationRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, migrationRoutes, packageHolderRoutes, auditRoutes, consoleRoutes];
