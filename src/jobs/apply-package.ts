@@ -57,6 +57,22 @@ function measuringStream(hash: Hash, onBytes: (n: number) => void): Transform {
   });
 }
 
+/**
+ * Starts reading (decompressing, parsing, checking) the next page while the caller writes the
+ * current one, so that on PostgreSQL the database and the reader work at the same time.
+ */
+async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  for (;;) {
+    const result = await next;
+    if (result.done) return;
+    next = iterator.next();
+    next.catch(() => undefined); // surfaced by the await above on the next turn
+    yield result.value;
+  }
+}
+
 function missingMessage(req: Requirement): string {
   return `Object '${req.by.name}' (${req.by.id}) uses ${req.id}, which is neither in the package nor in the target project.`;
 }
@@ -105,7 +121,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const required = new Map<string, Requirement>();
       const written = new Set<string>();
       const deleted = new Set<string>();
-      for await (const page of reader.entries()) {
+      for await (const page of readAhead(reader.entries())) {
         const ids = new Set<string>();
         for (const entry of page) {
           ids.add(entry.object.id);
