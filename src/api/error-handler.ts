@@ -1,5 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { InvalidInputError, LibraryError, PayloadTooLargeError, UnknownRouteError } from '../domain/errors.js';
+import {
+  InvalidInputError,
+  LibraryError,
+  PayloadTooLargeError,
+  ServiceUnavailableError,
+  STORAGE_DATABASE_UNAVAILABLE,
+  UnknownRouteError,
+} from '../domain/errors.js';
+import { isDatabaseUnavailable } from '../store/db/availability.js';
 
 /** Fastify's own errors that mean "the client sent something bad", by code. */
 const CLIENT_ERROR_CODES: Record<string, (e: FastifyError) => LibraryError> = {
@@ -20,6 +28,7 @@ const CLIENT_ERROR_CODES: Record<string, (e: FastifyError) => LibraryError> = {
 
 export function toLibraryError(error: unknown): LibraryError | undefined {
   if (error instanceof LibraryError) return error;
+  if (isDatabaseUnavailable(error)) return new ServiceUnavailableError(STORAGE_DATABASE_UNAVAILABLE);
   const fastifyError = error as FastifyError;
   const convert = fastifyError?.code ? CLIENT_ERROR_CODES[fastifyError.code] : undefined;
   if (convert) return convert(fastifyError);

@@ -6,7 +6,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isSafeKey, type BlobStore, type ByteRange, type PutOptions, type StoredBlob } from './blob-store.js';
 import { BlobKeyError, BlobMismatchError, BlobNotFoundError } from './errors.js';
-import { MeasuringStream } from './measure.js';
+import { meterFor } from './measure.js';
 
 const TEMP_DIR = '.tmp';
 
@@ -26,7 +26,7 @@ export class LocalDiskBlobStore implements BlobStore {
     const tempDir = path.join(this.root, TEMP_DIR);
     await mkdir(tempDir, { recursive: true });
     const temp = path.join(tempDir, `${randomBytes(12).toString('hex')}.part`);
-    const meter = new MeasuringStream(options.maxBytes);
+    const meter = meterFor(options);
     try {
       const out = createWriteStream(temp, { flags: 'wx' });
       await pipeline(body, meter, out, { signal: options.signal });

@@ -1,0 +1,135 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { Database, FilesTable } from './db/schema.js';
+import { PACKAGE_PURPOSES, PACKAGE_TYPES, type PackagePurpose, type PackageType, type SharedFile } from '../domain/shared-files.js';
+
+function pick<T extends string>(value: string, allowed: readonly T[]): T {
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) throw new Error(`Unexpected stored value ${JSON.stringify(value)}; expected one of ${allowed.join(', ')}.`);
+  return found;
+}
+
+function toFile(row: Selectable<FilesTable>): SharedFile {
+  return {
+    guid: row.guid,
+    name: row.name,
+    size: Number(row.size),
+    sha256: row.sha256,
+    existing: row.existing === 1,
+    creator: { id: row.creator_id, name: row.creator_name },
+    environment: { id: row.env_id, name: row.env_name },
+    packageId: row.package_id,
+    packageType: pick<PackageType>(row.package_type, PACKAGE_TYPES),
+    packagePurpose: pick<PackagePurpose>(row.package_purpose, PACKAGE_PURPOSES),
+    path: row.path,
+    createdAt: new Date(Number(row.created_at)),
+    updatedAt: new Date(Number(row.updated_at)),
+  };
+}
+
+function toRow(file: SharedFile): FilesTable {
+  return {
+    guid: file.guid,
+    name: file.name,
+    size: file.size,
+    sha256: file.sha256,
+    existing: file.existing ? 1 : 0,
+    creator_id: file.creator.id,
+    creator_name: file.creator.name,
+    env_id: file.environment.id,
+    env_name: file.environment.name,
+    package_id: file.packageId,
+    package_type: file.packageType,
+    package_purpose: file.packagePurpose,
+    path: file.path,
+    created_at: file.createdAt.getTime(),
+    updated_at: file.updatedAt.getTime(),
+    upload_claim: null,
+  };
+}
+
+/** Shared-file metadata. The blob of a file is stored under the key `file.path`. */
+export class FileRepository {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async insert(file: SharedFile): Promise<void> {
+    await this.db.insertInto('files').values(toRow(file)).execute();
+  }
+
+  async get(guid: string): Promise<SharedFile | undefined> {
+    const row = await this.db.selectFrom('files').selectAll().where('guid', '=', guid).executeTakeFirst();
+    return row && toFile(row);
+  }
+
+  async findByPackageId(packageId: string): Promise<SharedFile | undefined> {
+    const row = await this.db.selectFrom('files').selectAll().where('package_id', '=', packageId).executeTakeFirst();
+    return row && toFile(row);
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('files').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Newest first. */
+  async list(offset: number, limit: number): Promise<{ total: number; files: SharedFile[] }> {
+    const rows = await this.db
+      .selectFrom('files')
+      .selectAll()
+      .orderBy('created_at', 'desc')
+      .orderBy('guid', 'desc')
+      .offset(offset)
+      .limit(limit)
+      .execute();
+    return { total: await this.count(), files: rows.map(toFile) };
+  }
+
+  /**
+   * Takes the right to upload the binary of a file that has none yet. The conditional update is
+   * atomic on both dialects, so of two concurrent uploads exactly one gets true.
+   */
+  async claimUpload(guid: string, claim: string): Promise<boolean> {
+    const result = await this.db
+      .updateTable('files')
+      .set({ upload_claim: claim })
+      .where('guid', '=', guid)
+      .where('existing', '=', 0)
+      .where('upload_claim', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Marks the binary as stored; undefined when the claim was lost (the file was deleted meanwhile). */
+  async completeUpload(guid: string, claim: string, now: Date): Promise<SharedFile | undefined> {
+    const result = await this.db
+      .updateTable('files')
+      .set({ existing: 1, upload_claim: null, updated_at: now.getTime() })
+      .where('guid', '=', guid)
+      .where('upload_claim', '=', claim)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? this.get(guid) : undefined;
+  }
+
+  async releaseClaim(guid: string, claim: string): Promise<void> {
+    await this.db.updateTable('files').set({ upload_claim: null }).where('guid', '=', guid).where('upload_claim', '=', claim).execute();
+  }
+
+  async delete(guid: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('files').where('guid', '=', guid).executeTakeFirst();
+    return Number(result.numDeletedRows) === 1;
+  }
+
+  /** Claims left by uploads that a stop or crash interrupted. */
+  async clearAllClaims(): Promise<number> {
+    const result = await this.db.updateTable('files').set({ upload_claim: null }).where('upload_claim', 'is not', null).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  async listStored(): Promise<Array<Pick<SharedFile, 'guid' | 'path' | 'size'>>> {
+    const rows = await this.db.selectFrom('files').select(['guid', 'path', 'size']).where('existing', '=', 1).execute();
+    return rows.map((r) => ({ guid: r.guid, path: r.path, size: Number(r.size) }));
+  }
+
+  async markMissing(guid: string, now: Date): Promise<void> {
+    await this.db.updateTable('files').set({ existing: 0, updated_at: now.getTime() }).where('guid', '=', guid).execute();
+  }
+}

@@ -1,0 +1,126 @@
+import { randomBytes } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { PackstoreConfig } from '../config/load.js';
+import { CONFIG_KEYS } from '../config/keys.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
+import { defaultFileName, sharedFilePath, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
+import type { BlobStore, ByteRange } from './blob/blob-store.js';
+import type { FileRepository } from './files.js';
+import type { StorageService } from './storage-settings.js';
+
+export interface SharedFileDeps {
+  files: FileRepository;
+  storage: StorageService;
+  config: Pick<PackstoreConfig, 'maxPackages'>;
+}
+
+/** The GUID of a file id from a URL, or 404 naming the id. */
+export function guidOf(fileId: string): string {
+  const guid = guidFromFileId(fileId);
+  if (!guid) throw new NotFoundError(`No shared file with id ${fileId}: it is not a migration package file id.`);
+  return guid;
+}
+
+async function requireFile(files: FileRepository, guid: string): Promise<SharedFile> {
+  const file = await files.get(guid);
+  if (!file) throw new NotFoundError(`No shared file with id ${fileIdFromGuid(guid)}.`);
+  return file;
+}
+
+export async function createSharedFile(deps: SharedFileDeps, input: SharedFileInput, creator: Named, now = new Date()): Promise<SharedFile> {
+  await deps.storage.blobs();
+  const max = deps.config.maxPackages;
+  if ((await deps.files.count()) >= max) {
+    throw new InvalidInputError(
+      `The shared file store already holds the maximum of ${max} migration packages (${CONFIG_KEYS.maxPackages.key}). ` +
+        'Delete packages that are no longer needed, or ask the administrator to raise the limit.',
+    );
+  }
+  const guid = newGuid();
+  const file: SharedFile = {
+    guid,
+    name: input.name ?? defaultFileName(guid),
+    size: input.size,
+    sha256: input.sha256,
+    existing: false,
+    creator,
+    environment: input.environment,
+    packageId: newGuid(),
+    packageType: input.packageType,
+    packagePurpose: input.packagePurpose,
+    path: sharedFilePath(guid, now),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await deps.files.insert(file);
+  return file;
+}
+
+/** One upload of a file's binary, holding the file's upload claim until commit or abort. */
+export interface BinaryUpload {
+  readonly file: SharedFile;
+  /** Streams the body into the store; it is kept only if size and SHA-256 match the metadata. */
+  receive(body: Readable, signal?: AbortSignal): Promise<void>;
+  /** Makes the stored binary visible: the file becomes `existing`. */
+  commit(): Promise<SharedFile>;
+  /** Drops whatever was stored and releases the claim; safe to call after a failed receive. */
+  abort(): Promise<void>;
+}
+
+export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<BinaryUpload> {
+  const blobs: BlobStore = await deps.storage.blobs();
+  const file = await requireFile(deps.files, guid);
+  const claim = `${Date.now()}:${randomBytes(8).toString('hex')}`;
+  if (file.existing || !(await deps.files.claimUpload(guid, claim))) {
+    const current = await requireFile(deps.files, guid);
+    throw new ConflictError(
+      current.existing
+        ? `The shared file ${fileIdFromGuid(guid)} already has its binary; delete it and create a new file to upload again.`
+        : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`,
+    );
+  }
+  let stored = false;
+  return {
+    file,
+    async receive(body, signal) {
+      await blobs.put(file.path, body, { signal, expected: { size: file.size, sha256: file.sha256 } });
+      stored = true;
+    },
+    async commit() {
+      const done = await deps.files.completeUpload(guid, claim, new Date());
+      if (done) return done;
+      await blobs.delete(file.path);
+      throw new NotFoundError(`The shared file ${fileIdFromGuid(guid)} was deleted while its binary was uploading.`);
+    },
+    async abort() {
+      if (stored) await blobs.delete(file.path);
+      await deps.files.releaseClaim(guid, claim);
+    },
+  };
+}
+
+/** A file whose binary can be downloaded, or 404 when it has none. */
+export async function storedFile(deps: SharedFileDeps, guid: string): Promise<SharedFile> {
+  await deps.storage.blobs();
+  const file = await requireFile(deps.files, guid);
+  if (!file.existing) throw new NotFoundError(`The shared file ${fileIdFromGuid(guid)} has no binary yet: upload it first.`);
+  return file;
+}
+
+export async function openBinary(deps: SharedFileDeps, file: SharedFile, range?: ByteRange): Promise<Readable> {
+  return (await deps.storage.blobs()).get(file.path, { range });
+}
+
+/** Metadata first, so the file disappears at once; then its binary. */
+export async function deleteSharedFile(deps: SharedFileDeps, guid: string): Promise<void> {
+  const blobs = await deps.storage.blobs();
+  const file = await requireFile(deps.files, guid);
+  if (!(await deps.files.delete(guid))) throw new NotFoundError(`No shared file with id ${fileIdFromGuid(guid)}.`);
+  await blobs.delete(file.path);
+}
+
+export async function listSharedFiles(deps: SharedFileDeps, offset: number, limit: number): Promise<{ total: number; files: SharedFile[] }> {
+  await deps.storage.blobs();
+  return deps.files.list(offset, limit);
+}
