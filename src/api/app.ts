@@ -11,6 +11,8 @@ import { ROUTE_MODULES } from './routes/index.js';
  */
 export function rewriteToApi(url: string): string {
   if (url.startsWith('/api/') || url === '/api') return url;
+  // The web console's own paths are never API paths, even when a console route contains "/api".
+  if (/^\/console(?:[/?]|$)/.test(url)) return url;
   const match = /^\/[^?]*?(\/api(?:[/?].*)?)$/.exec(url);
   return match?.[1] ?? url;
 }

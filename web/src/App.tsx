@@ -1,0 +1,119 @@
+import { useEffect, useState } from 'preact/hooks';
+import { storedToken, whenSessionEnds } from './api/client.js';
+import { signOut, userInfo } from './api/packstore.js';
+import type { UserInfo } from './api/types.js';
+import { AnnouncerProvider } from './components/Announcer.js';
+import { ErrorNotice } from './components/ErrorNotice.js';
+import { Link } from './components/Link.js';
+import { useFocusOnMount } from './components/useFocusOnMount.js';
+import { MigrationDetail } from './pages/MigrationDetail.js';
+import { MigrationsPage } from './pages/MigrationsPage.js';
+import { PackagesPage } from './pages/PackagesPage.js';
+import { SignIn } from './pages/SignIn.js';
+import { hrefOf, useRoute, type Route } from './router.js';
+
+const TITLES: Record<Route['page'], string> = {
+  packages: 'Packages',
+  migrations: 'Migrations',
+  migration: 'Migration',
+  'not-found': 'Page not found',
+};
+
+type Who = { state: 'checking' } | { state: 'signed-out'; notice?: string } | { state: 'signed-in'; user: UserInfo };
+
+export function App() {
+  const [who, setWho] = useState<Who>(() => (storedToken() ? { state: 'checking' } : { state: 'signed-out' }));
+
+  const loadUser = () =>
+    userInfo()
+      .then((user) => setWho({ state: 'signed-in', user }))
+      .catch(() => setWho({ state: 'signed-out' }));
+
+  useEffect(() => {
+    whenSessionEnds(() => setWho({ state: 'signed-out', notice: 'Your session has ended. Sign in again to go on.' }));
+    if (storedToken()) void loadUser();
+  }, []);
+
+  useEffect(() => {
+    if (who.state === 'signed-out') document.title = 'Sign in — Packstore console';
+  }, [who.state]);
+
+  if (who.state === 'checking') return <p class="loading">Loading the console…</p>;
+  if (who.state === 'signed-out') return <SignIn notice={who.notice} onSignedIn={loadUser} />;
+  return (
+    <AnnouncerProvider>
+      <Shell user={who.user} onSignedOut={() => setWho({ state: 'signed-out', notice: 'You have signed out.' })} />
+    </AnnouncerProvider>
+  );
+}
+
+function Shell({ user, onSignedOut }: { user: UserInfo; onSignedOut: () => void }) {
+  const route = useRoute();
+  useEffect(() => {
+    document.title = `${TITLES[route.page]} — Packstore console`;
+  }, [route.page]);
+  const leave = () => {
+    void signOut().finally(onSignedOut);
+  };
+  return (
+    <>
+      <a class="skip-link" href="#main">
+        Skip to main content
+      </a>
+      <header class="top">
+        <p class="brand">Packstore console</p>
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <Link href={hrefOf({ page: 'packages' })} current={route.page === 'packages'}>
+                Packages
+              </Link>
+            </li>
+            <li>
+              <Link href={hrefOf({ page: 'migrations' })} current={route.page === 'migrations' || route.page === 'migration'}>
+                Migrations
+              </Link>
+            </li>
+          </ul>
+        </nav>
+        <p class="who">
+          Signed in as <strong>{user.fullName}</strong>{' '}
+          <button type="button" onClick={leave}>
+            Sign out
+          </button>
+        </p>
+      </header>
+      <main id="main" tabIndex={-1}>
+        <Page key={route.page === 'migration' ? `migration:${route.id}` : route.page} route={route} />
+      </main>
+    </>
+  );
+}
+
+function Page({ route }: { route: Route }) {
+  switch (route.page) {
+    case 'packages':
+      return <PackagesPage />;
+    case 'migrations':
+      return <MigrationsPage />;
+    case 'migration':
+      return <MigrationDetail id={route.id} />;
+    case 'not-found':
+      return <NotFound path={route.path} />;
+  }
+}
+
+function NotFound({ path }: { path: string }) {
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  return (
+    <>
+      <h1 ref={heading} tabIndex={-1}>
+        Page not found
+      </h1>
+      <ErrorNotice error={new Error(`The console has no page at ${path}.`)} title="Unknown address." />
+      <p>
+        Go to the <Link href={hrefOf({ page: 'packages' })}>packages</Link> or the <Link href={hrefOf({ page: 'migrations' })}>migrations</Link>.
+      </p>
+    </>
+  );
+}

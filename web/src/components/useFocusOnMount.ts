@@ -1,0 +1,20 @@
+import { useEffect, useRef } from 'preact/hooks';
+
+/** The page the browser opened keeps the browser's own focus start, so Tab reaches the skip link first. */
+let firstPage = true;
+
+/**
+ * Focuses the element (a page heading) when the page appears after sign-in or a navigation,
+ * so a screen reader hears where it is and Tab goes on from there.
+ */
+export function useFocusOnMount<T extends HTMLElement>() {
+  const ref = useRef<T>(null);
+  useEffect(() => {
+    if (firstPage) {
+      firstPage = false;
+      return;
+    }
+    ref.current?.focus();
+  }, []);
+  return ref;
+}

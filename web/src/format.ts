@@ -1,0 +1,93 @@
+const UNITS = ['bytes', 'KB', 'MB', 'GB', 'TB'];
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '—';
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return unit === 0 ? `${bytes} bytes` : `${value.toFixed(value < 10 ? 1 : 0)} ${UNITS[unit]}`;
+}
+
+/** Library dates end in "+0000"; Date.parse only promises to read "+00:00". */
+export function parseLibraryDate(text: string | null | undefined): Date | undefined {
+  if (!text) return undefined;
+  const date = new Date(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+export function formatDate(text: string | null | undefined): string {
+  const date = parseLibraryDate(text);
+  return date ? date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
+}
+
+export function percent(done: number, total: number): number {
+  return total > 0 ? Math.floor((done / total) * 100) : 100;
+}
+
+const WORDS: Record<string, string> = {
+  project: 'Project',
+  project_security: 'Project security',
+  configuration: 'Configuration',
+  object_migration: 'Object migration',
+  project_merge: 'Project merge',
+  migration_from_shared_file_store: 'Uploaded package',
+  use_existing: 'Use existing',
+  keep_both: 'Keep both',
+  force_replace: 'Force replace',
+  undo_success: 'Undone',
+  undo_failed: 'Undo failed',
+  import_failed: 'Import failed',
+  create_failed: 'Creation failed',
+  validation_failed: 'Validation failed',
+};
+
+/** A wire enum in words: "import_failed" → "Import failed". */
+export function words(value: string | undefined): string {
+  if (!value) return '—';
+  const known = WORDS[value];
+  if (known) return known;
+  const spaced = value.replace(/_/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+/** Metadata object types by number (the ones a package usually holds). */
+const OBJECT_TYPES: Record<number, string> = {
+  1: 'Filter',
+  2: 'Template',
+  3: 'Report',
+  4: 'Metric',
+  6: 'Autostyle',
+  7: 'Base formula',
+  8: 'Folder',
+  10: 'Prompt',
+  11: 'Function',
+  12: 'Attribute',
+  13: 'Fact',
+  14: 'Hierarchy',
+  15: 'Logical table',
+  21: 'Attribute form',
+  26: 'Column',
+  29: 'Database instance',
+  32: 'Project',
+  34: 'User or group',
+  39: 'Search',
+  43: 'Transformation',
+  44: 'Security role',
+  47: 'Consolidation',
+  53: 'Physical table',
+  55: 'Document',
+  56: 'Drill map',
+  58: 'Security filter',
+};
+
+export function objectTypeName(type: number): string {
+  return OBJECT_TYPES[type] ?? `Type ${type}`;
+}
+
+/** "1 package", "3 packages". */
+export function counted(n: number, noun: string): string {
+  return `${n} ${n === 1 ? noun : `${noun}s`}`;
+}

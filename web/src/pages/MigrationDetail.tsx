@@ -1,0 +1,136 @@
+import { useCallback, useRef, useState } from 'preact/hooks';
+import { getMigration, packageDownloadUrl } from '../api/packstore.js';
+import type { Migration } from '../api/types.js';
+import { useAnnounce } from '../components/Announcer.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { Link } from '../components/Link.js';
+import { ProgressBar } from '../components/ProgressBar.js';
+import { usePolling } from '../components/usePolling.js';
+import { useFocusOnMount } from '../components/useFocusOnMount.js';
+import { formatBytes, formatDate, words } from '../format.js';
+import { hrefOf, navigate } from '../router.js';
+import { MigrationActionDialog, runAction, type PendingAction } from './MigrationActionDialog.js';
+import { canUndo, isBusy, progressOf, stateLine } from './migration-state.js';
+import { ObjectReport } from './ObjectReport.js';
+
+const BUSY_POLL_MS = 1000;
+const IDLE_POLL_MS = 5000;
+const FAILED = new Set(['create_failed', 'import_failed', 'undo_failed', 'validation_failed']);
+
+/** One migration: its state (live), its objects, undo, download and delete. */
+export function MigrationDetail({ id }: { id: string }) {
+  const [migration, setMigration] = useState<Migration>();
+  const [error, setError] = useState<unknown>();
+  const [pending, setPending] = useState<PendingAction>();
+  const heading = useFocusOnMount<HTMLHeadingElement>();
+  const announce = useAnnounce();
+  const lastState = useRef<string | undefined>(undefined);
+
+  const load = useCallback(async () => {
+    try {
+      const next = await getMigration(id);
+      const line = stateLine(next);
+      if (lastState.current !== undefined && lastState.current !== line) announce(`${next.packageInfo.name}: ${line}.`);
+      lastState.current = line;
+      setMigration(next);
+      setError(undefined);
+    } catch (e) {
+      setError(e);
+    }
+  }, [id, announce]);
+  usePolling(load, migration && !isBusy(migration) ? IDLE_POLL_MS : BUSY_POLL_MS);
+
+  const act = async (p: PendingAction) => {
+    await runAction(p);
+    setPending(undefined);
+    if (p.kind === 'delete') {
+      announce(`Deleted ${p.migration.packageInfo.name}.`);
+      navigate(hrefOf({ page: 'migrations' }));
+      return;
+    }
+    announce(`Undo of ${p.migration.packageInfo.name} started.`);
+    await load();
+  };
+
+  const pkg = migration?.packageInfo;
+  const imp = migration?.importInfo;
+  const failureMessage = [pkg, imp, migration?.validation].find((part) => part?.status && FAILED.has(part.status) && part.message)?.message;
+  return (
+    <>
+      <p class="breadcrumb">
+        <Link href={hrefOf({ page: 'migrations' })}>Back to all migrations</Link>
+      </p>
+      <h1 ref={heading} tabIndex={-1}>
+        {pkg ? `Migration: ${pkg.name}` : 'Migration'}
+      </h1>
+      <ErrorNotice error={error} title="The migration could not be loaded." />
+      {migration && pkg ? (
+        <>
+          {failureMessage ? (
+            <div class="notice notice-error" role="alert">
+              <p>
+                <strong>{words(imp?.status ?? pkg.status)}.</strong> {failureMessage}
+              </p>
+            </div>
+          ) : null}
+          <section aria-labelledby="state-heading" class="panel">
+            <h2 id="state-heading">State</h2>
+            <ProgressBar id="migration-progress" label={pkg.status === 'creating' ? 'Package creation' : 'Import progress'} value={progressOf(migration)} />
+            <dl class="facts">
+              <dt>Import status</dt>
+              <dd data-testid="detail-import-status">{words(imp?.status)}</dd>
+              <dt>Package status</dt>
+              <dd>{words(pkg.status)}</dd>
+              <dt>Import request</dt>
+              <dd>{words(imp?.importRequestStatus)}</dd>
+              <dt>Undo request</dt>
+              <dd>{words(imp?.undoRequestStatus)}</dd>
+              <dt>Target project</dt>
+              <dd>{imp?.project?.name ?? '—'}</dd>
+              <dt>Target environment</dt>
+              <dd class="wrap">{imp?.environment?.name ?? '—'}</dd>
+              <dt>Source environment</dt>
+              <dd class="wrap">{pkg.environment?.name ?? '—'}</dd>
+              <dt>Purpose</dt>
+              <dd>{words(pkg.purpose)}</dd>
+              <dt>Package type</dt>
+              <dd>{words(pkg.type)}</dd>
+              <dt>Package size</dt>
+              <dd>{formatBytes(pkg.storage?.size)}</dd>
+              <dt>Created by</dt>
+              <dd>{pkg.creator?.name ?? '—'}</dd>
+              <dt>Import started</dt>
+              <dd>{formatDate(imp?.creationDate)}</dd>
+              <dt>Last update</dt>
+              <dd>{formatDate(imp?.lastUpdatedDate ?? pkg.lastUpdatedDate)}</dd>
+              <dt>Undo package</dt>
+              <dd>{imp?.undoStorage?.path ? `Saved (${formatBytes(imp.undoStorage.size)})` : 'None'}</dd>
+              <dt>Migration id</dt>
+              <dd>
+                <code>{migration.id}</code>
+              </dd>
+            </dl>
+            <div class="actions">
+              {canUndo(migration) ? (
+                <button type="button" onClick={() => setPending({ kind: 'undo', migration })}>
+                  Undo import
+                </button>
+              ) : null}
+              {pkg.storage?.path ? (
+                <a class="button" href={packageDownloadUrl(pkg.id)} download={`${pkg.name}.mmp`}>
+                  Download package
+                </a>
+              ) : null}
+              <button type="button" class="danger" onClick={() => setPending({ kind: 'delete', migration })}>
+                Delete migration
+              </button>
+            </div>
+          </section>
+          <ObjectReport migration={migration} />
+        </>
+      ) : null}
+      {!migration && !error ? <p>Loading the migration…</p> : null}
+      {pending ? <MigrationActionDialog pending={pending} onConfirm={() => act(pending)} onClose={() => setPending(undefined)} /> : null}
+    </>
+  );
+}

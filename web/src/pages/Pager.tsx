@@ -1,0 +1,27 @@
+import { PAGE_SIZE } from '../api/packstore.js';
+
+interface PagerProps {
+  label: string;
+  offset: number;
+  shown: number;
+  total: number;
+  onChange: (offset: number) => void;
+}
+
+/** Previous/next for lists longer than one page of the API. */
+export function Pager({ label, offset, shown, total, onChange }: PagerProps) {
+  if (total <= PAGE_SIZE && offset === 0) return null;
+  return (
+    <nav aria-label={label} class="pager">
+      <button type="button" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - PAGE_SIZE))}>
+        Previous page
+      </button>
+      <span>
+        {shown === 0 ? 0 : offset + 1}–{offset + shown} of {total}
+      </span>
+      <button type="button" disabled={offset + shown >= total} onClick={() => onChange(offset + PAGE_SIZE)}>
+        Next page
+      </button>
+    </nav>
+  );
+}
