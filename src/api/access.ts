@@ -23,6 +23,16 @@ declare module 'fastify' {
   interface FastifyRequest {
     principal?: Principal;
   }
+  interface FastifyInstance {
+    /** Every route with its access rule, in registration order (the privilege matrix walks it). */
+    declaredRoutes: readonly DeclaredRoute[];
+  }
+}
+
+export interface DeclaredRoute {
+  method: string;
+  url: string;
+  access: RouteAccess;
 }
 
 export interface Principal {
@@ -36,13 +46,13 @@ export interface Principal {
 export const AUTH_HEADER = 'x-mstr-authtoken';
 export const SESSION_COOKIE = 'PACKSTORE_SESSION';
 
-const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
 
 /**
  * The token comes from X-MSTR-AuthToken. The session cookie alone is accepted only on safe
  * methods (a browser download link), so a cross-site form cannot act with a user's cookie.
  */
-function tokenOf(request: FastifyRequest): string | undefined {
+export function tokenOf(request: FastifyRequest): string | undefined {
   const header = request.headers[AUTH_HEADER];
   if (typeof header === 'string' && header.length > 0) return header;
   if (!SAFE_METHODS.has(request.method)) return undefined;
@@ -59,11 +69,16 @@ export function readCookie(cookieHeader: string | undefined, name: string): stri
 }
 
 export function installAccessControl(app: FastifyInstance, users: UserRepository, sessions: SessionRepository): void {
+  const declared: DeclaredRoute[] = [];
+  app.decorate('declaredRoutes', declared);
   app.addHook('onRoute', (route: RouteOptions) => {
-    if (!route.config?.access) throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule.`);
+    const access = route.config?.access;
+    if (!access) throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule.`);
+    for (const method of [route.method].flat()) declared.push({ method, url: route.url, access });
   });
 
-  app.addHook('preHandler', async (request: FastifyRequest, _reply: FastifyReply) => {
+  // onRequest, before the body is read: an anonymous or unprivileged caller never gets a body parsed.
+  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
     const access = request.routeOptions.config.access;
     if (!access || 'public' in access) return;
     const token = tokenOf(request);

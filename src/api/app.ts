@@ -2,7 +2,10 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import formbody from '@fastify/formbody';
 import type { AppContext } from './context.js';
 import { installAccessControl } from './access.js';
+import { installAuditHook } from './audit-hook.js';
 import { installErrorHandling } from './error-handler.js';
+import { installJsonParser } from './json-body.js';
+import { clientErrorHandler, installIdleTimeout, serverTimeoutOptions } from './connection-limits.js';
 import { ROUTE_MODULES } from './routes/index.js';
 
 /**
@@ -22,17 +25,34 @@ export interface BuildAppOptions {
   https?: { cert: Buffer; key: Buffer };
 }
 
+/**
+ * Secrets that must never reach a log line. @fastify/multipart logs its busboy options, request
+ * headers included, at trace level; the rest guards against serializers that start logging headers.
+ */
+const SECRET_HEADERS = ['cookie', 'authorization', 'x-mstr-authtoken', 'set-cookie'];
+const REDACTED_PATHS = ['req', 'res', 'busboyOptions'].flatMap((owner) => SECRET_HEADERS.map((name) => `${owner}.headers["${name}"]`));
+
+function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {
+  return typeof logger === 'object' && logger !== null ? { ...logger, redact: REDACTED_PATHS } : (logger ?? false);
+}
+
 export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const timeouts = serverTimeoutOptions({ headersMs: ctx.config.httpHeadersTimeout * 1000, idleMs: ctx.config.httpIdleTimeout * 1000 });
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: withRedaction(options.logger),
     rewriteUrl: (req) => rewriteToApi(req.url ?? '/'),
     bodyLimit: 1024 * 1024,
     keepAliveTimeout: 10_000,
     trustProxy: false,
-    ...(options.https ? { https: options.https } : {}),
+    clientErrorHandler,
+    http: timeouts,
+    ...(options.https ? { https: { ...options.https, ...timeouts } } : {}),
   } as FastifyServerOptions);
+  installIdleTimeout(app.server, ctx.config.httpIdleTimeout * 1000);
   installErrorHandling(app);
+  installJsonParser(app);
   installAccessControl(app, ctx.users, ctx.sessions);
+  installAuditHook(app, ctx);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   for (const register of ROUTE_MODULES) await register(app, ctx);
   return app;

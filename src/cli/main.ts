@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 import { registerSeed } from './seed.js';
+import { registerAudit } from './audit.js';
 
 /** Exit codes: 0 success, 1 failure, 2 usage. */
 const program = new Command('packstore')
@@ -12,6 +13,7 @@ const program = new Command('packstore')
 registerServe(program);
 registerUsers(program);
 registerSeed(program);
+registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);

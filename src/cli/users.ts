@@ -1,16 +1,18 @@
 import type { Command } from 'commander';
+import { userInfo } from 'node:os';
 import { loadConfig } from '../config/load.js';
-import { openEnvironment } from '../server.js';
+import { openEnvironment, type OpenedEnvironment } from '../server.js';
 import { checkPasswordPolicy, hashPassword } from '../domain/passwords.js';
 import { ALL_PRIVILEGES, isPrivilege, type Privilege } from '../domain/privileges.js';
+import { CLI_ADDRESS } from '../store/audit-log.js';
 import { readSecret } from './prompt.js';
 
-interface StoreOptions {
+export interface StoreOptions {
   dataDir: string;
   config?: string;
 }
 
-async function withUsers<T>(opts: StoreOptions, work: (env: Awaited<ReturnType<typeof openEnvironment>>) => Promise<T>): Promise<T> {
+export async function withEnvironment<T>(opts: StoreOptions, work: (env: OpenedEnvironment) => Promise<T>): Promise<T> {
   const env = await openEnvironment(loadConfig({ dataDir: opts.dataDir, configFile: opts.config }));
   try {
     return await work(env);
@@ -19,9 +21,12 @@ async function withUsers<T>(opts: StoreOptions, work: (env: Awaited<ReturnType<t
   }
 }
 
-async function newPasswordHash(): Promise<string> {
+export const withStore = (cmd: Command) =>
+  cmd.option('--data-dir <dir>', 'data dir of the environment', './data').option('--config <file>', 'a configOverride.properties file');
+
+async function newPasswordHash(login: string): Promise<string> {
   const password = await readSecret('New password: ', 'PACKSTORE_USER_PASSWORD');
-  const policy = checkPasswordPolicy(password);
+  const policy = checkPasswordPolicy(password, login);
   if (!policy.ok) throw new Error(policy.reason);
   return hashPassword(password);
 }
@@ -34,23 +39,27 @@ function parsePrivileges(names: string[]): Privilege[] {
   });
 }
 
+/** CLI changes are audited like API calls; the actor is the operating-system account running the command. */
+function audit(env: OpenedEnvironment, action: string, target: string): Promise<void> {
+  return env.ctx.audit.append({ action, outcome: 200, userName: `os:${userInfo().username}`, remoteAddress: CLI_ADDRESS, target });
+}
+
 export function registerUsers(program: Command): void {
   const users = program.command('users').description('administer environment users (against a data dir or database)');
-  const withStore = (cmd: Command) =>
-    cmd.option('--data-dir <dir>', 'data dir of the environment', './data').option('--config <file>', 'a configOverride.properties file');
 
   withStore(users.command('add <login>').option('--full-name <name>', 'display name').description('add a user; the password is prompted for'))
     .action(async (login: string, opts: StoreOptions & { fullName?: string }) => {
-      const passwordHash = await newPasswordHash();
-      await withUsers(opts, async ({ ctx }) => {
-        const user = await ctx.users.create({ login, fullName: opts.fullName, passwordHash });
+      const passwordHash = await newPasswordHash(login);
+      await withEnvironment(opts, async (env) => {
+        const user = await env.ctx.users.create({ login, fullName: opts.fullName, passwordHash });
+        await audit(env, 'user.add', user.login);
         process.stdout.write(`added ${user.login} (${user.id})\n`);
       });
     });
 
   withStore(users.command('list').option('--json', 'print JSON').description('list users with their privileges'))
     .action(async (opts: StoreOptions & { json?: boolean }) => {
-      await withUsers(opts, async ({ ctx }) => {
+      await withEnvironment(opts, async ({ ctx }) => {
         const list = await ctx.users.list();
         if (opts.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
         else for (const u of list) process.stdout.write(`${u.login}\t${u.id}\t${u.fullName}\t${u.privileges.join(',')}\n`);
@@ -59,11 +68,22 @@ export function registerUsers(program: Command): void {
 
   withStore(users.command('passwd <login>').description('set a new password; the password is prompted for'))
     .action(async (login: string, opts: StoreOptions) => {
-      const passwordHash = await newPasswordHash();
-      await withUsers(opts, async ({ ctx }) => {
-        const user = await ctx.users.requireByLogin(login);
-        await ctx.users.setPassword(user.id, passwordHash);
+      const passwordHash = await newPasswordHash(login);
+      await withEnvironment(opts, async (env) => {
+        const user = await env.ctx.users.requireByLogin(login);
+        await env.ctx.users.setPassword(user.id, passwordHash);
+        await audit(env, 'user.passwd', user.login);
         process.stdout.write(`password changed for ${user.login}\n`);
+      });
+    });
+
+  withStore(users.command('unlock <login>').description('lift a login lockout after too many failed logins'))
+    .action(async (login: string, opts: StoreOptions) => {
+      await withEnvironment(opts, async (env) => {
+        const user = await env.ctx.users.requireByLogin(login);
+        await env.ctx.users.clearFailedLogins(user.id);
+        await audit(env, 'user.unlock', user.login);
+        process.stdout.write(`unlocked ${user.login}\n`);
       });
     });
 
@@ -71,9 +91,10 @@ export function registerUsers(program: Command): void {
     withStore(users.command(`${verb} <login> <privileges...>`).description(`${verb} privileges (${ALL_PRIVILEGES.join(', ')})`))
       .action(async (login: string, names: string[], opts: StoreOptions) => {
         const privileges = parsePrivileges(names);
-        await withUsers(opts, async ({ ctx }) => {
-          const user = await ctx.users.requireByLogin(login);
-          await ctx.users[verb](user.id, privileges);
+        await withEnvironment(opts, async (env) => {
+          const user = await env.ctx.users.requireByLogin(login);
+          await env.ctx.users[verb](user.id, privileges);
+          await audit(env, `privilege.${verb}`, `${user.login}:${privileges.join(',')}`);
           process.stdout.write(`${verb === 'grant' ? 'granted' : 'revoked'} ${privileges.join(', ')} for ${user.login}\n`);
         });
       });

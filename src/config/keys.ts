@@ -73,6 +73,18 @@ export const CONFIG_KEYS = {
     parse: integer(1, 86400),
     describe: 'seconds, from 1 to 86400',
   },
+  httpHeadersTimeout: {
+    key: 'http.headersTimeoutSeconds',
+    defaultValue: () => 30,
+    parse: integer(1, 3600),
+    describe: 'seconds, from 1 to 3600',
+  },
+  httpIdleTimeout: {
+    key: 'http.idleTimeoutSeconds',
+    defaultValue: () => 120,
+    parse: integer(1, 86400),
+    describe: 'seconds, from 1 to 86400',
+  },
 } satisfies Record<string, ConfigKey<unknown>>;
 
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;

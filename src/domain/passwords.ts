@@ -32,10 +32,41 @@ export interface PasswordPolicyResult {
   reason?: string;
 }
 
-/** The password policy for new and changed passwords. */
-export function checkPasswordPolicy(password: string): PasswordPolicyResult {
-  if (password.length < 8) return { ok: false, reason: 'A password needs at least 8 characters.' };
-  if (password.length > 1024) return { ok: false, reason: 'A password may have at most 1024 characters.' };
+export const MIN_PASSWORD_LENGTH = 12;
+/** scrypt's cost grows with the input; a cap keeps a login request from being a denial of service. */
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/** Passwords every guessing list starts with; longer than the minimum, so the length rule alone lets them in. */
+const COMMON_PASSWORDS = new Set([
+  'password1234', 'passw0rd1234', 'password12345', 'password123456', '123456789012', '1234567890123', 'qwertyuiop12',
+  'qwertyuiopasdf', 'administrator', 'administrator1', 'letmeinplease', 'iloveyou1234', 'welcome12345', 'changeme1234',
+  'microstrategy', 'microstrategy1', 'packstore1234', '1q2w3e4r5t6y', 'abcdefghijkl', 'aaaaaaaaaaaa',
+]);
+
+/** Few distinct characters, or a run such as "abcdefgh…" / "12345678…": long but trivially guessed. */
+function isTrivial(password: string): boolean {
+  if (new Set(password).size < 4) return true;
+  let run = 1;
+  for (let i = 1; i < password.length; i++) {
+    const step = password.charCodeAt(i) - password.charCodeAt(i - 1);
+    run = step === 1 || step === -1 ? run + 1 : 1;
+    if (run === password.length) return true;
+  }
+  return false;
+}
+
+/**
+ * The password policy for new and changed passwords (NIST SP 800-63B style: length and a block
+ * list rather than composition rules): 12 to 1024 characters, not a common or trivial password,
+ * and not the login name.
+ */
+export function checkPasswordPolicy(password: string, login?: string): PasswordPolicyResult {
+  if (password.length < MIN_PASSWORD_LENGTH) return { ok: false, reason: `A password needs at least ${MIN_PASSWORD_LENGTH} characters.` };
+  if (password.length > MAX_PASSWORD_LENGTH) return { ok: false, reason: `A password may have at most ${MAX_PASSWORD_LENGTH} characters.` };
+  const lower = password.toLowerCase();
+  if (COMMON_PASSWORDS.has(lower) || isTrivial(password)) return { ok: false, reason: 'This password is too easy to guess.' };
+  const name = login?.trim().toLowerCase();
+  if (name && name.length >= 3 && lower.includes(name)) return { ok: false, reason: 'A password must not contain the login name.' };
   return { ok: true };
 }
 

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
-import { PUBLIC, SESSION_COOKIE, SIGNED_IN, principalOf, AUTH_HEADER, readCookie } from '../access.js';
-import { InvalidInputError, LoginFailedError, LoginThrottledError, SessionError } from '../../domain/errors.js';
-import { DUMMY_PASSWORD_HASH, verifyPassword } from '../../domain/passwords.js';
+import { PUBLIC, SESSION_COOKIE, SIGNED_IN, principalOf } from '../access.js';
+import { InvalidInputError, LoginFailedError, LoginThrottledError } from '../../domain/errors.js';
+import { DUMMY_PASSWORD_HASH, MAX_PASSWORD_LENGTH, verifyPassword } from '../../domain/passwords.js';
 
 export const LIBRARY_VERSION = '11.5.1000.0100';
 
@@ -38,7 +38,8 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     const user = await users.findByLogin(username);
     const now = Date.now();
     if (user && user.lockedUntil > now) throw new LoginThrottledError(Math.ceil((user.lockedUntil - now) / 1000));
-    const valid = await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
+    // Over-long passwords are never valid and are not hashed: scrypt's work grows with the input.
+    const valid = password.length <= MAX_PASSWORD_LENGTH && (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH));
     if (!user || !valid || !user.enabled) {
       if (user) await users.recordFailedLogin(user.id, config.loginMaxFailures, config.loginLockSeconds * 1000, now);
       throw new LoginFailedError();
@@ -53,11 +54,9 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
       .send();
   });
 
-  app.post('/api/auth/logout', { config: { access: PUBLIC } }, async (request, reply) => {
-    const header = request.headers[AUTH_HEADER];
-    const token = typeof header === 'string' && header ? header : readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (!token || !(await sessions.resolve(token))) throw new SessionError();
-    await sessions.destroy(token);
+  // Signed in by the header only (a POST): a cross-site form cannot log a user out with the cookie.
+  app.post('/api/auth/logout', { config: { access: SIGNED_IN } }, async (request, reply) => {
+    await sessions.destroy(principalOf(request).token);
     return reply.code(204).header('set-cookie', sessionCookie(request, '', 0)).send();
   });
 

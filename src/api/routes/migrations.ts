@@ -67,7 +67,7 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Querystring: Record<string, string | undefined> }>('/api/migrations', { config: { access: READ_MIGRATIONS } }, async (request) => {
     const q = request.query;
-    const purposes = (q['packageInfo.purpose'] ?? 'object_migration').split(',').map((p) => p.trim()).filter(Boolean);
+    const purposes = String(q['packageInfo.purpose'] ?? 'object_migration').split(',').map((p) => p.trim()).filter(Boolean);
     for (const p of purposes) if (!isOneOf(MIGRATION_PURPOSES, p)) throw new InvalidInputError(`packageInfo.purpose must list values of ${MIGRATION_PURPOSES.join(', ')}; got ${JSON.stringify(p)}.`);
     const offset = q.offset === undefined ? 0 : integer(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
     const limit = q.limit === undefined ? 1000 : integer(q.limit, 'limit', 1, 1000);
@@ -77,7 +77,7 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get<{ Params: IdParams; Querystring: { showContent?: string } }>('/api/migrations/:id', { config: { access: READ_MIGRATIONS } }, async (request) => {
     const id = migrationIdOf(request.params.id);
-    const show = (request.query.showContent ?? 'default').toLowerCase();
+    const show = String(request.query.showContent ?? 'default').toLowerCase();
     if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
     return fullView(await ctx.crossEnvironment.syncValidation(await migrations.require(id.packageId, id.importId)), show);
   });

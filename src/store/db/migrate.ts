@@ -3,12 +3,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as m001 from './migrations/001_auth_and_files.js';
 import * as m002 from './migrations/002_metadata.js';
 import * as m003 from './migrations/003_migrations.js';
+import * as m004 from './migrations/004_audit.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
   '001_auth_and_files': m001,
   '002_metadata': m002,
   '003_migrations': m003,
+  '004_audit': m004,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

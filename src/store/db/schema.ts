@@ -64,6 +64,18 @@ export interface StorageConfigTable {
   settings: string;
 }
 
+/** Append-only: who did what, when and from where. `outcome` is the HTTP status (CLI actions record 200). */
+export interface AuditTable {
+  id: string;
+  at: number;
+  action: string;
+  outcome: number;
+  user_id: string | null;
+  user_name: string | null;
+  remote_address: string;
+  target: string | null;
+}
+
 export interface Database extends MigrationTables, MetadataTables {
   users: UsersTable;
   user_groups: GroupsTable;
@@ -72,4 +84,5 @@ export interface Database extends MigrationTables, MetadataTables {
   sessions: SessionsTable;
   files: FilesTable;
   storage_config: StorageConfigTable;
+  audit_log: AuditTable;
 }

@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { auditView } from '../api/routes/audit.js';
+import { parseLibraryDate } from '../domain/dates.js';
+import { withEnvironment, withStore, type StoreOptions } from './users.js';
+
+interface AuditOptions extends StoreOptions {
+  user?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+  offset: string;
+  limit: string;
+  json?: boolean;
+}
+
+function time(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (/^\d{1,15}$/.test(value)) return Number(value);
+  const date = parseLibraryDate(value);
+  if (!date) throw new Error(`${option} must be a date such as 2026-03-01T10:20:30.000Z or epoch milliseconds, not ${value}`);
+  return date.getTime();
+}
+
+function whole(value: string, option: string, min: number, max: number): number {
+  const n = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(n >= min && n <= max)) throw new Error(`${option} must be a whole number from ${min} to ${max}, not ${value}`);
+  return n;
+}
+
+export function registerAudit(program: Command): void {
+  withStore(
+    program
+      .command('audit')
+      .description('show the audit log, newest first (against a data dir or database)')
+      .option('--user <user>', 'only this user (login or id)')
+      .option('--action <action>', 'only this action, e.g. login or file.upload')
+      .option('--from <time>', 'from this time (ISO date or epoch ms)')
+      .option('--to <time>', 'up to this time (ISO date or epoch ms)')
+      .option('--offset <n>', 'skip this many records', '0')
+      .option('--limit <n>', 'show at most this many records', '100')
+      .option('--json', 'print JSON'),
+  ).action(async (opts: AuditOptions) => {
+    const filter = {
+      user: opts.user,
+      action: opts.action,
+      from: time(opts.from, '--from'),
+      to: time(opts.to, '--to'),
+      offset: whole(opts.offset, '--offset', 0, Number.MAX_SAFE_INTEGER),
+      limit: whole(opts.limit, '--limit', 1, 100_000),
+    };
+    await withEnvironment(opts, async ({ ctx }) => {
+      const page = await ctx.audit.query(filter);
+      const rows = page.records.map(auditView);
+      if (opts.json) {
+        process.stdout.write(JSON.stringify({ total: page.total, data: rows }, null, 2) + '\n');
+        return;
+      }
+      for (const r of rows) {
+        process.stdout.write([r.time, r.action, r.outcome, r.userName ?? '-', r.remoteAddress, r.target ?? '-'].join('\t') + '\n');
+      }
+    });
+  });
+}

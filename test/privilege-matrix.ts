@@ -1,0 +1,124 @@
+import { randomBytes } from 'node:crypto';
+import { fileIdFromGuid } from '../src/domain/ids.js';
+import { ALL_PRIVILEGES, type Privilege } from '../src/domain/privileges.js';
+import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
+
+/**
+ * Who may call what: every endpoint × every kind of caller → the status it gets. The test
+ * (privilege-matrix.test.ts) walks the server's own route list and fails on a route without a
+ * row here, so no endpoint can be added without deciding who may call it. HEAD routes follow
+ * their GET row.
+ *
+ * Each row's probe is harmless: for a caller who is let through it asks for something that does
+ * not exist or sends an invalid body, so the status shows how far the caller got (401: not
+ * signed in, 403: no privilege, anything else: past the access check).
+ */
+export type Caller = 'anonymous' | 'expired' | 'none' | Privilege | 'admin';
+export const CALLERS: readonly Caller[] = ['anonymous', 'expired', 'none', ...ALL_PRIVILEGES, 'admin'];
+
+export interface Probe {
+  path: string;
+  json?: unknown;
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+}
+
+export interface MatrixRow {
+  probe: Probe;
+  expect: Record<Caller, number>;
+}
+
+/** A login the matrix creates, so that the public login route can answer 204 to every caller. */
+export const MATRIX_LOGIN = { username: 'matrix-login', password: 'matrix-login-password' };
+
+const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
+const STORAGE = '/api/mstrServices/library/storage';
+const guid = () => randomBytes(16).toString('hex').toUpperCase();
+const missingFileId = fileIdFromGuid('0123456789ABCDEF0123456789ABCDEF');
+const missingMigration = `${'0'.repeat(31)}1:${'0'.repeat(31)}2`;
+const missingObject = '0123456789ABCDEF0123456789ABCDE0';
+
+/** Any status but 401 and 403: for public routes whose answer depends on the installation. */
+export const SERVED = 0;
+
+/** Everyone gets `status`, signed in or not. */
+function everyone(status: number): Record<Caller, number> {
+  return Object.fromEntries(CALLERS.map((c) => [c, status])) as Record<Caller, number>;
+}
+
+/** Exactly `allowed` (and the administrator) get `status`; other signed-in callers 403, the rest 401. */
+function only(status: number, allowed: readonly (Privilege | 'none')[]): Record<Caller, number> {
+  return Object.fromEntries(
+    CALLERS.map((c) => [c, c === 'anonymous' || c === 'expired' ? 401 : c === 'admin' || allowed.includes(c as Privilege) ? status : 403]),
+  ) as Record<Caller, number>;
+}
+
+/** Every signed-in caller gets `status`. */
+const signedIn = (status: number) => only(status, ['none', ...ALL_PRIVILEGES]);
+
+const READ_MIGRATIONS: Privilege[] = ['CREATE_PACKAGE', 'APPLY_PACKAGE', 'MANAGE_MIGRATION_PACKAGES'];
+
+export const MATRIX: Record<string, MatrixRow> = {
+  'POST /api/auth/login': { probe: { path: '/api/auth/login', form: { loginMode: '1', ...MATRIX_LOGIN } }, expect: everyone(204) },
+  'POST /api/auth/logout': { probe: { path: '/api/auth/logout' }, expect: signedIn(204) },
+  'GET /api/sessions': { probe: { path: '/api/sessions' }, expect: signedIn(200) },
+  'PUT /api/sessions': { probe: { path: '/api/sessions' }, expect: signedIn(204) },
+  'GET /api/sessions/userInfo': { probe: { path: '/api/sessions/userInfo' }, expect: signedIn(200) },
+  'GET /api/status': { probe: { path: '/api/status' }, expect: everyone(200) },
+
+  // Shared file store: adding and removing packages is for administrators who manage packages.
+  [`POST ${FILES}`]: { probe: { path: FILES, json: {} }, expect: only(400, []) },
+  [`PUT ${FILES}/:fileId/binary`]: { probe: { path: `${FILES}/${missingFileId}/binary` }, expect: only(404, []) },
+  [`GET ${FILES}/:fileId/binary`]: { probe: { path: `${FILES}/${missingFileId}/binary` }, expect: only(404, ['MANAGE_MIGRATION_PACKAGES']) },
+  [`GET ${FILES}`]: { probe: { path: FILES }, expect: only(200, ['MANAGE_MIGRATION_PACKAGES']) },
+  [`DELETE ${FILES}/:fileId`]: { probe: { path: `${FILES}/${missingFileId}` }, expect: only(404, []) },
+
+  // Storage configuration: environment administrators only.
+  [`GET ${STORAGE}`]: { probe: { path: STORAGE }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
+  [`POST ${STORAGE}/validation`]: { probe: { path: `${STORAGE}/validation`, json: {} }, expect: only(400, ['ADMINISTER_ENVIRONMENT']) },
+  [`PATCH ${STORAGE}`]: { probe: { path: STORAGE, json: {} }, expect: only(400, ['ADMINISTER_ENVIRONMENT']) },
+
+  // Metadata: any signed-in user; object ACLs decide per object.
+  'GET /api/projects': { probe: { path: '/api/projects' }, expect: signedIn(200) },
+  'GET /api/objects/:id': { probe: { path: `/api/objects/${missingObject}?type=8`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
+  'PUT /api/objects/:id': { probe: { path: `/api/objects/${missingObject}?type=8`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
+  'POST /api/objects/:id/copy': { probe: { path: `/api/objects/${missingObject}/copy?type=8`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
+  'DELETE /api/objects/:id': { probe: { path: `/api/objects/${missingObject}?type=8`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
+  'POST /api/folders': { probe: { path: '/api/folders', json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(400) },
+  'GET /api/folders/:id': { probe: { path: `/api/folders/${missingObject}`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
+  'GET /api/searches/results': { probe: { path: '/api/searches/results?name=x', headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(200) },
+
+  // Migrations. Creating a package needs Create Package (Manage alone passes the route rule, then is refused).
+  'POST /api/migrations': { probe: { path: '/api/migrations', json: {} }, expect: only(400, ['CREATE_PACKAGE']) },
+  'GET /api/migrations': { probe: { path: '/api/migrations' }, expect: only(200, READ_MIGRATIONS) },
+  'GET /api/migrations/:id': { probe: { path: `/api/migrations/${missingMigration}` }, expect: only(404, READ_MIGRATIONS) },
+  'PUT /api/migrations/:id': { probe: { path: `/api/migrations/${missingMigration}`, json: {} }, expect: only(400, []) },
+  'PUT /api/migrations/:id/validation': { probe: { path: `/api/migrations/${missingMigration}/validation`, json: {} }, expect: only(400, []) },
+  'PATCH /api/migrations/:id/packageInfo/certification': {
+    probe: { path: `/api/migrations/${missingMigration}/packageInfo/certification`, json: {} },
+    expect: only(404, READ_MIGRATIONS),
+  },
+  'PUT /api/migrations/:id/packageInfo': { probe: { path: `/api/migrations/${missingMigration}/packageInfo`, json: {} }, expect: only(404, ['CREATE_PACKAGE']) },
+  'PATCH /api/migrations/:id': { probe: { path: `/api/migrations/${missingMigration}`, json: {} }, expect: only(404, READ_MIGRATIONS) },
+  'DELETE /api/migrations': { probe: { path: `/api/migrations?packageId=${guid()}` }, expect: only(404, ['MANAGE_MIGRATION_PACKAGES']) },
+  'GET /api/migrations/packages/:packageId/binary': { probe: { path: `/api/migrations/packages/${guid()}/binary` }, expect: only(404, ['MANAGE_MIGRATION_PACKAGES']) },
+
+  // The older package-holder API. Probes use an id that is not a holder id, so a caller who gets through sees 400.
+  'POST /api/packages': { probe: { path: '/api/packages', headers: { 'X-MSTR-ProjectID': 'not-a-project' } }, expect: only(400, ['CREATE_PACKAGE']) },
+  'PUT /api/packages/:id': { probe: { path: '/api/packages/bad', json: {} }, expect: only(400, ['CREATE_PACKAGE']) },
+  'GET /api/packages/:id': { probe: { path: '/api/packages/bad' }, expect: only(400, ['CREATE_PACKAGE', 'APPLY_PACKAGE']) },
+  'GET /api/packages/:id/binary': { probe: { path: '/api/packages/bad/binary' }, expect: only(400, ['CREATE_PACKAGE', 'APPLY_PACKAGE']) },
+  'PUT /api/packages/:id/binary': { probe: { path: '/api/packages/bad/binary' }, expect: only(400, ['CREATE_PACKAGE']) },
+  'DELETE /api/packages/:id': { probe: { path: '/api/packages/bad' }, expect: only(400, ['CREATE_PACKAGE']) },
+  'POST /api/packages/imports': { probe: { path: '/api/packages/imports' }, expect: only(400, []) },
+  'GET /api/packages/imports/:id': { probe: { path: '/api/packages/imports/bad' }, expect: only(400, ['CREATE_PACKAGE', 'APPLY_PACKAGE']) },
+  'DELETE /api/packages/imports/:id': { probe: { path: '/api/packages/imports/bad' }, expect: only(400, ['APPLY_PACKAGE']) },
+  'GET /api/packages/imports/:id/undoPackage/binary': { probe: { path: '/api/packages/imports/bad/undoPackage/binary' }, expect: only(400, ['CREATE_PACKAGE', 'APPLY_PACKAGE']) },
+
+  // The web console's files are public (its API calls carry the user's token); whether it is built decides the status.
+  'GET /console': { probe: { path: '/console' }, expect: everyone(SERVED) },
+  'GET /console/*': { probe: { path: '/console/' }, expect: everyone(SERVED) },
+
+  // The audit log: environment administrators only, read-only.
+  'GET /api/audit': { probe: { path: '/api/audit' }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
+};
