@@ -44,7 +44,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
     const files = new FileRepository(database.db);
     // Until the server listens (and unless configured), the environment id is a placeholder URL.
     const environment = { id: config.environmentId || 'http://localhost', name: config.environmentName };
-    const jobDeps = { db: database.db, metadata, migrations, storage, users, log: options.log ?? (() => undefined) };
+    const jobDeps = { db: database.db, dialect: database.dialect, metadata, migrations, storage, users, log: options.log ?? (() => undefined) };
     const jobs = createJobSystem(jobDeps);
     const ctx: AppContext = {
       config,

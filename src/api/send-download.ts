@@ -20,7 +20,8 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 /** mstrio takes everything after `filename=` as the name: no quotes, and nothing that would end the header. */
 export function safeFileName(name: string): string {
-  return name.replace(/[\r\n";\\/]/g, '_').trim() || 'package';
+  // Only printable ASCII can travel in a header; quotes, `;` and slashes would change the name mstrio sees.
+  return name.replace(/[^\x20-\x7e]|["\\/;]/g, '_').trim() || 'package';
 }
 
 /**

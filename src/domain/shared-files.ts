@@ -122,8 +122,3 @@ export function sharedFileView(file: SharedFile) {
     extraInfo: { packageId: file.packageId, packageType: file.packageType, packagePurpose: file.packagePurpose },
   };
 }
-
-/** Header values cannot carry characters beyond Latin-1 or controls; keep the name printable ASCII. */
-export function headerSafeName(name: string): string {
-  return name.replace(/[^\x20-\x7e]/g, '_');
-}

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
+import type { DialectName } from '../store/db/connect.js';
 import type { MetadataRepository } from '../store/metadata/repository.js';
 import type { MigrationRepository } from '../store/migrations.js';
 import type { StorageService } from '../store/storage-settings.js';
@@ -9,6 +10,7 @@ import type { Accessor } from '../domain/acl.js';
 /** What job handlers need: the database (for their own transactions) and the stores over it. */
 export interface JobDeps {
   db: Kysely<Database>;
+  dialect: DialectName;
   metadata: MetadataRepository;
   migrations: MigrationRepository;
   storage: StorageService;

@@ -16,7 +16,7 @@ export interface JobSystem {
 const LEASE_MS = 30_000;
 
 export function createJobSystem(deps: JobDeps): JobSystem {
-  const queue = new JobQueue(deps.db, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, LEASE_MS);
+  const queue = new JobQueue(deps.db, deps.dialect, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, LEASE_MS);
   const runner = new JobRunner(
     queue,
     {

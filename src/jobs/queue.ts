@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
+import type { DialectName } from '../store/db/connect.js';
 import { newGuid } from '../domain/ids.js';
 
 export type JobKind = 'create_package' | 'import' | 'undo' | 'validate';
@@ -19,6 +20,7 @@ export interface Job {
 export class JobQueue {
   constructor(
     private readonly db: Kysely<Database>,
+    private readonly dialect: DialectName,
     readonly nodeId: string,
     readonly leaseMs: number,
   ) {}
@@ -34,6 +36,26 @@ export class JobQueue {
   }
 
   async claim(now = Date.now()): Promise<Job | undefined> {
+    return this.dialect === 'postgres' ? this.claimSkipLocked(now) : this.claimOptimistic(now);
+  }
+
+  /** PostgreSQL: nodes polling at once skip each other's locked rows instead of queueing behind them. */
+  private async claimSkipLocked(now: number): Promise<Job | undefined> {
+    const { rows } = await sql<{ id: string; kind: JobKind; package_id: string; import_id: string | null; attempts: number }>`
+      UPDATE jobs SET state = 'running', owner = ${this.nodeId}, lease_until = ${now + this.leaseMs}, attempts = attempts + 1, updated_at = ${now}
+      WHERE id = (
+        SELECT id FROM jobs
+        WHERE state = 'queued' OR (state = 'running' AND lease_until < ${now})
+        ORDER BY created_at LIMIT 1
+        FOR UPDATE SKIP LOCKED
+      )
+      RETURNING id, kind, package_id, import_id, attempts`.execute(this.db);
+    const row = rows[0];
+    return row && { id: row.id, kind: row.kind, packageId: row.package_id, importId: row.import_id, attempts: row.attempts };
+  }
+
+  /** SQLite has one writer: a conditional UPDATE is enough for the in-process queue. */
+  private async claimOptimistic(now: number): Promise<Job | undefined> {
     const candidates = await this.db
       .selectFrom('jobs')
       .select(['id', 'kind', 'package_id', 'import_id', 'attempts', 'state', 'lease_until'])

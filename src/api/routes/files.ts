@@ -5,7 +5,7 @@ import { principalOf, requires } from '../access.js';
 import { receiveFilePart } from '../multipart.js';
 import { sendDownload } from '../send-download.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { headerSafeName, parseSharedFileInput, SHARED_FILE_TYPE, sharedFileView } from '../../domain/shared-files.js';
+import { parseSharedFileInput, SHARED_FILE_TYPE, sharedFileView } from '../../domain/shared-files.js';
 import {
   beginUpload,
   createSharedFile,
@@ -64,7 +64,7 @@ export async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise
       return sendDownload(request, reply, {
         size: file.size,
         sha256: file.sha256,
-        fileName: headerSafeName(file.name),
+        fileName: file.name,
         open: (range) => openBinary(ctx, file, range),
       });
     });
