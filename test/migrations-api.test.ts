@@ -184,3 +184,33 @@ for (const dialect of dialects()) {
     });
   });
 }
+
+for (const dialect of dialects()) {
+  describe(`Packstore extensions beside the Migrations API [${dialect}]`, () => {
+    let s: TestServer;
+    let token: string;
+    before(async () => {
+      s = await startTestServer(dialect);
+      token = await s.login();
+    });
+    after(() => s.close());
+
+    it('reports what an import did to each object', async () => {
+      const year = (await s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
+      const bytes = await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...year, name: 'Year (report test)', version: newGuid() } }]);
+      const imported = await importToEnd(s, token, bytes);
+      const report = await json(await s.request('GET', `${MIGRATIONS}/${imported.id}/report`, { token }), 200);
+      assert.equal(report.total, 1);
+      assert.deepEqual(report.data[0], { id: YEAR, type: 12, name: 'Year (report test)', conflict: 'exists_differently', action: 'replace' });
+    });
+
+    it('answers GET /api/users/{id} for accounts and configuration users', async () => {
+      const admin = await json(await s.request('GET', '/api/users/54F3D26011D2896560009A8E67019608', { token }), 200);
+      assert.deepEqual([admin.name, admin.username, admin.type, admin.subtype], ['Administrator', 'administrator', 34, 8704]);
+      const demo = await json(await s.request('GET', `/api/users/${DEMO_USER}`, { token }), 200);
+      assert.equal(demo.name, 'Demo User');
+      await expectLibraryError(await s.request('GET', `/api/users/${newGuid()}`, { token }), 404, 'ERR006');
+      await expectLibraryError(await s.request('GET', '/api/users/nope', { token }), 400, 'ERR006');
+    });
+  });
+}

@@ -92,6 +92,8 @@ export const MATRIX: Record<string, MatrixRow> = {
   'POST /api/migrations': { probe: { path: '/api/migrations', json: {} }, expect: only(400, ['CREATE_PACKAGE']) },
   'GET /api/migrations': { probe: { path: '/api/migrations' }, expect: only(200, READ_MIGRATIONS) },
   'GET /api/migrations/:id': { probe: { path: `/api/migrations/${missingMigration}` }, expect: only(404, READ_MIGRATIONS) },
+  'GET /api/migrations/:id/report': { probe: { path: `/api/migrations/${missingMigration}/report` }, expect: only(404, READ_MIGRATIONS) },
+  'GET /api/users/:id': { probe: { path: `/api/users/${missingObject}` }, expect: signedIn(404) },
   'PUT /api/migrations/:id': { probe: { path: `/api/migrations/${missingMigration}`, json: {} }, expect: only(400, []) },
   'PUT /api/migrations/:id/validation': { probe: { path: `/api/migrations/${missingMigration}/validation`, json: {} }, expect: only(400, []) },
   'PATCH /api/migrations/:id/packageInfo/certification': {

@@ -9,10 +9,11 @@ import { fileRoutes } from './files.js';
 import { storageRoutes } from './storage.js';
 import { migrationRoutes } from './migrations.js';
 import { packageHolderRoutes } from './packages.js';
+import { userRoutes } from './users.js';
 import { auditRoutes } from './audit.js';
 import { consoleRoutes } from './console.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, migrationRoutes, packageHolderRoutes, auditRoutes, consoleRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes];

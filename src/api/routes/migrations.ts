@@ -82,6 +82,13 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
     return fullView(await ctx.crossEnvironment.syncValidation(await migrations.require(id.packageId, id.importId)), show);
   });
 
+  // A Packstore extension: what the last import or validation did (or would do) to each object.
+  app.get<{ Params: IdParams }>('/api/migrations/:id/report', { config: { access: READ_MIGRATIONS } }, async (request) => {
+    const id = migrationIdOf(request.params.id);
+    const report = (await migrations.require(id.packageId, id.importId)).import.report ?? [];
+    return { total: report.length, data: report };
+  });
+
   app.put<{ Params: IdParams; Querystring: { generateUndo?: string } }>('/api/migrations/:id', { config: { access: requires('MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
     const id = migrationIdOf(request.params.id);
     const generateUndo = optionalBoolean(request.query.generateUndo, 'generateUndo') ?? true;

@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../context.js';
+import { SIGNED_IN } from '../access.js';
+import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { isGuid } from '../../domain/ids.js';
+import { CONFIGURATION_PROJECT_ID } from '../../domain/objects.js';
+
+const USER_SUBTYPE = 8704;
+
+function initialsOf(fullName: string): string {
+  return fullName.split(/\s+/).filter(Boolean).map((w) => w[0]!.toUpperCase()).join('').slice(0, 2);
+}
+
+/** GET /api/users/{id}: enough of a user for clients that look one up (mstrio's User(conn, id=…), e.g. to certify). */
+export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
+  app.get<{ Params: { id: string } }>('/api/users/:id', { config: { access: SIGNED_IN } }, async (request) => {
+    const { id } = request.params;
+    if (!isGuid(id)) throw new InvalidInputError(`id must be a user id (32 upper-case hex); got ${JSON.stringify(id)}.`);
+    const account = await ctx.users.findById(id);
+    if (account) {
+      return { id, name: account.fullName, username: account.login, fullName: account.fullName, initials: initialsOf(account.fullName), enabled: account.enabled, type: 34, subtype: USER_SUBTYPE };
+    }
+    const object = await ctx.metadata.getObject(CONFIGURATION_PROJECT_ID, id);
+    if (!object || object.type !== 34 || object.subtype !== USER_SUBTYPE) throw new NotFoundError(`User ${id} does not exist.`);
+    return { id, name: object.name, username: object.name, fullName: object.name, initials: initialsOf(object.name), enabled: true, type: 34, subtype: USER_SUBTYPE };
+  });
+}
