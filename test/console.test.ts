@@ -252,7 +252,7 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByTestId('detail-import-status').filter({ hasText: /^Imported$/ }).waitFor();
     assert.equal(await yearName(), 'Calendar Year', 'the import changed the target');
     const object = page.getByRole('row', { name: /Calendar Year/ });
-    assert.deepEqual((await object.getByRole('cell').allInnerTexts()).slice(0, 3), ['Attribute', 'Replace', 'Chosen']);
+    assert.deepEqual((await object.getByRole('cell').allInnerTexts()).slice(0, 5), ['Attribute', 'Replace', 'Chosen', 'Exists differently', 'Replace']);
     assert.equal(await page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('value'), '100');
     await shot('migration-imported');
 

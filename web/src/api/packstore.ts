@@ -1,5 +1,5 @@
 import { call, callJson, storeToken } from './client.js';
-import type { Migration, Page, Project, SharedFile, UserInfo } from './types.js';
+import type { Migration, ObjectOutcome, Page, Project, SharedFile, UserInfo } from './types.js';
 
 export const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 export const MIGRATIONS = '/api/migrations';
@@ -39,6 +39,9 @@ export const listMigrations = (offset: number) =>
   callJson<Page<Migration>>('GET', `${MIGRATIONS}?packageInfo.purpose=${ALL_PURPOSES}&offset=${offset}&limit=${PAGE_SIZE}`);
 
 export const getMigration = (id: string) => callJson<Migration>('GET', `${MIGRATIONS}/${id}?showContent=all`);
+
+/** Per-object outcomes of the last import or validation (a Packstore extension of the Library API). */
+export const getReport = (id: string) => callJson<Page<ObjectOutcome>>('GET', `${MIGRATIONS}/${id}/report`);
 
 /** The seed's step 4: import an uploaded package; configuration packages go without a project. */
 export function startImport(file: SharedFile, project: Project | undefined): Promise<Migration> {

@@ -34,6 +34,16 @@ export interface TocRow {
   level?: number;
 }
 
+/** What an import or validation did (or would do) to one object: GET /api/migrations/{id}/report. */
+export interface ObjectOutcome {
+  id: string;
+  type: number;
+  name: string;
+  conflict: string;
+  action: string;
+  targetId?: string;
+}
+
 export interface PackageInfo {
   id: string;
   name: string;

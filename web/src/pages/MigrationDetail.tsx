@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
-import { getMigration, packageDownloadUrl } from '../api/packstore.js';
-import type { Migration } from '../api/types.js';
+import { getMigration, getReport, packageDownloadUrl } from '../api/packstore.js';
+import type { Migration, ObjectOutcome } from '../api/types.js';
 import { useAnnounce } from '../components/Announcer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Link } from '../components/Link.js';
@@ -20,6 +20,7 @@ const FAILED = new Set(['create_failed', 'import_failed', 'undo_failed', 'valida
 /** One migration: its state (live), its objects, undo, download and delete. */
 export function MigrationDetail({ id }: { id: string }) {
   const [migration, setMigration] = useState<Migration>();
+  const [outcomes, setOutcomes] = useState<ObjectOutcome[]>([]);
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState<PendingAction>();
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -28,7 +29,8 @@ export function MigrationDetail({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
-      const next = await getMigration(id);
+      const [next, report] = await Promise.all([getMigration(id), getReport(id)]);
+      setOutcomes(report.data);
       const line = stateLine(next);
       if (lastState.current !== undefined && lastState.current !== line) announce(`${next.packageInfo.name}: ${line}.`);
       lastState.current = line;
@@ -126,7 +128,7 @@ export function MigrationDetail({ id }: { id: string }) {
               </button>
             </div>
           </section>
-          <ObjectReport migration={migration} />
+          <ObjectReport migration={migration} outcomes={outcomes} />
         </>
       ) : null}
       {!migration && !error ? <p>Loading the migration…</p> : null}

@@ -1,13 +1,14 @@
-import type { Migration } from '../api/types.js';
+import type { Migration, ObjectOutcome } from '../api/types.js';
 import { counted, formatDate, objectTypeName, words } from '../format.js';
 import { DataTable } from '../components/DataTable.js';
 
 /**
- * What the server tells object by object: each object of the package with the action its
- * conflict rule gives it, and the package's validation as a whole.
+ * Object by object: each object of the package with the action its conflict rule gives it, and,
+ * once an import or validation ran, what the target held and what was (or would be) done.
  */
-export function ObjectReport({ migration }: { migration: Migration }) {
+export function ObjectReport({ migration, outcomes }: { migration: Migration; outcomes: ObjectOutcome[] }) {
   const rows = migration.packageInfo.tocView?.content ?? [];
+  const outcomeOf = new Map(outcomes.map((o) => [o.id, o]));
   const validation = migration.validation;
   return (
     <>
@@ -35,19 +36,21 @@ export function ObjectReport({ migration }: { migration: Migration }) {
       <section aria-labelledby="objects-heading" class="panel">
         <h2 id="objects-heading">Objects in the package</h2>
         <p class="hint">
-          Each object with the action the package gives it. The server does not yet report a result per object; the outcome of the import as a whole is its status
-          above, and a failure is explained in its message.
+          Each object with the action the package gives it, what the target held, and what the import did — or, after a validation, would do. A failed import
+          changes nothing; its message above names the object and the reason.
         </p>
         {rows.length === 0 ? (
           <p>The server lists no objects for this package yet{migration.importInfo?.status === 'importing' ? ': it fills the list in while the import runs' : ''}.</p>
         ) : (
-          <DataTable caption={counted(rows.length, 'object')} columns={['Object', 'Type', 'Action', 'Included', 'ID']}>
+          <DataTable caption={counted(rows.length, 'object')} columns={['Object', 'Type', 'Action', 'Included', 'In the target', 'Result', 'ID']}>
             {rows.map((row) => (
               <tr key={`${row.id}:${row.type}`}>
                 <th scope="row">{row.name ?? row.id}</th>
                 <td>{objectTypeName(row.type)}</td>
                 <td>{words(row.action)}</td>
                 <td>{row.explicitIncluded === false ? 'As a dependency' : 'Chosen'}</td>
+                <td data-testid="object-conflict">{outcomeOf.has(row.id) ? words(outcomeOf.get(row.id)!.conflict) : '—'}</td>
+                <td data-testid="object-result">{outcomeOf.has(row.id) ? words(outcomeOf.get(row.id)!.action) : 'Not run yet'}</td>
                 <td>
                   <code>{row.id}</code>
                 </td>
