@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 import { registerSeed } from './seed.js';
+import { registerClientCommands } from './client/register.js';
 import { registerAudit } from './audit.js';
 
 /** Exit codes: 0 success, 1 failure, 2 usage. */
@@ -13,6 +14,7 @@ const program = new Command('packstore')
 registerServe(program);
 registerUsers(program);
 registerSeed(program);
+registerClientCommands(program);
 registerAudit(program);
 
 try {

@@ -1,0 +1,117 @@
+import type { Command } from 'commander';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ClientError } from './http.js';
+import { chain, digestFile, HashingStream } from './hashing.js';
+import { ByteProgress, formatBytes } from './progress.js';
+import { downloadTo } from './download.js';
+import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, uploadBinary, type SharedFile } from './shared-files.js';
+import { emit, oneOf, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
+import type { Session } from './session.js';
+
+export const PACKAGE_TYPES = ['project', 'configuration', 'project_security'] as const;
+export const PACKAGE_PURPOSES = ['object_migration', 'project_merge', 'migration_from_shared_file_store'] as const;
+
+interface UploadOptions extends ClientOptions {
+  name?: string;
+  type: string;
+  purpose: string;
+}
+
+/** A download's file name: the server's name made safe for a file system. */
+export function localName(name: string): string {
+  return `${name.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_').trim() || 'package'}.mmp`;
+}
+
+/** `-o` may name a file or an existing folder. */
+export async function outputPath(output: string | undefined, name: string): Promise<string> {
+  if (!output) return path.resolve(localName(name));
+  try {
+    if ((await stat(output)).isDirectory()) return path.resolve(output, localName(name));
+  } catch {
+    // Not there yet: it names the file to write.
+  }
+  return path.resolve(output);
+}
+
+/** Hashes the local file (first pass), creates the metadata, then streams it up (second pass). */
+async function uploadLocal(session: Session, file: string, options: UploadOptions, progress: boolean): Promise<SharedFile> {
+  const info = await stat(file).catch(() => undefined);
+  if (!info?.isFile()) throw new ClientError(`${file} is not a readable file`);
+  const hashing = new ByteProgress('hashing', info.size, progress);
+  const digest = await digestFile(file, hashing.meter()).finally(() => hashing.end());
+  const created = await createFile(session, {
+    name: options.name ?? path.basename(file).replace(/\.mmp$/i, ''),
+    size: digest.size,
+    sha256: digest.sha256,
+    environment: { id: session.url, name: session.url },
+    packageType: options.type,
+    packagePurpose: options.purpose,
+  });
+  const bar = new ByteProgress('upload', digest.size, progress);
+  const hash = new HashingStream();
+  const body = chain(createReadStream(file, { highWaterMark: 1024 * 1024 }), hash, bar.meter());
+  try {
+    const stored = await uploadBinary(session, created.id, body, digest.size, () => hash.digest());
+    if (stored.sha256 !== digest.sha256) throw new ClientError(`${file} changed while it was uploaded; nothing was kept`);
+    return stored;
+  } catch (error) {
+    await discardFile(session, created.id);
+    throw error;
+  } finally {
+    bar.end();
+  }
+}
+
+export function registerFiles(program: Command): void {
+  const files = program.command('files').description('the shared file store: migration package files');
+
+  withClientOptions(files.command('ls').description('list the package files')).action(async (options: ClientOptions) => {
+    const list = await listFiles(await openSession(options));
+    emit(
+      options,
+      list,
+      table(
+        ['ID', 'NAME', 'SIZE', 'UPLOADED', 'PACKAGE'],
+        list.map((f) => [f.id, f.name, formatBytes(f.size), f.existing, f.extraInfo?.packageId]),
+      ),
+    );
+  });
+
+  withClientOptions(
+    files
+      .command('upload <file>')
+      .description('upload a .mmp package file (hashed first, then streamed)')
+      .option('--name <name>', 'the package name (default: the file name)')
+      .option('--type <type>', `package type: ${PACKAGE_TYPES.join(', ')}`, 'project')
+      .option('--purpose <purpose>', `package purpose: ${PACKAGE_PURPOSES.join(', ')}`, 'object_migration'),
+  ).action(async (file: string, options: UploadOptions, command: Command) => {
+    oneOf(command, '--type', options.type, PACKAGE_TYPES);
+    oneOf(command, '--purpose', options.purpose, PACKAGE_PURPOSES);
+    const stored = await uploadLocal(await openSession(options), file, options, showsProgress(options));
+    emit(options, stored, `uploaded ${file} as ${stored.id} (${formatBytes(stored.size)}, package ${stored.extraInfo?.packageId ?? '?'})`);
+  });
+
+  withClientOptions(
+    files
+      .command('download <fileId>')
+      .description('download a package file; checks size and sha256, resumes a broken download')
+      .option('-o, --output <path>', 'the file or folder to write to (default: <name>.mmp here)'),
+  ).action(async (fileId: string, options: ClientOptions & { output?: string }) => {
+    const session = await openSession(options);
+    const file = await findFile(session, fileId);
+    if (!file.existing) throw new ClientError(`the shared file ${fileId} has no binary yet`);
+    const target = await outputPath(options.output, file.name);
+    const got = await downloadTo(session, `${FILES}/${fileId}/binary`, target, { size: file.size, sha256: file.sha256 }, showsProgress(options));
+    emit(options, { id: fileId, path: target, ...got }, `saved ${target} (${formatBytes(got.size)}, sha256 ${got.sha256})`);
+  });
+
+  withClientOptions(files.command('rm <fileId>').description('delete a package file and its binary')).action(
+    async (fileId: string, options: ClientOptions, command: Command) => {
+      if (!fileId.trim()) usage(command, '<fileId> must not be empty');
+      await deleteFile(await openSession(options), fileId);
+      emit(options, { id: fileId, deleted: true }, `deleted ${fileId}`);
+    },
+  );
+}

@@ -1,0 +1,215 @@
+import type { Command } from 'commander';
+import { ClientError, jsonOf } from './http.js';
+import { formatBytes } from './progress.js';
+import { downloadTo } from './download.js';
+import { outputPath } from './files-command.js';
+import {
+  describeState,
+  findPackage,
+  follow,
+  getMigration,
+  listMigrations,
+  MIGRATIONS,
+  projectHeader,
+  resolveProject,
+  type Named,
+} from './migrations.js';
+import { emit, oneOf, reportRecord, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
+import type { Session } from './session.js';
+
+const ACTIONS = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'] as const;
+const CREATE_TYPES = ['project', 'configuration'] as const;
+const MIGRATION_ID = /^[0-9A-F]{32}:[0-9A-F]{32}$/;
+const GUID = /^[0-9A-F]{32}$/;
+
+interface WaitOptions extends ClientOptions {
+  wait: boolean;
+}
+
+function checkMigrationId(command: Command, id: string): void {
+  if (!MIGRATION_ID.test(id)) usage(command, `<migrationId> must be <packageId>:<importId> (two 32-hex ids); got ${id}`);
+}
+
+export function checkPackageId(command: Command, id: string): void {
+  if (!GUID.test(id)) usage(command, `<packageId> must be 32 upper-case hex characters; got ${id}`);
+}
+
+async function followOrReturn(session: Session, options: WaitOptions, id: string, verb: string): Promise<void> {
+  const record = options.wait ? await follow(session, id, showsProgress(options)) : await getMigration(session, id);
+  reportRecord(options, record, `${record.id}: ${verb}: ${describeState(record)}`);
+}
+
+interface ParsedObject {
+  id: string;
+  type: number;
+}
+
+function parseObjects(command: Command, values: string[]): ParsedObject[] {
+  return values.map((value) => {
+    const match = /^([0-9A-Fa-f]{32}):(\d{1,4})$/.exec(value);
+    if (!match) usage(command, `--object must be <id>:<type> (a 32-hex id and an object type number); got ${value}`);
+    return { id: match[1]!.toUpperCase(), type: Number(match[2]) };
+  });
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export function registerMigrations(program: Command): void {
+  const migrations = program.command('migrations').description('migration packages: create, import, follow, undo, delete');
+
+  withClientOptions(migrations.command('ls').description('list migrations of every purpose')).action(async (options: ClientOptions) => {
+    const list = await listMigrations(await openSession(options));
+    emit(
+      options,
+      list,
+      table(
+        ['ID', 'NAME', 'TYPE', 'PURPOSE', 'PACKAGE', 'IMPORT'],
+        list.map((r) => [r.id, r.packageInfo.name, r.packageInfo.type, r.packageInfo.purpose, r.packageInfo.status, r.importInfo?.status]),
+      ),
+    );
+  });
+
+  withClientOptions(migrations.command('show <migrationId>').description('show one migration record')).action(
+    async (id: string, options: ClientOptions, command: Command) => {
+      checkMigrationId(command, id);
+      const record = await getMigration(await openSession(options), id);
+      emit(options, record, JSON.stringify(record, null, 2));
+    },
+  );
+
+  withClientOptions(
+    migrations
+      .command('create')
+      .description('create a package from objects of a project (waits until it is created)')
+      .requiredOption('--project <nameOrId>', 'the source project')
+      .requiredOption('--object <id:type>', 'an object to include, e.g. 8D679D5111D3E4981000E787EC6DE8A4:12 (repeatable)', collect)
+      .option('--include-dependents', 'include what the objects depend on')
+      .option('--action <action>', `conflict rule for the objects: ${ACTIONS.join(', ')}`, 'replace')
+      .option('--type <type>', `package type: ${CREATE_TYPES.join(', ')}`, 'project')
+      .option('--name <name>', 'the package name')
+      .option('--no-wait', 'return as soon as the server accepted the request'),
+  ).action(async (options: WaitOptions & { project: string; object: string[]; includeDependents?: boolean; action: string; type: string; name?: string }, command: Command) => {
+    const action = oneOf(command, '--action', options.action, ACTIONS);
+    const type = oneOf(command, '--type', options.type, CREATE_TYPES);
+    const objects = parseObjects(command, options.object);
+    const session = await openSession(options);
+    const project = type === 'project' ? await resolveProject(session, options.project) : undefined;
+    const created = await session.json('POST', `${MIGRATIONS}?unlockOnStart=True`, {
+      headers: { ...projectHeader(project), Prefer: 'respond-async' },
+      json: {
+        packageInfo: {
+          name: options.name ?? `Package ${new Date().toISOString()}`,
+          environment: { id: `${session.url}/`, name: `${session.url}/` },
+          tocView: {
+            settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] },
+            content: objects.map((o) => ({ id: o.id, type: o.type, includeDependents: options.includeDependents === true, action })),
+          },
+          treeView: {},
+          type,
+        },
+        importInfo: {},
+      },
+    });
+    await followOrReturn(session, options, String(created.id), 'created');
+  });
+
+  withClientOptions(
+    migrations
+      .command('import <fileId>')
+      .description('import an uploaded package file into a project (follows it to the end)')
+      .requiredOption('--project <nameOrId>', 'the target project')
+      .option('--no-wait', 'return as soon as the import started'),
+  ).action(async (fileId: string, options: WaitOptions & { project: string }) => {
+    const session = await openSession(options);
+    const id = await startImport(session, fileId, await resolveProject(session, options.project));
+    await followOrReturn(session, options, id, 'import');
+  });
+
+  withClientOptions(
+    migrations
+      .command('status <migrationId>')
+      .description('show the state of a migration; --watch follows it to a final state')
+      .option('--watch', 'keep a live status line until the work ends'),
+  ).action(async (id: string, options: ClientOptions & { watch?: boolean }, command: Command) => {
+    checkMigrationId(command, id);
+    const session = await openSession(options);
+    await followOrReturn(session, { ...options, wait: options.watch === true }, id, 'status');
+  });
+
+  withClientOptions(
+    migrations
+      .command('validate <migrationId>')
+      .description('validate a package against a project of this environment')
+      .option('--project <nameOrId>', 'the project to validate against'),
+  ).action(async (id: string, options: ClientOptions & { project?: string }, command: Command) => {
+    checkMigrationId(command, id);
+    const session = await openSession(options);
+    const project = options.project ? await resolveProject(session, options.project) : undefined;
+    const record = await getMigration(session, id, 'all');
+    try {
+      await jsonOf(await session.send('PUT', `${MIGRATIONS}/${id}/validation`, { headers: { ...projectHeader(project), Prefer: 'respond-async' }, json: record }));
+    } catch (error) {
+      if (error instanceof ClientError && error.isUnknownRoute) throw new ClientError(`validation is not supported by this server (${session.url})`, 404, error.code, error.ticketId);
+      throw error;
+    }
+    await followOrReturn(session, { ...options, wait: true }, id, 'validation');
+  });
+
+  withClientOptions(
+    migrations
+      .command('undo <migrationId>')
+      .description('undo an import (request, approve, then follow)')
+      .requiredOption('--project <nameOrId>', 'the project the package was imported into')
+      .option('--no-wait', 'return as soon as the undo was approved'),
+  ).action(async (id: string, options: WaitOptions & { project: string }, command: Command) => {
+    checkMigrationId(command, id);
+    const session = await openSession(options);
+    const project = await resolveProject(session, options.project);
+    for (const status of ['requested', 'approved']) {
+      await session.json('PATCH', `${MIGRATIONS}/${id}?migrationId=${id}`, {
+        headers: { ...projectHeader(project), Prefer: 'respond-async' },
+        json: { importInfo: { undoRequestStatus: status } },
+      });
+    }
+    await followOrReturn(session, options, id, 'undo');
+  });
+
+  withClientOptions(migrations.command('rm <packageId>').description('delete a package and its migration records')).action(
+    async (id: string, options: ClientOptions, command: Command) => {
+      checkPackageId(command, id);
+      await jsonOf(await (await openSession(options)).send('DELETE', `${MIGRATIONS}?packageId=${id}`));
+      emit(options, { packageId: id, deleted: true }, `deleted package ${id}`);
+    },
+  );
+
+  withClientOptions(
+    migrations
+      .command('download <packageId>')
+      .description('download a package binary; checks size and sha256, resumes a broken download')
+      .option('-o, --output <path>', 'the file or folder to write to (default: <name>.mmp here)'),
+  ).action(async (id: string, options: ClientOptions & { output?: string }, command: Command) => {
+    checkPackageId(command, id);
+    const session = await openSession(options);
+    const record = await findPackage(session, id);
+    const storage = record.packageInfo.storage;
+    if (storage?.size === undefined) throw new ClientError(`package ${id} has no binary: it is ${record.packageInfo.status ?? 'unknown'}`);
+    const target = await outputPath(options.output, record.packageInfo.name ?? id);
+    const got = await downloadTo(session, `${MIGRATIONS}/packages/${id}/binary`, target, { size: storage.size, sha256: storage.sha256 }, showsProgress(options));
+    emit(options, { packageId: id, path: target, ...got }, `saved ${target} (${formatBytes(got.size)}, sha256 ${got.sha256})`);
+  });
+}
+
+/** POST /api/migrations from a shared file (the seed's step 4); returns the migration id. */
+export async function startImport(session: Session, fileId: string, project: Named): Promise<string> {
+  const started = await session.json('POST', `${MIGRATIONS}?unlockOnStart=True`, {
+    headers: { ...projectHeader(project), Prefer: 'respond-async' },
+    json: {
+      packageInfo: { storage: { sharedFileStore: { files: { id: fileId } } }, purpose: 'migration_from_shared_file_store', project },
+      importInfo: { environment: { id: `${session.url}/`, name: `${session.url}/` }, project },
+    },
+  });
+  if (typeof started.id !== 'string') throw new ClientError(`${session.url} started the import without returning its id`);
+  return started.id;
+}

@@ -1,0 +1,95 @@
+import type { Command } from 'commander';
+import { ClientError, expectOk } from './http.js';
+import { chain, digestOf, HashingStream } from './hashing.js';
+import { ByteProgress, formatBytes } from './progress.js';
+import { createFile, discardFile, uploadBinary, type SharedFile } from './shared-files.js';
+import { findPackage, follow, MIGRATIONS, resolveProject, describeState, type MigrationRecord } from './migrations.js';
+import { checkPackageId, startImport } from './migrations-command.js';
+import { reportRecord, showsProgress } from './command-kit.js';
+import { Session } from './session.js';
+
+interface TransferOptions {
+  from: string;
+  to: string;
+  project: string;
+  json?: boolean;
+}
+
+const PURPOSES_FOR_FILES = new Set(['object_migration', 'project_merge', 'migration_from_shared_file_store']);
+
+function say(options: TransferOptions, text: string): void {
+  if (!options.json) process.stderr.write(`${text}\n`);
+}
+
+/**
+ * The seed in one command. The target wants the SHA-256 in the file metadata before the binary,
+ * and the CLI keeps no copy, so the source package is streamed twice: once through a hash, then
+ * from the source straight into the target's upload, hashed again on the way and checked
+ * against the first pass and the server's answer.
+ */
+async function transfer(source: Session, target: Session, packageId: string, options: TransferOptions): Promise<{ file: SharedFile; record: MigrationRecord }> {
+  const progress = showsProgress(options);
+  const project = await resolveProject(target, options.project);
+  const pkg = await findPackage(source, packageId);
+  const size = pkg.packageInfo.storage?.size;
+  if (size === undefined) throw new ClientError(`package ${packageId} on ${source.url} has no binary: it is ${pkg.packageInfo.status ?? 'unknown'}`);
+  const binary = `${MIGRATIONS}/packages/${packageId}/binary`;
+
+  say(options, `1/4 hashing ${pkg.packageInfo.name ?? packageId} (${formatBytes(size)}) from ${source.url}`);
+  const hashing = new ByteProgress('hash', size, progress);
+  const first = await digestOf(await expectOk(await source.send('GET', binary)), hashing.meter()).finally(() => hashing.end());
+  const known = pkg.packageInfo.storage?.sha256;
+  if (first.size !== size || (known && known !== first.sha256)) {
+    throw new ClientError(`the source sent ${first.size} bytes with sha256 ${first.sha256}; its record says ${size} bytes${known ? ` with sha256 ${known}` : ''}`);
+  }
+
+  say(options, `2/4 creating the file on ${target.url}`);
+  const purpose = pkg.packageInfo.purpose && PURPOSES_FOR_FILES.has(pkg.packageInfo.purpose) ? pkg.packageInfo.purpose : 'object_migration';
+  const file = await createFile(target, {
+    name: pkg.packageInfo.name ?? packageId,
+    size,
+    sha256: first.sha256,
+    environment: { id: source.url, name: source.url },
+    packageType: pkg.packageInfo.type ?? 'project',
+    packagePurpose: purpose,
+  });
+
+  say(options, `3/4 streaming ${source.url} → ${target.url}`);
+  const bar = new ByteProgress('transfer', size, progress);
+  let stored: SharedFile;
+  try {
+    const download = await expectOk(await source.send('GET', binary));
+    const hash = new HashingStream();
+    stored = await uploadBinary(target, file.id, chain(download, hash, bar.meter()), size, () => hash.digest());
+  } catch (error) {
+    await discardFile(target, file.id);
+    throw error;
+  } finally {
+    bar.end();
+  }
+  if (stored.sha256 !== first.sha256) {
+    await discardFile(target, file.id);
+    throw new ClientError(`the second read of package ${packageId} differs from the first (sha256 ${stored.sha256}, was ${first.sha256}); nothing was kept`);
+  }
+
+  say(options, `4/4 importing into ${project.name} on ${target.url}`);
+  const id = await startImport(target, stored.id, project);
+  const record = await follow(target, id, progress);
+  return { file: stored, record };
+}
+
+export function registerTransfer(program: Command): void {
+  program
+    .command('transfer <packageId>')
+    .description('download a package from one environment, upload it to another and import it there')
+    .requiredOption('--from <profile>', 'the source environment (a saved login)')
+    .requiredOption('--to <profile>', 'the target environment (a saved login)')
+    .requiredOption('--project <nameOrId>', 'the target project')
+    .option('--json', 'print a machine-readable result on stdout (no progress output)')
+    .action(async (packageId: string, options: TransferOptions, command: Command) => {
+      checkPackageId(command, packageId);
+      const [source, target] = [await Session.open(options.from), await Session.open(options.to)];
+      const { file, record } = await transfer(source, target, packageId, options);
+      reportRecord(options, record, `${record.id}: ${describeState(record)} (file ${file.id})`, { file, migration: record });
+    });
+}
