@@ -1,7 +1,7 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { serverPerSuite } from './support/server.js';
 import { createFile, multipartBody, upload } from './support/shared-files.js';
 import { FINAL_IMPORT_STATES, MIGRATIONS, header, json, waitForMigration } from './support/migrations.js';
 import { archiveOf, sampleEntry, validParts } from './support/mmp.js';
@@ -14,41 +14,35 @@ import type { PackageEntry } from '../src/domain/mmp/types.js';
  */
 for (const dialect of dialects()) {
   describe(`hostile packages over HTTP [${dialect}]`, () => {
-    let s: TestServer;
-    let token: string;
-    before(async () => {
-      s = await startTestServer(dialect);
-      token = await s.login();
-    });
-    after(() => s.close());
+    const t = serverPerSuite(dialect);
 
     const fingerprints = async () => ({
-      tutorial: await s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID),
-      configuration: await s.server.env.ctx.metadata.fingerprint(CONFIGURATION_PROJECT_ID),
+      tutorial: await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID),
+      configuration: await t.s.server.env.ctx.metadata.fingerprint(CONFIGURATION_PROJECT_ID),
     });
 
     /** Uploads and imports into the Tutorial; returns the final import status, or the upload's refusal. */
     async function importHostile(entries: PackageEntry[][]): Promise<{ status: string; message: string }> {
       const bytes = await archiveOf(validParts(entries, header({ sourceProject: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } })));
-      const file = await createFile(s, token, bytes, { name: 'hostile', extraInfo: { packageType: 'project', packagePurpose: 'object_migration' } });
-      const uploaded = await upload(s, token, file.id, multipartBody(bytes));
+      const file = await createFile(t.s, t.token, bytes, { name: 'hostile', extraInfo: { packageType: 'project', packagePurpose: 'object_migration' } });
+      const uploaded = await upload(t.s, t.token, file.id, multipartBody(bytes));
       if (uploaded.status !== 200) {
         assert.ok(uploaded.status >= 400 && uploaded.status < 500, `upload: ${uploaded.status}`);
         return { status: 'refused', message: ((await uploaded.json()) as { message: string }).message };
       }
-      const res = await s.request('POST', `${MIGRATIONS}?unlockOnStart=True`, {
-        token,
+      const res = await t.s.request('POST', `${MIGRATIONS}?unlockOnStart=True`, {
+        token: t.token,
         headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID, Prefer: 'respond-async' },
         json: {
           packageInfo: { storage: { sharedFileStore: { files: { id: file.id } } }, purpose: 'migration_from_shared_file_store' },
-          importInfo: { environment: { id: `${s.url}/`, name: 'target' }, project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } },
+          importInfo: { environment: { id: `${t.s.url}/`, name: 'target' }, project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } },
         },
       });
       if (res.status !== 201) {
         assert.ok(res.status >= 400 && res.status < 500, `import: ${res.status}`);
         return { status: 'refused', message: ((await res.json()) as { message: string }).message };
       }
-      const record = await waitForMigration(s, token, (await json(res, 201)).id as string, (r) => FINAL_IMPORT_STATES.includes(r.importInfo.status));
+      const record = await waitForMigration(t.s, t.token, (await json(res, 201)).id as string, (r) => FINAL_IMPORT_STATES.includes(r.importInfo.status));
       return { status: record.importInfo.status as string, message: String(record.importInfo.message ?? '') };
     }
 

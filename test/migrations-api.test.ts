@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
-import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
+import { expectLibraryError, serverPerSuite, startTestServer, type TestServer } from './support/server.js';
 import { loginWith } from './support/shared-files.js';
 import { MIGRATIONS, buildPackage, importToEnd, json, uploadAndImport, waitForMigration, type Json } from './support/migrations.js';
 import { CONFIGURATION_PROJECT_ID, TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
@@ -187,30 +187,24 @@ for (const dialect of dialects()) {
 
 for (const dialect of dialects()) {
   describe(`Packstore extensions beside the Migrations API [${dialect}]`, () => {
-    let s: TestServer;
-    let token: string;
-    before(async () => {
-      s = await startTestServer(dialect);
-      token = await s.login();
-    });
-    after(() => s.close());
+    const t = serverPerSuite(dialect);
 
     it('reports what an import did to each object', async () => {
-      const year = (await s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
+      const year = (await t.s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
       const bytes = await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...year, name: 'Year (report test)', version: newGuid() } }]);
-      const imported = await importToEnd(s, token, bytes);
-      const report = await json(await s.request('GET', `${MIGRATIONS}/${imported.id}/report`, { token }), 200);
+      const imported = await importToEnd(t.s, t.token, bytes);
+      const report = await json(await t.s.request('GET', `${MIGRATIONS}/${imported.id}/report`, { token: t.token }), 200);
       assert.equal(report.total, 1);
       assert.deepEqual(report.data[0], { id: YEAR, type: 12, name: 'Year (report test)', conflict: 'exists_differently', action: 'replace' });
     });
 
     it('answers GET /api/users/{id} for accounts and configuration users', async () => {
-      const admin = await json(await s.request('GET', '/api/users/54F3D26011D2896560009A8E67019608', { token }), 200);
+      const admin = await json(await t.s.request('GET', '/api/users/54F3D26011D2896560009A8E67019608', { token: t.token }), 200);
       assert.deepEqual([admin.name, admin.username, admin.type, admin.subtype], ['Administrator', 'administrator', 34, 8704]);
-      const demo = await json(await s.request('GET', `/api/users/${DEMO_USER}`, { token }), 200);
+      const demo = await json(await t.s.request('GET', `/api/users/${DEMO_USER}`, { token: t.token }), 200);
       assert.equal(demo.name, 'Demo User');
-      await expectLibraryError(await s.request('GET', `/api/users/${newGuid()}`, { token }), 404, 'ERR006');
-      await expectLibraryError(await s.request('GET', '/api/users/nope', { token }), 400, 'ERR006');
+      await expectLibraryError(await t.s.request('GET', `/api/users/${newGuid()}`, { token: t.token }), 404, 'ERR006');
+      await expectLibraryError(await t.s.request('GET', '/api/users/nope', { token: t.token }), 400, 'ERR006');
     });
   });
 }

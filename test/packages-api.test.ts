@@ -1,7 +1,7 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
-import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
+import { expectLibraryError, serverPerSuite, type TestServer } from './support/server.js';
 import { json, type Json } from './support/migrations.js';
 import { BOUNDARY, MULTIPART_TYPE, multipartBody } from './support/shared-files.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
@@ -21,56 +21,50 @@ async function poll(s: TestServer, token: string, path: string, project: string,
 
 for (const dialect of dialects()) {
   describe(`the older /api/packages holder API [${dialect}]`, () => {
-    let s: TestServer;
-    let token: string;
-    before(async () => {
-      s = await startTestServer(dialect);
-      token = await s.login();
-    });
-    after(() => s.close());
+    const t = serverPerSuite(dialect);
 
     it('creates, fills, shows, downloads, uploads, imports and deletes packages', async () => {
       const source = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
-      const holder = await json(await s.request('POST', '/api/packages', { token, headers: source }), 201);
+      const holder = await json(await t.s.request('POST', '/api/packages', { token: t.token, headers: source }), 201);
       assert.equal(holder.status, 'EMPTY');
       assert.equal(Buffer.from(holder.id, 'base64').toString().split(':')[0], TUTORIAL_PROJECT_ID);
-      const filled = await json(await s.request('PUT', `/api/packages/${holder.id}`, { token, headers: { ...source, Prefer: 'respond-async' }, json: { type: 'project', settings: { defaultAction: 'replace', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] }, content: [{ id: YEAR, name: 'Year', type: 12, action: 'replace', includeDependents: true }] } }), 202);
+      const filled = await json(await t.s.request('PUT', `/api/packages/${holder.id}`, { token: t.token, headers: { ...source, Prefer: 'respond-async' }, json: { type: 'project', settings: { defaultAction: 'replace', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] }, content: [{ id: YEAR, name: 'Year', type: 12, action: 'replace', includeDependents: true }] } }), 202);
       assert.equal(filled.status, 'PROCESSING');
-      const ready = await poll(s, token, `/api/packages/${holder.id}?showContent=True`, TUTORIAL_PROJECT_ID, (b) => b.status !== 'PROCESSING');
+      const ready = await poll(t.s, t.token, `/api/packages/${holder.id}?showContent=True`, TUTORIAL_PROJECT_ID, (b) => b.status !== 'PROCESSING');
       assert.equal(ready.status, 'READY');
       const year = (ready.content as Json[]).find((r) => r.id === YEAR)!;
       assert.deepEqual([year.explicitIncluded, year.level, year.owner.id], [true, 'project_object', '54F3D26011D2896560009A8E67019608']);
       assert.match(year.dateModified, /\+0000$/);
-      const bytes = Buffer.from(await (await s.request('GET', `/api/packages/${holder.id}/binary`, { token, headers: source })).arrayBuffer());
+      const bytes = Buffer.from(await (await t.s.request('GET', `/api/packages/${holder.id}/binary`, { token: t.token, headers: source })).arrayBuffer());
       assert.ok(bytes.length > 100);
 
       // A second project takes the binary through another holder and imports it.
       const target = newGuid();
-      await growProject(s.server.env.ctx.metadata, { projectId: target, objects: 1 });
+      await growProject(t.s.server.env.ctx.metadata, { projectId: target, objects: 1 });
       const into = { 'X-MSTR-ProjectID': target };
-      const second = await json(await s.request('POST', '/api/packages', { token, headers: into }), 201);
-      const uploaded = await json(await s.request('PUT', `/api/packages/${second.id}/binary`, { token, headers: { ...into, ...MULTIPART_TYPE }, body: multipartBody(bytes, 'file', BOUNDARY) }), 200);
+      const second = await json(await t.s.request('POST', '/api/packages', { token: t.token, headers: into }), 201);
+      const uploaded = await json(await t.s.request('PUT', `/api/packages/${second.id}/binary`, { token: t.token, headers: { ...into, ...MULTIPART_TYPE }, body: multipartBody(bytes, 'file', BOUNDARY) }), 200);
       assert.equal(uploaded.status, 'READY');
-      const started = await json(await s.request('POST', `/api/packages/imports?packageId=${encodeURIComponent(second.id)}&generateUndo=True`, { token, headers: { ...into, Prefer: 'respond-async' } }), 202);
+      const started = await json(await t.s.request('POST', `/api/packages/imports?packageId=${encodeURIComponent(second.id)}&generateUndo=True`, { token: t.token, headers: { ...into, Prefer: 'respond-async' } }), 202);
       assert.deepEqual([started.status, started.undoPackageCreated, started.progress], ['PROCESSING', false, 0]);
-      const imported = await poll(s, token, `/api/packages/imports/${started.id}`, target, (b) => b.status !== 'PROCESSING');
+      const imported = await poll(t.s, t.token, `/api/packages/imports/${started.id}`, target, (b) => b.status !== 'PROCESSING');
       assert.equal(imported.status, 'IMPORTED', imported.message);
       assert.equal(imported.undoPackageCreated, true);
-      assert.equal((await s.server.env.ctx.metadata.getObject(target, YEAR))?.name, 'Year');
-      assert.equal((await s.request('GET', `/api/packages/imports/${started.id}/undoPackage/binary`, { token, headers: into })).status, 200);
-      assert.equal((await s.request('DELETE', `/api/packages/imports/${started.id}`, { token, headers: into })).status, 202);
-      await expectLibraryError(await s.request('GET', `/api/packages/imports/${started.id}`, { token }), 404, 'ERR006');
-      const deleted = await json(await s.request('DELETE', `/api/packages/${holder.id}`, { token, headers: source }), 202);
+      assert.equal((await t.s.server.env.ctx.metadata.getObject(target, YEAR))?.name, 'Year');
+      assert.equal((await t.s.request('GET', `/api/packages/imports/${started.id}/undoPackage/binary`, { token: t.token, headers: into })).status, 200);
+      assert.equal((await t.s.request('DELETE', `/api/packages/imports/${started.id}`, { token: t.token, headers: into })).status, 202);
+      await expectLibraryError(await t.s.request('GET', `/api/packages/imports/${started.id}`, { token: t.token }), 404, 'ERR006');
+      const deleted = await json(await t.s.request('DELETE', `/api/packages/${holder.id}`, { token: t.token, headers: source }), 202);
       assert.equal(deleted.status, 'DELETING');
-      await expectLibraryError(await s.request('GET', `/api/packages/${holder.id}`, { token }), 404, 'ERR006');
+      await expectLibraryError(await t.s.request('GET', `/api/packages/${holder.id}`, { token: t.token }), 404, 'ERR006');
     });
 
     it('refuses malformed ids and a package file that is not a package', async () => {
-      await expectLibraryError(await s.request('GET', '/api/packages/not-base64!', { token }), 400, 'ERR006');
-      await expectLibraryError(await s.request('GET', `/api/packages/${Buffer.from('x:y').toString('base64')}`, { token }), 400, 'ERR006');
-      const holder = await json(await s.request('POST', '/api/packages', { token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }), 201);
-      await expectLibraryError(await s.request('PUT', `/api/packages/${holder.id}/binary`, { token, headers: MULTIPART_TYPE, body: multipartBody(Buffer.from('not a package')) }), 400, 'ERR006');
-      const after = await json(await s.request('GET', `/api/packages/${holder.id}`, { token }), 200);
+      await expectLibraryError(await t.s.request('GET', '/api/packages/not-base64!', { token: t.token }), 400, 'ERR006');
+      await expectLibraryError(await t.s.request('GET', `/api/packages/${Buffer.from('x:y').toString('base64')}`, { token: t.token }), 400, 'ERR006');
+      const holder = await json(await t.s.request('POST', '/api/packages', { token: t.token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }), 201);
+      await expectLibraryError(await t.s.request('PUT', `/api/packages/${holder.id}/binary`, { token: t.token, headers: MULTIPART_TYPE, body: multipartBody(Buffer.from('not a package')) }), 400, 'ERR006');
+      const after = await json(await t.s.request('GET', `/api/packages/${holder.id}`, { token: t.token }), 200);
       assert.equal(after.status, 'EMPTY', 'nothing was kept');
     });
   });

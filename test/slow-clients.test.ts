@@ -1,9 +1,9 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import { dialects } from './support/env.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { serverPerSuite } from './support/server.js';
 import { FILES, MULTIPART_TYPE, createFile, multipartBody, upload } from './support/shared-files.js';
 
 /** Resolves with what the server sent once it closes the connection; rejects if it never does. */
@@ -32,16 +32,10 @@ function open(url: string): Promise<Socket> {
 
 for (const dialect of dialects()) {
   describe(`slow clients [${dialect}]`, () => {
-    let s: TestServer;
-    let token: string;
-    before(async () => {
-      s = await startTestServer(dialect, { 'http.headersTimeoutSeconds': '1', 'http.idleTimeoutSeconds': '1' });
-      token = await s.login();
-    });
-    after(() => s.close());
+    const t = serverPerSuite(dialect, { 'http.headersTimeoutSeconds': '1', 'http.idleTimeoutSeconds': '1' });
 
     it('closes a slowloris connection that keeps sending header lines, with a 408 in the Library shape', async () => {
-      const socket = await open(s.url);
+      const socket = await open(t.s.url);
       const done = closed(socket, 15_000);
       socket.write('GET /api/status HTTP/1.1\r\nHost: x\r\n');
       let n = 0;
@@ -52,7 +46,7 @@ for (const dialect of dialects()) {
     });
 
     it('closes a connection whose headers stop arriving', async () => {
-      const socket = await open(s.url);
+      const socket = await open(t.s.url);
       const done = closed(socket, 15_000);
       socket.write('GET /api/status HTTP/1.1\r\nHost: x\r\n');
       await done;
@@ -60,31 +54,31 @@ for (const dialect of dialects()) {
 
     it('closes an upload whose body stops arriving, and frees the file for the next upload', async () => {
       const bytes = randomBytes(5000);
-      const file = await createFile(s, token, bytes);
+      const file = await createFile(t.s, t.token, bytes);
       const body = multipartBody(bytes);
-      const socket = await open(s.url);
+      const socket = await open(t.s.url);
       const done = closed(socket, 15_000);
       socket.write(
-        `PUT ${FILES}/${file.id}/binary HTTP/1.1\r\nHost: x\r\nX-MSTR-AuthToken: ${token}\r\nContent-Type: ${MULTIPART_TYPE['Content-Type']}\r\nContent-Length: ${body.length}\r\n\r\n`,
+        `PUT ${FILES}/${file.id}/binary HTTP/1.1\r\nHost: x\r\nX-MSTR-AuthToken: ${t.token}\r\nContent-Type: ${MULTIPART_TYPE['Content-Type']}\r\nContent-Length: ${body.length}\r\n\r\n`,
       );
       socket.write(body.subarray(0, 1000));
       await done;
-      let res = await upload(s, token, file.id, body);
+      let res = await upload(t.s, t.token, file.id, body);
       for (let i = 0; i < 100 && res.status === 409; i++) {
         await new Promise((r) => setTimeout(r, 50));
-        res = await upload(s, token, file.id, body);
+        res = await upload(t.s, t.token, file.id, body);
       }
       assert.equal(res.status, 200, await res.text());
     });
 
     it('lets a slow upload that keeps making progress run longer than every timeout', async () => {
       const bytes = randomBytes(12_000);
-      const file = await createFile(s, token, bytes);
+      const file = await createFile(t.s, t.token, bytes);
       const body = multipartBody(bytes);
-      const socket = await open(s.url);
+      const socket = await open(t.s.url);
       const done = closed(socket, 30_000);
       socket.write(
-        `PUT ${FILES}/${file.id}/binary HTTP/1.1\r\nHost: x\r\nX-MSTR-AuthToken: ${token}\r\nContent-Type: ${MULTIPART_TYPE['Content-Type']}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
+        `PUT ${FILES}/${file.id}/binary HTTP/1.1\r\nHost: x\r\nX-MSTR-AuthToken: ${t.token}\r\nContent-Type: ${MULTIPART_TYPE['Content-Type']}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`,
       );
       // 13 pieces, 300 ms apart: about 4 s in all, against a 1 s idle timeout and a 1 s header timeout.
       const pieces = 13;

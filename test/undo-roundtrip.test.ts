@@ -1,8 +1,8 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { dialects } from './support/env.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { serverPerSuite } from './support/server.js';
 import { buildPackage, importToEnd, undo } from './support/migrations.js';
 import type { ConflictAction, PackageEntry } from '../src/domain/mmp/types.js';
 import { TUTORIAL_PROJECT_ID, type MetadataObject } from '../src/domain/objects.js';
@@ -45,16 +45,10 @@ function packageFrom(pool: MetadataObject[], dependentIds: Set<string>, folders:
 
 for (const dialect of dialects()) {
   describe(`import then undo restores the project exactly [${dialect}]`, () => {
-    let s: TestServer;
-    let token: string;
-    before(async () => {
-      s = await startTestServer(dialect);
-      token = await s.login();
-    });
-    after(() => s.close());
+    const t = serverPerSuite(dialect);
 
     it('holds for random packages over the project (property)', async () => {
-      const metadata = s.server.env.ctx.metadata;
+      const metadata = t.s.server.env.ctx.metadata;
       const pool: MetadataObject[] = [];
       for await (const page of metadata.iterateObjects(TUTORIAL_PROJECT_ID, 500)) pool.push(...page.filter((o) => o.type !== 8));
       const dependents = await metadata.dependentsOf(TUTORIAL_PROJECT_ID, pool.map((o) => o.id));
@@ -64,9 +58,9 @@ for (const dialect of dialects()) {
         fc.asyncProperty(fc.array(change, { minLength: 1, maxLength: 25 }), fc.integer({ min: 0, max: 5 }), async (changes, fresh) => {
           const before = await metadata.fingerprint(TUTORIAL_PROJECT_ID);
           const entries = packageFrom(pool, new Set(dependents.keys()), folders, changes, fresh);
-          const imported = await importToEnd(s, token, await buildPackage(entries));
+          const imported = await importToEnd(t.s, t.token, await buildPackage(entries));
           assert.equal(imported.importInfo.status, 'imported', imported.importInfo.message);
-          const undone = await undo(s, token, imported.id);
+          const undone = await undo(t.s, t.token, imported.id);
           assert.equal(undone.importInfo.status, 'undo_success', undone.importInfo.message);
           assert.equal(await metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
         }),
@@ -75,22 +69,22 @@ for (const dialect of dialects()) {
     });
 
     it('refuses to undo when an imported object was changed since, and changes nothing', async () => {
-      const pool = (await s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 0, limit: 1 })).objects;
+      const pool = (await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 0, limit: 1 })).objects;
       const target = pool[0]!;
-      const imported = await importToEnd(s, token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...target, name: `${target.name} imported`, version: newGuid() } }]));
+      const imported = await importToEnd(t.s, t.token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...target, name: `${target.name} imported`, version: newGuid() } }]));
       assert.equal(imported.importInfo.status, 'imported');
-      const edited = await s.request('PUT', `/api/objects/${target.id}?type=${target.type}`, { token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { name: 'edited after import' } });
+      const edited = await t.s.request('PUT', `/api/objects/${target.id}?type=${target.type}`, { token: t.token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { name: 'edited after import' } });
       assert.equal(edited.status, 200);
-      const before = await s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
-      const undone = await undo(s, token, imported.id);
+      const before = await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
+      const undone = await undo(t.s, t.token, imported.id);
       assert.equal(undone.importInfo.status, 'undo_failed');
       assert.match(undone.importInfo.message, /changed after the import/);
-      assert.equal(await s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
+      assert.equal(await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
     });
 
     it('refuses an undo request that skips "requested", naming the current state', async () => {
-      const imported = await importToEnd(s, token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...(await s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 1, limit: 1 })).objects[0]!, version: newGuid() } }]));
-      const res = await s.request('PATCH', `/api/migrations/${imported.id}`, { token, json: { importInfo: { undoRequestStatus: 'approved' } } });
+      const imported = await importToEnd(t.s, t.token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...(await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 1, limit: 1 })).objects[0]!, version: newGuid() } }]));
+      const res = await t.s.request('PATCH', `/api/migrations/${imported.id}`, { token: t.token, json: { importInfo: { undoRequestStatus: 'approved' } } });
       assert.equal(res.status, 409);
       assert.match(((await res.json()) as { message: string }).message, /it is pending now/);
     });

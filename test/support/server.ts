@@ -1,3 +1,4 @@
+import { after, before } from 'node:test';
 import type { DialectName } from '../../src/store/db/connect.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createTestEnvironmentFiles, type TestEnvironmentFiles } from './env.js';
@@ -78,4 +79,30 @@ export async function expectLibraryError(res: Response, status: number, code: st
   if (typeof body.message !== 'string' || body.message.length === 0) throw new Error('error without message');
   if (!/^[0-9a-f]{32}$/.test(body.ticketId)) throw new Error(`bad ticketId ${body.ticketId}`);
   return body;
+}
+
+export interface SuiteServer {
+  readonly s: TestServer;
+  /** An administrator's token. */
+  readonly token: string;
+}
+
+/** One server for the tests of a describe block, started before them and closed after them. */
+export function serverPerSuite(dialect: DialectName, overrides: Record<string, string> = {}): SuiteServer {
+  let server: TestServer | undefined;
+  let token = '';
+  before(async () => {
+    server = await startTestServer(dialect, overrides);
+    token = await server.login();
+  });
+  after(() => server?.close());
+  return {
+    get s() {
+      if (!server) throw new Error('the suite server starts in before()');
+      return server;
+    },
+    get token() {
+      return token;
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { PUBLIC, SESSION_COOKIE, SIGNED_IN, principalOf } from '../access.js';
 import { InvalidInputError, LoginFailedError, LoginThrottledError } from '../../domain/errors.js';
