@@ -1,9 +1,21 @@
 import { Command, CommanderError } from 'commander';
-import { registerServe } from './serve.js';
-import { registerUsers } from './users.js';
-import { registerSeed } from './seed.js';
 import { registerClientCommands } from './client/register.js';
-import { registerAudit } from './audit.js';
+
+/** Commands that open a data dir or database: they load the server's code, which client commands do not need. */
+const SERVER_COMMANDS = new Set(['serve', 'users', 'seed', 'audit']);
+
+async function registerServerCommands(program: Command): Promise<void> {
+  const [{ registerServe }, { registerUsers }, { registerSeed }, { registerAudit }] = await Promise.all([
+    import('./serve.js'),
+    import('./users.js'),
+    import('./seed.js'),
+    import('./audit.js'),
+  ]);
+  registerServe(program);
+  registerUsers(program);
+  registerSeed(program);
+  registerAudit(program);
+}
 
 /** Exit codes: 0 success, 1 failure, 2 usage. */
 const program = new Command('packstore')
@@ -11,11 +23,11 @@ const program = new Command('packstore')
   .exitOverride()
   .showHelpAfterError();
 
-registerServe(program);
-registerUsers(program);
-registerSeed(program);
+const first = process.argv[2];
+// Client commands start fast because the server (Fastify, database drivers) is loaded only when needed.
+const clientCommand = first !== undefined && !first.startsWith('-') && first !== 'help' && !SERVER_COMMANDS.has(first);
+if (!clientCommand) await registerServerCommands(program);
 registerClientCommands(program);
-registerAudit(program);
 
 try {
   await program.parseAsync(process.argv);
