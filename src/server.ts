@@ -5,7 +5,7 @@ import type { PackstoreConfig } from './config/load.js';
 import { connectDatabase, type DatabaseHandle } from './store/db/connect.js';
 import { migrateToLatest } from './store/db/migrate.js';
 import { SessionRepository } from './store/sessions.js';
-import { StorageService, UNSET_SETTINGS } from './store/storage-settings.js';
+import { StorageService, initialStorageSettings } from './store/storage-settings.js';
 import { UserRepository } from './store/users.js';
 import { AuditLog } from './store/audit-log.js';
 import { FileRepository } from './store/files.js';
@@ -17,6 +17,8 @@ import { CrossEnvironmentFlow } from './jobs/cross-environment.js';
 import { PackageHolders } from './jobs/package-holders.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { STARTUP_TASKS } from './startup.js';
+import { Metrics } from './observability/metrics.js';
+import { recoverSharedFiles, staleAfterMs } from './store/shared-file-recovery.js';
 
 export interface OpenedEnvironment {
   ctx: AppContext;
@@ -38,14 +40,15 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
     await migrateToLatest(database.db);
     const users = new UserRepository(database.db);
     const storage = new StorageService(database.db);
-    await storage.initialise({ ...UNSET_SETTINGS, type: 'file_system', alias: 'local', location: config.storageLocation });
+    await storage.initialise(initialStorageSettings(config));
     const metadata = new MetadataRepository(database.db);
     const migrations = new MigrationRepository(database.db);
     const files = new FileRepository(database.db);
     // Until the server listens (and unless configured), the environment id is a placeholder URL.
     const environment = { id: config.environmentId || 'http://localhost', name: config.environmentName };
     const jobDeps = { db: database.db, dialect: database.dialect, metadata, migrations, storage, users, log: options.log ?? (() => undefined) };
-    const jobs = createJobSystem(jobDeps);
+    const jobs = createJobSystem(jobDeps, config.leaseSeconds * 1000, (job, outcome, seconds) => metrics.job(job.kind, outcome, seconds));
+    const metrics = new Metrics(() => jobs.queue.depth());
     const ctx: AppContext = {
       config,
       database,
@@ -60,6 +63,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       migrationService: new MigrationService(jobDeps, jobs, files, environment),
       crossEnvironment: new CrossEnvironmentFlow(jobDeps, jobs, environment),
       packageHolders: new PackageHolders(jobDeps, jobs, environment),
+      metrics,
       environment,
     };
     const bootstrap = await bootstrapUsers(users, env.PACKSTORE_ADMIN_PASSWORD);
@@ -90,12 +94,17 @@ export async function startServer(
     const address = await app.listen({ port: listen.port, host: listen.host });
     if (!config.environmentId) env.ctx.environment.id = address;
     env.ctx.jobs.runner.start();
+    // Other nodes may crash while this one runs: sweep what they left behind once it is stale.
+    const staleMs = staleAfterMs(config);
+    const sweep = setInterval(() => void recoverSharedFiles(env.ctx, staleMs).catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed')), staleMs);
+    sweep.unref();
     const running = app;
     return {
       app: running,
       env,
       url: address,
       close: async () => {
+        clearInterval(sweep);
         await running.close();
         await env.ctx.jobs.runner.stop();
         await env.close();

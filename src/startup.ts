@@ -1,6 +1,6 @@
 import type { AppContext } from './api/context.js';
 import { seedTutorial } from './store/metadata/seed-tutorial.js';
-import { recoverSharedFiles } from './store/shared-file-recovery.js';
+import { recoverSharedFiles, staleAfterMs } from './store/shared-file-recovery.js';
 
 export type StartupTask = (ctx: AppContext) => Promise<void>;
 
@@ -8,6 +8,6 @@ export type StartupTask = (ctx: AppContext) => Promise<void>;
 export const STARTUP_TASKS: StartupTask[] = [
   (ctx) => seedTutorial(ctx.metadata),
   async (ctx) => {
-    await recoverSharedFiles(ctx.files, ctx.storage);
+    await recoverSharedFiles(ctx, staleAfterMs(ctx.config));
   },
 ];

@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dialects } from './support/env.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
@@ -386,6 +386,9 @@ for (const dialect of dialects()) {
       const root = s.files.config.storageLocation;
       await mkdir(path.join(root, '.tmp'), { recursive: true });
       await writeFile(path.join(root, '.tmp', 'abandoned.part'), randomBytes(1000));
+      // Nodes share the storage: only what is older than the stale age counts as abandoned.
+      const longAgo = new Date(Date.now() - 3600_000);
+      await utimes(path.join(root, '.tmp', 'abandoned.part'), longAgo, longAgo);
       await rm(blobPath(s, lost));
       s = await startTestServer(dialect, {}, s.files);
       token = await s.login();
@@ -396,7 +399,7 @@ for (const dialect of dialects()) {
       await expectLibraryError(await s.request('GET', `${FILES}/${lost.id}/binary`, { token }), 404, 'ERR006');
 
       // A claim left behind by an interrupted upload is cleared at the next start.
-      assert.equal(await s.server.env.ctx.files.claimUpload(innerGuid(lost.id), 'interrupted'), true);
+      assert.equal(await s.server.env.ctx.files.claimUpload(innerGuid(lost.id), 'interrupted', longAgo.getTime()), true);
       await expectLibraryError(await upload(s, token, lost.id, multipartBody(lostBytes)), 409, 'ERR015');
       await s.stop();
       s = await startTestServer(dialect, {}, s.files);

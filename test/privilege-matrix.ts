@@ -121,6 +121,10 @@ export const MATRIX: Record<string, MatrixRow> = {
   'GET /console': { probe: { path: '/console' }, expect: everyone(SERVED) },
   'GET /console/*': { probe: { path: '/console/' }, expect: everyone(SERVED) },
 
+  // Operations: readiness for load balancers (no session), metrics for a scraper on the node's own host (tests call from loopback).
+  'GET /api/health': { probe: { path: '/api/health' }, expect: everyone(200) },
+  'GET /metrics': { probe: { path: '/metrics' }, expect: everyone(200) },
+
   // The audit log: environment administrators only, read-only.
   'GET /api/audit': { probe: { path: '/api/audit' }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
 };

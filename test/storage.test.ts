@@ -57,8 +57,8 @@ for (const dialect of dialects()) {
       assert.equal(sharedFileStore.configured, true);
     });
 
-    it('keeps S3 settings, masks their secret, and reports them as not configured yet', async () => {
-      const s3 = { type: 'S3', alias: 'aws', location: 'bucket/prefix', s3Region: 'eu-west-1', awsAccessId: 'AKIA1', awsSecretKey: 'very-secret' };
+    it('keeps S3 settings, masks their secret, and reports them as not configured without a bucket', async () => {
+      const s3 = { type: 'S3', alias: 'aws', location: '', s3Region: 'eu-west-1', awsAccessId: 'AKIA1', awsSecretKey: 'very-secret', s3Endpoint: 'http://127.0.0.1:9' };
       assert.equal((await patch({ sharedFileStore: s3 })).status, 204);
       const shown = (await read()).sharedFileStore;
       assert.equal(shown.type, 'S3');
@@ -68,7 +68,10 @@ for (const dialect of dialects()) {
       assert.doesNotMatch(JSON.stringify(shown), /very-secret/);
 
       const error = await expectLibraryError(await validate({ sharedFileStore: {} }), 400, 'ERR006');
-      assert.match(error.message, /S3 is not available in this Packstore version yet/);
+      assert.match(error.message, /sharedFileStore\.location is required for S3 storage/);
+      const unreachable = await expectLibraryError(await validate({ sharedFileStore: { location: 's3://bucket/prefix' } }), 400, 'ERR006');
+      assert.match(unreachable.message, /s3:\/\/bucket\/prefix cannot be written .*cannot be reached/);
+      assert.doesNotMatch(unreachable.message, /very-secret/);
       for (const [method, url, body] of [
         ['GET', `${FILES}?type=migrations.packages`, undefined],
         ['POST', FILES, metadataFor(randomBytes(5))],

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody';
 import type { AppContext } from './context.js';
 import { installAccessControl } from './access.js';
 import { installAuditHook } from './audit-hook.js';
+import { installMetricsHook } from './metrics-hook.js';
 import { installErrorHandling } from './error-handler.js';
 import { installJsonParser } from './json-body.js';
 import { clientErrorHandler, installIdleTimeout, serverTimeoutOptions } from './connection-limits.js';
@@ -53,6 +54,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installJsonParser(app);
   installAccessControl(app, ctx.users, ctx.sessions);
   installAuditHook(app, ctx);
+  installMetricsHook(app, ctx.metrics);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   for (const register of ROUTE_MODULES) await register(app, ctx);
   return app;

@@ -11,6 +11,7 @@ import type { JobSystem } from '../jobs/index.js';
 import type { MigrationService } from '../jobs/migration-service.js';
 import type { CrossEnvironmentFlow } from '../jobs/cross-environment.js';
 import type { PackageHolders } from '../jobs/package-holders.js';
+import type { Metrics } from '../observability/metrics.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
 export interface AppContext {
@@ -30,6 +31,8 @@ export interface AppContext {
   migrationService: MigrationService;
   crossEnvironment: CrossEnvironmentFlow;
   packageHolders: PackageHolders;
+  /** This node's Prometheus metrics (GET /metrics). */
+  metrics: Metrics;
   /** This environment as Library records show it: {id: public URL, name}. */
   environment: { id: string; name: string };
 }

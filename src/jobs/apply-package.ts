@@ -15,6 +15,12 @@ import { abortStream } from './streams.js';
 /** An import that must not commit: the message names the object and the reason. */
 export class ImportRefusedError extends Error {}
 
+/**
+ * Another attempt of the same job (on the node that took it over) owns the outcome: this one rolls
+ * back and leaves the shared blobs, which that attempt may be writing under the same keys, alone.
+ */
+export class SupersededError extends Error {}
+
 /** Thrown inside the transaction of a dry run so that nothing is committed. */
 class DryRunRollback extends Error {}
 
@@ -169,7 +175,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
   } catch (error) {
     abandonUndo(error instanceof Error ? error : new Error(String(error)));
     const undo = await undoStored?.catch(() => undefined);
-    if (undo) await options.blobs.delete(undo.path).catch(() => undefined);
+    if (undo && !(error instanceof SupersededError)) await options.blobs.delete(undo.path).catch(() => undefined);
     source.destroy();
     if (error instanceof DryRunRollback && result) return result;
     throw error;

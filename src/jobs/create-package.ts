@@ -1,5 +1,5 @@
 import { PassThrough } from 'node:stream';
-import type { JobHandler } from './runner.js';
+import type { JobHandler, JobLease } from './runner.js';
 import type { Job } from './queue.js';
 import { accessorOf, type JobDeps } from './deps.js';
 import { contentPages, selectContent, selectWholeProject } from './package-content.js';
@@ -10,6 +10,8 @@ import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader, type Pack
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import type { PackageRecord } from '../domain/migrations/records.js';
+import { MigrationRepository, type PackageChanges } from '../store/migrations.js';
+import { BlobExistsError } from '../store/blob/errors.js';
 
 function headerOf(pkg: PackageRecord): PackageHeader {
   return {
@@ -27,10 +29,17 @@ function headerOf(pkg: PackageRecord): PackageHeader {
   };
 }
 
+async function markCreated(deps: JobDeps, lease: JobLease, pkg: PackageRecord, changes: PackageChanges): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    if (!(await lease.heldIn(trx))) return; // another node took the job over: its attempt decides
+    await new MigrationRepository(trx).updatePackageIf(pkg, changes, ['creating']);
+  });
+}
+
 /** Package creation in the source: creating → created | create_failed. */
 export function createPackageHandler(deps: JobDeps): JobHandler {
   return {
-    async run(job: Job) {
+    async run(job: Job, lease: JobLease) {
       const pkg = await deps.migrations.getPackage(job.packageId);
       if (!pkg || pkg.status !== 'creating') return; // already finished by an earlier attempt, or deleted
       // Users and groups (configuration and project_security packages) live at environment level.
@@ -44,29 +53,31 @@ export function createPackageHandler(deps: JobDeps): JobHandler {
       const blobs = await deps.storage.blobs();
       const path = packagePath(pkg.id, new Date(pkg.createdAt));
       const toc: TocRow[] = [];
-      const body = new PassThrough();
-      const stored = blobs.put(path, body);
+      const write = async () => {
+        toc.length = 0;
+        const body = new PassThrough();
+        const stored = blobs.put(path, body, { createOnly: true });
+        try {
+          await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected, toc));
+        } catch (error) {
+          abortStream(body, error);
+          await stored.catch(() => undefined);
+          throw error;
+        }
+        return stored;
+      };
+      let blob;
       try {
-        await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected, toc));
+        blob = await write();
       } catch (error) {
-        abortStream(body, error);
-        await stored.catch(() => undefined);
-        throw error;
+        if (!(error instanceof BlobExistsError)) throw error;
+        // Left by an attempt of this job whose node died after writing it; we hold the lease now.
+        await blobs.delete(path);
+        blob = await write();
       }
-      const blob = await stored;
-      const current = await deps.migrations.getPackage(pkg.id);
-      if (!current || current.status !== 'creating') {
-        await blobs.delete(path); // deleted or finished elsewhere while we wrote: keep nothing
-        return;
-      }
-      await deps.migrations.updatePackage(current, {
-        status: 'created',
-        progress: 100,
-        message: '',
-        storage: { path, size: blob.size, sha256: blob.sha256 },
-        toc,
-        formatVersion: MMP_FORMAT_VERSION,
-      });
+      const storage = { path, size: blob.size, sha256: blob.sha256 };
+      // The record becomes 'created' only now that the whole blob exists, and only while this node still owns the job.
+      await markCreated(deps, lease, pkg, { status: 'created', progress: 100, message: '', storage, toc, formatVersion: MMP_FORMAT_VERSION });
     },
     async fail(job: Job, message: string) {
       const pkg = await deps.migrations.getPackage(job.packageId);

@@ -1,7 +1,7 @@
-import type { JobHandler } from './runner.js';
+import type { JobHandler, JobLease } from './runner.js';
 import type { Job } from './queue.js';
 import type { JobDeps } from './deps.js';
-import { applyPackage } from './apply-package.js';
+import { applyPackage, SupersededError } from './apply-package.js';
 import { undoPath } from './storage-paths.js';
 import { MigrationRepository } from '../store/migrations.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
@@ -47,7 +47,7 @@ function checkHeaderAgainst(record: MigrationRecord) {
 /** Import on the target: importing → imported | import_failed, with an undo package unless keep_both was used. */
 export function importPackageHandler(deps: JobDeps): JobHandler {
   return {
-    async run(job: Job) {
+    async run(job: Job, lease: JobLease) {
       if (!job.importId) throw new Error('import job without an import id');
       const record = await deps.migrations.require(job.packageId, job.importId);
       // A job taken over from a dead node: the transaction either committed (then the status says so) or left nothing.
@@ -69,12 +69,14 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
         checkHeader: checkHeaderAgainst(record),
         onProgress: (progress) => void deps.migrations.updateImport(importing, { progress }, ['importing']).catch(() => undefined),
         beforeCommit: async (trx, result) => {
+          // A node that lost its lease must not commit: the node that took the job over decides.
+          if (!(await lease.heldIn(trx))) throw new SupersededError('The import was taken over by another node.');
           const done = await new MigrationRepository(trx).updateImport(
             importing,
             { status: 'imported', progress: 100, message: '', report: result.outcomes, undoStorage: result.undo ? { path: result.undo.path, size: result.undo.size } : undefined },
             ['importing'],
           );
-          if (!done) throw new Error('The import was finished by another node.');
+          if (!done) throw new SupersededError('The import was finished by another node.');
           // The record shows what the package really holds (an uploaded file's metadata says nothing of it).
           await new MigrationRepository(trx).updatePackage(record.package, { request: { ...record.package.request, settings: result.header.settings }, toc: result.toc, formatVersion: result.header.formatVersion });
         },

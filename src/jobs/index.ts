@@ -1,7 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { JobQueue } from './queue.js';
-import { JobRunner } from './runner.js';
+import { JobRunner, type JobRunnerOptions } from './runner.js';
 import type { JobDeps } from './deps.js';
 import { createPackageHandler } from './create-package.js';
 import { importPackageHandler } from './import-package.js';
@@ -13,10 +13,9 @@ export interface JobSystem {
   runner: JobRunner;
 }
 
-const LEASE_MS = 30_000;
-
-export function createJobSystem(deps: JobDeps): JobSystem {
-  const queue = new JobQueue(deps.db, deps.dialect, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, LEASE_MS);
+/** A job's lease: a node that stops heartbeating for this long is taken for dead and its jobs run elsewhere. */
+export function createJobSystem(deps: JobDeps, leaseMs: number, onFinished?: JobRunnerOptions['onFinished']): JobSystem {
+  const queue = new JobQueue(deps.db, deps.dialect, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, leaseMs);
   const runner = new JobRunner(
     queue,
     {
@@ -25,7 +24,7 @@ export function createJobSystem(deps: JobDeps): JobSystem {
       undo: undoImportHandler(deps),
       validate: validatePackageHandler(deps),
     },
-    { onError: (error, job) => deps.log('job failed', { job: job.id, kind: job.kind, error: error instanceof Error ? error.message : String(error) }) },
+    { onFinished, onError: (error, job) => deps.log('job failed', { job: job.id, kind: job.kind, error: error instanceof Error ? error.message : String(error) }) },
   );
   return { queue, runner };
 }

@@ -90,6 +90,21 @@ export class JobQueue {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /**
+   * True when this node still owns `job`, checked with an UPDATE inside the caller's transaction:
+   * on PostgreSQL the row stays locked until commit, so no other node can claim the job in between.
+   */
+  async heldIn(db: Kysely<Database>, job: Job, now = Date.now()): Promise<boolean> {
+    const result = await db
+      .updateTable('jobs')
+      .set({ updated_at: now })
+      .where('id', '=', job.id)
+      .where('owner', '=', this.nodeId)
+      .where('state', '=', 'running')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
   async finish(job: Job, error?: string): Promise<void> {
     await this.db
       .updateTable('jobs')
@@ -106,6 +121,18 @@ export class JobQueue {
       .where('state', 'in', ['queued', 'running'])
       .executeTakeFirstOrThrow();
     return Number(row.n);
+  }
+
+  /** Queued and running jobs of every node, for the metrics. */
+  async depth(): Promise<{ queued: number; running: number }> {
+    const rows = await this.db
+      .selectFrom('jobs')
+      .select(['state', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('state', 'in', ['queued', 'running'])
+      .groupBy('state')
+      .execute();
+    const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
+    return { queued: count('queued'), running: count('running') };
   }
 
   async activeFor(packageId: string): Promise<boolean> {

@@ -1,5 +1,6 @@
 import { dayFolder } from '../domain/dates.js';
 
+/** The Library's keys (clients see them): one per package and one per import, whatever the attempt. */
 export function packagePath(packageId: string, createdAt: Date): string {
   return `mstr/shared/migrations/packages/${dayFolder(createdAt)}/${packageId}.mmp`;
 }

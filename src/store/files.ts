@@ -44,6 +44,7 @@ function toRow(file: SharedFile): FilesTable {
     created_at: file.createdAt.getTime(),
     updated_at: file.updatedAt.getTime(),
     upload_claim: null,
+    upload_claimed_at: null,
   };
 }
 
@@ -87,10 +88,10 @@ export class FileRepository {
    * Takes the right to upload the binary of a file that has none yet. The conditional update is
    * atomic on both dialects, so of two concurrent uploads exactly one gets true.
    */
-  async claimUpload(guid: string, claim: string): Promise<boolean> {
+  async claimUpload(guid: string, claim: string, now = Date.now()): Promise<boolean> {
     const result = await this.db
       .updateTable('files')
-      .set({ upload_claim: claim })
+      .set({ upload_claim: claim, upload_claimed_at: now })
       .where('guid', '=', guid)
       .where('existing', '=', 0)
       .where('upload_claim', 'is', null)
@@ -98,11 +99,16 @@ export class FileRepository {
     return Number(result.numUpdatedRows) === 1;
   }
 
+  /** Shows that the upload holding `claim` is still alive. */
+  async renewClaim(guid: string, claim: string, now = Date.now()): Promise<void> {
+    await this.db.updateTable('files').set({ upload_claimed_at: now }).where('guid', '=', guid).where('upload_claim', '=', claim).execute();
+  }
+
   /** Marks the binary as stored; undefined when the claim was lost (the file was deleted meanwhile). */
   async completeUpload(guid: string, claim: string, now: Date): Promise<SharedFile | undefined> {
     const result = await this.db
       .updateTable('files')
-      .set({ existing: 1, upload_claim: null, updated_at: now.getTime() })
+      .set({ existing: 1, upload_claim: null, upload_claimed_at: null, updated_at: now.getTime() })
       .where('guid', '=', guid)
       .where('upload_claim', '=', claim)
       .executeTakeFirst();
@@ -110,7 +116,7 @@ export class FileRepository {
   }
 
   async releaseClaim(guid: string, claim: string): Promise<void> {
-    await this.db.updateTable('files').set({ upload_claim: null }).where('guid', '=', guid).where('upload_claim', '=', claim).execute();
+    await this.db.updateTable('files').set({ upload_claim: null, upload_claimed_at: null }).where('guid', '=', guid).where('upload_claim', '=', claim).execute();
   }
 
   async delete(guid: string): Promise<boolean> {
@@ -118,10 +124,25 @@ export class FileRepository {
     return Number(result.numDeletedRows) === 1;
   }
 
-  /** Claims left by uploads that a stop or crash interrupted. */
-  async clearAllClaims(): Promise<number> {
-    const result = await this.db.updateTable('files').set({ upload_claim: null }).where('upload_claim', 'is not', null).executeTakeFirst();
+  /** Claims left by uploads that a stop or crash interrupted: not renewed since `staleBefore`. */
+  async clearStaleClaims(staleBefore: number): Promise<number> {
+    const result = await this.db
+      .updateTable('files')
+      .set({ upload_claim: null, upload_claimed_at: null })
+      .where('upload_claim', 'is not', null)
+      .where((eb) => eb.or([eb('upload_claimed_at', 'is', null), eb('upload_claimed_at', '<', staleBefore)]))
+      .executeTakeFirst();
     return Number(result.numUpdatedRows);
+  }
+
+  /** Blob keys that a file owns: its binary is stored, or an upload is writing it. */
+  async pathsInUse(): Promise<Set<string>> {
+    const rows = await this.db
+      .selectFrom('files')
+      .select('path')
+      .where((eb) => eb.or([eb('existing', '=', 1), eb('upload_claim', 'is not', null)]))
+      .execute();
+    return new Set(rows.map((r) => r.path));
   }
 
   async listStored(): Promise<Array<Pick<SharedFile, 'guid' | 'path' | 'size'>>> {

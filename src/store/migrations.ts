@@ -181,6 +181,18 @@ export class MigrationRepository {
     return { ...pkg, ...stamped };
   }
 
+  /** Updates a package only while its status is one of `onlyIf`; undefined when it was not. */
+  async updatePackageIf(pkg: PackageRecord, changes: PackageChanges, onlyIf: readonly PackageRecord['status'][]): Promise<PackageRecord | undefined> {
+    const stamped = { ...changes, updatedAt: changes.updatedAt ?? Date.now() };
+    const result = await this.db
+      .updateTable('packages')
+      .set(columnsOf(stamped, pkg, fromPackage, PACKAGE_COLUMNS))
+      .where('id', '=', pkg.id)
+      .where('status', 'in', [...onlyIf])
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1 ? { ...pkg, ...stamped } : undefined;
+  }
+
   /**
    * Updates an import; with `onlyIf`, only while its status is still one of those (returns
    * undefined otherwise), so that two nodes or a late progress write cannot overwrite a final state.
@@ -214,6 +226,13 @@ export class MigrationRepository {
       if (record) records.push(record);
     }
     return { total: Number(count.n), records };
+  }
+
+  /** Blob keys that records point at: created or uploaded packages, and undo packages. */
+  async blobPathsInUse(): Promise<Set<string>> {
+    const packages = await this.db.selectFrom('packages').select('storage_path as path').where('storage_path', 'is not', null).execute();
+    const undos = await this.db.selectFrom('imports').select('undo_path as path').where('undo_path', 'is not', null).execute();
+    return new Set([...packages, ...undos].flatMap((r) => (r.path ? [r.path] : [])));
   }
 
   async deleteImport(importId: string): Promise<void> {

@@ -12,7 +12,7 @@ import type { StorageService } from './storage-settings.js';
 export interface SharedFileDeps {
   files: FileRepository;
   storage: StorageService;
-  config: Pick<PackstoreConfig, 'maxPackages'>;
+  config: Pick<PackstoreConfig, 'maxPackages' | 'leaseSeconds'>;
 }
 
 /** The GUID of a file id from a URL, or 404 naming the id. */
@@ -84,7 +84,13 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
   return {
     file,
     async receive(body, signal) {
-      await blobs.put(file.path, body, { signal, expected: { size: file.size, sha256: file.sha256 } });
+      // Other nodes clear claims that stop being renewed (their node died): renew while receiving.
+      const renew = setInterval(() => void deps.files.renewClaim(guid, claim).catch(() => undefined), (deps.config.leaseSeconds * 1000) / 2);
+      try {
+        await blobs.put(file.path, body, { signal, expected: { size: file.size, sha256: file.sha256 } });
+      } finally {
+        clearInterval(renew);
+      }
       stored = true;
     },
     async commit() {

@@ -1,7 +1,11 @@
 import type { Kysely } from 'kysely';
+import type { PackstoreConfig } from '../config/load.js';
 import type { Database } from './db/schema.js';
 import type { BlobStore } from './blob/blob-store.js';
 import { LocalDiskBlobStore } from './blob/local-disk.js';
+import { S3BlobStore } from './blob/s3/s3-blob-store.js';
+import { s3ClientFor } from './blob/s3/client.js';
+import { parseS3Location } from './blob/s3/location.js';
 import { ServiceUnavailableError, STORAGE_NOT_CONFIGURED } from '../domain/errors.js';
 
 export const STORAGE_TYPES = ['unset', 'unknown', 'file_system', 'S3', 'Azure', 'GCS'] as const;
@@ -37,15 +41,42 @@ export const UNSET_SETTINGS: SharedFileStoreSettings = {
   gcsServiceAccountKey: '',
 };
 
+/** The settings a first start seeds from the config file: a folder, or an S3 bucket for `s3://bucket/prefix`. */
+export function initialStorageSettings(config: PackstoreConfig): SharedFileStoreSettings {
+  if (!/^s3:\/\//i.test(config.storageLocation)) return { ...UNSET_SETTINGS, type: 'file_system', alias: 'local', location: config.storageLocation };
+  return {
+    ...UNSET_SETTINGS,
+    type: 'S3',
+    alias: 's3',
+    location: config.storageLocation,
+    s3Region: config.s3Region,
+    s3Endpoint: config.s3Endpoint,
+    s3ForcePathStyle: config.s3ForcePathStyle,
+    awsAccessId: config.s3AccessKeyId,
+    awsSecretKey: config.s3SecretAccessKey,
+  };
+}
+
 /** Builds the blob store that a configuration describes, or undefined when it cannot have one here. */
 export function blobStoreFor(settings: SharedFileStoreSettings): BlobStore | undefined {
   if (settings.type === 'file_system' && settings.location) return new LocalDiskBlobStore(settings.location);
+  if (settings.type === 'S3' && settings.location && settings.s3Region) {
+    try {
+      return new S3BlobStore(s3ClientFor(settings), parseS3Location(settings.location));
+    } catch {
+      return undefined; // a location that names no bucket: the Storage Service is not configured
+    }
+  }
   return undefined;
 }
 
-/** The environment's Storage Service: its settings in the database and the blob store they open. */
+/**
+ * The environment's Storage Service: its settings in the database and the blob store they open.
+ * The settings are read again on every use (one small row), because another node sharing the
+ * database may have changed them; the store is rebuilt only when they did.
+ */
 export class StorageService {
-  private cached?: { settings: SharedFileStoreSettings; store?: BlobStore };
+  private cached?: { text: string; settings: SharedFileStoreSettings; store?: BlobStore };
 
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -73,10 +104,11 @@ export class StorageService {
   }
 
   private async load(): Promise<{ settings: SharedFileStoreSettings; store?: BlobStore }> {
-    if (this.cached) return this.cached;
     const row = await this.db.selectFrom('storage_config').select('settings').where('id', '=', 1).executeTakeFirst();
-    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...(row ? (JSON.parse(row.settings) as Partial<SharedFileStoreSettings>) : {}) };
-    this.cached = { settings, store: blobStoreFor(settings) };
+    const text = row?.settings ?? '{}';
+    if (this.cached?.text === text) return this.cached;
+    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...(JSON.parse(text) as Partial<SharedFileStoreSettings>) };
+    this.cached = { text, settings, store: blobStoreFor(settings) };
     return this.cached;
   }
 }

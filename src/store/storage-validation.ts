@@ -1,10 +1,12 @@
 import path from 'node:path';
-import { InvalidInputError } from '../domain/errors.js';
+import { InvalidInputError, LibraryError } from '../domain/errors.js';
 import { blobStoreFor, type SharedFileStoreSettings } from './storage-settings.js';
+import { parseS3Location } from './blob/s3/location.js';
 
-const S3_REQUIRED = ['s3Region', 'awsAccessId', 'awsSecretKey'] as const;
+const S3_REQUIRED = ['location', 's3Region', 'awsAccessId', 'awsSecretKey'] as const;
 
 function errorText(error: unknown): string {
+  if (error instanceof LibraryError) return error.message;
   if (error instanceof Error) return (error as NodeJS.ErrnoException).code ?? error.message;
   return String(error);
 }
@@ -14,6 +16,10 @@ export function checkStorageShape(settings: SharedFileStoreSettings): void {
   if (settings.type === 'file_system' && settings.location && !path.isAbsolute(settings.location)) {
     throw new InvalidInputError(`sharedFileStore.location must be an absolute folder path; got ${JSON.stringify(settings.location)}.`);
   }
+  if (settings.type === 'S3' && settings.location) parseS3Location(settings.location);
+  if (settings.type === 'S3' && settings.s3Endpoint && !/^https?:\/\/[^/\s]+/i.test(settings.s3Endpoint)) {
+    throw new InvalidInputError(`sharedFileStore.s3Endpoint must be an http:// or https:// URL; got ${JSON.stringify(settings.s3Endpoint)}.`);
+  }
 }
 
 /**
@@ -21,21 +27,23 @@ export function checkStorageShape(settings: SharedFileStoreSettings): void {
  * creates it if needed and writes a probe file into it.
  */
 export async function validateStorage(settings: SharedFileStoreSettings): Promise<void> {
+  const missing = settings.type === 'S3' ? S3_REQUIRED.find((field) => !settings[field]) : undefined;
+  if (missing) throw new InvalidInputError(`sharedFileStore.${missing} is required for S3 storage.`);
   checkStorageShape(settings);
   switch (settings.type) {
     case 'unset':
     case 'unknown':
-      throw new InvalidInputError(`sharedFileStore.type is ${settings.type}: choose a storage type (file_system).`);
+      throw new InvalidInputError(`sharedFileStore.type is ${settings.type}: choose a storage type (file_system or S3).`);
     case 'Azure':
     case 'GCS':
-      throw new InvalidInputError(`sharedFileStore.type ${settings.type} is not supported by Packstore; use file_system.`);
+      throw new InvalidInputError(`sharedFileStore.type ${settings.type} is not supported by Packstore; use file_system or S3.`);
     case 'S3': {
-      const missing = S3_REQUIRED.find((field) => !settings[field]);
-      if (missing) throw new InvalidInputError(`sharedFileStore.${missing} is required for S3 storage.`);
-      throw new InvalidInputError(
-        'sharedFileStore.type S3 is not available in this Packstore version yet: S3 settings are accepted and kept, ' +
-          'but the Storage Service stays not configured until the S3 store is added. Use file_system for now.',
-      );
+      try {
+        await blobStoreFor(settings)?.check();
+      } catch (error) {
+        throw new InvalidInputError(`sharedFileStore.location ${settings.location} cannot be written (S3 endpoint ${settings.s3Endpoint || 'AWS'}): ${errorText(error)}`);
+      }
+      return;
     }
     case 'file_system': {
       if (!settings.location) throw new InvalidInputError('sharedFileStore.location is required for file_system storage.');

@@ -12,8 +12,9 @@ import { packageHolderRoutes } from './packages.js';
 import { userRoutes } from './users.js';
 import { auditRoutes } from './audit.js';
 import { consoleRoutes } from './console.js';
+import { operationsRoutes } from './operations.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, operationsRoutes];

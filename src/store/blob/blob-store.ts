@@ -19,6 +19,16 @@ export interface PutOptions {
   maxBytes?: number;
   /** When given, the blob is kept only if it matches exactly. */
   expected?: Partial<StoredBlob>;
+  /** Refuse (BlobExistsError) instead of replacing a blob already stored under the key. */
+  createOnly?: boolean;
+}
+
+/** A stored blob as a listing shows it. */
+export interface BlobListing {
+  key: string;
+  size: number;
+  /** When the blob was last written, epoch milliseconds. */
+  modifiedAt: number;
 }
 
 /**
@@ -29,10 +39,16 @@ export interface BlobStore {
   readonly kind: 'file_system' | 'S3';
   put(key: string, body: Readable, options?: PutOptions): Promise<StoredBlob>;
   get(key: string, options?: { range?: ByteRange; signal?: AbortSignal }): Promise<Readable>;
-  head(key: string): Promise<{ size: number } | undefined>;
+  head(key: string): Promise<Omit<BlobListing, 'key'> | undefined>;
   delete(key: string): Promise<void>;
-  /** Removes temporary files left by uploads that never finished (a crash, a kill). */
-  cleanupTemporary(): Promise<number>;
+  /** Every blob whose key starts with `prefix`, in no particular order; temporary uploads are not blobs. */
+  list(prefix: string): AsyncIterable<BlobListing>;
+  /**
+   * Removes what uploads that never finished (a crash, a kill) left behind: temporary files, or
+   * multipart uploads. Only those untouched since `staleBefore`, because other nodes sharing the
+   * store may be uploading right now. Returns how many were removed.
+   */
+  cleanupTemporary(staleBefore: Date): Promise<number>;
   /** True when the store can be written to right now (readiness and storage validation). */
   check(): Promise<void>;
 }

@@ -1,4 +1,4 @@
-import { InvalidInputError, NotFoundError, PayloadTooLargeError } from '../../domain/errors.js';
+import { ConflictError, InvalidInputError, NotFoundError, PayloadTooLargeError, ServiceUnavailableError } from '../../domain/errors.js';
 
 export class BlobNotFoundError extends NotFoundError {
   constructor(key: string) {
@@ -21,5 +21,18 @@ export class BlobMismatchError extends InvalidInputError {
 export class BlobKeyError extends InvalidInputError {
   constructor(key: string) {
     super(`Invalid storage key: ${JSON.stringify(key)}`);
+  }
+}
+
+export class BlobExistsError extends ConflictError {
+  constructor(key: string) {
+    super(`The stored package ${key} exists already; it was not replaced.`);
+  }
+}
+
+/** The store cannot be reached or refuses us (credentials, bucket, network): nothing the client can fix. */
+export class BlobStoreUnavailableError extends ServiceUnavailableError {
+  constructor(reason: string) {
+    super(`The Storage Service cannot be used right now: ${reason}`);
   }
 }

@@ -1,11 +1,11 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import { link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { isSafeKey, type BlobStore, type ByteRange, type PutOptions, type StoredBlob } from './blob-store.js';
-import { BlobKeyError, BlobMismatchError, BlobNotFoundError } from './errors.js';
+import { isSafeKey, type BlobListing, type BlobStore, type ByteRange, type PutOptions, type StoredBlob } from './blob-store.js';
+import { BlobExistsError, BlobKeyError, BlobNotFoundError } from './errors.js';
 import { meterFor } from './measure.js';
 
 const TEMP_DIR = '.tmp';
@@ -30,16 +30,11 @@ export class LocalDiskBlobStore implements BlobStore {
     try {
       const out = createWriteStream(temp, { flags: 'wx' });
       await pipeline(body, meter, out, { signal: options.signal });
-      const stored = { size: meter.size, sha256: meter.digest() };
-      const { expected } = options;
-      if (expected?.size !== undefined && expected.size !== stored.size) throw new BlobMismatchError('size', expected.size, stored.size);
-      if (expected?.sha256 !== undefined && expected.sha256.toLowerCase() !== stored.sha256) {
-        throw new BlobMismatchError('sha256', expected.sha256.toLowerCase(), stored.sha256);
-      }
       await fsyncFile(temp);
       await mkdir(path.dirname(target), { recursive: true });
-      await rename(temp, target);
-      return stored;
+      if (options.createOnly) await linkNew(temp, target, key);
+      else await rename(temp, target);
+      return meter.stored();
     } catch (error) {
       await rm(temp, { force: true });
       throw error;
@@ -53,10 +48,10 @@ export class LocalDiskBlobStore implements BlobStore {
     return createReadStream(file, { start: range?.start, end: range?.end, signal: options.signal, highWaterMark: 1024 * 1024 });
   }
 
-  async head(key: string): Promise<{ size: number } | undefined> {
+  async head(key: string): Promise<Omit<BlobListing, 'key'> | undefined> {
     try {
       const s = await stat(this.resolve(key));
-      return s.isFile() ? { size: s.size } : undefined;
+      return s.isFile() ? { size: s.size, modifiedAt: s.mtimeMs } : undefined;
     } catch (error) {
       if (isMissing(error)) return undefined;
       throw error;
@@ -67,7 +62,17 @@ export class LocalDiskBlobStore implements BlobStore {
     await rm(this.resolve(key), { force: true });
   }
 
-  async cleanupTemporary(): Promise<number> {
+  async *list(prefix: string): AsyncIterable<BlobListing> {
+    // Walk from the deepest folder the prefix names whole; the rest of it filters names.
+    const folder = prefix.includes('/') ? prefix.slice(0, prefix.lastIndexOf('/')) : '';
+    for await (const key of walk(this.root, folder)) {
+      if (!key.startsWith(prefix)) continue;
+      const found = await this.head(key);
+      if (found) yield { key, ...found };
+    }
+  }
+
+  async cleanupTemporary(staleBefore: Date): Promise<number> {
     const tempDir = path.join(this.root, TEMP_DIR);
     let names: string[];
     try {
@@ -76,8 +81,16 @@ export class LocalDiskBlobStore implements BlobStore {
       if (isMissing(error)) return 0;
       throw error;
     }
-    await Promise.all(names.map((name) => rm(path.join(tempDir, name), { force: true, recursive: true })));
-    return names.length;
+    let removed = 0;
+    for (const name of names) {
+      const file = path.join(tempDir, name);
+      // A live upload writes to its file all the time: an old modification time means nobody does.
+      const s = await stat(file).catch(() => undefined);
+      if (!s || s.mtimeMs >= staleBefore.getTime()) continue;
+      await rm(file, { force: true, recursive: true });
+      removed++;
+    }
+    return removed;
   }
 
   async check(): Promise<void> {
@@ -95,6 +108,37 @@ export class LocalDiskBlobStore implements BlobStore {
     } catch (error) {
       if (isMissing(error)) throw new BlobNotFoundError(key);
       throw error;
+    }
+  }
+}
+
+/** link() fails when the target exists, atomically; the temporary name is dropped either way. */
+async function linkNew(temp: string, target: string, key: string): Promise<void> {
+  try {
+    await link(temp, target);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new BlobExistsError(key);
+    throw error;
+  } finally {
+    await rm(temp, { force: true });
+  }
+}
+
+/** Keys of the files under `folder` (relative to root), skipping the temporary folder. */
+async function* walk(root: string, folder: string): AsyncGenerator<string> {
+  let dir;
+  try {
+    dir = await opendir(path.join(root, folder));
+  } catch (error) {
+    if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return;
+    throw error;
+  }
+  for await (const entry of dir) {
+    const key = folder ? `${folder}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (key !== TEMP_DIR) yield* walk(root, key);
+    } else if (entry.isFile()) {
+      yield key;
     }
   }
 }

@@ -4,6 +4,7 @@ import * as m001 from './migrations/001_auth_and_files.js';
 import * as m002 from './migrations/002_metadata.js';
 import * as m003 from './migrations/003_migrations.js';
 import * as m004 from './migrations/004_audit.js';
+import * as m005 from './migrations/005_upload_claim_time.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '002_metadata': m002,
   '003_migrations': m003,
   '004_audit': m004,
+  '005_upload_claim_time': m005,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -57,6 +57,8 @@ export interface FilesTable {
   updated_at: number;
   /** Set while one upload holds the file, so a second concurrent upload gets 409. */
   upload_claim: string | null;
+  /** Renewed while the upload runs; a claim older than the stale age is a dead node's. */
+  upload_claimed_at: number | null;
 }
 
 export interface StorageConfigTable {

@@ -1,0 +1,43 @@
+import { sql } from 'kysely';
+import type { AppContext } from '../api/context.js';
+
+export type CheckName = 'database' | 'storage' | 'jobs';
+
+export interface HealthReport {
+  ready: boolean;
+  /** 'ok', or what is wrong. */
+  checks: Record<CheckName, string>;
+}
+
+const CHECK_TIMEOUT_MS = 3000;
+
+/** A key no blob has: a HEAD of it proves the store answers (and, on S3, that bucket and credentials work). */
+const PROBE_KEY = 'mstr/shared/migrations/.health-probe';
+
+async function within(check: () => Promise<void>): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`no answer within ${CHECK_TIMEOUT_MS} ms`), CHECK_TIMEOUT_MS);
+  });
+  try {
+    return await Promise.race([check().then(() => 'ok'), timeout]);
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Readiness of this node: its database, its storage and its job runner. Reads only; writes nothing. */
+export async function checkHealth(ctx: AppContext): Promise<HealthReport> {
+  const [database, storage] = await Promise.all([
+    within(async () => {
+      await sql`select 1`.execute(ctx.database.db);
+    }),
+    within(async () => {
+      await (await ctx.storage.blobs()).head(PROBE_KEY);
+    }),
+  ]);
+  const checks = { database, storage, jobs: ctx.jobs.runner.isRunning ? 'ok' : 'the job runner is not running' };
+  return { ready: Object.values(checks).every((c) => c === 'ok'), checks };
+}

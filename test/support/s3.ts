@@ -1,0 +1,39 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import S3rver from 's3rver';
+import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import { s3ClientFor, type S3ConnectionSettings } from '../../src/store/blob/s3/client.js';
+
+/** s3rver accepts any credentials; these only have to be non-empty. */
+export const S3RVER_CREDENTIALS = { awsAccessId: 'S3RVER', awsSecretKey: 'S3RVER' };
+
+export interface LocalS3 {
+  endpoint: string;
+  bucket: string;
+  connection: S3ConnectionSettings;
+  close(): Promise<void>;
+}
+
+/** An S3-compatible server (s3rver) on a random loopback port, with one fresh bucket. */
+export async function startLocalS3(): Promise<LocalS3> {
+  const directory = await mkdtemp(path.join(tmpdir(), 'packstore-s3-'));
+  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
+  const address = await server.run();
+  const endpoint = `http://127.0.0.1:${address.port}`;
+  const connection: S3ConnectionSettings = { s3Region: 'us-east-1', s3Endpoint: endpoint, s3ForcePathStyle: true, ...S3RVER_CREDENTIALS };
+  const bucket = `packstore-${randomBytes(4).toString('hex')}`;
+  const client = s3ClientFor(connection);
+  await client.send(new CreateBucketCommand({ Bucket: bucket }));
+  client.destroy();
+  return {
+    endpoint,
+    bucket,
+    connection,
+    async close() {
+      await server.close();
+      await rm(directory, { recursive: true, force: true });
+    },
+  };
+}
