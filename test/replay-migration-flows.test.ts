@@ -125,6 +125,24 @@ for (const dialect of dialects()) {
       assert.equal(answers.get(36)!.id.split(':')[0], ids.get(RECORDED_PACKAGE), 'reuse keeps the package id');
       assert.notEqual(answers.get(36)!.id, ids.get(RECORDED_MIGRATION), 'reuse gets a new import id');
       assert.equal(answers.get(40)!.sharedFileStore.location, shared);
+
+      // Through the shared storage the source sees what the target did, and the target kept the certification.
+      assert.equal(answers.get(41)!.importInfo.status, 'undo_success', 'the source record follows the target');
+      assert.deepEqual(answers.get(41)!.importInfo.undoStorage, {}, 'undo stays with the target');
+      assert.equal(answers.get(26)!.packageInfo.certification.status, 'certified');
+
+      // Deleting the target's record leaves the source's package in the shared storage.
+      const [packageId] = ids.get(RECORDED_MIGRATION)!.split(':');
+      const del = (server: TestServer) => fetch(`${server.url}/api/migrations?packageId=${packageId}`, { method: 'DELETE', headers: { 'X-MSTR-AuthToken': tokens.get(server)! } });
+      await target.server.env.ctx.jobs.runner.whenIdle(); // the reused import may still be running there
+      assert.equal((await del(target)).status, 204);
+      const download = await fetch(`${source.url}/api/migrations/packages/${packageId}/binary`, { headers: { 'X-MSTR-AuthToken': tokens.get(source)! } });
+      assert.equal(download.status, 200, 'the source still has its package');
+      await download.arrayBuffer();
+      assert.equal((await del(source)).status, 204);
+      const blobs = await source.server.env.ctx.storage.blobs();
+      assert.equal(await blobs.head(answers.get(41)!.packageInfo.storage.path), undefined, 'the source deletes its own package');
+      assert.equal(await blobs.head(`mstr/shared/migrations/status/${packageId}/${ids.get(RECORDED_MIGRATION)!.split(':')[1]}.json`), undefined, 'and what the target shared about it');
     });
   });
 }

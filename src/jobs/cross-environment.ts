@@ -1,28 +1,16 @@
-import { Readable } from 'node:stream';
-import { json } from 'node:stream/consumers';
 import type { JobDeps } from './deps.js';
 import type { JobSystem } from './index.js';
 import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, ValidationState } from '../domain/migrations/records.js';
 import type { ReplicatedRecordInput } from '../domain/migrations/requests.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
-import { isRecord, normaliseEnvironmentId } from '../domain/input.js';
+import { normaliseEnvironmentId } from '../domain/input.js';
 import type { Caller } from './migration-service.js';
-
-/** Where a target leaves a validation result for the source, in the Storage Service both share. */
-export function validationResultPath(packageId: string, importId: string): string {
-  return `mstr/shared/migrations/validation/${packageId}/${importId}.json`;
-}
-
-export interface ValidationResultFile {
-  status: ValidationState['status'];
-  message: string;
-  finishedAt: number;
-}
+import { syncFromReplica } from './replica-status.js';
 
 /**
  * The flow between environments that share one Storage Service: the target imports or validates
- * the package at the path of the source's record, and a validation result travels back through
- * that shared storage.
+ * the package at the path of the source's record; what happens there travels back through that
+ * shared storage (replica-status.ts).
  */
 export class CrossEnvironmentFlow {
   constructor(
@@ -80,6 +68,7 @@ export class CrossEnvironmentFlow {
       project: input.sourceProject,
       storage: { path: input.storage.path, size: input.storage.size, sha256: input.storage.sha256 ?? '' },
       request: input.request,
+      ...(input.certification ? { certification: input.certification } : {}),
       createdAt: now,
       updatedAt: now,
     };
@@ -137,31 +126,8 @@ export class CrossEnvironmentFlow {
     return { package: record.package, import: imp };
   }
 
-  /**
-   * On the source: a record whose validation is running picks up the target's result from the
-   * shared storage, so that mstrio's polling of the source sees validated or validation_failed.
-   */
-  async syncValidation(record: MigrationRecord): Promise<MigrationRecord> {
-    if (record.import.validation?.status !== 'validating' || record.package.replicated) return record;
-    const blobs = await this.deps.storage.blobs();
-    const path = validationResultPath(record.package.id, record.import.id);
-    if (!(await blobs.head(path))) return record;
-    const result = await json(await blobs.get(path));
-    if (!isRecord(result) || (result.status !== 'validated' && result.status !== 'validation_failed')) return record;
-    const validation: ValidationState = {
-      ...record.import.validation,
-      status: result.status,
-      message: typeof result.message === 'string' ? result.message : '',
-      progress: 100,
-      updatedAt: typeof result.finishedAt === 'number' ? result.finishedAt : Date.now(),
-    };
-    const imp = await this.deps.migrations.updateImport(record.import, { validation });
-    return { package: record.package, import: imp ?? record.import };
+  /** What the target did with this migration, when it shares the storage (see replica-status.ts). */
+  sync(record: MigrationRecord): Promise<MigrationRecord> {
+    return syncFromReplica(this.deps, record);
   }
-}
-
-/** Writes the validation result where the source looks for it. */
-export async function publishValidationResult(deps: JobDeps, packageId: string, importId: string, result: ValidationResultFile): Promise<void> {
-  const blobs = await deps.storage.blobs();
-  await blobs.put(validationResultPath(packageId, importId), Readable.from([Buffer.from(JSON.stringify(result))]));
 }

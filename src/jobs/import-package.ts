@@ -9,6 +9,14 @@ import { formatLibraryDate } from '../domain/dates.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
 import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader } from '../domain/mmp/types.js';
 import type { MigrationRecord } from '../domain/migrations/records.js';
+import type { ImportStatus } from '../domain/migrations/states.js';
+import { publishReplicaStatus } from './replica-status.js';
+
+/** A target that imported a replicated record tells the source how it went (through the shared storage). */
+export async function shareImportStatus(deps: JobDeps, record: MigrationRecord, status: ImportStatus, progress: number, message: string): Promise<void> {
+  if (!record.package.replicated) return;
+  await publishReplicaStatus(deps, record.package.id, record.import.id, { import: { status, progress, message, updatedAt: Date.now() } });
+}
 
 export function targetProjectOf(record: MigrationRecord): string {
   // project_security packages carry users and groups, which live at environment level.
@@ -57,6 +65,8 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
       const importing = await deps.migrations.updateImport(record.import, { status: 'importing', progress: 0, message: '' }, ['pending', 'importing']);
       if (!importing) return;
       const projectId = targetProjectOf(record);
+      const share = (status: 'importing' | 'imported') => shareImportStatus(deps, record, status, status === 'imported' ? 100 : 0, '');
+      await share('importing');
       await applyPackage({
         db: deps.db,
         blobs: await deps.storage.blobs(),
@@ -81,11 +91,14 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
           await new MigrationRepository(trx).updatePackage(record.package, { request: { ...record.package.request, settings: result.header.settings }, toc: result.toc, formatVersion: result.header.formatVersion });
         },
       });
+      await share('imported');
     },
     async fail(job: Job, message: string) {
       if (!job.importId) return;
-      const imp = await deps.migrations.getImport(job.importId);
-      if (imp) await deps.migrations.updateImport(imp, { status: 'import_failed', message, progress: 100 }, ['pending', 'importing']);
+      const record = await deps.migrations.get(job.packageId, job.importId);
+      if (!record) return;
+      const failed = await deps.migrations.updateImport(record.import, { status: 'import_failed', message, progress: 100 }, ['pending', 'importing']);
+      if (failed) await shareImportStatus(deps, record, 'import_failed', 100, message);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { JobSystem } from './index.js';
 import type { FileRepository } from '../store/files.js';
 import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
 import { formatLibraryDate } from '../domain/dates.js';
+import { replicaStatusPath } from './replica-status.js';
 import type { CertificationInput, CreatePackageInput, ImportFromFileInput, MigrationPatch } from '../domain/migrations/requests.js';
 import { assertImportRequestTransition, assertUndoRequestTransition } from '../domain/migrations/states.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
@@ -211,8 +212,11 @@ export class MigrationService {
     await this.deps.migrations.deletePackage(packageId);
     const blobs = await this.deps.storage.blobs();
     const paths = imports.flatMap((i) => (i.undoStorage ? [i.undoStorage.path] : []));
-    // An uploaded package's binary belongs to its shared file, which is deleted through the file store.
-    if (pkg.storage && !pkg.fileGuid) paths.push(pkg.storage.path);
+    // An uploaded package's binary belongs to its shared file (deleted through the file store), and a
+    // replicated record's binary to the source environment that shares the storage: only the source's own goes.
+    if (pkg.storage && !pkg.fileGuid && !pkg.replicated) {
+      paths.push(pkg.storage.path, ...imports.map((i) => replicaStatusPath(pkg.id, i.id)));
+    }
     for (const path of paths) await blobs.delete(path);
   }
 }

@@ -1,7 +1,7 @@
 import type { JobHandler } from './runner.js';
 import type { Job } from './queue.js';
 import type { JobDeps } from './deps.js';
-import { targetProjectOf } from './import-package.js';
+import { shareImportStatus, targetProjectOf } from './import-package.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import { MigrationRepository } from '../store/migrations.js';
 import { openPackage } from '../domain/mmp/index.js';
@@ -54,11 +54,14 @@ export function undoImportHandler(deps: JobDeps): JobHandler {
         const done = await new MigrationRepository(trx).updateImport(record.import, { status: 'undo_success', progress: 100, message: '' }, ['undoing']);
         if (!done) throw new Error('The undo was finished by another node.');
       });
+      await shareImportStatus(deps, record, 'undo_success', 100, '');
     },
     async fail(job: Job, message: string) {
       if (!job.importId) return;
-      const imp = await deps.migrations.getImport(job.importId);
-      if (imp) await deps.migrations.updateImport(imp, { status: 'undo_failed', message, progress: 100 }, ['undoing']);
+      const record = await deps.migrations.get(job.packageId, job.importId);
+      if (!record) return;
+      const failed = await deps.migrations.updateImport(record.import, { status: 'undo_failed', message, progress: 100 }, ['undoing']);
+      if (failed) await shareImportStatus(deps, record, 'undo_failed', 100, message);
     },
   };
 }

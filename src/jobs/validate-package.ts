@@ -3,7 +3,7 @@ import type { Job } from './queue.js';
 import type { JobDeps } from './deps.js';
 import { applyPackage } from './apply-package.js';
 import { targetProjectOf } from './import-package.js';
-import { publishValidationResult } from './cross-environment.js';
+import { publishReplicaStatus } from './replica-status.js';
 import { MMP_FORMAT_VERSION } from '../domain/mmp/types.js';
 import type { ValidationState } from '../domain/migrations/records.js';
 
@@ -14,7 +14,7 @@ export function validatePackageHandler(deps: JobDeps): JobHandler {
     if (!imp?.validation) return;
     const finishedAt = Date.now();
     await deps.migrations.updateImport(imp, { validation: { ...imp.validation, status, message, progress: 100, updatedAt: finishedAt } });
-    await publishValidationResult(deps, imp.packageId, importId, { status, message, finishedAt });
+    await publishReplicaStatus(deps, imp.packageId, importId, { validation: { status, message, finishedAt } });
   };
   return {
     async run(job: Job) {

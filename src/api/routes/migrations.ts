@@ -79,7 +79,7 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
     const id = migrationIdOf(request.params.id);
     const show = String(request.query.showContent ?? 'default').toLowerCase();
     if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
-    return fullView(await ctx.crossEnvironment.syncValidation(await migrations.require(id.packageId, id.importId)), show);
+    return fullView(await ctx.crossEnvironment.sync(await migrations.require(id.packageId, id.importId)), show);
   });
 
   // A Packstore extension: what the last import or validation did (or would do) to each object.

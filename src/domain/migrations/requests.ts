@@ -1,7 +1,7 @@
 import { InvalidInputError } from '../errors.js';
 import { guid, integer, isRecord, namedRef, oneOf, optionalBoolean, optionalRecord, optionalText, record, text, type JsonObject } from '../input.js';
 import type { ConflictAction, PackageSettings } from '../mmp/types.js';
-import type { PackageRequest } from './records.js';
+import type { Certification, PackageRequest } from './records.js';
 import { PACKAGE_TYPES, REQUEST_STATUSES, type RequestStatus } from './states.js';
 
 export const CONFLICT_ACTIONS: readonly ConflictAction[] = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'];
@@ -167,6 +167,7 @@ export interface ReplicatedRecordInput {
   targetEnvironment?: { id: string; name: string };
   targetProject?: { id: string; name: string };
   request: PackageRequest;
+  certification?: Certification;
 }
 
 /** PUT /api/migrations/{id} and PUT …/validation: the source record, as the source returned it. */
@@ -198,6 +199,7 @@ export function parseReplicatedRecord(body: unknown, packageId: string, importId
     targetEnvironment: imp.environment ? namedRef(imp.environment, 'importInfo.environment') : undefined,
     targetProject: imp.project ? namedRef(imp.project, 'importInfo.project', { idIsGuid: true }) : undefined,
     request: { settings: parseSettings(toc.settings), content },
+    ...(isRecord(info.certification) ? { certification: { ...parseCertification(info.certification), lastUpdatedDate: typeof info.certification.lastUpdatedDate === 'string' ? info.certification.lastUpdatedDate : null } } : {}),
   };
 }
 

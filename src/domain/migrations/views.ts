@@ -22,7 +22,8 @@ function tocView(pkg: PackageRecord): Json {
           type: row.type,
           subtype: row.subtype,
           action: row.action,
-          includeDependents: requested.get(row.id)?.includeDependents ?? false,
+          // Known only for packages made here from a tocView; an uploaded package's manifest does not say.
+          includeDependents: requested.get(row.id)?.includeDependents ?? (pkg.request.content.length > 0 ? false : undefined),
           explicitIncluded: row.explicitIncluded,
           level: row.level,
         }),
