@@ -31,7 +31,8 @@ const metadataObject = fc.record({
   id: hex32, type: fc.integer({ min: 1, max: 100 }), subtype: fc.nat({ max: 20_000 }), name: text(40), description: text(80),
   folderId: fc.option(hex32, { nil: null }), version: hex32, dateCreated: fc.maxSafeNat(), dateModified: fc.maxSafeNat(),
   ownerId: hex32, ownerName: text(20), acl: fc.array(aclEntry, { maxLength: 3 }),
-  definition: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4, noNullPrototype: true }),
+  // Only what JSON can carry: fast-check's jsonValue may produce -0, which JSON writes as 0.
+  definition: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown), { maxKeys: 4, noNullPrototype: true }),
   uses: fc.uniqueArray(hex32, { maxLength: 5 }).map((ids) => [...ids].sort()), hidden: fc.boolean(),
 }, plain);
 
