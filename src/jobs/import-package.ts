@@ -12,6 +12,8 @@ import type { MigrationRecord } from '../domain/migrations/records.js';
 import type { ImportStatus } from '../domain/migrations/states.js';
 import { publishReplicaStatus } from './replica-status.js';
 
+const BULK_IMPORT_OBJECTS = 10_000;
+
 /** A target that imported a replicated record tells the source how it went (through the shared storage). */
 export async function shareImportStatus(deps: JobDeps, record: MigrationRecord, status: ImportStatus, progress: number, message: string): Promise<void> {
   if (!record.package.replicated) return;
@@ -67,7 +69,7 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
       const projectId = targetProjectOf(record);
       const share = (status: 'importing' | 'imported') => shareImportStatus(deps, record, status, status === 'imported' ? 100 : 0, '');
       await share('importing');
-      await applyPackage({
+      const result = await applyPackage({
         db: deps.db,
         blobs: await deps.storage.blobs(),
         packagePath: storage.path,
@@ -91,6 +93,8 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
           await new MigrationRepository(trx).updatePackage(record.package, { request: { ...record.package.request, settings: result.header.settings }, toc: result.toc, formatVersion: result.header.formatVersion });
         },
       });
+      // A large import changes the table enough that the planner needs fresh statistics.
+      if (result.outcomes.length >= BULK_IMPORT_OBJECTS) await deps.metadata.refreshStatistics();
       await share('imported');
     },
     async fail(job: Job, message: string) {

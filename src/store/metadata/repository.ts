@@ -105,6 +105,15 @@ function containsPattern(needle: string): string {
 export class MetadataRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /**
+   * Refreshes the planner's statistics after a bulk change. Without them, PostgreSQL plans the
+   * `id IN (…)` look-ups of a project that just grew by a million rows as full scans.
+   */
+  async refreshStatistics(): Promise<void> {
+    await sql`ANALYZE objects`.execute(this.db);
+    await sql`ANALYZE object_uses`.execute(this.db);
+  }
+
   /** Runs fn on one transaction (all-or-nothing); inside a transaction it simply joins it. */
   async transaction<T>(fn: (repo: MetadataRepository) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) return fn(this);

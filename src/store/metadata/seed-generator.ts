@@ -47,6 +47,7 @@ export async function growProject(metadata: MetadataRepository, options: GrowOpt
     count += size;
     options.onProgress?.(count);
   }
+  if (count > before) await metadata.refreshStatistics();
   return { before, after: count, created: count - before };
 }
 
