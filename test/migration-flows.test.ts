@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
 import { expectLibraryError, serverPerSuite, startTestServer, type TestServer } from './support/server.js';
-import { MIGRATIONS, json, undo, waitForMigration, type Json } from './support/migrations.js';
+import { MIGRATIONS, importToEnd, json, undo, uploadAndImport, waitForMigration, type Json } from './support/migrations.js';
+import { archiveOf, jsonPart, manifestPart, pagePart, sampleHeader } from './support/mmp.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
@@ -170,6 +171,41 @@ for (const dialect of dialects()) {
       const err = await expectLibraryError(res, 400, 'ERR006');
       assert.match(err.message, /only users and user groups/);
       await createPackage(t.s, t.token, { type: 'project_security', tocView: { settings: {}, content: [{ id: '6C9DFE134D0F8764893B469525E38EB0', type: 34 }] } });
+    });
+  });
+}
+
+for (const dialect of dialects()) {
+  describe(`packages of other format versions [${dialect}]`, () => {
+    const t = serverPerSuite(dialect);
+
+    async function formatPackage(formatVersion: number): Promise<Buffer> {
+      const year = (await t.s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
+      const entry = { action: 'replace', explicitIncluded: true, object: { ...year, name: `Year v${formatVersion}`, version: newGuid() } };
+      const parts = [jsonPart('header.json', sampleHeader({ formatVersion })), pagePart(1, [entry])];
+      return archiveOf([...parts, manifestPart(parts, (m) => { delete m.sizes; m.toc = m.toc.map(({ level: _level, ...rest }) => rest as (typeof m.toc)[number]); })]);
+    }
+
+    it('imports an older package, but reports that it cannot be validated', async () => {
+      const bytes = await formatPackage(1);
+      const imported = await importToEnd(t.s, t.token, bytes);
+      assert.equal(imported.importInfo.status, 'imported', imported.importInfo.message);
+      const { id, path } = await uploadAndImport(t.s, t.token, bytes);
+      await waitForMigration(t.s, t.token, id, (r) => r.importInfo.status !== 'importing');
+      const [packageId] = id.split(':');
+      const record = { id: `${packageId}:${newGuid()}`, packageInfo: { id: packageId, name: 'old', type: 'project', status: 'created', storage: { path, size: bytes.length } }, importInfo: { project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } } };
+      assert.equal((await t.s.request('PUT', `${MIGRATIONS}/${record.id}/validation`, { token: t.token, headers: PROJECT, json: record })).status, 202);
+      const validated = await waitForMigration(t.s, t.token, record.id, (r) => r.validation?.status !== 'validating');
+      assert.equal(validated.validation.status, 'validation_failed');
+      assert.match(validated.validation.message, /earlier platform version: it can be imported, but not validated/);
+    });
+
+    it('refuses a package of a newer format version, changing nothing', async () => {
+      const before = await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
+      const refused = await importToEnd(t.s, t.token, await formatPackage(3));
+      assert.equal(refused.importInfo.status, 'import_failed');
+      assert.match(refused.importInfo.message, /newer than this server reads/);
+      assert.equal(await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
     });
   });
 }
