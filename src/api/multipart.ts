@@ -3,6 +3,8 @@ import { PassThrough, pipeline, type Readable } from 'node:stream';
 import '@fastify/multipart';
 import { InvalidInputError } from '../domain/errors.js';
 
+const FILE_CHUNK_BYTES = 1024 * 1024;
+
 /** Busboy's and Node's texts for a body that is not a whole multipart form; no error code comes with them. */
 const MALFORMED = /Boundary not found|terminated early|Unexpected end of multipart|Malformed part header|Premature close/i;
 
@@ -34,6 +36,8 @@ export async function receiveFilePart(request: FastifyRequest, declaredSize: num
   try {
     const parts = request.parts({
       limits: { files: 1, fields: 0, parts: 1, headerPairs: 16, fieldNameSize: 100, fieldSize: 1024, fileSize: declaredSize + 1 },
+      // Busboy's default of 16 KiB per file chunk means a pipeline step (hash, write) every 16 KiB.
+      fileHwm: FILE_CHUNK_BYTES,
     })[Symbol.asyncIterator]();
     const first = await parts.next();
     if (first.done) throw new InvalidInputError('The multipart body has no part named "file".');
