@@ -96,7 +96,11 @@ export async function startServer(
     env.ctx.jobs.runner.start();
     // Other nodes may crash while this one runs: sweep what they left behind once it is stale.
     const staleMs = staleAfterMs(config);
-    const sweep = setInterval(() => void recoverSharedFiles(env.ctx, staleMs).catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed')), staleMs);
+    // Sessions of clients that never came back are swept with it (a used token is checked on its own).
+    const sweep = setInterval(() => {
+      void recoverSharedFiles(env.ctx, staleMs).catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed'));
+      void env.ctx.sessions.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'session sweep failed'));
+    }, staleMs);
     sweep.unref();
     const running = app;
     return {

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha256 } from './support/shared-files.js';
 import { mkdtemp, mkdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +16,6 @@ import { s3ClientFor } from '../src/store/blob/s3/client.js';
 import { startLocalS3, type LocalS3 } from './support/s3.js';
 
 const MiB = 1024 * 1024;
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 /** What a backend can show here; s3rver lacks conditional writes and multipart listing. */
 interface Backend {

@@ -1,6 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { FILES, sha256 } from './support/shared-files.js';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -25,10 +26,8 @@ const CHROMIUM_FLAGS = [
   '--disable-quic',
 ];
 const ARTIFACTS = path.resolve(import.meta.dirname, '..', 'test-artifacts', 'console');
-const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
-const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 
 const browserSkip = !existsSync(CHROMIUM) && !process.env.CI ? `no Chromium at ${CHROMIUM} (apt-get install -y chromium); browser tests are skipped outside CI` : false;
 

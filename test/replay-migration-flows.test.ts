@@ -89,6 +89,7 @@ for (const dialect of dialects()) {
           answer = await send(i, row);
         }
         const where = `row ${i}: ${row.method} ${row.path}`;
+        if (WAIT_FOR[i]) assert.ok(WAIT_FOR[i]!(answer.body), `${where}: never reached the state mstrio waits for`);
         const { status, body } = answer;
         assert.ok(status >= 200 && status < 300, `${where} → ${status} ${JSON.stringify(body)}`);
         answers.set(i, body);

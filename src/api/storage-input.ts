@@ -1,4 +1,5 @@
 import { InvalidInputError } from '../domain/errors.js';
+import { isRecord } from '../domain/input.js';
 import { STORAGE_TYPES, type SharedFileStoreSettings, type StorageType } from '../store/storage-settings.js';
 
 /** What GET shows instead of a stored secret; sent back unchanged it keeps the secret. */
@@ -6,10 +7,6 @@ export const SECRET_MASK = '********';
 
 const SECRET_FIELDS = ['awsSecretKey', 'azureSecretKey', 'gcsServiceAccountKey'] as const;
 const TEXT_FIELDS = ['alias', 'location', 's3Region', 'awsAccessId', 's3Endpoint', 'azureStorageAccountName', ...SECRET_FIELDS] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 function isStorageType(value: unknown): value is StorageType {
   return typeof value === 'string' && (STORAGE_TYPES as readonly string[]).includes(value);

@@ -3,10 +3,6 @@ export function formatLibraryDate(date: Date): string {
   return date.toISOString().replace('Z', '+0000');
 }
 
-export function nowLibraryDate(): string {
-  return formatLibraryDate(new Date());
-}
-
 /** The storage-path day folder: YYYY-MM-DD in UTC. */
 export function dayFolder(date: Date): string {
   return date.toISOString().slice(0, 10);

@@ -1,4 +1,5 @@
 import { InvalidInputError } from './errors.js';
+import { isRecord, oneOf, text } from './input.js';
 import { dayFolder, formatLibraryDate } from './dates.js';
 import { fileIdFromGuid } from './ids.js';
 
@@ -46,23 +47,8 @@ export interface SharedFile {
   updatedAt: Date;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function oneOf<T extends string>(value: unknown, allowed: readonly T[], field: string): T {
-  if (typeof value === 'string' && (allowed as readonly string[]).includes(value)) return value as T;
-  throw new InvalidInputError(`${field} must be one of ${allowed.join(', ')}; got ${JSON.stringify(value ?? null)}.`);
-}
-
 function exactly(value: unknown, expected: string, field: string): void {
   if (value !== expected) throw new InvalidInputError(`${field} must be "${expected}"; got ${JSON.stringify(value ?? null)}.`);
-}
-
-function text(value: unknown, field: string, maxLength: number): string {
-  if (typeof value !== 'string' || value.trim() === '') throw new InvalidInputError(`${field} must be a non-empty string.`);
-  if (value.length > maxLength) throw new InvalidInputError(`${field} must be at most ${maxLength} characters long.`);
-  return value;
 }
 
 /** Checks the metadata body of a new shared file; every violation names its field. */

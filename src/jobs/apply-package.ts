@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Transform, type Readable } from 'node:stream';
+import { PassThrough, Transform, pipeline } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
@@ -93,16 +93,16 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
   let read = 0;
   let lastReported = -1;
   const hash = createHash('sha256');
-  const source: Readable = (await options.blobs.get(options.packagePath)).pipe(
-    measuringStream(hash, (n) => {
-      read += n;
-      const percent = Math.min(99, Math.floor((read / Math.max(1, options.packageSize)) * 100));
-      if (percent >= lastReported + 5) {
-        lastReported = percent;
-        options.onProgress(percent);
-      }
-    }),
-  );
+  const source = measuringStream(hash, (n) => {
+    read += n;
+    const percent = Math.min(99, Math.floor((read / Math.max(1, options.packageSize)) * 100));
+    if (percent >= lastReported + 5) {
+      lastReported = percent;
+      options.onProgress(percent);
+    }
+  });
+  // pipeline, not pipe: a storage error reaches the reader, and closing the reader closes the stored stream.
+  pipeline(await options.blobs.get(options.packagePath), source, () => undefined);
   const reader = await openPackage(source);
   try {
     options.checkHeader?.(reader.header);
@@ -193,7 +193,8 @@ function startUndoWriter(
   const stored = blobs.put(undo.path, body);
   const written = writePackage(body, undo.header, channel).catch((error: unknown) => abortStream(body, error));
   const done = Promise.all([stored, written]).then(([blob]) => ({ ...blob, path: undo.path }));
-  done.catch(() => undefined); // observed by the caller; avoids an unhandled rejection when abandoned early
+  // A storage failure stops the import (it asked for an undo package) instead of leaving push() waiting.
+  done.catch((error: unknown) => channel.fail(error instanceof Error ? error : new Error(String(error))));
   return done;
 }
 

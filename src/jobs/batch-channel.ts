@@ -12,13 +12,16 @@ export class BatchChannel<T> implements AsyncIterable<T> {
 
   constructor(private readonly highWaterMark = 4) {}
 
+  /** Fails with the consumer's error once it has failed, so the producer never waits for a reader that is gone. */
   async push(item: T): Promise<void> {
+    if (this.failure) throw this.failure;
     if (this.closed) throw new Error('channel closed');
     this.buffer.push(item);
     this.notifyReader?.();
     while (this.buffer.length > this.highWaterMark && !this.failure) {
       await new Promise<void>((resolve) => (this.notifyWriter = resolve));
     }
+    if (this.failure) throw this.failure;
   }
 
   close(): void {

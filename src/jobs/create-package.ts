@@ -52,13 +52,12 @@ export function createPackageHandler(deps: JobDeps): JobHandler {
       await deps.migrations.updatePackage(pkg, { progress: 10 });
       const blobs = await deps.storage.blobs();
       const path = packagePath(pkg.id, new Date(pkg.createdAt));
-      const toc: TocRow[] = [];
+      let toc: TocRow[] = [];
       const write = async () => {
-        toc.length = 0;
         const body = new PassThrough();
         const stored = blobs.put(path, body, { createOnly: true });
         try {
-          await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected, toc));
+          ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected)));
         } catch (error) {
           abortStream(body, error);
           await stored.catch(() => undefined);

@@ -1,8 +1,8 @@
-import type { JobDeps } from './deps.js';
+import { projectRef, type JobDeps } from './deps.js';
 import type { JobSystem } from './index.js';
 import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, ValidationState } from '../domain/migrations/records.js';
 import type { ReplicatedRecordInput } from '../domain/migrations/requests.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, InvalidInputError } from '../domain/errors.js';
 import { normaliseEnvironmentId } from '../domain/input.js';
 import type { Caller } from './migration-service.js';
 import { syncFromReplica } from './replica-status.js';
@@ -23,9 +23,7 @@ export class CrossEnvironmentFlow {
     if (input.type === 'configuration') return undefined;
     const id = header ?? input.targetProject?.id;
     if (!id) throw new InvalidInputError('The target project is required: send X-MSTR-ProjectID or importInfo.project.id.');
-    const project = await this.deps.metadata.getProject(id);
-    if (!project) throw new NotFoundError(`Project ${id} does not exist in this environment.`);
-    return { id: project.id, name: project.name };
+    return projectRef(this.deps.metadata, id);
   }
 
   /** The package must be in this environment's storage: that is what sharing a Storage Service means. */

@@ -6,6 +6,7 @@ import type { MigrationRepository } from '../store/migrations.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { UserRepository } from '../store/users.js';
 import type { Accessor } from '../domain/acl.js';
+import { NotFoundError } from '../domain/errors.js';
 
 /** What job handlers need: the database (for their own transactions) and the stores over it. */
 export interface JobDeps {
@@ -22,4 +23,11 @@ export interface JobDeps {
 export async function accessorOf(users: UserRepository, user: { id: string; name: string }): Promise<Accessor> {
   const [privileges, groupIds] = await Promise.all([users.privilegesOf(user.id), users.groupIdsOf(user.id)]);
   return { userId: user.id, userName: user.name, groupIds, bypass: privileges.has('BYPASS_ACCESS_CHECKS') };
+}
+
+/** A project of this environment as records name it, or 404. */
+export async function projectRef(metadata: MetadataRepository, id: string): Promise<{ id: string; name: string }> {
+  const project = await metadata.getProject(id);
+  if (!project) throw new NotFoundError(`Project ${id} does not exist in this environment.`);
+  return { id: project.id, name: project.name };
 }

@@ -1,4 +1,4 @@
-import type { JobDeps } from './deps.js';
+import { projectRef, type JobDeps } from './deps.js';
 import type { JobSystem } from './index.js';
 import type { FileRepository } from '../store/files.js';
 import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
@@ -31,9 +31,7 @@ export class MigrationService {
 
   private async project(id: string | undefined, field: string): Promise<NamedRef> {
     if (!id) throw new InvalidInputError(`${field} is required for this package type.`);
-    const project = await this.deps.metadata.getProject(id);
-    if (!project) throw new NotFoundError(`Project ${id} does not exist in this environment.`);
-    return { id: project.id, name: project.name };
+    return projectRef(this.deps.metadata, id);
   }
 
   private newImport(packageId: string, now: number, fields: Partial<ImportRecord>): ImportRecord {

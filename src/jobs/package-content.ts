@@ -1,5 +1,5 @@
 import type { MetadataRepository } from '../store/metadata/repository.js';
-import type { ConflictAction, PackageEntry, PackageSettings, TocRow } from '../domain/mmp/types.js';
+import type { ConflictAction, PackageEntry, PackageSettings } from '../domain/mmp/types.js';
 import type { PackageRequest } from '../domain/migrations/records.js';
 import { CONFIGURATION_TYPES, type MetadataObject } from '../domain/objects.js';
 import { hasRights, RIGHTS, type Accessor } from '../domain/acl.js';
@@ -95,12 +95,11 @@ export async function selectWholeProject(metadata: MetadataRepository, projectId
   return selected;
 }
 
-/** The package entries, a page at a time, with their table-of-contents rows collected on the way. */
+/** The package entries, a page at a time. */
 export async function* contentPages(
   metadata: MetadataRepository,
   projectId: string,
   selected: Map<string, Selected>,
-  toc: TocRow[],
 ): AsyncGenerator<PackageEntry[]> {
   const ids = [...selected.keys()];
   for (let i = 0; i < ids.length; i += PAGE) {
@@ -110,9 +109,7 @@ export async function* contentPages(
       const object = found.get(id);
       const choice = selected.get(id);
       if (!object || !choice) continue;
-      const entry: PackageEntry = { action: choice.action, explicitIncluded: choice.explicitIncluded, level: levelOf(object), object };
-      toc.push({ id, type: object.type, subtype: object.subtype, name: object.name, version: object.version, action: entry.action, explicitIncluded: entry.explicitIncluded, level: entry.level });
-      page.push(entry);
+      page.push({ action: choice.action, explicitIncluded: choice.explicitIncluded, level: levelOf(object), object });
     }
     if (page.length > 0) yield page;
   }

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { JobDeps } from './deps.js';
+import { projectRef, type JobDeps } from './deps.js';
 import type { JobSystem } from './index.js';
 import type { Caller } from './migration-service.js';
 import { packagePath } from './storage-paths.js';
@@ -9,6 +9,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../domain/error
 import { newGuid } from '../domain/ids.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { DEFAULT_SETTINGS } from './package-content.js';
+import { formatLibraryDate } from '../domain/dates.js';
 
 /** Holders of the older API are packages under this purpose, kept out of GET /api/migrations. */
 export const HOLDER_PURPOSE = 'package_holder';
@@ -23,9 +24,7 @@ export class PackageHolders {
 
   private async project(projectId: string): Promise<NamedRef | undefined> {
     if (projectId === CONFIGURATION_PROJECT_ID) return undefined;
-    const project = await this.deps.metadata.getProject(projectId);
-    if (!project) throw new NotFoundError(`Project ${projectId} does not exist in this environment.`);
-    return { id: project.id, name: project.name };
+    return projectRef(this.deps.metadata, projectId);
   }
 
   async require(id: string): Promise<MigrationRecord> {
@@ -77,7 +76,7 @@ export class PackageHolders {
       return {
         id: row.id, name: row.name, version: row.version, type: row.type, action: row.action,
         includeDependents: requested.get(row.id)?.includeDependents ?? false, explicitIncluded: row.explicitIncluded, level: row.level,
-        ...(o ? { owner: { id: o.ownerId }, dateCreated: new Date(o.dateCreated).toISOString().replace('Z', '+0000'), dateModified: new Date(o.dateModified).toISOString().replace('Z', '+0000') } : {}),
+        ...(o ? { owner: { id: o.ownerId }, dateCreated: formatLibraryDate(new Date(o.dateCreated)), dateModified: formatLibraryDate(new Date(o.dateModified)) } : {}),
       };
     });
   }

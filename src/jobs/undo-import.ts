@@ -29,6 +29,7 @@ export function undoImportHandler(deps: JobDeps): JobHandler {
       const projectId = targetProjectOf(record);
       const reader = await openPackage(await (await deps.storage.blobs()).get(undo.path));
       if (reader.header.purpose !== 'undo' || reader.header.undoOf?.importId !== record.import.id) {
+        reader.close();
         throw new PackageFormatError(`${undo.path} is not the undo package of import ${record.import.id}.`);
       }
       await deps.db.transaction().execute(async (trx) => {

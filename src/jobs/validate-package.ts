@@ -5,16 +5,18 @@ import { applyPackage } from './apply-package.js';
 import { targetProjectOf } from './import-package.js';
 import { publishReplicaStatus } from './replica-status.js';
 import { MMP_FORMAT_VERSION } from '../domain/mmp/types.js';
-import type { ValidationState } from '../domain/migrations/records.js';
+import type { ObjectOutcome, ValidationState } from '../domain/migrations/records.js';
 
 /** A dry run of the import: the whole engine runs, the transaction is rolled back, the report is kept. */
 export function validatePackageHandler(deps: JobDeps): JobHandler {
-  const finish = async (importId: string, status: ValidationState['status'], message: string) => {
-    const imp = await deps.migrations.getImport(importId);
-    if (!imp?.validation) return;
+  const finish = async (job: Job, status: ValidationState['status'], message: string, report?: ObjectOutcome[]) => {
+    const record = job.importId ? await deps.migrations.get(job.packageId, job.importId) : undefined;
+    if (!record?.import.validation) return;
     const finishedAt = Date.now();
-    await deps.migrations.updateImport(imp, { validation: { ...imp.validation, status, message, progress: 100, updatedAt: finishedAt } });
-    await publishReplicaStatus(deps, imp.packageId, importId, { validation: { status, message, finishedAt } });
+    const validation = { ...record.import.validation, status, message, progress: 100, updatedAt: finishedAt };
+    await deps.migrations.updateImport(record.import, report ? { validation, report } : { validation });
+    // Only a target's copy of a source record has a source waiting for the result.
+    if (record.package.replicated) await publishReplicaStatus(deps, record.package.id, record.import.id, { validation: { status, message, finishedAt } });
   };
   return {
     async run(job: Job) {
@@ -36,18 +38,16 @@ export function validatePackageHandler(deps: JobDeps): JobHandler {
         },
         onProgress: () => undefined,
       });
-      const imp = await deps.migrations.getImport(job.importId);
-      if (imp) await deps.migrations.updateImport(imp, { report: result.outcomes });
       if (olderFormat) {
-        await finish(job.importId, 'validation_failed', 'The package was created by an earlier platform version: it can be imported, but not validated.');
+        await finish(job, 'validation_failed', 'The package was created by an earlier platform version: it can be imported, but not validated.', result.outcomes);
       } else if (result.refusal) {
-        await finish(job.importId, 'validation_failed', result.refusal);
+        await finish(job, 'validation_failed', result.refusal, result.outcomes);
       } else {
-        await finish(job.importId, 'validated', '');
+        await finish(job, 'validated', '', result.outcomes);
       }
     },
     async fail(job: Job, message: string) {
-      if (job.importId) await finish(job.importId, 'validation_failed', message);
+      await finish(job, 'validation_failed', message);
     },
   };
 }

@@ -213,18 +213,18 @@ export class MigrationRepository {
       .innerJoin('packages', 'packages.id', 'imports.package_id')
       .where('packages.purpose', 'in', [...options.purposes]);
     const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const rows = await base
-      .select(['imports.id as import_id', 'packages.id as package_id'])
+    const page = await base
+      .selectAll('imports')
       .orderBy('imports.created_at', 'desc')
       .orderBy('imports.id')
       .offset(options.offset)
       .limit(options.limit)
       .execute();
-    const records: MigrationRecord[] = [];
-    for (const row of rows) {
-      const record = await this.get(row.package_id, row.import_id);
-      if (record) records.push(record);
-    }
+    // Two queries for the page, not two per record.
+    const packageIds = [...new Set(page.map((row) => row.package_id))];
+    const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').selectAll().where('id', 'in', packageIds).execute();
+    const byId = new Map(packages.map((row) => [row.id, toPackage(row)]));
+    const records = page.map((row) => ({ package: byId.get(row.package_id)!, import: toImport(row) }));
     return { total: Number(count.n), records };
   }
 

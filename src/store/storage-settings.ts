@@ -97,6 +97,11 @@ export class StorageService {
   }
 
   /** The blob store, or 503 with the Library's text when the Storage Service is not configured. */
+  /** Whether the settings describe a store this server can open. */
+  async configured(): Promise<boolean> {
+    return (await this.load()).store !== undefined;
+  }
+
   async blobs(): Promise<BlobStore> {
     const { store } = await this.load();
     if (!store) throw new ServiceUnavailableError(STORAGE_NOT_CONFIGURED);

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database, UsersTable } from './db/schema.js';
-import { ALL_PRIVILEGES, isPrivilege, type Privilege } from '../domain/privileges.js';
+import { isPrivilege, type Privilege } from '../domain/privileges.js';
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import { newGuid } from '../domain/ids.js';
 
@@ -147,11 +147,5 @@ export class UserRepository {
     const rows = await this.db.selectFrom('grants').select('privilege').where('principal_id', 'in', [userId, ...groupIds]).execute();
     return new Set(rows.map((r) => r.privilege).filter(isPrivilege));
   }
-
-  async countUsers(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
 }
 
-export { ALL_PRIVILEGES };

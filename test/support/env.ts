@@ -9,7 +9,11 @@ import type { DialectName } from '../../src/store/db/connect.js';
 /** Tests loop over these; DIALECTS=sqlite or DIALECTS=postgres narrows the run. */
 export function dialects(): DialectName[] {
   const wanted = (process.env.DIALECTS ?? 'sqlite,postgres').split(',').map((d) => d.trim());
-  return (['sqlite', 'postgres'] as const).filter((d) => wanted.includes(d));
+  const known = ['sqlite', 'postgres'] as const;
+  // A typo must not quietly leave every dialect loop without tests.
+  const unknown = wanted.filter((d) => !(known as readonly string[]).includes(d));
+  if (unknown.length > 0 || wanted.length === 0) throw new Error(`DIALECTS must list sqlite and/or postgres; got ${JSON.stringify(process.env.DIALECTS)}.`);
+  return known.filter((d) => wanted.includes(d));
 }
 
 export const POSTGRES_ADMIN_URL = process.env.PACKSTORE_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
+import { initialsOf } from './users.js';
 import { PUBLIC, SESSION_COOKIE, SIGNED_IN, principalOf } from '../access.js';
 import { InvalidInputError, LoginFailedError, LoginThrottledError } from '../../domain/errors.js';
 import { DUMMY_PASSWORD_HASH, MAX_PASSWORD_LENGTH, verifyPassword } from '../../domain/passwords.js';
@@ -79,13 +80,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
 
   app.get('/api/sessions/userInfo', { config: { access: SIGNED_IN } }, async (request) => {
     const principal = principalOf(request);
-    const initials = principal.fullName
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((w) => w[0]!.toUpperCase())
-      .join('')
-      .slice(0, 2);
-    return { id: principal.userId, name: principal.login, fullName: principal.fullName, initials, privileges: [...principal.privileges].sort() };
+    return { id: principal.userId, name: principal.login, fullName: principal.fullName, initials: initialsOf(principal.fullName), privileges: [...principal.privileges].sort() };
   });
 
   app.get('/api/status', { config: { access: PUBLIC } }, async () => ({

@@ -105,9 +105,7 @@ export async function packageHolderRoutes(app: FastifyInstance, ctx: AppContext)
       const undo = imp.undoStorage;
       if (!undo) throw new NotFoundError('This import has no undo package.');
       const blobs = await ctx.storage.blobs();
-      const head = await blobs.head(undo.path);
-      if (!head) throw new NotFoundError('The undo package is missing from storage.');
-      return sendDownload(request, reply, { size: head.size, fileName: `undo-${imp.id}`, open: (range) => blobs.get(undo.path, { range }) });
+      return sendDownload(request, reply, { size: undo.size, fileName: `undo-${imp.id}`, open: (range) => blobs.get(undo.path, { range }) });
     });
   });
 }

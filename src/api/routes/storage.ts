@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { requires } from '../access.js';
 import { applyStorageBody, storageView } from '../storage-input.js';
-import { blobStoreFor } from '../../store/storage-settings.js';
 import { checkStorageShape, validateStorage } from '../../store/storage-validation.js';
 
 const STORAGE = '/api/mstrServices/library/storage';
@@ -11,8 +10,7 @@ const ADMINISTER = requires('ADMINISTER_ENVIRONMENT');
 /** Storage Service configuration: where the shared file store keeps package binaries. */
 export function storageRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.get(STORAGE, { config: { access: ADMINISTER } }, async () => {
-    const settings = await ctx.storage.settings();
-    return storageView(settings, blobStoreFor(settings) !== undefined);
+    return storageView(await ctx.storage.settings(), await ctx.storage.configured());
   });
 
   app.post(`${STORAGE}/validation`, { config: { access: ADMINISTER } }, async (request, reply) => {

@@ -7,7 +7,7 @@ import { CONFIGURATION_PROJECT_ID } from '../../domain/objects.js';
 
 const USER_SUBTYPE = 8704;
 
-function initialsOf(fullName: string): string {
+export function initialsOf(fullName: string): string {
   return fullName.split(/\s+/).filter(Boolean).map((w) => w[0]!.toUpperCase()).join('').slice(0, 2);
 }
 

@@ -23,13 +23,13 @@ export type PackageHeaderInput = Omit<PackageHeader, 'formatVersion' | 'platform
  * the page being filled and the small toc rows are held in memory, and each entry waits until the output has
  * taken the one before (backpressure). Entries are checked as the reader will check them, so a package this
  * writes is one every reader of this format accepts. On failure `out` is destroyed and the error rethrown.
- * Returns the number of objects and the bytes written to `out` (compressed).
+ * Returns the table of contents it wrote, the number of objects and the bytes written to `out` (compressed).
  */
 export async function writePackage(
   out: Writable,
   header: PackageHeaderInput,
   batches: AsyncIterable<PackageEntry[]>,
-): Promise<{ objects: number; bytes: number }> {
+): Promise<{ objects: number; bytes: number; toc: TocRow[] }> {
   const checkedHeader = completeHeader(header);
   const pack = tar.pack();
   let bytes = 0;
@@ -48,9 +48,9 @@ export async function writePackage(
     for await (const batch of batches) {
       for (const entry of batch) await pages.push(entry);
     }
-    const objects = await pages.finish();
+    const toc = await pages.finish();
     await flowing;
-    return { objects, bytes };
+    return { objects: toc.length, bytes, toc };
   } catch (error) {
     pack.destroy(error instanceof Error ? error : new Error(String(error)));
     await outcome;
@@ -104,8 +104,8 @@ class PageWriter {
     if (this.lines.length === PAGE_MAX_ENTRIES) await this.closePage();
   }
 
-  /** Writes the last page and the manifest and ends the archive; returns the number of objects. */
-  async finish(): Promise<number> {
+  /** Writes the last page and the manifest and ends the archive; returns the table of contents. */
+  async finish(): Promise<TocRow[]> {
     if (this.lines.length > 0) await this.closePage();
     const manifest: PackageManifest = {
       toc: this.toc,
@@ -115,7 +115,7 @@ class PageWriter {
     };
     await this.addEntry(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)));
     this.pack.finalize();
-    return this.toc.length;
+    return this.toc;
   }
 
   private async closePage(): Promise<void> {

@@ -279,16 +279,6 @@ export class MetadataRepository {
     return row && toObject(row);
   }
 
-  async countChildren(projectId: string, folderId: string): Promise<number> {
-    const row = await this.db
-      .selectFrom('objects')
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('project_id', '=', projectId)
-      .where('folder_id', '=', folderId)
-      .executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
   /**
    * Writes one chunk of rows. Edges are rewritten only for objects whose uses changed (or that are
    * new): replacing unchanged objects, the common case of a re-import, leaves object_uses alone.
