@@ -1,12 +1,13 @@
 import { InvalidInputError } from './errors.js';
 import { isRecord, oneOf, text } from './input.js';
+import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from './migrations/states.js';
+
+export { PACKAGE_PURPOSES, PACKAGE_TYPES };
 import { dayFolder, formatLibraryDate } from './dates.js';
 import { fileIdFromGuid } from './ids.js';
 
 export const SHARED_FILE_TYPE = 'migrations.packages';
 export const SHARED_FILE_EXTENSION = 'mmp';
-export const PACKAGE_TYPES = ['project', 'project_security', 'configuration'] as const;
-export const PACKAGE_PURPOSES = ['object_migration', 'project_merge', 'migration_from_shared_file_store'] as const;
 export const MAX_NAME_LENGTH = 250;
 /** The files table keeps environment ids and names in varchar(2000). */
 const MAX_ENVIRONMENT_TEXT = 2000;

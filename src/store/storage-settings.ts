@@ -86,8 +86,8 @@ export class StorageService {
 
   /** Sets the defaults on first start only: an administrator's later choice wins over the config file. */
   async initialise(defaults: SharedFileStoreSettings): Promise<void> {
-    const row = await this.db.selectFrom('storage_config').select('id').where('id', '=', 1).executeTakeFirst();
-    if (!row) await this.db.insertInto('storage_config').values({ id: 1, settings: JSON.stringify(defaults) }).execute();
+    // Two nodes starting for the first time together: one inserts, the other's insert does nothing.
+    await this.db.insertInto('storage_config').values({ id: 1, settings: JSON.stringify(defaults) }).onConflict((oc) => oc.column('id').doNothing()).execute();
     this.cached = undefined;
   }
 

@@ -9,9 +9,8 @@ import { downloadTo } from './download.js';
 import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, uploadBinary, type SharedFile } from './shared-files.js';
 import { emit, oneOf, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
 import type { Session } from './session.js';
+import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../domain/migrations/states.js';
 
-export const PACKAGE_TYPES = ['project', 'configuration', 'project_security'] as const;
-export const PACKAGE_PURPOSES = ['object_migration', 'project_merge', 'migration_from_shared_file_store'] as const;
 
 interface UploadOptions extends ClientOptions {
   name?: string;
