@@ -101,8 +101,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
 
     // Import the package into the big target project, as an uploaded package would be imported.
     const imp = { ...record.import, id: newGuid(), status: 'importing' as const, importRequestStatus: 'approved' as const, project: { id: TARGET_PROJECT, name: 'target' } };
-    await migrations.insertImport(imp);
-    await env.ctx.jobs.queue.enqueue('import', pkg.id, imp.id);
+    await env.ctx.jobs.submit({ kind: 'import', packageId: pkg.id, importId: imp.id }, (repo) => repo.insertImport(imp).then(() => true));
     const [, importMs] = await timed(() => runJobs(env));
     const done = await migrations.getImport(imp.id);
     if (done?.status !== 'imported') throw new Error(`import failed: ${done?.message}`);

@@ -18,7 +18,8 @@ import { PackageHolders } from './jobs/package-holders.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { STARTUP_TASKS } from './startup.js';
 import { Metrics } from './observability/metrics.js';
-import { recoverSharedFiles, staleAfterMs } from './store/shared-file-recovery.js';
+import { recoverSharedFiles, recoveryTimes } from './store/shared-file-recovery.js';
+import { recoverStrandedWork } from './jobs/stranded.js';
 
 export interface OpenedEnvironment {
   ctx: AppContext;
@@ -95,12 +96,16 @@ export async function startServer(
     if (!config.environmentId) env.ctx.environment.id = address;
     env.ctx.jobs.runner.start();
     // Other nodes may crash while this one runs: sweep what they left behind once it is stale.
-    const staleMs = staleAfterMs(config);
-    // Sessions of clients that never came back are swept with it (a used token is checked on its own).
+    const times = recoveryTimes(config, false);
+    // Sessions of clients that never came back are swept with it (a used token is checked on its own),
+    // and records whose job was lost get one again.
     const sweep = setInterval(() => {
-      void recoverSharedFiles(env.ctx, staleMs).catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed'));
+      void recoverSharedFiles(env.ctx, times)
+        .then((report) => report.skipped && app?.log.warn(report, 'storage recovery skipped'))
+        .catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed'));
+      void recoverStrandedWork(env.ctx.migrations, env.ctx.jobs).catch((error: unknown) => app?.log.warn({ err: error }, 'job recovery failed'));
       void env.ctx.sessions.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'session sweep failed'));
-    }, staleMs);
+    }, Math.min(times.staleMs, config.leaseSeconds * 1000));
     sweep.unref();
     const running = app;
     return {

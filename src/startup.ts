@@ -1,6 +1,7 @@
 import type { AppContext } from './api/context.js';
 import { seedTutorial } from './store/metadata/seed-tutorial.js';
-import { recoverSharedFiles, staleAfterMs } from './store/shared-file-recovery.js';
+import { recoverSharedFiles, recoveryTimes } from './store/shared-file-recovery.js';
+import { recoverStrandedWork } from './jobs/stranded.js';
 
 export type StartupTask = (ctx: AppContext) => Promise<void>;
 
@@ -8,6 +9,10 @@ export type StartupTask = (ctx: AppContext) => Promise<void>;
 export const STARTUP_TASKS: StartupTask[] = [
   (ctx) => seedTutorial(ctx.metadata),
   async (ctx) => {
-    await recoverSharedFiles(ctx, staleAfterMs(ctx.config));
+    // SQLite has one node: at its start, no upload of a live node can be running.
+    await recoverSharedFiles(ctx, recoveryTimes(ctx.config, ctx.database.dialect === 'sqlite'));
+  },
+  async (ctx) => {
+    await recoverStrandedWork(ctx.migrations, ctx.jobs);
   },
 ];

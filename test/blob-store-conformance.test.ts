@@ -10,7 +10,7 @@ import { buffer } from 'node:stream/consumers';
 import { CreateMultipartUploadCommand } from '@aws-sdk/client-s3';
 import type { BlobStore } from '../src/store/blob/blob-store.js';
 import { BlobExistsError, BlobMismatchError, BlobNotFoundError, BlobTooLargeError } from '../src/store/blob/errors.js';
-import { LocalDiskBlobStore } from '../src/store/blob/local-disk.js';
+import { keyTag, LocalDiskBlobStore } from '../src/store/blob/local-disk.js';
 import { S3BlobStore } from '../src/store/blob/s3/s3-blob-store.js';
 import { s3ClientFor } from '../src/store/blob/s3/client.js';
 import { startLocalS3, type LocalS3 } from './support/s3.js';
@@ -24,7 +24,8 @@ interface Backend {
   enforcesCreateOnly: boolean;
   abortsStaleUploads: boolean;
   /** Leaves an unfinished upload that was last active `ageMs` ago. */
-  leaveTemporary(ageMs: number): Promise<void>;
+  /** Leaves what a put of `key` that never finished would leave, last touched `ageMs` ago. */
+  leaveTemporary(key: string, ageMs: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -35,8 +36,8 @@ async function localBackend(): Promise<Backend> {
     store: new LocalDiskBlobStore(root),
     enforcesCreateOnly: true,
     abortsStaleUploads: true,
-    async leaveTemporary(ageMs) {
-      const file = path.join(root, '.tmp', `${randomBytes(6).toString('hex')}.part`);
+    async leaveTemporary(key, ageMs) {
+      const file = path.join(root, '.tmp', `${keyTag(key)}.${randomBytes(12).toString('hex')}.part`);
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, randomBytes(100));
       const at = new Date(Date.now() - ageMs);
@@ -55,8 +56,8 @@ async function s3Backend(): Promise<Backend> {
     store: new S3BlobStore(client, location, 5 * MiB),
     enforcesCreateOnly: false,
     abortsStaleUploads: false,
-    async leaveTemporary() {
-      await client.send(new CreateMultipartUploadCommand({ Bucket: location.bucket, Key: `${location.prefix}unfinished-${randomBytes(4).toString('hex')}` }));
+    async leaveTemporary(key) {
+      await client.send(new CreateMultipartUploadCommand({ Bucket: location.bucket, Key: `${location.prefix}${key}` }));
     },
     async close() {
       client.destroy();
@@ -163,14 +164,20 @@ for (const open of [localBackend, s3Backend]) {
       await b.store.put(`${run}/c-new.mmp`, Readable.from([Buffer.from('new')]), { createOnly: true });
     });
 
-    it('cleans up stale unfinished uploads only, never blobs', async () => {
+    it('cleans up stale unfinished uploads of the given keys only, never blobs', async () => {
       await b.store.put(`${run}/kept.mmp`, Readable.from([randomBytes(10)]));
-      await b.leaveTemporary(3600_000);
-      await b.leaveTemporary(0);
-      const removed = await b.store.cleanupTemporary(new Date(Date.now() - 60_000));
+      const ours = new Set([`${run}/stale.mmp`, `${run}/fresh.mmp`]);
+      await b.leaveTemporary(`${run}/stale.mmp`, 3600_000);
+      await b.leaveTemporary(`${run}/fresh.mmp`, 0);
+      await b.leaveTemporary(`${run}/another-environments.mmp`, 3600_000);
+      const removed = await b.store.cleanupTemporary(new Date(Date.now() - 60_000), ours);
       assert.equal(removed, b.abortsStaleUploads ? 1 : 0);
-      assert.equal(await b.store.cleanupTemporary(new Date(Date.now() - 60_000)), 0, 'the fresh one is left to its node');
+      assert.equal(await b.store.cleanupTemporary(new Date(Date.now() - 60_000), ours), 0, 'the fresh one is left to its node');
+      assert.equal(await b.store.cleanupTemporary(new Date(Date.now() - 60_000), new Set([`${run}/kept.mmp`])), 0, 'a stored blob is no upload');
       assert.equal((await b.store.head(`${run}/kept.mmp`))?.size, 10);
+      if (b.abortsStaleUploads) {
+        assert.equal(await b.store.cleanupTemporary(new Date(Date.now() - 60_000), new Set([`${run}/another-environments.mmp`])), 1, 'left until its own environment asks');
+      }
     });
 
     it('refuses keys that leave the store', async () => {

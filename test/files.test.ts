@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dialects } from './support/env.js';
+import { keyTag } from '../src/store/blob/local-disk.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import {
   BOUNDARY,
@@ -385,21 +386,28 @@ for (const dialect of dialects()) {
 
       const root = s.files.config.storageLocation;
       await mkdir(path.join(root, '.tmp'), { recursive: true });
-      await writeFile(path.join(root, '.tmp', 'abandoned.part'), randomBytes(1000));
-      // Nodes share the storage: only what is older than the stale age counts as abandoned.
+      // An upload of this environment cut by the stop, and what is not ours in the same folder.
+      const abandoned = `${keyTag(lost.path)}.${randomBytes(12).toString('hex')}.part`;
       const longAgo = new Date(Date.now() - 3600_000);
-      await utimes(path.join(root, '.tmp', 'abandoned.part'), longAgo, longAgo);
+      for (const name of [abandoned, 'foreign.part', `${keyTag('another/environment.mmp')}.${randomBytes(12).toString('hex')}.part`]) {
+        await writeFile(path.join(root, '.tmp', name), randomBytes(1000));
+        // Nodes share the storage: only what is older than the stale age counts as abandoned.
+        await utimes(path.join(root, '.tmp', name), longAgo, longAgo);
+      }
       await rm(blobPath(s, lost));
       s = await startTestServer(dialect, {}, s.files);
       token = await s.login();
 
-      assert.deepEqual(await temporaryFiles(s), []);
+      assert.equal((await temporaryFiles(s)).length, 2);
+      assert.ok(!(await temporaryFiles(s)).includes(abandoned));
       assert.equal((await getFile(s, token, kept.id))?.existing, true);
       assert.equal((await getFile(s, token, lost.id))?.existing, false);
       await expectLibraryError(await s.request('GET', `${FILES}/${lost.id}/binary`, { token }), 404, 'ERR006');
 
-      // A claim left behind by an interrupted upload is cleared at the next start.
-      assert.equal(await s.server.env.ctx.files.claimUpload(innerGuid(lost.id), 'interrupted', longAgo.getTime()), true);
+      // A claim left behind by an interrupted upload is cleared at the next start: at once on SQLite (one
+      // node), and once a lease has passed where another node might still be writing (PostgreSQL).
+      const claimedAt = dialect === 'sqlite' ? Date.now() : Date.now() - (s.files.config.leaseSeconds + 1) * 1000;
+      assert.equal(await s.server.env.ctx.files.claimUpload(innerGuid(lost.id), 'interrupted', claimedAt), true);
       await expectLibraryError(await upload(s, token, lost.id, multipartBody(lostBytes)), 409, 'ERR015');
       await s.stop();
       s = await startTestServer(dialect, {}, s.files);

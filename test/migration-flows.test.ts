@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
 import { expectLibraryError, serverPerSuite, startTestServer, type TestServer } from './support/server.js';
-import { MIGRATIONS, importToEnd, json, undo, uploadAndImport, waitForMigration, type Json } from './support/migrations.js';
+import { MIGRATIONS, createPackage, importToEnd, json, undo, uploadAndImport, waitForMigration, type Json } from './support/migrations.js';
 import { archiveOf, jsonPart, manifestPart, pagePart, sampleHeader } from './support/mmp.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
@@ -10,14 +10,6 @@ import { newGuid } from '../src/domain/ids.js';
 
 const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
-
-async function createPackage(s: TestServer, token: string, packageInfo: Json): Promise<Json> {
-  const res = await s.request('POST', MIGRATIONS, { token, headers: PROJECT, json: { packageInfo: { name: 'flow', type: 'project', treeView: {}, ...packageInfo }, importInfo: {} } });
-  const id = (await json(res, 201)).id as string;
-  const done = await waitForMigration(s, token, id, (r) => r.packageInfo.status !== 'creating');
-  assert.equal(done.packageInfo.status, 'created', done.packageInfo.message);
-  return json(await s.request('GET', `${MIGRATIONS}/${id}?showContent=all`, { token }), 200);
-}
 
 /** Imports on the target from the source record, as migrate() does (the two share storage here). */
 async function importReplicated(target: TestServer, token: string, record: Json, project: string): Promise<Json> {

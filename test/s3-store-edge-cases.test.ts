@@ -134,8 +134,9 @@ describe('S3 store at the edges s3rver does not cover', () => {
       if (r.method === 'DELETE') return { status: 204 };
       return s3Error(400, 'Unexpected');
     });
-    assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000)), 1);
+    assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000), new Set(['old', 'new'])), 1);
     assert.deepEqual(seen.filter((r) => r.method === 'DELETE').map((r) => r.query.uploadId), ['OLD']);
+    assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000), new Set(['new'])), 0, 'another environment\'s upload is left alone');
     assert.equal(seen.find((r) => r.method === 'GET' && 'uploads' in r.query)?.query.prefix, 'p/');
   });
 
@@ -146,13 +147,13 @@ describe('S3 store at the edges s3rver does not cover', () => {
       if (r.method === 'GET' && r.query.uploadId) return { status: 200, body: xml(`<ListPartsResult><Part><PartNumber>1</PartNumber><LastModified>${new Date().toISOString()}</LastModified><ETag>"e"</ETag><Size>5</Size></Part></ListPartsResult>`) };
       return s3Error(400, 'Unexpected');
     });
-    assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000)), 0);
+    assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000), new Set(['slow'])), 0);
     assert.ok(!seen.some((r) => r.method === 'DELETE'));
   });
 
   it('has nothing to clean on a server without ListMultipartUploads (501)', async () => {
     const { store } = fakeS3(() => s3Error(501, 'NotImplemented'));
-    assert.equal(await store.cleanupTemporary(new Date()), 0);
+    assert.equal(await store.cleanupTemporary(new Date(), new Set(['x'])), 0);
   });
 
   it('turns refused credentials into a 503 that names the bucket but never the secret', async () => {

@@ -106,6 +106,13 @@ export class ServiceUnavailableError extends LibraryError {
   }
 }
 
+/** The storage has no room left (a full disk, a quota): 507, as WebDAV says for "Insufficient Storage". */
+export class InsufficientStorageError extends LibraryError {
+  constructor(message = 'The Storage Service has no space left; nothing was kept. Ask the administrator to free space or to raise the quota.') {
+    super(507, 'ERR016', message);
+  }
+}
+
 export const STORAGE_NOT_CONFIGURED =
   'The Storage Service is not configured properly, please contact your administrator to configure Storage Service';
 export const STORAGE_DATABASE_UNAVAILABLE =

@@ -3,7 +3,7 @@ import type { JobHandler, JobLease } from './runner.js';
 import type { Job } from './queue.js';
 import { accessorOf, type JobDeps } from './deps.js';
 import { contentPages, selectContent, selectWholeProject } from './package-content.js';
-import { packagePath } from './storage-paths.js';
+import { packagePath } from '../domain/storage-keys.js';
 import { abortStream } from './streams.js';
 import { writePackage } from '../domain/mmp/index.js';
 import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader, type PackageType, type TocRow } from '../domain/mmp/types.js';
@@ -31,7 +31,7 @@ function headerOf(pkg: PackageRecord): PackageHeader {
 
 async function markCreated(deps: JobDeps, lease: JobLease, pkg: PackageRecord, changes: PackageChanges): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    if (!(await lease.heldIn(trx))) return; // another node took the job over: its attempt decides
+    if (!(await lease.finishIn(trx))) return; // another node took the job over: its attempt decides
     await new MigrationRepository(trx).updatePackageIf(pkg, changes, ['creating']);
   });
 }
@@ -78,9 +78,9 @@ export function createPackageHandler(deps: JobDeps): JobHandler {
       // The record becomes 'created' only now that the whole blob exists, and only while this node still owns the job.
       await markCreated(deps, lease, pkg, { status: 'created', progress: 100, message: '', storage, toc, formatVersion: MMP_FORMAT_VERSION });
     },
-    async fail(job: Job, message: string) {
-      const pkg = await deps.migrations.getPackage(job.packageId);
-      if (pkg && pkg.status === 'creating') await deps.migrations.updatePackage(pkg, { status: 'create_failed', message, progress: 100 });
+    async fail(job: Job, message: string, migrations: MigrationRepository) {
+      const pkg = await migrations.getPackage(job.packageId);
+      if (pkg) await migrations.updatePackageIf(pkg, { status: 'create_failed', message, progress: 100 }, ['creating']);
     },
   };
 }

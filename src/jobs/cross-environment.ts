@@ -100,10 +100,10 @@ export class CrossEnvironmentFlow {
     await this.assertShared(input);
     const record = await this.replicate(input, caller, project, { generateUndo });
     if (record.import.status !== 'pending') return record;
-    const started = await this.deps.migrations.updateImport(record.import, { status: 'importing', generateUndo, project }, ['pending']);
+    const started = await this.jobs.submit({ kind: 'import', packageId: input.packageId, importId: input.importId }, (migrations) =>
+      migrations.updateImport(record.import, { status: 'importing', generateUndo, project }, ['pending']),
+    );
     if (!started) return (await this.deps.migrations.get(input.packageId, input.importId)) ?? record;
-    await this.jobs.queue.enqueue('import', input.packageId, input.importId);
-    this.jobs.runner.wake();
     return { package: record.package, import: started };
   }
 
@@ -118,10 +118,8 @@ export class CrossEnvironmentFlow {
     if (record.import.validation?.status === 'validating') return record;
     const now = Date.now();
     const validation: ValidationState = { status: 'validating', progress: 0, message: '', createdAt: now, updatedAt: now };
-    const imp = (await this.deps.migrations.updateImport(record.import, { validation }))!;
-    await this.jobs.queue.enqueue('validate', input.packageId, input.importId);
-    this.jobs.runner.wake();
-    return { package: record.package, import: imp };
+    const imp = await this.jobs.submit({ kind: 'validate', packageId: input.packageId, importId: input.importId }, (migrations) => migrations.updateImport(record.import, { validation }));
+    return { package: record.package, import: imp! };
   }
 
   /** What the target did with this migration, when it shares the storage (see replica-status.ts). */

@@ -2,10 +2,11 @@ import type { JobHandler, JobLease } from './runner.js';
 import type { Job } from './queue.js';
 import type { JobDeps } from './deps.js';
 import { applyPackage, SupersededError } from './apply-package.js';
-import { undoPath } from './storage-paths.js';
+import { undoPath } from '../domain/storage-keys.js';
 import { MigrationRepository } from '../store/migrations.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { formatLibraryDate } from '../domain/dates.js';
+import { InvalidInputError } from '../domain/errors.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
 import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader } from '../domain/mmp/types.js';
 import type { MigrationRecord } from '../domain/migrations/records.js';
@@ -24,7 +25,7 @@ export function targetProjectOf(record: MigrationRecord): string {
   // project_security packages carry users and groups, which live at environment level.
   if (record.package.type !== 'project') return CONFIGURATION_PROJECT_ID;
   const id = record.import.project?.id;
-  if (!id) throw new Error('The import has no target project: send X-MSTR-ProjectID or importInfo.project.id.');
+  if (!id) throw new InvalidInputError('The import has no target project: send X-MSTR-ProjectID or importInfo.project.id.');
   return id;
 }
 
@@ -82,7 +83,7 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
         onProgress: (progress) => void deps.migrations.updateImport(importing, { progress }, ['importing']).catch(() => undefined),
         beforeCommit: async (trx, result) => {
           // A node that lost its lease must not commit: the node that took the job over decides.
-          if (!(await lease.heldIn(trx))) throw new SupersededError('The import was taken over by another node.');
+          if (!(await lease.finishIn(trx))) throw new SupersededError('The import was taken over by another node.');
           const done = await new MigrationRepository(trx).updateImport(
             importing,
             { status: 'imported', progress: 100, message: '', report: result.outcomes, undoStorage: result.undo ? { path: result.undo.path, size: result.undo.size } : undefined },
@@ -97,12 +98,13 @@ export function importPackageHandler(deps: JobDeps): JobHandler {
       if (result.outcomes.length >= BULK_IMPORT_OBJECTS) await deps.metadata.refreshStatistics();
       await share('imported');
     },
-    async fail(job: Job, message: string) {
-      if (!job.importId) return;
-      const record = await deps.migrations.get(job.packageId, job.importId);
-      if (!record) return;
-      const failed = await deps.migrations.updateImport(record.import, { status: 'import_failed', message, progress: 100 }, ['pending', 'importing']);
-      if (failed) await shareImportStatus(deps, record, 'import_failed', 100, message);
+    async fail(job: Job, message: string, migrations: MigrationRepository) {
+      const record = job.importId ? await migrations.get(job.packageId, job.importId) : undefined;
+      if (record) await migrations.updateImport(record.import, { status: 'import_failed', message, progress: 100 }, ['pending', 'importing']);
+    },
+    async afterFail(job: Job, message: string) {
+      const record = job.importId ? await deps.migrations.get(job.packageId, job.importId) : undefined;
+      if (record?.import.status === 'import_failed') await shareImportStatus(deps, record, 'import_failed', 100, message);
     },
   };
 }

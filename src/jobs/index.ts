@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { JobQueue } from './queue.js';
+import { JobQueue, type JobKind } from './queue.js';
+import { MigrationRepository } from '../store/migrations.js';
 import { JobRunner, type JobRunnerOptions } from './runner.js';
 import type { JobDeps } from './deps.js';
 import { createPackageHandler } from './create-package.js';
@@ -11,20 +12,54 @@ import { validatePackageHandler } from './validate-package.js';
 export interface JobSystem {
   queue: JobQueue;
   runner: JobRunner;
+  /**
+   * Writes a record and enqueues its job in one transaction, so that a crash leaves both or
+   * neither; `write` returning undefined (a conditional update that matched nothing) enqueues nothing.
+   */
+  submit<T>(job: JobTarget, write: (migrations: MigrationRepository) => Promise<T | undefined>): Promise<T | undefined>;
+  /** Fails a record whose job is gone (recovery), as its handler would. */
+  failRecord(job: JobTarget, message: string): Promise<void>;
+}
+
+export interface JobTarget {
+  kind: JobKind;
+  packageId: string;
+  importId: string | null;
 }
 
 /** A job's lease: a node that stops heartbeating for this long is taken for dead and its jobs run elsewhere. */
 export function createJobSystem(deps: JobDeps, leaseMs: number, onFinished?: JobRunnerOptions['onFinished']): JobSystem {
   const queue = new JobQueue(deps.db, deps.dialect, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, leaseMs);
+  const handlers = {
+    create_package: createPackageHandler(deps),
+    import: importPackageHandler(deps),
+    undo: undoImportHandler(deps),
+    validate: validatePackageHandler(deps),
+  };
   const runner = new JobRunner(
     queue,
+    handlers,
     {
-      create_package: createPackageHandler(deps),
-      import: importPackageHandler(deps),
-      undo: undoImportHandler(deps),
-      validate: validatePackageHandler(deps),
+      onFinished,
+      // The whole cause goes to the log, under the ticket the record shows; a retry says when.
+      onError: (error, job, detail) =>
+        deps.log(detail.retryInMs === undefined ? 'job failed' : 'job failed, will retry', { job: job.id, kind: job.kind, attempt: job.attempts, ...detail, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
     },
-    { onFinished, onError: (error, job) => deps.log('job failed', { job: job.id, kind: job.kind, error: error instanceof Error ? error.message : String(error) }) },
   );
-  return { queue, runner };
+  const submit: JobSystem['submit'] = async (job, write) => {
+    const written = await deps.db.transaction().execute(async (trx) => {
+      const result = await write(new MigrationRepository(trx));
+      if (result !== undefined) await queue.enqueue(trx, job.kind, job.packageId, job.importId);
+      return result;
+    });
+    if (written !== undefined) runner.wake();
+    return written;
+  };
+  const failRecord: JobSystem['failRecord'] = async (target, message) => {
+    const job = { id: '', attempts: 0, ...target };
+    const handler = handlers[target.kind];
+    await deps.db.transaction().execute((trx) => handler.fail(job, message, new MigrationRepository(trx)));
+    await handler.afterFail?.(job, message);
+  };
+  return { queue, runner, submit, failRecord };
 }

@@ -3,7 +3,7 @@ import type { JobSystem } from './index.js';
 import type { FileRepository } from '../store/files.js';
 import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
 import { formatLibraryDate } from '../domain/dates.js';
-import { replicaStatusPath } from './replica-status.js';
+import { replicaStatusPath } from '../domain/storage-keys.js';
 import type { CertificationInput, CreatePackageInput, ImportFromFileInput, MigrationPatch } from '../domain/migrations/requests.js';
 import { assertImportRequestTransition, assertUndoRequestTransition } from '../domain/migrations/states.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
@@ -51,11 +51,6 @@ export class MigrationService {
     };
   }
 
-  private async enqueue(kind: 'create_package' | 'import' | 'undo' | 'validate', packageId: string, importId: string | null): Promise<void> {
-    await this.jobs.queue.enqueue(kind, packageId, importId);
-    this.jobs.runner.wake();
-  }
-
   /** M1: a package from a tocView, created asynchronously in this (source) environment. */
   async createPackage(input: CreatePackageInput, caller: Caller, projectHeader: string | undefined): Promise<MigrationRecord> {
     const now = Date.now();
@@ -78,8 +73,7 @@ export class MigrationService {
       updatedAt: now,
     };
     const imp = this.newImport(pkg.id, now, { environment: input.importEnvironment ?? this.environment });
-    await this.deps.migrations.insert({ package: pkg, import: imp });
-    await this.enqueue('create_package', pkg.id, null);
+    await this.jobs.submit({ kind: 'create_package', packageId: pkg.id, importId: null }, (migrations) => migrations.insert({ package: pkg, import: imp }).then(() => true));
     return { package: pkg, import: imp };
   }
 
@@ -111,14 +105,12 @@ export class MigrationService {
         createdAt: file.createdAt.getTime(),
         updatedAt: now,
       };
-      const imp = this.newImport(pkg.id, now, { status: 'importing', importRequestStatus: 'approved', creator: caller, project, environment: input.environment ?? this.environment });
-      await this.deps.migrations.insert({ package: pkg, import: imp });
-      await this.enqueue('import', pkg.id, imp.id);
-      return { package: pkg, import: imp };
+      const record = { package: pkg, import: this.newImport(pkg.id, now, { status: 'importing', importRequestStatus: 'approved', creator: caller, project, environment: input.environment ?? this.environment }) };
+      await this.jobs.submit({ kind: 'import', packageId: pkg.id, importId: record.import.id }, (migrations) => migrations.insert(record).then(() => true));
+      return record;
     }
     const imp = this.newImport(pkg.id, now, { status: 'importing', importRequestStatus: 'approved', creator: caller, project, environment: input.environment ?? this.environment });
-    await this.deps.migrations.insertImport(imp);
-    await this.enqueue('import', pkg.id, imp.id);
+    await this.jobs.submit({ kind: 'import', packageId: pkg.id, importId: imp.id }, (migrations) => migrations.insertImport(imp).then(() => true));
     return { package: pkg, import: imp };
   }
 
@@ -162,9 +154,10 @@ export class MigrationService {
     if (projectHeader && pkg.type !== 'configuration' && projectHeader !== target) {
       throw new InvalidInputError(`X-MSTR-ProjectID ${projectHeader} is not the project this package was imported into (${target}).`);
     }
-    const started = await this.deps.migrations.updateImport(imp, { undoRequestStatus: 'approved', status: 'undoing', progress: 0, message: '' }, ['imported']);
+    const started = await this.jobs.submit({ kind: 'undo', packageId: pkg.id, importId: imp.id }, (migrations) =>
+      migrations.updateImport(imp, { undoRequestStatus: 'approved', status: 'undoing', progress: 0, message: '' }, ['imported']),
+    );
     if (!started) throw new ConflictError('The undo was started already.');
-    await this.enqueue('undo', pkg.id, imp.id);
     return started;
   }
 
@@ -195,16 +188,18 @@ export class MigrationService {
     }
     if (pkg.fileGuid || pkg.replicated) throw new ConflictError('An uploaded or replicated package cannot be edited.');
     const oldPath = pkg.storage?.path;
-    const updated = await this.deps.migrations.updatePackage(pkg, { ...(edit.name ? { name: edit.name } : {}), request: edit.request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined });
+    const updated = await this.jobs.submit({ kind: 'create_package', packageId: pkg.id, importId: null }, (migrations) =>
+      migrations.updatePackage(pkg, { ...(edit.name ? { name: edit.name } : {}), request: edit.request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined }),
+    );
     if (oldPath) await (await this.deps.storage.blobs()).delete(oldPath);
-    await this.enqueue('create_package', pkg.id, null);
-    return { package: updated, import: imp };
+    return { package: updated!, import: imp };
   }
 
   /** M10: deletes the package record, its imports, its created binary and its undo packages. */
   async deletePackage(packageId: string): Promise<void> {
     const pkg = await this.deps.migrations.getPackage(packageId);
     if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
+    // A job ends in the transaction that writes its record's final state: a client that saw that state finds no job.
     if (await this.jobs.queue.activeFor(packageId)) throw new ConflictError(`Package ${packageId} is busy (being created, imported or undone); delete it when that has finished.`);
     const imports = await this.deps.migrations.importsOf(packageId);
     await this.deps.migrations.deletePackage(packageId);

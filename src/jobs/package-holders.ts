@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream';
 import { projectRef, type JobDeps } from './deps.js';
 import type { JobSystem } from './index.js';
 import type { Caller } from './migration-service.js';
-import { packagePath } from './storage-paths.js';
+import { packagePath } from '../domain/storage-keys.js';
 import { readPackageHeader } from '../domain/mmp/index.js';
 import type { ImportRecord, MigrationRecord, NamedRef, PackageRequest } from '../domain/migrations/records.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
@@ -60,10 +60,11 @@ export class PackageHolders {
     const record = await this.require(id);
     if (record.package.status === 'creating') throw new ConflictError('The package is being built already.');
     if ((type === 'configuration') !== (projectId === CONFIGURATION_PROJECT_ID)) throw new InvalidInputError(`A ${type} package ${type === 'configuration' ? 'must not' : 'needs to'} name a project.`);
-    const pkg = await this.deps.migrations.updatePackage(record.package, { type, request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined, project: await this.project(projectId) });
-    await this.jobs.queue.enqueue('create_package', id, null);
-    this.jobs.runner.wake();
-    return { package: pkg, import: record.import };
+    const project = await this.project(projectId);
+    const pkg = await this.jobs.submit({ kind: 'create_package', packageId: id, importId: null }, (migrations) =>
+      migrations.updatePackage(record.package, { type, request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined, project }),
+    );
+    return { package: pkg!, import: record.import };
   }
 
   /** The content rows of GET /api/packages/{id}?showContent=True, enriched from the source objects. */
@@ -107,9 +108,7 @@ export class PackageHolders {
       id: newGuid(), packageId: id, status: 'importing', importRequestStatus: 'approved', undoRequestStatus: 'pending', progress: 0, message: '',
       creator: caller, environment: this.environment, project: await this.project(projectId), generateUndo, createdAt: now, updatedAt: now,
     };
-    await this.deps.migrations.insertImport(imp);
-    await this.jobs.queue.enqueue('import', id, imp.id);
-    this.jobs.runner.wake();
+    await this.jobs.submit({ kind: 'import', packageId: id, importId: imp.id }, (migrations) => migrations.insertImport(imp).then(() => true));
     return imp;
   }
 

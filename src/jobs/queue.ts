@@ -25,12 +25,13 @@ export class JobQueue {
     readonly leaseMs: number,
   ) {}
 
-  async enqueue(kind: JobKind, packageId: string, importId: string | null): Promise<string> {
+  /** Pass the transaction that writes the job's record: the two commit together or not at all. */
+  async enqueue(db: Kysely<Database>, kind: JobKind, packageId: string, importId: string | null): Promise<string> {
     const now = Date.now();
     const id = newGuid();
-    await this.db
+    await db
       .insertInto('jobs')
-      .values({ id, kind, package_id: packageId, import_id: importId, state: 'queued', owner: null, lease_until: 0, attempts: 0, error: null, created_at: now, updated_at: now })
+      .values({ id, kind, package_id: packageId, import_id: importId, state: 'queued', owner: null, lease_until: 0, attempts: 0, error: null, created_at: now, updated_at: now, run_after: 0 })
       .execute();
     return id;
   }
@@ -45,7 +46,7 @@ export class JobQueue {
       UPDATE jobs SET state = 'running', owner = ${this.nodeId}, lease_until = ${now + this.leaseMs}, attempts = attempts + 1, updated_at = ${now}
       WHERE id = (
         SELECT id FROM jobs
-        WHERE state = 'queued' OR (state = 'running' AND lease_until < ${now})
+        WHERE (state = 'queued' AND run_after <= ${now}) OR (state = 'running' AND lease_until < ${now})
         ORDER BY created_at LIMIT 1
         FOR UPDATE SKIP LOCKED
       )
@@ -59,7 +60,7 @@ export class JobQueue {
     const candidates = await this.db
       .selectFrom('jobs')
       .select(['id', 'kind', 'package_id', 'import_id', 'attempts', 'state', 'lease_until'])
-      .where((eb) => eb.or([eb('state', '=', 'queued'), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
+      .where((eb) => eb.or([eb.and([eb('state', '=', 'queued'), eb('run_after', '<=', now)]), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
       .orderBy('created_at')
       .limit(5)
       .execute();
@@ -91,13 +92,24 @@ export class JobQueue {
   }
 
   /**
-   * True when this node still owns `job`, checked with an UPDATE inside the caller's transaction:
-   * on PostgreSQL the row stays locked until commit, so no other node can claim the job in between.
+   * Ends `job` inside the caller's transaction, the one that writes its record's final state, so
+   * that a client who sees that state never finds the job still holding the record. False when
+   * this node no longer owns the job (another took it over): the caller must not commit. On
+   * PostgreSQL the row stays locked until commit, so no other node can claim the job in between.
    */
-  async heldIn(db: Kysely<Database>, job: Job, now = Date.now()): Promise<boolean> {
+  finishIn(db: Kysely<Database>, job: Job): Promise<boolean> {
+    return this.endIn(db, job);
+  }
+
+  /** Ends a job this node still runs; a job already ended in its record's transaction stays as it is. */
+  async finish(job: Job, error?: string): Promise<void> {
+    await this.endIn(this.db, job, error);
+  }
+
+  private async endIn(db: Kysely<Database>, job: Job, error?: string): Promise<boolean> {
     const result = await db
       .updateTable('jobs')
-      .set({ updated_at: now })
+      .set({ state: error === undefined ? 'done' : 'failed', error: error ?? null, updated_at: Date.now() })
       .where('id', '=', job.id)
       .where('owner', '=', this.nodeId)
       .where('state', '=', 'running')
@@ -105,13 +117,47 @@ export class JobQueue {
     return Number(result.numUpdatedRows) === 1;
   }
 
-  async finish(job: Job, error?: string): Promise<void> {
+  /** Puts a job that failed for a passing reason back in the queue, to run again after `delayMs`. */
+  async retry(job: Job, delayMs: number, error: string, now = Date.now()): Promise<void> {
     await this.db
       .updateTable('jobs')
-      .set({ state: error ? 'failed' : 'done', error: error ?? null, updated_at: Date.now() })
+      .set({ state: 'queued', owner: null, lease_until: 0, run_after: now + delayMs, error, updated_at: now })
       .where('id', '=', job.id)
       .where('owner', '=', this.nodeId)
+      .where('state', '=', 'running')
       .execute();
+  }
+
+  async activeFor(packageId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('jobs').select('id').where('package_id', '=', packageId).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+    return row !== undefined;
+  }
+
+  /**
+   * Fails a job this node still runs, in one transaction with `write` (its record's failed state).
+   * False, and nothing written, when another node has taken the job over.
+   */
+  async failWith(job: Job, message: string, write: (db: Kysely<Database>) => Promise<void>): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      if (!(await this.endIn(trx, job, message))) return false;
+      await write(trx);
+      return true;
+    });
+  }
+
+  /** Whether a queued or running job exists for this record (package, and import when given). */
+  async liveFor(kind: JobKind, packageId: string, importId: string | null): Promise<boolean> {
+    let query = this.db.selectFrom('jobs').select('id').where('kind', '=', kind).where('package_id', '=', packageId).where('state', 'in', ['queued', 'running']);
+    query = importId === null ? query : query.where('import_id', '=', importId);
+    return (await query.executeTakeFirst()) !== undefined;
+  }
+
+  /** The last error of the newest job that ended in failure for this record, if any. */
+  async lastFailure(kind: JobKind, packageId: string, importId: string | null): Promise<string | undefined> {
+    let query = this.db.selectFrom('jobs').select('error').where('kind', '=', kind).where('package_id', '=', packageId).where('state', '=', 'failed');
+    query = importId === null ? query : query.where('import_id', '=', importId);
+    const row = await query.orderBy('updated_at', 'desc').executeTakeFirst();
+    return row?.error ?? undefined;
   }
 
   async pending(): Promise<number> {
@@ -133,10 +179,5 @@ export class JobQueue {
       .execute();
     const count = (state: string) => Number(rows.find((r) => r.state === state)?.n ?? 0);
     return { queued: count('queued'), running: count('running') };
-  }
-
-  async activeFor(packageId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('jobs').select('id').where('package_id', '=', packageId).where('state', 'in', ['queued', 'running']).executeTakeFirst();
-    return row !== undefined;
   }
 }

@@ -5,6 +5,7 @@ import type { ImportStatus } from '../domain/migrations/states.js';
 import { IMPORT_STATUSES, isOneOf } from '../domain/migrations/states.js';
 import type { MigrationRecord, ValidationState } from '../domain/migrations/records.js';
 import { isRecord } from '../domain/input.js';
+import { replicaStatusPath } from '../domain/storage-keys.js';
 
 /**
  * What a target tells the source about one migration, through the Storage Service both share:
@@ -14,10 +15,6 @@ import { isRecord } from '../domain/input.js';
 export interface ReplicaStatus {
   validation?: { status: ValidationState['status']; message: string; finishedAt: number };
   import?: { status: ImportStatus; progress: number; message: string; updatedAt: number };
-}
-
-export function replicaStatusPath(packageId: string, importId: string): string {
-  return `mstr/shared/migrations/status/${packageId}/${importId}.json`;
 }
 
 async function read(deps: JobDeps, path: string): Promise<ReplicaStatus | undefined> {

@@ -1,6 +1,7 @@
-import type { JobHandler } from './runner.js';
+import type { JobHandler, JobLease } from './runner.js';
 import type { Job } from './queue.js';
 import type { JobDeps } from './deps.js';
+import { ImportRefusedError, SupersededError } from './apply-package.js';
 import { shareImportStatus, targetProjectOf } from './import-package.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import { MigrationRepository } from '../store/migrations.js';
@@ -20,7 +21,7 @@ function changedSinceImport(object: MetadataObject, current: MetadataObject | un
 /** Undo on the target: undoing → undo_success | undo_failed; restores the project exactly, or refuses. */
 export function undoImportHandler(deps: JobDeps): JobHandler {
   return {
-    async run(job: Job) {
+    async run(job: Job, lease: JobLease) {
       if (!job.importId) throw new Error('undo job without an import id');
       const record = await deps.migrations.require(job.packageId, job.importId);
       if (record.import.status !== 'undoing') return;
@@ -39,7 +40,7 @@ export function undoImportHandler(deps: JobDeps): JobHandler {
           const current = await repo.getObjects(projectId, page.map((e) => e.object.id));
           const conflicts = page.map((e) => changedSinceImport(e.object, current.get(e.object.id), e.expectedTargetVersion)).filter((m): m is string => !!m);
           if (conflicts.length > 0) {
-            throw new Error(`Undo refused: ${conflicts.slice(0, 3).join('; ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}. The project was left unchanged.`);
+            throw new ImportRefusedError(`Undo refused: ${conflicts.slice(0, 3).join('; ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}. The project was left unchanged.`);
           }
           const deletes = page.filter((e) => e.action === 'delete').map((e) => e.object.id);
           const restores = page.filter((e) => e.action !== 'delete').map((e) => e.object);
@@ -50,19 +51,21 @@ export function undoImportHandler(deps: JobDeps): JobHandler {
         const dependents = await repo.dependentsOf(projectId, [...removed]);
         for (const [id, users] of dependents) {
           const outside = users.filter((u) => !removed.has(u));
-          if (outside.length > 0) throw new Error(`Undo refused: ${id}, created by the import, is now used by ${outside.slice(0, 3).join(', ')}. The project was left unchanged.`);
+          if (outside.length > 0) throw new ImportRefusedError(`Undo refused: ${id}, created by the import, is now used by ${outside.slice(0, 3).join(', ')}. The project was left unchanged.`);
         }
+        if (!(await lease.finishIn(trx))) throw new SupersededError('The undo was taken over by another node.');
         const done = await new MigrationRepository(trx).updateImport(record.import, { status: 'undo_success', progress: 100, message: '' }, ['undoing']);
-        if (!done) throw new Error('The undo was finished by another node.');
+        if (!done) throw new SupersededError('The undo was finished by another node.');
       });
       await shareImportStatus(deps, record, 'undo_success', 100, '');
     },
-    async fail(job: Job, message: string) {
-      if (!job.importId) return;
-      const record = await deps.migrations.get(job.packageId, job.importId);
-      if (!record) return;
-      const failed = await deps.migrations.updateImport(record.import, { status: 'undo_failed', message, progress: 100 }, ['undoing']);
-      if (failed) await shareImportStatus(deps, record, 'undo_failed', 100, message);
+    async fail(job: Job, message: string, migrations: MigrationRepository) {
+      const record = job.importId ? await migrations.get(job.packageId, job.importId) : undefined;
+      if (record) await migrations.updateImport(record.import, { status: 'undo_failed', message, progress: 100 }, ['undoing']);
+    },
+    async afterFail(job: Job, message: string) {
+      const record = job.importId ? await deps.migrations.get(job.packageId, job.importId) : undefined;
+      if (record?.import.status === 'undo_failed') await shareImportStatus(deps, record, 'undo_failed', 100, message);
     },
   };
 }

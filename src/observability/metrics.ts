@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
-export type JobOutcome = 'done' | 'failed' | 'given_up';
+export type JobOutcome = 'done' | 'failed' | 'given_up' | 'retried';
 
 /**
  * This node's Prometheus metrics, in a registry of its own (several servers may share a process

@@ -52,8 +52,19 @@ function toRow(file: SharedFile): FilesTable {
 export class FileRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async insert(file: SharedFile): Promise<void> {
-    await this.db.insertInto('files').values(toRow(file)).execute();
+  /**
+   * Inserts the file unless the store already holds `max` files; false when it does. The count and
+   * the insert run under one lock (the storage settings row, taken by a no-op update), so
+   * concurrent creates on several nodes cannot pass the limit together.
+   */
+  async insertWithinLimit(file: SharedFile, max: number): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('storage_config').set((eb) => ({ id: eb.ref('id') })).where('id', '=', 1).execute();
+      const row = await trx.selectFrom('files').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      if (Number(row.n) >= max) return false;
+      await trx.insertInto('files').values(toRow(file)).execute();
+      return true;
+    });
   }
 
   async get(guid: string): Promise<SharedFile | undefined> {

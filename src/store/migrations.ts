@@ -4,6 +4,7 @@ import type { ImportsTable, PackagesTable } from './db/migration-tables.js';
 import type { ImportRecord, MigrationRecord, PackageRecord } from '../domain/migrations/records.js';
 import type { ImportStatus, PackageStatus, RequestStatus } from '../domain/migrations/states.js';
 import { NotFoundError } from '../domain/errors.js';
+import { replicaStatusPath } from '../domain/storage-keys.js';
 
 const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? '' } : undefined);
 
@@ -228,11 +229,43 @@ export class MigrationRepository {
     return { total: Number(count.n), records };
   }
 
-  /** Blob keys that records point at: created or uploaded packages, and undo packages. */
+  /**
+   * Records in a working state, for recovery: packages being created, and imports being imported,
+   * undone or validated (validation is a JSON column: its state is matched as text, then parsed).
+   */
+  async working(): Promise<MigrationRecord[]> {
+    const imports = await this.db
+      .selectFrom('imports')
+      .selectAll()
+      .where((eb) => eb.or([eb('status', 'in', ['importing', 'undoing']), eb('validation', 'like', '%"status":"validating"%')]))
+      .execute();
+    const creating = await this.db.selectFrom('packages').select('id').where('status', '=', 'creating').execute();
+    const packageIds = [...new Set([...imports.map((row) => row.package_id), ...creating.map((row) => row.id)])];
+    const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').selectAll().where('id', 'in', packageIds).execute();
+    const byId = new Map(packages.map((row) => [row.id, toPackage(row)]));
+    const records = imports.flatMap((row) => (byId.has(row.package_id) ? [{ package: byId.get(row.package_id)!, import: toImport(row) }] : []));
+    // A package being created is named by its first import record.
+    for (const { id } of creating) {
+      const first = await this.importsOf(id);
+      if (first[0] && !records.some((r) => r.package.id === id)) records.push({ package: byId.get(id)!, import: first[0] });
+    }
+    return records;
+  }
+
+  /** Blob keys that records point at: created or uploaded packages, undo packages, and what a target publishes for its sources. */
   async blobPathsInUse(): Promise<Set<string>> {
     const packages = await this.db.selectFrom('packages').select('storage_path as path').where('storage_path', 'is not', null).execute();
     const undos = await this.db.selectFrom('imports').select('undo_path as path').where('undo_path', 'is not', null).execute();
-    return new Set([...packages, ...undos].flatMap((r) => (r.path ? [r.path] : [])));
+    const replicas = await this.db
+      .selectFrom('imports')
+      .innerJoin('packages', 'packages.id', 'imports.package_id')
+      .select(['imports.package_id', 'imports.id'])
+      .where('packages.replicated', '=', 1)
+      .execute();
+    return new Set([
+      ...[...packages, ...undos].flatMap((r) => (r.path ? [r.path] : [])),
+      ...replicas.map((r) => replicaStatusPath(r.package_id, r.id)),
+    ]);
   }
 
   async deleteImport(importId: string): Promise<void> {

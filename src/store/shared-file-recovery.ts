@@ -1,6 +1,6 @@
 import { ServiceUnavailableError } from '../domain/errors.js';
 import type { PackstoreConfig } from '../config/load.js';
-import type { BlobStore } from './blob/blob-store.js';
+import type { OwnedBlobStore } from './blob/owned-blob-store.js';
 import type { FileRepository } from './files.js';
 import type { MigrationRepository } from './migrations.js';
 import type { StorageService } from './storage-settings.js';
@@ -10,6 +10,8 @@ export interface RecoveryReport {
   temporaryRemoved: number;
   markedMissing: number;
   orphansRemoved: number;
+  /** Why the storage was left alone, when it was. */
+  skipped?: string;
 }
 
 export interface RecoveryDeps {
@@ -18,20 +20,33 @@ export interface RecoveryDeps {
   storage: StorageService;
 }
 
-/** Every blob Packstore writes lives under this prefix. */
-const BLOB_PREFIX = 'mstr/shared/migrations/';
+export interface RecoveryTimes {
+  /** Blobs and temporary uploads untouched this long are abandoned. */
+  staleMs: number;
+  /** Upload claims not renewed this long are a dead node's (0: every claim, as at the start of the only node). */
+  claimStaleMs: number;
+}
 
 /**
  * How long an upload or job must have shown no sign of life before another node may take what it
  * left behind. Several nodes share the storage, so "left behind" cannot mean "there at start":
- * a live upload renews its claim every half lease and writes its temporary file all the time,
- * and may legitimately sit idle for up to the HTTP idle timeout.
+ * a live upload writes its temporary file all the time, and may legitimately sit idle for up to
+ * the HTTP idle timeout.
  */
 export function staleAfterMs(config: Pick<PackstoreConfig, 'leaseSeconds' | 'httpIdleTimeout'>): number {
   return (2 * config.leaseSeconds + config.httpIdleTimeout) * 1000;
 }
 
-async function configuredStore(storage: StorageService): Promise<BlobStore | undefined> {
+/**
+ * A live upload renews its claim every half lease, whatever its client does: a claim not renewed
+ * for a whole lease belongs to a node that died. On SQLite there is one node, so at its start every
+ * claim is a dead one.
+ */
+export function recoveryTimes(config: Pick<PackstoreConfig, 'leaseSeconds' | 'httpIdleTimeout'>, singleNodeStart: boolean): RecoveryTimes {
+  return { staleMs: staleAfterMs(config), claimStaleMs: singleNodeStart ? 0 : config.leaseSeconds * 1000 };
+}
+
+async function configuredStore(storage: StorageService): Promise<OwnedBlobStore | undefined> {
   try {
     return await storage.blobs();
   } catch (error) {
@@ -41,18 +56,26 @@ async function configuredStore(storage: StorageService): Promise<BlobStore | und
 }
 
 /**
- * Brings the shared storage back to a truthful state after a stop or a crash of any node: stale
- * upload claims are released, abandoned temporary uploads removed, a file whose binary is gone is
- * no longer `existing`, and blobs that no record points at (a crash between writing a blob and
- * its record, or between deleting a record and its blob) are deleted. Only what has been stale
- * for `staleMs` is touched, so the in-flight work of other live nodes is safe.
+ * Brings this environment's part of the shared storage back to a truthful state after a stop or
+ * a crash of any of its nodes: stale upload claims are released, its abandoned temporary uploads
+ * removed, a file whose binary is gone is no longer `existing`, and blobs it wrote that no record
+ * points at (a crash between writing a blob and its record, or between deleting a record and its
+ * blob) are deleted. It acts only on keys this environment recorded writing (owned_blobs), only
+ * on what has been stale for `staleMs`, and only in a store that holds the environment's marker.
  */
-export async function recoverSharedFiles(deps: RecoveryDeps, staleMs: number, now = Date.now()): Promise<RecoveryReport> {
-  const staleBefore = now - staleMs;
-  const claimsCleared = await deps.files.clearStaleClaims(staleBefore);
+export async function recoverSharedFiles(deps: RecoveryDeps, times: RecoveryTimes, now = Date.now()): Promise<RecoveryReport> {
+  const claimsCleared = await deps.files.clearStaleClaims(now - times.claimStaleMs);
+  const nothing = { claimsCleared, temporaryRemoved: 0, markedMissing: 0, orphansRemoved: 0 };
   const store = await configuredStore(deps.storage);
-  if (!store) return { claimsCleared, temporaryRemoved: 0, markedMissing: 0, orphansRemoved: 0 };
-  const temporaryRemoved = await store.cleanupTemporary(new Date(staleBefore));
+  if (!store) return nothing;
+  const owned = await deps.storage.owned.all();
+  if (owned.length === 0) return nothing;
+  if (!(await store.holdsMarker())) {
+    // An unmounted share or another bucket under the same name: the records describe other storage.
+    return { ...nothing, skipped: 'the storage does not hold this environment\'s marker; nothing was changed' };
+  }
+  const staleBefore = now - times.staleMs;
+  const temporaryRemoved = await store.cleanupTemporary(new Date(staleBefore), new Set(owned.map((b) => b.key)));
   let markedMissing = 0;
   for (const file of await deps.files.listStored()) {
     const found = await store.head(file.path);
@@ -60,19 +83,19 @@ export async function recoverSharedFiles(deps: RecoveryDeps, staleMs: number, no
     await deps.files.markMissing(file.guid, new Date(now));
     markedMissing++;
   }
-  return { claimsCleared, temporaryRemoved, markedMissing, orphansRemoved: await removeOrphans(deps, store, staleBefore) };
-}
-
-async function removeOrphans(deps: RecoveryDeps, store: BlobStore, staleBefore: number): Promise<number> {
   const inUse = new Set([...(await deps.files.pathsInUse()), ...(await deps.migrations.blobPathsInUse())]);
-  let removed = 0;
-  for await (const blob of store.list(BLOB_PREFIX)) {
-    if (inUse.has(blob.key) || blob.modifiedAt >= staleBefore) continue;
-    // Written again since the listing (a new upload to the same key)? Then it is not an orphan.
+  let orphansRemoved = 0;
+  for (const blob of owned) {
+    if (inUse.has(blob.key) || blob.writtenAt >= staleBefore) continue;
+    // Forget first, and only if nobody recorded writing the key again since the listing.
+    if (!(await deps.storage.owned.forgetIfUnchanged(blob))) continue;
     const current = await store.head(blob.key);
-    if (!current || current.modifiedAt >= staleBefore) continue;
-    await store.delete(blob.key);
-    removed++;
+    if (current && current.modifiedAt >= staleBefore) {
+      await deps.storage.owned.record(blob.key); // written again meanwhile: still ours, still wanted
+      continue;
+    }
+    await store.inner.delete(blob.key);
+    if (current) orphansRemoved++;
   }
-  return removed;
+  return { claimsCleared, temporaryRemoved, markedMissing, orphansRemoved };
 }

@@ -31,12 +31,6 @@ async function requireFile(files: FileRepository, guid: string): Promise<SharedF
 export async function createSharedFile(deps: SharedFileDeps, input: SharedFileInput, creator: Named, now = new Date()): Promise<SharedFile> {
   await deps.storage.blobs();
   const max = deps.config.maxPackages;
-  if ((await deps.files.count()) >= max) {
-    throw new InvalidInputError(
-      `The shared file store already holds the maximum of ${max} migration packages (${CONFIG_KEYS.maxPackages.key}). ` +
-        'Delete packages that are no longer needed, or ask the administrator to raise the limit.',
-    );
-  }
   const guid = newGuid();
   const file: SharedFile = {
     guid,
@@ -53,7 +47,12 @@ export async function createSharedFile(deps: SharedFileDeps, input: SharedFileIn
     createdAt: now,
     updatedAt: now,
   };
-  await deps.files.insert(file);
+  if (!(await deps.files.insertWithinLimit(file, max))) {
+    throw new InvalidInputError(
+      `The shared file store already holds the maximum of ${max} migration packages (${CONFIG_KEYS.maxPackages.key}). ` +
+        'Delete packages that are no longer needed, or ask the administrator to raise the limit.',
+    );
+  }
   return file;
 }
 

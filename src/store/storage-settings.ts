@@ -6,7 +6,10 @@ import { LocalDiskBlobStore } from './blob/local-disk.js';
 import { S3BlobStore } from './blob/s3/s3-blob-store.js';
 import { s3ClientFor } from './blob/s3/client.js';
 import { parseS3Location } from './blob/s3/location.js';
-import { ServiceUnavailableError, STORAGE_NOT_CONFIGURED } from '../domain/errors.js';
+import { ConflictError, ServiceUnavailableError, STORAGE_NOT_CONFIGURED } from '../domain/errors.js';
+import { newGuid } from '../domain/ids.js';
+import { OwnedBlobStore } from './blob/owned-blob-store.js';
+import { OwnedBlobRepository } from './owned-blobs.js';
 
 export const STORAGE_TYPES = ['unset', 'unknown', 'file_system', 'S3', 'Azure', 'GCS'] as const;
 export type StorageType = (typeof STORAGE_TYPES)[number];
@@ -70,15 +73,24 @@ export function blobStoreFor(settings: SharedFileStoreSettings): BlobStore | und
   return undefined;
 }
 
+/** Two settings name the same place when a blob written under one is read under the other. */
+function sameLocation(a: SharedFileStoreSettings, b: SharedFileStoreSettings): boolean {
+  if (a.type !== b.type || a.location !== b.location) return false;
+  return a.type !== 'S3' || (a.s3Endpoint === b.s3Endpoint && a.s3ForcePathStyle === b.s3ForcePathStyle);
+}
+
 /**
  * The environment's Storage Service: its settings in the database and the blob store they open.
  * The settings are read again on every use (one small row), because another node sharing the
  * database may have changed them; the store is rebuilt only when they did.
  */
 export class StorageService {
-  private cached?: { text: string; settings: SharedFileStoreSettings; store?: BlobStore };
+  private cached?: { text: string; settings: SharedFileStoreSettings; store?: OwnedBlobStore };
+  readonly owned: OwnedBlobRepository;
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(private readonly db: Kysely<Database>) {
+    this.owned = new OwnedBlobRepository(db);
+  }
 
   async settings(): Promise<SharedFileStoreSettings> {
     return (await this.load()).settings;
@@ -87,33 +99,53 @@ export class StorageService {
   /** Sets the defaults on first start only: an administrator's later choice wins over the config file. */
   async initialise(defaults: SharedFileStoreSettings): Promise<void> {
     // Two nodes starting for the first time together: one inserts, the other's insert does nothing.
-    await this.db.insertInto('storage_config').values({ id: 1, settings: JSON.stringify(defaults) }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db.insertInto('storage_config').values({ id: 1, settings: JSON.stringify(defaults), owner_id: newGuid() }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    // A database from before owner ids: the first node to get here names the environment's owner.
+    await this.db.updateTable('storage_config').set({ owner_id: newGuid() }).where('id', '=', 1).where('owner_id', 'is', null).execute();
     this.cached = undefined;
   }
 
+  /**
+   * Saves new settings. A new location is refused while this environment has blobs stored: the
+   * records would point at files the new location does not hold, and recovery would then take
+   * them for lost. The administrator deletes (or downloads and deletes) the packages first.
+   */
   async save(settings: SharedFileStoreSettings): Promise<void> {
+    const current = await this.settings();
+    if (current.type !== 'unset' && !sameLocation(current, settings)) {
+      const stored = await this.owned.count();
+      if (stored > 0) {
+        throw new ConflictError(
+          `The Storage Service cannot move from ${current.location || current.type} to ${settings.location || settings.type}: ` +
+            `it holds ${stored} file(s) of this environment (packages, undo packages, status files) that the new location does not have. ` +
+            'Delete the migration packages and shared files first, or keep the current location.',
+        );
+      }
+    }
     await this.db.updateTable('storage_config').set({ settings: JSON.stringify(settings) }).where('id', '=', 1).execute();
     this.cached = undefined;
   }
 
-  /** The blob store, or 503 with the Library's text when the Storage Service is not configured. */
   /** Whether the settings describe a store this server can open. */
   async configured(): Promise<boolean> {
     return (await this.load()).store !== undefined;
   }
 
-  async blobs(): Promise<BlobStore> {
+  /** The blob store, or 503 with the Library's text when the Storage Service is not configured. */
+  async blobs(): Promise<OwnedBlobStore> {
     const { store } = await this.load();
     if (!store) throw new ServiceUnavailableError(STORAGE_NOT_CONFIGURED);
     return store;
   }
 
-  private async load(): Promise<{ settings: SharedFileStoreSettings; store?: BlobStore }> {
-    const row = await this.db.selectFrom('storage_config').select('settings').where('id', '=', 1).executeTakeFirst();
-    const text = row?.settings ?? '{}';
+  private async load(): Promise<{ settings: SharedFileStoreSettings; store?: OwnedBlobStore }> {
+    const row = await this.db.selectFrom('storage_config').select(['settings', 'owner_id']).where('id', '=', 1).executeTakeFirst();
+    const text = `${row?.owner_id ?? ''}:${row?.settings ?? '{}'}`;
     if (this.cached?.text === text) return this.cached;
-    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...(JSON.parse(text) as Partial<SharedFileStoreSettings>) };
-    this.cached = { text, settings, store: blobStoreFor(settings) };
+    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...(JSON.parse(row?.settings ?? '{}') as Partial<SharedFileStoreSettings>) };
+    const inner = blobStoreFor(settings);
+    const store = inner && row?.owner_id ? new OwnedBlobStore(inner, this.owned, row.owner_id) : undefined;
+    this.cached = { text, settings, store };
     return this.cached;
   }
 }

@@ -28,6 +28,15 @@ export async function waitForMigration(s: TestServer, token: string, id: string,
   throw new Error(`migration ${id} did not reach the expected state`);
 }
 
+/** M1 on a source: creates a package of the Tutorial and waits until it is created. */
+export async function createPackage(s: TestServer, token: string, packageInfo: Json): Promise<Json> {
+  const res = await s.request('POST', MIGRATIONS, { token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { packageInfo: { name: 'flow', type: 'project', treeView: {}, ...packageInfo }, importInfo: {} } });
+  const id = (await json(res, 201)).id as string;
+  const done = await waitForMigration(s, token, id, (r) => r.packageInfo.status !== 'creating');
+  assert.equal(done.packageInfo.status, 'created', done.packageInfo.message);
+  return json(await s.request('GET', `${MIGRATIONS}/${id}?showContent=all`, { token }), 200);
+}
+
 export function header(overrides: Partial<PackageHeader> = {}): PackageHeader {
   return sampleHeader({ settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] }, ...overrides });
 }

@@ -44,11 +44,12 @@ export interface BlobStore {
   /** Every blob whose key starts with `prefix`, in no particular order; temporary uploads are not blobs. */
   list(prefix: string): AsyncIterable<BlobListing>;
   /**
-   * Removes what uploads that never finished (a crash, a kill) left behind: temporary files, or
-   * multipart uploads. Only those untouched since `staleBefore`, because other nodes sharing the
-   * store may be uploading right now. Returns how many were removed.
+   * Removes what unfinished uploads of `keys` left behind (a crash, a kill): temporary files, or
+   * multipart uploads. Only for those keys, because other environments may share the store, and
+   * only what was untouched since `staleBefore`, because other nodes may be uploading right now.
+   * Returns how many were removed.
    */
-  cleanupTemporary(staleBefore: Date): Promise<number>;
+  cleanupTemporary(staleBefore: Date, keys: ReadonlySet<string>): Promise<number>;
   /** True when the store can be written to right now (readiness and storage validation). */
   check(): Promise<void>;
 }

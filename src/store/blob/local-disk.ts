@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -9,6 +9,13 @@ import { BlobExistsError, BlobKeyError, BlobNotFoundError } from './errors.js';
 import { meterFor } from './measure.js';
 
 const TEMP_DIR = '.tmp';
+/** A temporary upload's name: the tag of its key, then a random part. Nothing else there is ours. */
+const TEMP_NAME = /^([0-9a-f]{32})\.[0-9a-f]{24}\.part$/;
+
+/** Ties a temporary file to its key without putting the key (up to 1024 characters) in the name. */
+export function keyTag(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 32);
+}
 
 /** Blobs as files under one root folder; writes go to .tmp and are renamed into place when whole. */
 export class LocalDiskBlobStore implements BlobStore {
@@ -25,7 +32,7 @@ export class LocalDiskBlobStore implements BlobStore {
     const target = this.resolve(key);
     const tempDir = path.join(this.root, TEMP_DIR);
     await mkdir(tempDir, { recursive: true });
-    const temp = path.join(tempDir, `${randomBytes(12).toString('hex')}.part`);
+    const temp = path.join(tempDir, `${keyTag(key)}.${randomBytes(12).toString('hex')}.part`);
     const meter = meterFor(options);
     try {
       const out = createWriteStream(temp, { flags: 'wx' });
@@ -72,7 +79,7 @@ export class LocalDiskBlobStore implements BlobStore {
     }
   }
 
-  async cleanupTemporary(staleBefore: Date): Promise<number> {
+  async cleanupTemporary(staleBefore: Date, keys: ReadonlySet<string>): Promise<number> {
     const tempDir = path.join(this.root, TEMP_DIR);
     let names: string[];
     try {
@@ -81,13 +88,16 @@ export class LocalDiskBlobStore implements BlobStore {
       if (isMissing(error)) return 0;
       throw error;
     }
+    const tags = new Set([...keys].map(keyTag));
     let removed = 0;
     for (const name of names) {
+      const tag = TEMP_NAME.exec(name)?.[1];
+      if (!tag || !tags.has(tag)) continue; // another environment's upload, or not an upload at all
       const file = path.join(tempDir, name);
       // A live upload writes to its file all the time: an old modification time means nobody does.
       const s = await stat(file).catch(() => undefined);
-      if (!s || s.mtimeMs >= staleBefore.getTime()) continue;
-      await rm(file, { force: true, recursive: true });
+      if (!s?.isFile() || s.mtimeMs >= staleBefore.getTime()) continue;
+      await rm(file, { force: true });
       removed++;
     }
     return removed;

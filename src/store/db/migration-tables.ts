@@ -66,6 +66,8 @@ export interface JobsTable {
   error: string | null;
   created_at: number;
   updated_at: number;
+  /** Not claimed before this time (the backoff after a transient failure). */
+  run_after: number;
 }
 
 export interface MigrationTables {

@@ -64,6 +64,14 @@ export interface FilesTable {
 export interface StorageConfigTable {
   id: number;
   settings: string;
+  /** This environment's tag in the shared storage; set at first start. */
+  owner_id: string | null;
+}
+
+/** A key this environment wrote to the storage, recorded before the write began. */
+export interface OwnedBlobsTable {
+  key: string;
+  written_at: number;
 }
 
 /** Append-only: who did what, when and from where. `outcome` is the HTTP status (CLI actions record 200). */
@@ -86,5 +94,6 @@ export interface Database extends MigrationTables, MetadataTables {
   sessions: SessionsTable;
   files: FilesTable;
   storage_config: StorageConfigTable;
+  owned_blobs: OwnedBlobsTable;
   audit_log: AuditTable;
 }

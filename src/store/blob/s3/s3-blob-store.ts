@@ -126,7 +126,7 @@ export class S3BlobStore implements BlobStore {
    * their parts (ListParts) or, where ListParts is not implemented, their start. A server without
    * ListMultipartUploads has nothing we could clean up.
    */
-  async cleanupTemporary(staleBefore: Date): Promise<number> {
+  async cleanupTemporary(staleBefore: Date, keys: ReadonlySet<string>): Promise<number> {
     let removed = 0;
     let keyMarker: string | undefined;
     let uploadIdMarker: string | undefined;
@@ -140,6 +140,7 @@ export class S3BlobStore implements BlobStore {
       }
       for (const upload of page.Uploads ?? []) {
         if (!upload.Key || !upload.UploadId) continue;
+        if (!keys.has(upload.Key.slice(this.location.prefix.length))) continue; // not ours to abort
         if ((await this.lastActivity(upload)) >= staleBefore.getTime()) continue;
         if (await this.abortUpload(upload.Key, upload.UploadId)) removed++;
       }

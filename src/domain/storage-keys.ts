@@ -1,0 +1,30 @@
+import { dayFolder } from './dates.js';
+
+/**
+ * The storage key layout: every blob Packstore writes lives under KEY_ROOT. Keys are the
+ * Library's (clients see them), so several environments sharing one folder or bucket write
+ * side by side in the same tree; what each one owns is kept in its own database (owned_blobs).
+ */
+export const KEY_ROOT = 'mstr/shared/migrations/';
+
+/** One per package and one per import, whatever the attempt. */
+export function packagePath(packageId: string, createdAt: Date): string {
+  return `${KEY_ROOT}packages/${dayFolder(createdAt)}/${packageId}.mmp`;
+}
+
+export function undoPath(packageId: string, importId: string): string {
+  return `${KEY_ROOT}undo/${packageId}/${importId}.mmp`;
+}
+
+/** What a target publishes for the source of a replicated record (see jobs/replica-status.ts). */
+export function replicaStatusPath(packageId: string, importId: string): string {
+  return `${KEY_ROOT}status/${packageId}/${importId}.json`;
+}
+
+/**
+ * Written beside an environment's first blob. Recovery acts only where it finds it: a store that
+ * lacks it (an unmounted share, a bucket swapped underneath) is not the one the records describe.
+ */
+export function ownerMarkerPath(ownerId: string): string {
+  return `${KEY_ROOT}owners/${ownerId}.json`;
+}
