@@ -56,12 +56,17 @@ export function createPackageHandler(deps: JobDeps): JobHandler {
       const write = async () => {
         const body = new PassThrough();
         const stored = blobs.put(path, body, { createOnly: true });
+        // A store that fails (a full disk) stops the writer at once, instead of leaving it waiting on a body nobody reads.
+        const storeFailure = stored.then(() => undefined, (error: unknown) => {
+          abortStream(body, error);
+          return error;
+        });
         try {
           ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected)));
         } catch (error) {
           abortStream(body, error);
-          await stored.catch(() => undefined);
-          throw error;
+          // The store's error says what went wrong (no space, storage unreachable); the writer's only that its output closed.
+          throw (await storeFailure) ?? error;
         }
         return stored;
       };

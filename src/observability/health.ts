@@ -14,7 +14,10 @@ const CHECK_TIMEOUT_MS = 3000;
 /** A key no blob has: a HEAD of it proves the store answers (and, on S3, that bucket and credentials work). */
 const PROBE_KEY = 'mstr/shared/migrations/.health-probe';
 
-async function within(check: () => Promise<void>): Promise<string> {
+/** What a failed check shows: never the error's own text, which may name hosts, paths or credentials. */
+const UNAVAILABLE = 'unavailable (see the server log)';
+
+async function within(check: () => Promise<void>, log: (error: unknown) => void): Promise<string> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<string>((resolve) => {
     timer = setTimeout(() => resolve(`no answer within ${CHECK_TIMEOUT_MS} ms`), CHECK_TIMEOUT_MS);
@@ -22,21 +25,22 @@ async function within(check: () => Promise<void>): Promise<string> {
   try {
     return await Promise.race([check().then(() => 'ok'), timeout]);
   } catch (error) {
-    return error instanceof Error ? error.message : String(error);
+    log(error);
+    return UNAVAILABLE;
   } finally {
     clearTimeout(timer);
   }
 }
 
 /** Readiness of this node: its database, its storage and its job runner. Reads only; writes nothing. */
-export async function checkHealth(ctx: AppContext): Promise<HealthReport> {
+export async function checkHealth(ctx: AppContext, log: (check: CheckName, error: unknown) => void): Promise<HealthReport> {
   const [database, storage] = await Promise.all([
     within(async () => {
       await sql`select 1`.execute(ctx.database.db);
-    }),
+    }, (error) => log('database', error)),
     within(async () => {
       await (await ctx.storage.blobs()).head(PROBE_KEY);
-    }),
+    }, (error) => log('storage', error)),
   ]);
   const checks = { database, storage, jobs: ctx.jobs.runner.isRunning ? 'ok' : 'the job runner is not running' };
   return { ready: Object.values(checks).every((c) => c === 'ok'), checks };

@@ -13,14 +13,19 @@ export interface LocalS3 {
   endpoint: string;
   bucket: string;
   connection: S3ConnectionSettings;
+  /** Stops answering (the storage is unreachable), keeping the bucket's data. */
+  pause(): Promise<void>;
+  /** Answers again on the same port, with the same data. */
+  resume(): Promise<void>;
   close(): Promise<void>;
 }
 
 /** An S3-compatible server (s3rver) on a random loopback port, with one fresh bucket. */
 export async function startLocalS3(): Promise<LocalS3> {
   const directory = await mkdtemp(path.join(tmpdir(), 'packstore-s3-'));
-  const server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
+  let server = new S3rver({ port: 0, address: '127.0.0.1', silent: true, directory });
   const address = await server.run();
+  let running = true;
   const endpoint = `http://127.0.0.1:${address.port}`;
   const connection: S3ConnectionSettings = { s3Region: 'us-east-1', s3Endpoint: endpoint, s3ForcePathStyle: true, ...S3RVER_CREDENTIALS };
   const bucket = `packstore-${randomBytes(4).toString('hex')}`;
@@ -31,8 +36,17 @@ export async function startLocalS3(): Promise<LocalS3> {
     endpoint,
     bucket,
     connection,
-    async close() {
+    async pause() {
       await server.close();
+      running = false;
+    },
+    async resume() {
+      server = new S3rver({ port: address.port, address: '127.0.0.1', silent: true, directory });
+      await server.run();
+      running = true;
+    },
+    async close() {
+      if (running) await server.close();
       await rm(directory, { recursive: true, force: true });
     },
   };

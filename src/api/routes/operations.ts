@@ -12,8 +12,8 @@ function fromLoopback(request: FastifyRequest): boolean {
 /** What load balancers and monitoring call: readiness and Prometheus metrics. */
 export function operationsRoutes(app: FastifyInstance, ctx: AppContext): void {
   // Public: a load balancer's health check carries no session. It reveals only which part is down.
-  app.get('/api/health', { config: { access: PUBLIC } }, async () => {
-    const report = await checkHealth(ctx);
+  app.get('/api/health', { config: { access: PUBLIC } }, async (request) => {
+    const report = await checkHealth(ctx, (check, error) => request.log.warn({ err: error, check }, 'health check failed'));
     if (!report.ready) {
       const failing = Object.entries(report.checks).filter(([, state]) => state !== 'ok').map(([name, state]) => `${name}: ${state}`);
       throw new ServiceUnavailableError(`This node is not ready. ${failing.join('; ')}`);

@@ -32,6 +32,9 @@ export async function writePackage(
 ): Promise<{ objects: number; bytes: number; toc: TocRow[] }> {
   const checkedHeader = completeHeader(header);
   const pack = tar.pack();
+  // When the output fails (a full disk), the pipeline destroys the iterator over `pack`, which
+  // destroys `pack` with that error; the pipeline's outcome reports it, so `pack` must not throw it.
+  pack.on('error', () => undefined);
   let bytes = 0;
   const tally = new Transform({
     transform(chunk: Buffer, _encoding, done) {
@@ -133,7 +136,9 @@ class PageWriter {
     const header = { name, size: body.length, mtime: this.mtime, mode: 0o644, type: 'file' as const };
     try {
       await new Promise<void>((resolve, reject) => {
-        this.pack.entry(header, body, (error) => (error ? reject(error) : resolve()));
+        const sink = this.pack.entry(header, body, (error) => (error ? reject(error) : resolve()));
+        // A pack destroyed mid-entry (its output failed) destroys the entry too; the callback reports that.
+        sink.on('error', () => undefined);
       });
     } catch (error) {
       this.pack.destroy(error instanceof Error ? error : new Error(String(error)));

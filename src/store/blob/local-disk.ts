@@ -5,7 +5,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { isSafeKey, type BlobListing, type BlobStore, type ByteRange, type PutOptions, type StoredBlob } from './blob-store.js';
-import { BlobExistsError, BlobKeyError, BlobNotFoundError } from './errors.js';
+import { BlobExistsError, BlobKeyError, BlobNotFoundError, BlobStoreUnavailableError } from './errors.js';
+import { InsufficientStorageError } from '../../domain/errors.js';
 import { meterFor } from './measure.js';
 
 const TEMP_DIR = '.tmp';
@@ -36,6 +37,8 @@ export class LocalDiskBlobStore implements BlobStore {
     const meter = meterFor(options);
     try {
       const out = createWriteStream(temp, { flags: 'wx' });
+      // A write that fails after the pipeline gave up (the next chunk on a full disk) must not crash the process.
+      out.on('error', () => undefined);
       await pipeline(body, meter, out, { signal: options.signal });
       await fsyncFile(temp);
       await mkdir(path.dirname(target), { recursive: true });
@@ -43,8 +46,8 @@ export class LocalDiskBlobStore implements BlobStore {
       else await rename(temp, target);
       return meter.stored();
     } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw storageFault(error);
     }
   }
 
@@ -160,6 +163,14 @@ async function fsyncFile(file: string): Promise<void> {
   } finally {
     await handle.close();
   }
+}
+
+/** Space and device failures as the Library's: 507 for a full disk or quota, 503 for a store we cannot write. */
+function storageFault(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new InsufficientStorageError();
+  if (code === 'EROFS' || code === 'EIO' || code === 'EACCES' || code === 'EPERM') return new BlobStoreUnavailableError(`the storage folder cannot be written (${code}).`);
+  return error;
 }
 
 function isMissing(error: unknown): boolean {
