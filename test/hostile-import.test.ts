@@ -22,8 +22,8 @@ for (const dialect of dialects()) {
     });
 
     /** Uploads and imports into the Tutorial; returns the final import status, or the upload's refusal. */
-    async function importHostile(entries: PackageEntry[][]): Promise<{ status: string; message: string }> {
-      const bytes = await archiveOf(validParts(entries, header({ sourceProject: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } })));
+    async function importHostile(entries: PackageEntry[][], spoil: (bytes: Buffer) => Buffer = (bytes) => bytes): Promise<{ status: string; message: string }> {
+      const bytes = spoil(await archiveOf(validParts(entries, header({ sourceProject: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } }))));
       const file = await createFile(t.s, t.token, bytes, { name: 'hostile', extraInfo: { packageType: 'project', packagePurpose: 'object_migration' } });
       const uploaded = await upload(t.s, t.token, file.id, multipartBody(bytes));
       if (uploaded.status !== 200) {
@@ -62,6 +62,14 @@ for (const dialect of dialects()) {
       const huge = sampleEntry({}, { formula: 'x'.repeat(17 * 1024 * 1024) });
       const result = await importHostile([[huge]]);
       assert.ok(result.status === 'refused' || result.status === 'import_failed', `${result.status}: ${result.message}`);
+      assert.deepEqual(await fingerprints(), before);
+    });
+
+    it('fails an import of a package with bytes after its gzip stream, and changes nothing', async () => {
+      const before = await fingerprints();
+      const result = await importHostile([[sampleEntry()]], (bytes) => Buffer.concat([bytes, Buffer.alloc(4096)]));
+      assert.ok(result.status === 'refused' || result.status === 'import_failed', `${result.status}: ${result.message}`);
+      assert.match(result.message, /4096 bytes after the end of its gzip stream; nothing may follow it/);
       assert.deepEqual(await fingerprints(), before);
     });
 

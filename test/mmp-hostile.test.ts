@@ -1,10 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
 import { openPackage, PackageFormatError, readPackageHeader, type PackageEntry } from '../src/domain/mmp/index.js';
 import {
-  archiveOf, assertRefused, bombOf, jsonPart, manifestPart, pagePart, sampleEntry, sampleHeader, streamOf, tarOf, truncatedTar,
+  archiveOf, assertRefused, bombOf, jsonPart, manifestPart, pagePart, readBack, sampleEntry, sampleHeader, streamOf, tarOf, truncatedTar,
   validParts, type Part, written,
 } from './support/mmp.js';
+import { paddedPackage } from './support/padded-package.js';
 
 const MiB = 1024 * 1024;
 const ID = /[0-9A-F]{32}/.source;
@@ -88,6 +91,17 @@ describe('mmp hostile packages', () => {
       await assertRefused(await tarOf(validParts([[sampleEntry()]])), /^package is not a valid gzip stream/);
     });
 
+    it('refuses bytes after the last gzip member, and reads a package of several members', async () => {
+      const bytes = await archiveOf(validParts([[sampleEntry()]]));
+      // zlib itself drops what follows a member when it starts with a zero byte.
+      await assertRefused(Buffer.concat([bytes, Buffer.alloc(5000)]), /^package has 5000 bytes after the end of its gzip stream; nothing may follow it$/);
+      await assertRefused(Buffer.concat([bytes, Buffer.from([0])]), /^package has 1 bytes after the end of its gzip stream/);
+      await assertRefused(Buffer.concat([bytes, Buffer.from('appended')]), /^package is not a valid gzip stream/);
+      const tarBytes = await tarOf(validParts([[sampleEntry()]]));
+      const twoMembers = Buffer.concat([gzipSync(tarBytes.subarray(0, 700)), gzipSync(tarBytes.subarray(700))]);
+      assert.equal((await readBack(twoMembers)).pages.length, 1);
+    });
+
     it('refuses a package whose compressed bytes were altered', async () => {
       const bytes = Buffer.from(await written(sampleHeader(), [Array.from({ length: 50 }, () => sampleEntry())]));
       bytes[bytes.length - 6]! ^= 0xff; // inside the gzip trailer's CRC
@@ -136,8 +150,40 @@ describe('mmp hostile packages', () => {
       const parts = [jsonPart('header.json', sampleHeader()), pagePart(1, [sampleEntry()])];
       const padded = manifestPart(parts);
       padded.body = Buffer.concat([padded.body!, Buffer.alloc(2 * MiB, 0x20)]);
-      await assertRefused(await archiveOf([...parts, padded]), /^manifest.json: \d+ bytes is more than the manifest of these 1 objects can need/);
+      await assertRefused(await archiveOf([...parts, padded]), /^manifest.json is \d+ bytes; the limit for a package of 1 objects in \d+ bytes of pages is \d+$/);
     });
+  });
+
+  describe('padded manifests: bounded memory', () => {
+    /** Reads `bytes` through the real reader, and the most the process's RSS grew while it did. */
+    async function refusedWithGrowth(bytes: Buffer): Promise<{ message: string; growth: number }> {
+      const before = process.memoryUsage().rss;
+      let peak = before;
+      async function* watched() {
+        for await (const chunk of streamOf(bytes, 64 * 1024)) {
+          peak = Math.max(peak, process.memoryUsage().rss);
+          yield chunk as Buffer;
+        }
+      }
+      const reader = await openPackage(Readable.from(watched()));
+      const error = await (async () => {
+        for await (const _page of reader.entries());
+      })().then(() => undefined, (e: unknown) => e);
+      assert.ok(error instanceof PackageFormatError, `expected a PackageFormatError, got ${String(error)}`);
+      return { message: error.message, growth: peak - before };
+    }
+
+    // The attacker's packages: objects padded with whitespace, and a manifest of whitespace as large as the pages
+    // (the old limit), compressed just under the reader's ratio limit. The old reader read the manifest whole and
+    // grew by gigabytes; the second one failed with "not valid UTF-8".
+    for (const [lines, label] of [[700, '8 MB (700 MiB manifest)'], [2000, '23 MB (2 GiB manifest)']] as const) {
+      it(`refuses the manifest of a padded ${label} package by its size, while RSS grows less than 200 MB`, async () => {
+        const bytes = paddedPackage(lines, 60);
+        const { message, growth } = await refusedWithGrowth(bytes);
+        assert.match(message, new RegExp(`^manifest.json is ${lines * MiB + 2} bytes; the limit for a package of ${lines} objects in \\d+ bytes of pages is ${MiB + lines * 8192}$`));
+        assert.ok(growth < 200 * MiB, `RSS grew by ${Math.round(growth / MiB)} MiB while reading a ${bytes.length}-byte package`);
+      });
+    }
   });
 
   describe('a manifest that lies', () => {

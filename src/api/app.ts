@@ -6,6 +6,7 @@ import { installAuditHook } from './audit-hook.js';
 import { installMetricsHook } from './metrics-hook.js';
 import { installErrorHandling } from './error-handler.js';
 import { installJsonParser } from './json-body.js';
+import { installControlCharacterGuard } from './control-characters.js';
 import { clientErrorHandler, installIdleTimeout, serverTimeoutOptions } from './connection-limits.js';
 import { ROUTE_MODULES } from './routes/index.js';
 
@@ -55,6 +56,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installAccessControl(app, ctx.users, ctx.sessions);
   installAuditHook(app, ctx);
   installMetricsHook(app, ctx.metrics);
+  installControlCharacterGuard(app);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   for (const register of ROUTE_MODULES) await register(app, ctx);
   return app;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from './context.js';
 import { isImportFromFile } from '../domain/migrations/requests.js';
 import { isRecord } from '../domain/input.js';
+import { controlCharacterIn, escapeControlCharacters } from '../domain/control-characters.js';
 
 type ActionOf = string | ((request: FastifyRequest) => string);
 
@@ -55,15 +56,18 @@ export const AUDITED_ROUTES: Readonly<Record<string, ActionOf>> = {
 /** The ids a request acts on: its path parameters, or a packageId in the query. */
 function targetOf(request: FastifyRequest): string | undefined {
   const params = isRecord(request.params) ? Object.values(request.params).filter((v): v is string => typeof v === 'string') : [];
-  if (params.length > 0) return params.join(',');
   const query = isRecord(request.query) ? request.query : {};
-  return typeof query.packageId === 'string' ? query.packageId : undefined;
+  const target = params.length > 0 ? params.join(',') : typeof query.packageId === 'string' ? query.packageId : undefined;
+  // A refused request may carry control characters, which the database cannot store (NUL): keep them escaped.
+  return target === undefined ? undefined : escapeControlCharacters(target);
 }
 
 /** The account a login attempt names (the principal does not exist yet). */
 async function loginAttemptOf(request: FastifyRequest, ctx: AppContext): Promise<{ userId?: string; userName?: string }> {
   const username = isRecord(request.body) ? request.body.username : undefined;
   if (typeof username !== 'string' || username.trim() === '') return {};
+  // Such a login was refused before any lookup (control-characters.ts), and no account has that name.
+  if (controlCharacterIn(username) !== undefined) return { userName: escapeControlCharacters(username.trim().toLowerCase()) };
   const user = await ctx.users.findByLogin(username);
   return user ? { userId: user.id, userName: user.login } : { userName: username.trim().toLowerCase() };
 }

@@ -5,6 +5,21 @@ import { InvalidInputError } from '../domain/errors.js';
 
 const FILE_CHUNK_BYTES = 1024 * 1024;
 
+/**
+ * RFC 2046 allows boundaries of up to 70 characters; clients stay well inside (python-requests sends 32).
+ * Busboy fails on very long ones with an error of its own (a 500), so anything past a lenient bound is
+ * refused before busboy sees it.
+ */
+export const MAX_BOUNDARY_CHARS = 200;
+
+function refuseLongBoundary(contentType: string | undefined): void {
+  const boundary = /;\s*boundary=(?:"([^"]*)"|([^;]*))/i.exec(contentType ?? '');
+  const length = (boundary?.[1] ?? boundary?.[2] ?? '').trim().length;
+  if (length > MAX_BOUNDARY_CHARS) {
+    throw new InvalidInputError(`The multipart boundary is ${length} characters long; at most ${MAX_BOUNDARY_CHARS} are accepted (RFC 2046 allows 70).`);
+  }
+}
+
 /** Busboy's and Node's texts for a body that is not a whole multipart form; no error code comes with them. */
 const MALFORMED = /Boundary not found|terminated early|Unexpected end of multipart|Malformed part header|Premature close/i;
 
@@ -33,6 +48,7 @@ function guarded(file: Readable): Readable {
  * (a second part, a field, a truncated form) is a 400.
  */
 export async function receiveFilePart(request: FastifyRequest, declaredSize: number, consume: (file: Readable) => Promise<void>): Promise<void> {
+  refuseLongBoundary(request.headers['content-type']);
   try {
     const parts = request.parts({
       limits: { files: 1, fields: 0, parts: 1, headerPairs: 16, fieldNameSize: 100, fieldSize: 1024, fileSize: declaredSize + 1 },

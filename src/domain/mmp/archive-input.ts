@@ -32,9 +32,16 @@ export class ArchiveEntry {
     }
   }
 
-  async readAll(): Promise<Buffer> {
+  /**
+   * The whole entry, for the JSON documents read at once (header, manifest). Bytes are counted as they arrive
+   * and reading stops the moment they pass `maxBytes`, whatever the tar header declared.
+   */
+  async readAll(maxBytes: number, tooLarge: (bytes: number) => Error): Promise<Buffer> {
     const parts: Buffer[] = [];
-    for await (const chunk of this.chunks()) parts.push(chunk);
+    for await (const chunk of this.chunks()) {
+      if (this.bytesRead > maxBytes) throw tooLarge(this.bytesRead);
+      parts.push(chunk);
+    }
     return Buffer.concat(parts, this.bytesRead);
   }
 
@@ -66,13 +73,16 @@ export class ArchiveInput {
         done(null, chunk);
       },
     });
+    const gunzip = createGunzip();
     const guard = new Transform({
       transform: (chunk: Buffer, _encoding, done) => {
         this.inflatedBytes += chunk.length;
         done(this.overLimit(), chunk);
       },
+      // Runs once gunzip has ended, before the tar reader sees the end: the last word on the compressed bytes.
+      flush: (done) => done(this.trailingBytes(gunzip.bytesWritten)),
     });
-    const inflated = pipeline(input, tally, createGunzip(), guard, (error) => {
+    const inflated = pipeline(input, tally, gunzip, guard, (error) => {
       if (error) this.abort(explainUpstream(error));
     });
     inflated.pipe(this.extract);
@@ -105,6 +115,16 @@ export class ArchiveInput {
 
   private explain(error: unknown): unknown {
     return this.failure ?? explainTar(error);
+  }
+
+  /**
+   * zlib stops at the end of the last gzip member when the next byte is 0 and drops what follows without an
+   * error; the format allows nothing there, so the bytes it did not take are counted and refused.
+   */
+  private trailingBytes(consumed: number): PackageFormatError | null {
+    const trailing = this.compressedBytes - consumed;
+    if (trailing <= 0) return null;
+    return new PackageFormatError(`package has ${trailing} bytes after the end of its gzip stream; nothing may follow it`);
   }
 
   private overLimit(): PackageFormatError | null {

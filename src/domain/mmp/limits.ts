@@ -1,3 +1,4 @@
+import { constants } from 'node:buffer';
 import type { PackageLimits } from './types.js';
 
 const MiB = 1024 * 1024;
@@ -19,11 +20,25 @@ export const PAGE_MAX_BYTES = 4 * MiB;
 /** … or when it holds this many entries. */
 export const PAGE_MAX_ENTRIES = 2_000;
 
+/** The part of a manifest that does not grow with the objects: braces, counts, the header's checksum and size. */
+const MANIFEST_ALLOWANCE_BYTES = MiB;
+
 /**
- * A true manifest repeats a part of every object line and adds one checksum per entry, so it is never larger
- * than the pages before it plus this allowance; a forged one cannot grow past what it claims to describe.
+ * What one object may add to a manifest: its toc row (about 250 bytes, but a name of 1,024 characters that
+ * JSON has to escape as \u0000 takes 6,144) and the checksum and size of at most one page (about 130 bytes).
+ * 8 KiB is above that worst case, and far below what padding (whitespace, long strings, ignored fields) needs
+ * to make a small package take gigabytes.
  */
-export const MANIFEST_ALLOWANCE_BYTES = MiB;
+const MANIFEST_BYTES_PER_OBJECT = 8 * 1024;
+
+/**
+ * The largest manifest.json a reader accepts after `objects` objects in `pageBytes` bytes of pages. A true
+ * manifest repeats a part of every object line, so it is never larger than the pages either; and it must
+ * decode to one string for JSON.parse, which V8 caps. The manifest is read whole, so this bounds its memory.
+ */
+export function manifestLimit(objects: number, pageBytes: number): number {
+  return Math.min(MANIFEST_ALLOWANCE_BYTES + Math.min(pageBytes, objects * MANIFEST_BYTES_PER_OBJECT), constants.MAX_STRING_LENGTH);
+}
 
 /** Bounds on the strings and lists inside entries and the header (they end up in database columns). */
 export const FIELD_LIMITS = {

@@ -6,7 +6,7 @@ import { FieldCheck } from './fields.js';
 import { checkHeader } from './header-check.js';
 import { forEachLine, parseJson } from './json-lines.js';
 import { classifyEntryName, HEADER_ENTRY, MANIFEST_ENTRY, pageName, type EntryNameKind } from './layout.js';
-import { MANIFEST_ALLOWANCE_BYTES, resolveLimits } from './limits.js';
+import { manifestLimit, resolveLimits } from './limits.js';
 import { checkManifest } from './manifest-check.js';
 import type { PackageEntry, PackageHeader, PackageLimits, PackageManifest } from './types.js';
 import { verifyManifest, type PackageSeen } from './verify.js';
@@ -57,7 +57,8 @@ async function readHeader(archive: ArchiveInput, limits: Required<PackageLimits>
     throw new PackageFormatError(`${HEADER_ENTRY} is missing: it must be the first entry, but the package starts with ${quoteName(entry.name)}`);
   }
   refuseOversize(entry, limits.maxObjectBytes, 'maxObjectBytes');
-  const header = checkHeader(new FieldCheck(HEADER_ENTRY), parseJson(await entry.readAll(), HEADER_ENTRY));
+  const bytes = await entry.readAll(limits.maxObjectBytes, (read) => oversize(HEADER_ENTRY, read, limits.maxObjectBytes, 'maxObjectBytes'));
+  const header = checkHeader(new FieldCheck(HEADER_ENTRY), parseJson(bytes, HEADER_ENTRY));
   return { header, digest: entry.digest() };
 }
 
@@ -70,8 +71,12 @@ function admit(entry: ArchiveEntry): EntryNameKind {
   return name;
 }
 
+function oversize(name: string, bytes: number, max: number, limitName: string): PackageFormatError {
+  return new PackageFormatError(`${name}: ${bytes} bytes is over the limit of ${max} bytes (${limitName})`);
+}
+
 function refuseOversize(entry: ArchiveEntry, max: number, limitName: string): void {
-  if (entry.size > max) throw new PackageFormatError(`${entry.name}: ${entry.size} bytes is over the limit of ${max} bytes (${limitName})`);
+  if (entry.size > max) throw oversize(entry.name, entry.size, max, limitName);
 }
 
 class StreamedPackageReader implements PackageReader {
@@ -149,11 +154,13 @@ class StreamedPackageReader implements PackageReader {
   }
 
   private async readManifest(entry: ArchiveEntry): Promise<PackageManifest> {
-    const max = MANIFEST_ALLOWANCE_BYTES + this.pageBytes;
-    if (entry.size > max) {
-      throw new PackageFormatError(`${MANIFEST_ENTRY}: ${entry.size} bytes is more than the manifest of these ${this.ids.size} objects can need (${max})`);
-    }
-    const json = parseJson(await entry.readAll(), MANIFEST_ENTRY);
+    const objects = this.ids.size;
+    const max = manifestLimit(objects, this.pageBytes);
+    const tooLarge = (bytes: number) =>
+      new PackageFormatError(`${MANIFEST_ENTRY} is ${bytes} bytes; the limit for a package of ${objects} objects in ${this.pageBytes} bytes of pages is ${max}`);
+    // Refused by its declared size before a byte is read; counted while read all the same.
+    if (entry.size > max) throw tooLarge(entry.size);
+    const json = parseJson(await entry.readAll(max, tooLarge), MANIFEST_ENTRY);
     const manifest = checkManifest(new FieldCheck(MANIFEST_ENTRY), json, this.header.formatVersion, this.limits.maxEntries);
     verifyManifest(manifest, this.seen);
     return manifest;
