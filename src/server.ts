@@ -7,6 +7,7 @@ import { migrateToLatest } from './store/db/migrate.js';
 import { SessionRepository } from './store/sessions.js';
 import { StorageService, initialStorageSettings } from './store/storage-settings.js';
 import { UserRepository } from './store/users.js';
+import { LoginThrottle } from './store/login-throttle.js';
 import { AuditLog } from './store/audit-log.js';
 import { FileRepository } from './store/files.js';
 import { MetadataRepository } from './store/metadata/repository.js';
@@ -54,6 +55,11 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       database,
       users,
       sessions: new SessionRepository(database.db, config.sessionIdleTimeout * 1000),
+      loginThrottle: new LoginThrottle(database.db, {
+        maxFailures: config.loginMaxFailures,
+        windowMs: config.loginLockSeconds * 1000,
+        knownAddressMs: config.loginKnownAddressDays * 86_400_000,
+      }),
       audit: new AuditLog(database.db),
       storage,
       files,
@@ -100,6 +106,7 @@ export async function startServer(
     const sweep = setInterval(() => {
       void recoverSharedFiles(env.ctx, staleMs).catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed'));
       void env.ctx.sessions.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'session sweep failed'));
+      void env.ctx.loginThrottle.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'login throttle sweep failed'));
     }, staleMs);
     sweep.unref();
     const running = app;

@@ -109,6 +109,12 @@ export const CONFIG_KEYS = {
     parse: integer(1, 86400),
     describe: 'seconds, from 1 to 86400',
   },
+  loginKnownAddressDays: {
+    key: 'auth.login.knownAddressDays',
+    defaultValue: () => 30,
+    parse: integer(0, 3650),
+    describe: 'days, from 0 to 3650',
+  },
   httpHeadersTimeout: {
     key: 'http.headersTimeoutSeconds',
     defaultValue: () => 30,
