@@ -43,6 +43,15 @@ export const CONFIG_KEYS = {
     parse: text,
     describe: 'a folder path, or s3://bucket[/prefix] for S3',
   },
+  storageAllowedRoots: {
+    key: 'storage.allowedRoots',
+    defaultValue: (dataDir: string): string[] => [dataDir],
+    parse: (raw: string) => {
+      const roots = raw.split(',').map((root) => root.trim()).filter((root) => root !== '');
+      return roots.length > 0 && roots.every((root) => root.startsWith('/')) ? roots : undefined;
+    },
+    describe: 'comma-separated absolute folder paths',
+  },
   s3Region: {
     key: 'storage.s3.region',
     defaultValue: () => 'us-east-1',
