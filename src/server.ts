@@ -8,6 +8,7 @@ import { SessionRepository } from './store/sessions.js';
 import { StorageService, initialStorageSettings } from './store/storage-settings.js';
 import { UserRepository } from './store/users.js';
 import { LoginThrottle } from './store/login-throttle.js';
+import { loadSecretKeyring } from './store/secret-keys.js';
 import { AuditLog } from './store/audit-log.js';
 import { FileRepository } from './store/files.js';
 import { MetadataRepository } from './store/metadata/repository.js';
@@ -40,7 +41,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
   try {
     await migrateToLatest(database.db);
     const users = new UserRepository(database.db);
-    const storage = new StorageService(database.db);
+    const storage = new StorageService(database.db, await loadSecretKeyring(config));
     await storage.initialise(initialStorageSettings(config));
     const metadata = new MetadataRepository(database.db);
     const migrations = new MigrationRepository(database.db);

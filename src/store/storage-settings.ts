@@ -7,6 +7,7 @@ import { S3BlobStore } from './blob/s3/s3-blob-store.js';
 import { s3ClientFor } from './blob/s3/client.js';
 import { parseS3Location } from './blob/s3/location.js';
 import { ServiceUnavailableError, STORAGE_NOT_CONFIGURED } from '../domain/errors.js';
+import { needsResealing, openSecret, sealSecret, SecretUnreadableError, type SecretKeyring } from '../domain/secret-box.js';
 
 export const STORAGE_TYPES = ['unset', 'unknown', 'file_system', 'S3', 'Azure', 'GCS'] as const;
 export type StorageType = (typeof STORAGE_TYPES)[number];
@@ -26,6 +27,9 @@ export interface SharedFileStoreSettings {
   azureSecretKey: string;
   gcsServiceAccountKey: string;
 }
+
+/** The fields that hold secrets: sealed in the database, never shown back in clear. */
+export const SECRET_SETTINGS = ['awsSecretKey', 'azureSecretKey', 'gcsServiceAccountKey'] as const;
 
 export const UNSET_SETTINGS: SharedFileStoreSettings = {
   type: 'unset',
@@ -75,45 +79,90 @@ export function blobStoreFor(settings: SharedFileStoreSettings): BlobStore | und
  * The settings are read again on every use (one small row), because another node sharing the
  * database may have changed them; the store is rebuilt only when they did.
  */
-export class StorageService {
-  private cached?: { text: string; settings: SharedFileStoreSettings; store?: BlobStore };
+interface LoadedSettings {
+  text: string;
+  settings: SharedFileStoreSettings;
+  store?: BlobStore;
+  /** A stored secret that no configured key opens. */
+  unreadable: boolean;
+}
 
-  constructor(private readonly db: Kysely<Database>) {}
+export class StorageService {
+  private cached?: LoadedSettings;
+
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly keyring: SecretKeyring,
+  ) {}
 
   async settings(): Promise<SharedFileStoreSettings> {
     return (await this.load()).settings;
   }
 
-  /** Sets the defaults on first start only: an administrator's later choice wins over the config file. */
+  /**
+   * Sets the defaults on first start only: an administrator's later choice wins over the config
+   * file. Secrets saved in clear by an older version, or under a key since rotated, are sealed
+   * again under the current key.
+   */
   async initialise(defaults: SharedFileStoreSettings): Promise<void> {
     // Two nodes starting for the first time together: one inserts, the other's insert does nothing.
-    await this.db.insertInto('storage_config').values({ id: 1, settings: JSON.stringify(defaults) }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db.insertInto('storage_config').values({ id: 1, settings: this.serialise(defaults) }).onConflict((oc) => oc.column('id').doNothing()).execute();
     this.cached = undefined;
+    const { stored } = await this.readStored();
+    if (SECRET_SETTINGS.some((field) => needsResealing(stored[field] ?? '', this.keyring))) {
+      const { settings, unreadable } = await this.load();
+      if (!unreadable) await this.save(settings);
+    }
   }
 
   async save(settings: SharedFileStoreSettings): Promise<void> {
-    await this.db.updateTable('storage_config').set({ settings: JSON.stringify(settings) }).where('id', '=', 1).execute();
+    await this.db.updateTable('storage_config').set({ settings: this.serialise(settings) }).where('id', '=', 1).execute();
     this.cached = undefined;
   }
 
-  /** The blob store, or 503 with the Library's text when the Storage Service is not configured. */
   /** Whether the settings describe a store this server can open. */
   async configured(): Promise<boolean> {
     return (await this.load()).store !== undefined;
   }
 
+  /** The blob store, or 503 with the Library's text when the Storage Service is not configured. */
   async blobs(): Promise<BlobStore> {
     const { store } = await this.load();
     if (!store) throw new ServiceUnavailableError(STORAGE_NOT_CONFIGURED);
     return store;
   }
 
-  private async load(): Promise<{ settings: SharedFileStoreSettings; store?: BlobStore }> {
+  private serialise(settings: SharedFileStoreSettings): string {
+    const sealed = { ...settings };
+    for (const field of SECRET_SETTINGS) sealed[field] = sealSecret(settings[field], this.keyring);
+    return JSON.stringify(sealed);
+  }
+
+  private async readStored(): Promise<{ text: string; stored: Partial<SharedFileStoreSettings> }> {
     const row = await this.db.selectFrom('storage_config').select('settings').where('id', '=', 1).executeTakeFirst();
     const text = row?.settings ?? '{}';
+    return { text, stored: JSON.parse(text) as Partial<SharedFileStoreSettings> };
+  }
+
+  /**
+   * A secret no configured key opens (a node without the shared storage.secretKey) leaves the
+   * Storage Service unconfigured on this node rather than failing every request.
+   */
+  private async load(): Promise<LoadedSettings> {
+    const { text, stored } = await this.readStored();
     if (this.cached?.text === text) return this.cached;
-    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...(JSON.parse(text) as Partial<SharedFileStoreSettings>) };
-    this.cached = { text, settings, store: blobStoreFor(settings) };
+    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...stored };
+    let unreadable = false;
+    for (const field of SECRET_SETTINGS) {
+      try {
+        settings[field] = openSecret(settings[field], this.keyring);
+      } catch (error) {
+        if (!(error instanceof SecretUnreadableError)) throw error;
+        settings[field] = '';
+        unreadable = true;
+      }
+    }
+    this.cached = { text, settings, store: unreadable ? undefined : blobStoreFor(settings), unreadable };
     return this.cached;
   }
 }
