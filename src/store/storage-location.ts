@@ -62,7 +62,6 @@ function systemReason(folder: string): string | undefined {
  * writable folder or one that can be created in a writable folder. Throws a 400 naming the rule.
  */
 export async function checkFolderLocation(location: string, rules: LocationRules): Promise<void> {
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f]/.test(location)) refuse(location, 'it contains a NUL or control character');
   if (!path.isAbsolute(location)) refuse(location, 'it must be an absolute folder path');
   const folder = path.resolve(location);
