@@ -7,6 +7,8 @@ import { migrateToLatest } from './store/db/migrate.js';
 import { SessionRepository } from './store/sessions.js';
 import { StorageService, initialStorageSettings } from './store/storage-settings.js';
 import { UserRepository } from './store/users.js';
+import { LoginThrottle } from './store/login-throttle.js';
+import { loadSecretKeyring } from './store/secret-keys.js';
 import { AuditLog } from './store/audit-log.js';
 import { FileRepository } from './store/files.js';
 import { MetadataRepository } from './store/metadata/repository.js';
@@ -40,7 +42,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
   try {
     await migrateToLatest(database.db);
     const users = new UserRepository(database.db);
-    const storage = new StorageService(database.db);
+    const storage = new StorageService(database.db, await loadSecretKeyring(config));
     await storage.initialise(initialStorageSettings(config));
     const metadata = new MetadataRepository(database.db);
     const migrations = new MigrationRepository(database.db);
@@ -55,6 +57,11 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       database,
       users,
       sessions: new SessionRepository(database.db, config.sessionIdleTimeout * 1000),
+      loginThrottle: new LoginThrottle(database.db, {
+        maxFailures: config.loginMaxFailures,
+        windowMs: config.loginLockSeconds * 1000,
+        knownAddressMs: config.loginKnownAddressDays * 86_400_000,
+      }),
       audit: new AuditLog(database.db),
       storage,
       files,
@@ -105,6 +112,7 @@ export async function startServer(
         .catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed'));
       void recoverStrandedWork(env.ctx.migrations, env.ctx.jobs).catch((error: unknown) => app?.log.warn({ err: error }, 'job recovery failed'));
       void env.ctx.sessions.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'session sweep failed'));
+      void env.ctx.loginThrottle.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'login throttle sweep failed'));
     }, Math.min(times.staleMs, config.leaseSeconds * 1000));
     sweep.unref();
     const running = app;

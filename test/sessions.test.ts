@@ -92,7 +92,7 @@ for (const dialect of dialects()) {
       const locked = await s.request('POST', '/api/auth/login', creds(ADMIN_PASSWORD));
       assert.ok(Number(locked.headers.get('retry-after')) > 0);
       await expectLibraryError(locked, 429, 'ERR003');
-      await s.server.env.ctx.users.clearFailedLogins('54F3D26011D2896560009A8E67019608');
+      await s.server.env.ctx.loginThrottle.clear('Administrator');
     });
   });
 

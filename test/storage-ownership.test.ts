@@ -18,6 +18,8 @@ const AN_HOUR = 3600_000;
 
 /** Stale ages of seconds: 2 × lease + idle timeout = 3 s. */
 const SHORT_STALE = { 'cluster.leaseSeconds': '1', 'http.idleTimeoutSeconds': '1' };
+/** The test folders live under the system's temporary folder: storage may move among them. */
+const ROOTS = { 'storage.allowedRoots': tmpdir() };
 
 /** The periodic sweep as a node runs it, with the clock moved on: everything written so far is stale. */
 function sweepLater(s: TestServer, by = AN_HOUR): Promise<RecoveryReport> {
@@ -37,7 +39,7 @@ for (const dialect of dialects()) {
     });
 
     async function environment(storage: string, overrides: Record<string, string> = {}): Promise<{ s: TestServer; token: string; files: TestEnvironmentFiles }> {
-      const files = await createTestEnvironmentFiles(dialect, { 'storage.location': storage, ...SHORT_STALE, ...overrides });
+      const files = await createTestEnvironmentFiles(dialect, { 'storage.location': storage, ...SHORT_STALE, ...ROOTS, ...overrides });
       const s = await startTestServer(dialect, {}, files);
       cleanup.push(async () => {
         await s.close();

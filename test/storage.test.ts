@@ -2,7 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { dialects, POSTGRES_ADMIN_URL } from './support/env.js';
@@ -106,7 +107,7 @@ for (const dialect of dialects()) {
       await writeFile(blocker, 'x');
       const cases: Array<[Record<string, unknown>, RegExp]> = [
         [{ type: 'file_system', location: path.join(blocker, 'sub') }, /sharedFileStore\.location .* cannot be written/],
-        [{ type: 'file_system', location: 'relative/dir' }, /sharedFileStore\.location must be an absolute folder path/],
+        [{ type: 'file_system', location: 'relative/dir' }, /sharedFileStore\.location "relative\/dir" is refused: it must be an absolute folder path/],
         [{ type: 'unset' }, /sharedFileStore\.type is unset/],
         [{ type: 'GCS' }, /sharedFileStore\.type GCS is not supported/],
         [{ type: 'S3', s3Region: '', awsAccessId: '', awsSecretKey: '' }, /sharedFileStore\.s3Region is required/],
@@ -119,6 +120,45 @@ for (const dialect of dialects()) {
       }
       await expectLibraryError(await validate({ type: 'file_system' }), 400, 'ERR006');
       assert.equal((await read()).sharedFileStore.type, 'file_system', 'validation changes nothing');
+    });
+
+    it('refuses locations outside the allowed roots or in system folders, names the rule and creates nothing', async () => {
+      const outside = await mkdtemp(path.join(tmpdir(), 'packstore-outside-'));
+      try {
+        const file = path.join(s.files.dataDir, 'regular-file');
+        await writeFile(file, 'x');
+        await mkdir(path.join(s.files.dataDir, 'links'), { recursive: true });
+        await symlink('/etc', path.join(s.files.dataDir, 'links', 'to-etc'));
+        await symlink(outside, path.join(s.files.dataDir, 'links', 'to-outside'));
+        const cases: Array<[string, RegExp]> = [
+          ['/', /is a system folder/],
+          ['/etc', /inside the system folder \/etc/],
+          ['/etc/packstore/new', /inside the system folder \/etc/],
+          [file, /is a file, not a folder/],
+          [path.join(file, 'below'), /is a file, not a folder/],
+          [`${s.files.dataDir}/a\u0000b`, /NUL or control character/],
+          [`${s.files.dataDir}/a\nb`, /NUL or control character/],
+          [path.join(s.files.dataDir, 'links', 'to-etc', 'mstr'), /inside the system folder \/etc/],
+          [path.join(s.files.dataDir, 'links', 'to-outside', 'new'), /is not inside an allowed root \(storage\.allowedRoots: /],
+          [path.join(outside, 'new'), /is not inside an allowed root/],
+          [path.join(s.files.dataDir, '..', path.basename(outside)), /is not inside an allowed root/],
+        ];
+        for (const [location, rule] of cases) {
+          for (const res of [await patch({ sharedFileStore: { type: 'file_system', location } }), await validate({ sharedFileStore: { type: 'file_system', location } })]) {
+            const error = await expectLibraryError(res, 400, 'ERR006');
+            assert.match(error.message, /^sharedFileStore\.location .* is refused: /);
+            assert.match(error.message, rule, location);
+          }
+        }
+        assert.equal(existsSync(path.join(outside, 'new')), false, 'nothing is created for a refused location');
+        assert.equal(existsSync(path.join(outside, '.tmp')), false);
+        assert.equal((await read()).sharedFileStore.location, s.files.config.storageLocation, 'PATCH changed nothing');
+        // Inside the data dir (the default root), a new folder is fine.
+        assert.equal((await patch({ sharedFileStore: { type: 'file_system', location: path.join(s.files.dataDir, 'moved') } })).status, 204);
+        assert.equal((await patch({ sharedFileStore: local() })).status, 204, 'the configured location stays allowed');
+      } finally {
+        await rm(outside, { recursive: true, force: true });
+      }
     });
 
     it('refuses malformed PATCH bodies', async () => {
@@ -143,6 +183,32 @@ for (const dialect of dialects()) {
       }
       const admin = await loginWith(s, ['ADMINISTER_ENVIRONMENT']);
       assert.equal((await s.request('GET', STORAGE, { token: admin })).status, 200);
+    });
+  });
+}
+
+for (const dialect of dialects()) {
+  describe(`storage roots [${dialect}]`, () => {
+    let s: TestServer;
+    let token: string;
+    let other: string;
+    before(async () => {
+      other = await mkdtemp(path.join(tmpdir(), 'packstore-root-'));
+      s = await startTestServer(dialect, { 'storage.allowedRoots': `/, ${other}` });
+      token = await s.login();
+    });
+    after(async () => {
+      await s.close();
+      await rm(other, { recursive: true, force: true });
+    });
+
+    it('takes folders in any configured root, and never a system folder even when a root covers it', async () => {
+      const patch = (location: string) => s.request('PATCH', STORAGE, { token, json: { sharedFileStore: { type: 'file_system', location } } });
+      assert.equal((await patch(path.join(other, 'packages'))).status, 204);
+      for (const location of ['/', '/etc', '/usr/local/share/x', '/proc/self', '/var/lib', '/root/x']) {
+        const error = await expectLibraryError(await patch(location), 400, 'ERR006');
+        assert.match(error.message, /system folder/, location);
+      }
     });
   });
 }

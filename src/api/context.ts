@@ -3,6 +3,7 @@ import type { DatabaseHandle } from '../store/db/connect.js';
 import type { SessionRepository } from '../store/sessions.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { UserRepository } from '../store/users.js';
+import type { LoginThrottle } from '../store/login-throttle.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { FileRepository } from '../store/files.js';
 import type { MetadataRepository } from '../store/metadata/repository.js';
@@ -19,6 +20,8 @@ export interface AppContext {
   database: DatabaseHandle;
   users: UserRepository;
   sessions: SessionRepository;
+  /** Failed-login counts per (login, address), shared by every node. */
+  loginThrottle: LoginThrottle;
   /** Append-only record of who did what (written by the audit hook and the CLI). */
   audit: AuditLog;
   storage: StorageService;

@@ -1,12 +1,11 @@
 import { InvalidInputError } from '../domain/errors.js';
 import { isRecord } from '../domain/input.js';
-import { STORAGE_TYPES, type SharedFileStoreSettings, type StorageType } from '../store/storage-settings.js';
+import { SECRET_SETTINGS, STORAGE_TYPES, type SharedFileStoreSettings, type StorageType } from '../store/storage-settings.js';
 
 /** What GET shows instead of a stored secret; sent back unchanged it keeps the secret. */
 export const SECRET_MASK = '********';
 
-const SECRET_FIELDS = ['awsSecretKey', 'azureSecretKey', 'gcsServiceAccountKey'] as const;
-const TEXT_FIELDS = ['alias', 'location', 's3Region', 'awsAccessId', 's3Endpoint', 'azureStorageAccountName', ...SECRET_FIELDS] as const;
+const TEXT_FIELDS = ['alias', 'location', 's3Region', 'awsAccessId', 's3Endpoint', 'azureStorageAccountName', ...SECRET_SETTINGS] as const;
 
 function isStorageType(value: unknown): value is StorageType {
   return typeof value === 'string' && (STORAGE_TYPES as readonly string[]).includes(value);
@@ -49,7 +48,7 @@ export function applyStorageBody(current: SharedFileStoreSettings, body: unknown
     const value = input[field];
     if (value === undefined || value === null) continue;
     if (typeof value !== 'string') throw new InvalidInputError(`sharedFileStore.${field} must be a string.`);
-    if ((SECRET_FIELDS as readonly string[]).includes(field) && value === SECRET_MASK) continue;
+    if ((SECRET_SETTINGS as readonly string[]).includes(field) && value === SECRET_MASK) continue;
     next[field] = field === 'location' ? value.trim() : value;
   }
   const pathStyle = input.s3ForcePathStyle;

@@ -81,7 +81,7 @@ export function registerUsers(program: Command): void {
     .action(async (login: string, opts: StoreOptions) => {
       await withEnvironment(opts, async (env) => {
         const user = await env.ctx.users.requireByLogin(login);
-        await env.ctx.users.clearFailedLogins(user.id);
+        await env.ctx.loginThrottle.clear(user.login);
         await audit(env, 'user.unlock', user.login);
         process.stdout.write(`unlocked ${user.login}\n`);
       });

@@ -1,3 +1,5 @@
+import { decodeSecretKey } from '../domain/secret-box.js';
+
 /**
  * Every configuration key, its default and how to check it. A key can come from
  * configOverride.properties or from the environment: PACKSTORE_ + the key upper-cased with
@@ -17,6 +19,7 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: string) =>
 };
 const text = (raw: string) => (raw.trim() === '' ? undefined : raw.trim());
 const anyText = (raw: string) => raw.trim();
+const commaList = (raw: string) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 export const CONFIG_KEYS = {
   maxPackages: {
@@ -42,6 +45,30 @@ export const CONFIG_KEYS = {
     defaultValue: (dataDir: string) => `${dataDir}/storage`,
     parse: text,
     describe: 'a folder path, or s3://bucket[/prefix] for S3',
+  },
+  storageAllowedRoots: {
+    key: 'storage.allowedRoots',
+    defaultValue: (dataDir: string): string[] => [dataDir],
+    parse: (raw: string) => {
+      const roots = commaList(raw);
+      return roots.length > 0 && roots.every((root) => root.startsWith('/')) ? roots : undefined;
+    },
+    describe: 'comma-separated absolute folder paths',
+  },
+  storageSecretKey: {
+    key: 'storage.secretKey',
+    defaultValue: () => '',
+    parse: (raw: string) => (raw.trim() === '' || decodeSecretKey(raw) ? raw.trim() : undefined),
+    describe: '32 bytes as 64 hex digits or base64 (empty: <data-dir>/secret.key)',
+  },
+  storagePreviousSecretKeys: {
+    key: 'storage.previousSecretKeys',
+    defaultValue: (): string[] => [],
+    parse: (raw: string) => {
+      const keys = commaList(raw);
+      return keys.every((key) => decodeSecretKey(key)) ? keys : undefined;
+    },
+    describe: 'comma-separated keys like storage.secretKey',
   },
   s3Region: {
     key: 'storage.s3.region',
@@ -108,6 +135,12 @@ export const CONFIG_KEYS = {
     defaultValue: () => 60,
     parse: integer(1, 86400),
     describe: 'seconds, from 1 to 86400',
+  },
+  loginKnownAddressDays: {
+    key: 'auth.login.knownAddressDays',
+    defaultValue: () => 30,
+    parse: integer(0, 3650),
+    describe: 'days, from 0 to 3650',
   },
   httpHeadersTimeout: {
     key: 'http.headersTimeoutSeconds',

@@ -10,6 +10,7 @@ import { ConflictError, ServiceUnavailableError, STORAGE_NOT_CONFIGURED } from '
 import { newGuid } from '../domain/ids.js';
 import { OwnedBlobStore } from './blob/owned-blob-store.js';
 import { OwnedBlobRepository } from './owned-blobs.js';
+import { needsResealing, openSecret, sealSecret, SecretUnreadableError, type SecretKeyring } from '../domain/secret-box.js';
 
 export const STORAGE_TYPES = ['unset', 'unknown', 'file_system', 'S3', 'Azure', 'GCS'] as const;
 export type StorageType = (typeof STORAGE_TYPES)[number];
@@ -29,6 +30,9 @@ export interface SharedFileStoreSettings {
   azureSecretKey: string;
   gcsServiceAccountKey: string;
 }
+
+/** The fields that hold secrets: sealed in the database, never shown back in clear. */
+export const SECRET_SETTINGS = ['awsSecretKey', 'azureSecretKey', 'gcsServiceAccountKey'] as const;
 
 export const UNSET_SETTINGS: SharedFileStoreSettings = {
   type: 'unset',
@@ -79,16 +83,27 @@ function sameLocation(a: SharedFileStoreSettings, b: SharedFileStoreSettings): b
   return a.type !== 'S3' || (a.s3Endpoint === b.s3Endpoint && a.s3ForcePathStyle === b.s3ForcePathStyle);
 }
 
+interface LoadedSettings {
+  text: string;
+  settings: SharedFileStoreSettings;
+  store?: OwnedBlobStore;
+  /** A stored secret that no configured key opens. */
+  unreadable: boolean;
+}
+
 /**
  * The environment's Storage Service: its settings in the database and the blob store they open.
  * The settings are read again on every use (one small row), because another node sharing the
  * database may have changed them; the store is rebuilt only when they did.
  */
 export class StorageService {
-  private cached?: { text: string; settings: SharedFileStoreSettings; store?: OwnedBlobStore };
+  private cached?: LoadedSettings;
   readonly owned: OwnedBlobRepository;
 
-  constructor(private readonly db: Kysely<Database>) {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly keyring: SecretKeyring,
+  ) {
     this.owned = new OwnedBlobRepository(db);
   }
 
@@ -96,13 +111,22 @@ export class StorageService {
     return (await this.load()).settings;
   }
 
-  /** Sets the defaults on first start only: an administrator's later choice wins over the config file. */
+  /**
+   * Sets the defaults on first start only: an administrator's later choice wins over the config
+   * file. Secrets saved in clear by an older version, or under a key since rotated, are sealed
+   * again under the current key.
+   */
   async initialise(defaults: SharedFileStoreSettings): Promise<void> {
     // Two nodes starting for the first time together: one inserts, the other's insert does nothing.
-    await this.db.insertInto('storage_config').values({ id: 1, settings: JSON.stringify(defaults), owner_id: newGuid() }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db.insertInto('storage_config').values({ id: 1, settings: this.serialise(defaults), owner_id: newGuid() }).onConflict((oc) => oc.column('id').doNothing()).execute();
     // A database from before owner ids: the first node to get here names the environment's owner.
     await this.db.updateTable('storage_config').set({ owner_id: newGuid() }).where('id', '=', 1).where('owner_id', 'is', null).execute();
     this.cached = undefined;
+    const { stored } = await this.readStored();
+    if (SECRET_SETTINGS.some((field) => needsResealing(stored[field] ?? '', this.keyring))) {
+      const { settings, unreadable } = await this.load();
+      if (!unreadable) await this.save(settings);
+    }
   }
 
   /**
@@ -122,7 +146,7 @@ export class StorageService {
         );
       }
     }
-    await this.db.updateTable('storage_config').set({ settings: JSON.stringify(settings) }).where('id', '=', 1).execute();
+    await this.db.updateTable('storage_config').set({ settings: this.serialise(settings) }).where('id', '=', 1).execute();
     this.cached = undefined;
   }
 
@@ -138,14 +162,38 @@ export class StorageService {
     return store;
   }
 
-  private async load(): Promise<{ settings: SharedFileStoreSettings; store?: OwnedBlobStore }> {
+  private serialise(settings: SharedFileStoreSettings): string {
+    const sealed = { ...settings };
+    for (const field of SECRET_SETTINGS) sealed[field] = sealSecret(settings[field], this.keyring);
+    return JSON.stringify(sealed);
+  }
+
+  private async readStored(): Promise<{ text: string; stored: Partial<SharedFileStoreSettings>; ownerId?: string }> {
     const row = await this.db.selectFrom('storage_config').select(['settings', 'owner_id']).where('id', '=', 1).executeTakeFirst();
-    const text = `${row?.owner_id ?? ''}:${row?.settings ?? '{}'}`;
+    const text = row?.settings ?? '{}';
+    return { text: `${row?.owner_id ?? ''}:${text}`, stored: JSON.parse(text) as Partial<SharedFileStoreSettings>, ownerId: row?.owner_id ?? undefined };
+  }
+
+  /**
+   * A secret no configured key opens (a node without the shared storage.secretKey) leaves the
+   * Storage Service unconfigured on this node rather than failing every request.
+   */
+  private async load(): Promise<LoadedSettings> {
+    const { text, stored, ownerId } = await this.readStored();
     if (this.cached?.text === text) return this.cached;
-    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...(JSON.parse(row?.settings ?? '{}') as Partial<SharedFileStoreSettings>) };
-    const inner = blobStoreFor(settings);
-    const store = inner && row?.owner_id ? new OwnedBlobStore(inner, this.owned, row.owner_id) : undefined;
-    this.cached = { text, settings, store };
+    const settings: SharedFileStoreSettings = { ...UNSET_SETTINGS, ...stored };
+    let unreadable = false;
+    for (const field of SECRET_SETTINGS) {
+      try {
+        settings[field] = openSecret(settings[field], this.keyring);
+      } catch (error) {
+        if (!(error instanceof SecretUnreadableError)) throw error;
+        settings[field] = '';
+        unreadable = true;
+      }
+    }
+    const inner = unreadable ? undefined : blobStoreFor(settings);
+    this.cached = { text, settings, store: inner && ownerId ? new OwnedBlobStore(inner, this.owned, ownerId) : undefined, unreadable };
     return this.cached;
   }
 }

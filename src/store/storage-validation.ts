@@ -1,7 +1,7 @@
-import path from 'node:path';
 import { InvalidInputError, LibraryError } from '../domain/errors.js';
 import { blobStoreFor, type SharedFileStoreSettings } from './storage-settings.js';
 import { parseS3Location } from './blob/s3/location.js';
+import { checkFolderLocation, type LocationRules } from './storage-location.js';
 
 const S3_REQUIRED = ['location', 's3Region', 'awsAccessId', 'awsSecretKey'] as const;
 
@@ -11,11 +11,12 @@ function errorText(error: unknown): string {
   return String(error);
 }
 
-/** Problems that make settings unfit to save, whatever the store: a 400 naming the field. */
-export function checkStorageShape(settings: SharedFileStoreSettings): void {
-  if (settings.type === 'file_system' && settings.location && !path.isAbsolute(settings.location)) {
-    throw new InvalidInputError(`sharedFileStore.location must be an absolute folder path; got ${JSON.stringify(settings.location)}.`);
-  }
+/**
+ * Problems that make settings unfit to save, whatever the store: a 400 naming the field and the
+ * rule. Creates nothing: a folder is only looked at.
+ */
+export async function checkStorageSettings(settings: SharedFileStoreSettings, rules: LocationRules): Promise<void> {
+  if (settings.type === 'file_system' && settings.location) await checkFolderLocation(settings.location, rules);
   if (settings.type === 'S3' && settings.location) parseS3Location(settings.location);
   if (settings.type === 'S3' && settings.s3Endpoint && !/^https?:\/\/[^/\s]+/i.test(settings.s3Endpoint)) {
     throw new InvalidInputError(`sharedFileStore.s3Endpoint must be an http:// or https:// URL; got ${JSON.stringify(settings.s3Endpoint)}.`);
@@ -23,13 +24,13 @@ export function checkStorageShape(settings: SharedFileStoreSettings): void {
 }
 
 /**
- * Whether the Storage Service could work with these settings right now. For a folder this
- * creates it if needed and writes a probe file into it.
+ * Whether the Storage Service could work with these settings right now. For a folder that
+ * passed the location rules this creates it if needed and writes a probe file into it.
  */
-export async function validateStorage(settings: SharedFileStoreSettings): Promise<void> {
+export async function validateStorage(settings: SharedFileStoreSettings, rules: LocationRules): Promise<void> {
   const missing = settings.type === 'S3' ? S3_REQUIRED.find((field) => !settings[field]) : undefined;
   if (missing) throw new InvalidInputError(`sharedFileStore.${missing} is required for S3 storage.`);
-  checkStorageShape(settings);
+  await checkStorageSettings(settings, rules);
   switch (settings.type) {
     case 'unset':
     case 'unknown':

@@ -88,22 +88,6 @@ export class UserRepository {
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
   }
 
-  async recordFailedLogin(userId: string, maxFailures: number, lockMillis: number, now = Date.now()): Promise<void> {
-    const user = await this.findById(userId);
-    if (!user) return;
-    const failures = user.failedLogins + 1;
-    const lockedUntil = failures >= maxFailures ? now + lockMillis : user.lockedUntil;
-    await this.db
-      .updateTable('users')
-      .set({ failed_logins: failures >= maxFailures ? 0 : failures, locked_until: lockedUntil })
-      .where('id', '=', userId)
-      .execute();
-  }
-
-  async clearFailedLogins(userId: string): Promise<void> {
-    await this.db.updateTable('users').set({ failed_logins: 0, locked_until: 0 }).where('id', '=', userId).execute();
-  }
-
   async ensureGroup(id: string, name: string): Promise<void> {
     const existing = await this.db.selectFrom('user_groups').select('id').where('id', '=', id).executeTakeFirst();
     if (!existing) await this.db.insertInto('user_groups').values({ id, name }).execute();

@@ -53,6 +53,8 @@ const nodeEnv = {
   PACKSTORE_STORAGE_S3_FORCEPATHSTYLE: 'true',
   PACKSTORE_STORAGE_S3_ACCESSKEYID: s3.connection.awsAccessId,
   PACKSTORE_STORAGE_S3_SECRETACCESSKEY: s3.connection.awsSecretKey,
+  // Nodes with their own data dirs share the key that seals the stored S3 secret.
+  PACKSTORE_STORAGE_SECRETKEY: randomBytes(32).toString('hex'),
   PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD,
   PACKSTORE_CLUSTER_LEASESECONDS: String(LEASE_SECONDS),
   PACKSTORE_HTTP_IDLETIMEOUTSECONDS: String(IDLE_SECONDS),

@@ -25,7 +25,7 @@ function sessionCookie(request: FastifyRequest, token: string, maxAgeSeconds?: n
 
 /** Sessions: POST /api/auth/login|logout, /api/sessions, /api/sessions/userInfo, /api/status. */
 export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
-  const { users, sessions, config } = ctx;
+  const { users, sessions, loginThrottle, config } = ctx;
 
   app.post('/api/auth/login', { config: { access: PUBLIC } }, async (request, reply) => {
     const body = request.body;
@@ -36,17 +36,15 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     const username = stringField(fields, 'username');
     const password = stringField(fields, 'password') ?? '';
     if (!username) throw new LoginFailedError();
+    // The attempt is reserved before anything is checked, and the same way for unknown names.
+    const admission = await loginThrottle.admit(username, request.ip);
+    if (!admission.allowed) throw new LoginThrottledError(admission.retryAfterSeconds);
     const user = await users.findByLogin(username);
-    const now = Date.now();
-    if (user && user.lockedUntil > now) throw new LoginThrottledError(Math.ceil((user.lockedUntil - now) / 1000));
     // Over-long passwords are never valid and are not hashed: scrypt's work grows with the input.
     const valid = password.length <= MAX_PASSWORD_LENGTH && (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH));
-    if (!user || !valid || !user.enabled) {
-      if (user) await users.recordFailedLogin(user.id, config.loginMaxFailures, config.loginLockSeconds * 1000, now);
-      throw new LoginFailedError();
-    }
-    await users.clearFailedLogins(user.id);
-    const token = await sessions.create(user.id, now);
+    if (!user || !valid || !user.enabled) throw new LoginFailedError();
+    await loginThrottle.succeeded(username, request.ip, admission);
+    const token = await sessions.create(user.id, Date.now());
     request.log.info({ user: user.login }, 'login');
     return reply
       .code(204)

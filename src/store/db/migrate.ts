@@ -5,6 +5,7 @@ import * as m002 from './migrations/002_metadata.js';
 import * as m003 from './migrations/003_migrations.js';
 import * as m004 from './migrations/004_audit.js';
 import * as m005 from './migrations/005_upload_claim_time.js';
+import * as m006 from './migrations/006_login_throttle.js';
 import * as m007 from './migrations/007_ownership_and_retries.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
@@ -14,6 +15,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '003_migrations': m003,
   '004_audit': m004,
   '005_upload_claim_time': m005,
+  '006_login_throttle': m006,
   '007_ownership_and_retries': m007,
 };
 

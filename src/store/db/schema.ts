@@ -86,6 +86,16 @@ export interface AuditTable {
   target: string | null;
 }
 
+/** Login attempts in the current window per (hashed login, client address or '*'); see src/store/login-throttle.ts. */
+export interface LoginThrottleTable {
+  login_key: string;
+  address: string;
+  attempts: number;
+  window_start: number;
+  /** When this login last succeeded from this address (0: never): a known good address. */
+  last_success: number;
+}
+
 export interface Database extends MigrationTables, MetadataTables {
   users: UsersTable;
   user_groups: GroupsTable;
@@ -96,4 +106,5 @@ export interface Database extends MigrationTables, MetadataTables {
   storage_config: StorageConfigTable;
   owned_blobs: OwnedBlobsTable;
   audit_log: AuditTable;
+  login_throttle: LoginThrottleTable;
 }

@@ -1,0 +1,108 @@
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import type { Database } from './db/schema.js';
+
+/** The row counting a login's attempts from every address: the ceiling against distributed guessing. */
+const ALL_ADDRESSES = '*';
+/** The ceiling across addresses, as a multiple of the per-address limit. */
+export const ALL_ADDRESSES_FACTOR = 10;
+
+export interface ThrottlePolicy {
+  /** Attempts allowed per (login, address) in one window (auth.login.maxFailures). */
+  maxFailures: number;
+  /** The window, which is also the longest a lockout lasts (auth.login.lockSeconds). */
+  windowMs: number;
+  /** How long after a successful login its address stays exempt from the ceiling across addresses. */
+  knownAddressMs: number;
+}
+
+export type Admission = { allowed: true; knownAddress: boolean } | { allowed: false; retryAfterSeconds: number };
+
+/**
+ * Unknown names are counted like real users (so a lockout reveals nothing), under a hash: the
+ * key has a fixed size whatever a caller sends, and the table keeps no attacker-chosen text.
+ */
+function loginKey(login: string): string {
+  return createHash('sha256').update(login.trim().toLowerCase()).digest('hex');
+}
+
+/**
+ * Failed-login throttling per (login, client address) in the database, shared by every node.
+ * An attempt is reserved before the password is checked, by one atomic upsert that also returns
+ * the new count: concurrent attempts can never check more passwords than the limit allows.
+ */
+export class LoginThrottle {
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly policy: ThrottlePolicy,
+  ) {}
+
+  /** Reserves one attempt for this login from this address, or says how long to wait. */
+  async admit(login: string, address: string, now = Date.now()): Promise<Admission> {
+    const key = loginKey(login);
+    const own = await this.reserve(key, address, now);
+    if (own.attempts > this.policy.maxFailures) return this.refused(own.window_start, now);
+    const knownAddress = own.last_success > now - this.policy.knownAddressMs;
+    if (knownAddress) return { allowed: true, knownAddress };
+    const all = await this.reserve(key, ALL_ADDRESSES, now);
+    if (all.attempts > this.policy.maxFailures * ALL_ADDRESSES_FACTOR) return this.refused(all.window_start, now);
+    return { allowed: true, knownAddress };
+  }
+
+  /** A right password: this address starts afresh and becomes known good; its attempt no longer counts. */
+  async succeeded(login: string, address: string, admission: { knownAddress: boolean }, now = Date.now()): Promise<void> {
+    const key = loginKey(login);
+    await this.db
+      .insertInto('login_throttle')
+      .values({ login_key: key, address: boundedAddress(address), attempts: 0, window_start: now, last_success: now })
+      .onConflict((oc) => oc.columns(['login_key', 'address']).doUpdateSet({ attempts: 0, last_success: now }))
+      .execute();
+    if (admission.knownAddress) return;
+    await this.db
+      .updateTable('login_throttle')
+      .set({ attempts: sql<number>`attempts - 1` })
+      .where('login_key', '=', key)
+      .where('address', '=', ALL_ADDRESSES)
+      .where('attempts', '>', 0)
+      .execute();
+  }
+
+  /** `packstore users unlock`: forgets every count (and known address) of this login. */
+  async clear(login: string): Promise<void> {
+    await this.db.deleteFrom('login_throttle').where('login_key', '=', loginKey(login)).execute();
+  }
+
+  /** Drops rows that no longer count anything nor mark a known address. */
+  async purgeExpired(now = Date.now()): Promise<void> {
+    await this.db
+      .deleteFrom('login_throttle')
+      .where('window_start', '<=', now - this.policy.windowMs)
+      .where('last_success', '<=', now - this.policy.knownAddressMs)
+      .execute();
+  }
+
+  private refused(windowStart: number, now: number): Admission {
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((windowStart + this.policy.windowMs - now) / 1000)) };
+  }
+
+  /** One statement: a new window when the last one ended, otherwise one more attempt in it. */
+  private reserve(key: string, address: string, now: number) {
+    const windowEnded = sql<boolean>`login_throttle.window_start <= ${now - this.policy.windowMs}`;
+    return this.db
+      .insertInto('login_throttle')
+      .values({ login_key: key, address: boundedAddress(address), attempts: 1, window_start: now, last_success: 0 })
+      .onConflict((oc) =>
+        oc.columns(['login_key', 'address']).doUpdateSet({
+          attempts: sql<number>`CASE WHEN ${windowEnded} THEN 1 ELSE login_throttle.attempts + 1 END`,
+          window_start: sql<number>`CASE WHEN ${windowEnded} THEN ${now} ELSE login_throttle.window_start END`,
+        }),
+      )
+      .returning(['attempts', 'window_start', 'last_success'])
+      .executeTakeFirstOrThrow();
+  }
+}
+
+/** Addresses are IPs (at most 45 characters); the bound only guards the column. */
+function boundedAddress(address: string): string {
+  return address.slice(0, 64);
+}
