@@ -141,13 +141,11 @@ export class MigrationService {
       imp = (await migrations.updateImport(imp, { importRequestStatus: patch.importRequestStatus }))!;
     }
     if (patch.undoRequestStatus !== undefined) imp = await this.changeUndoRequest(pkg, imp, patch.undoRequestStatus, projectHeader);
-    if (patch.validationStatus !== undefined) {
-      if (patch.validationStatus === 'validating' && pkg.status !== 'created') {
-        throw new ConflictError(`A package can be validated only while it is created; it is ${pkg.status}.`);
-      }
+    if (patch.validationStatus === 'validating') {
+      if (pkg.status !== 'created') throw new ConflictError(`A package can be validated only while it is created; it is ${pkg.status}.`);
       const now = Date.now();
       imp = (await migrations.updateImport(imp, {
-        validation: { status: patch.validationStatus, progress: patch.validationStatus === 'validating' ? 0 : 100, message: '', createdAt: imp.validation?.createdAt ?? now, updatedAt: now },
+        validation: { status: 'validating', progress: 0, message: '', createdAt: imp.validation?.createdAt ?? now, updatedAt: now },
       }))!;
     }
     return { package: pkg, import: imp };
