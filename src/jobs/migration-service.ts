@@ -10,6 +10,8 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../domain/error
 import { guidFromFileId, newGuid } from '../domain/ids.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { normaliseEnvironmentId } from '../domain/input.js';
+import { assertMayDiscardUndo } from '../domain/migrations/undo-loss.js';
+import type { Privilege } from '../domain/privileges.js';
 
 export interface Caller {
   id: string;
@@ -199,12 +201,13 @@ export class MigrationService {
     return { package: updated, import: imp };
   }
 
-  /** M10: deletes the package record, its imports, its created binary and its undo packages. */
-  async deletePackage(packageId: string): Promise<void> {
+  /** M10: deletes the package record, its imports, its created binary and its undo packages (`held`: the caller's privileges). */
+  async deletePackage(packageId: string, held: ReadonlySet<Privilege>): Promise<void> {
     const pkg = await this.deps.migrations.getPackage(packageId);
     if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
     if (await this.jobs.queue.activeFor(packageId)) throw new ConflictError(`Package ${packageId} is busy (being created, imported or undone); delete it when that has finished.`);
     const imports = await this.deps.migrations.importsOf(packageId);
+    assertMayDiscardUndo(pkg, imports, held);
     await this.deps.migrations.deletePackage(packageId);
     const blobs = await this.deps.storage.blobs();
     const paths = imports.flatMap((i) => (i.undoStorage ? [i.undoStorage.path] : []));
