@@ -57,7 +57,7 @@ export function createPackageHandler(deps: JobDeps): JobHandler {
         const body = new PassThrough();
         const stored = blobs.put(path, body, { createOnly: true });
         try {
-          ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected)));
+          ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, pkg.type as PackageType, selected)));
         } catch (error) {
           abortStream(body, error);
           await stored.catch(() => undefined);

@@ -3,6 +3,7 @@ import { guid, integer, isRecord, namedRef, oneOf, optionalBoolean, optionalReco
 import type { ConflictAction, PackageSettings } from '../mmp/types.js';
 import type { Certification, PackageRequest } from './records.js';
 import { PACKAGE_TYPES, REQUEST_STATUSES, type RequestStatus } from './states.js';
+import { misplacedObject } from './package-kinds.js';
 
 export const CONFLICT_ACTIONS: readonly ConflictAction[] = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'];
 const ACL_ON_REPLACING = ['use_existing', 'replace', 'keep_both'] as const;
@@ -91,6 +92,10 @@ export function parseCreatePackage(body: unknown): CreatePackageInput {
     const other = content.findIndex((row) => row.type !== USER_TYPE);
     if (other >= 0) throw new InvalidInputError(`packageInfo.tocView.content[${other}]: a project_security package holds only users and user groups (type ${USER_TYPE}).`);
   }
+  content.forEach((row, i) => {
+    const problem = misplacedObject(type, row);
+    if (problem) throw new InvalidInputError(`packageInfo.tocView.content[${i}]: ${problem}`);
+  });
   const importInfo = optionalRecord(root.importInfo, 'importInfo');
   return {
     name: optionalText(info.name, 'packageInfo.name', 250)?.trim(),
