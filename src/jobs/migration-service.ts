@@ -11,6 +11,7 @@ import { guidFromFileId, newGuid } from '../domain/ids.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { normaliseEnvironmentId } from '../domain/input.js';
 import { assertMayDiscardUndo } from '../domain/migrations/undo-loss.js';
+import { workUnderWay } from '../domain/migrations/work-under-way.js';
 import type { Privilege } from '../domain/privileges.js';
 
 export interface Caller {
@@ -205,9 +206,11 @@ export class MigrationService {
   async deletePackage(packageId: string, held: ReadonlySet<Privilege>): Promise<void> {
     const pkg = await this.deps.migrations.getPackage(packageId);
     if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
-    if (await this.jobs.queue.activeFor(packageId)) throw new ConflictError(`Package ${packageId} is busy (being created, imported or undone); delete it when that has finished.`);
     const imports = await this.deps.migrations.importsOf(packageId);
     assertMayDiscardUndo(pkg, imports, held);
+    if (workUnderWay(pkg, imports) && (await this.jobs.queue.activeFor(packageId))) {
+      throw new ConflictError(`Package ${packageId} is busy (being created, imported or undone); delete it when that has finished.`);
+    }
     await this.deps.migrations.deletePackage(packageId);
     const blobs = await this.deps.storage.blobs();
     const paths = imports.flatMap((i) => (i.undoStorage ? [i.undoStorage.path] : []));
