@@ -128,3 +128,42 @@ export const MATRIX: Record<string, MatrixRow> = {
   // The audit log: environment administrators only, read-only.
   'GET /api/audit': { probe: { path: '/api/audit' }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
 };
+
+/**
+ * Routes whose answer depends on the body or on the target, not only on the route: each case is
+ * probed as every caller too. A case with a `target` is probed against a fresh target of that kind,
+ * made by the test, whose ids replace {packageId}, {importId}, {packageHolderId} and {importHolderId}.
+ */
+export interface MatrixCase extends MatrixRow {
+  /** The MATRIX row (route) the case refines. */
+  route: string;
+  target?: 'undoable import';
+}
+
+const DEMO_USER = '6C9DFE134D0F8764893B469525E38EB0';
+
+export const CASES: Record<string, MatrixCase> = {
+  // Deleting an import's undo package (with its package or import) needs Environment Administrator too.
+  'a package whose import can still be undone': {
+    route: 'DELETE /api/migrations', target: 'undoable import', probe: { path: '/api/migrations?packageId={packageId}' }, expect: only(204, []),
+  },
+  'a holder package whose import can still be undone': {
+    route: 'DELETE /api/packages/:id', target: 'undoable import', probe: { path: '/api/packages/{packageHolderId}' }, expect: only(202, []),
+  },
+  'a holder import that can still be undone': {
+    route: 'DELETE /api/packages/imports/:id', target: 'undoable import', probe: { path: '/api/packages/imports/{importHolderId}' }, expect: only(202, []),
+  },
+  // A validation result is set by the validation run alone, whoever asks.
+  'validation.status set to validated': {
+    route: 'PATCH /api/migrations/:id', probe: { path: `/api/migrations/${missingMigration}`, json: { validation: { status: 'validated' } } }, expect: only(400, READ_MIGRATIONS),
+  },
+  'validation.status set to validation_failed': {
+    route: 'PATCH /api/migrations/:id', probe: { path: `/api/migrations/${missingMigration}`, json: { validation: { status: 'validation_failed' } } }, expect: only(400, READ_MIGRATIONS),
+  },
+  // No package of the wrong kind, whoever creates it.
+  'a project package listing a user': {
+    route: 'POST /api/migrations',
+    probe: { path: '/api/migrations', json: { packageInfo: { type: 'project', tocView: { content: [{ id: DEMO_USER, type: 34 }] } } }, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: only(400, ['CREATE_PACKAGE']),
+  },
+};

@@ -76,8 +76,9 @@ export class LoginThrottledError extends LibraryError {
 }
 
 export class PrivilegeError extends LibraryError {
-  constructor(privilegeNames: string[]) {
-    super(403, 'ERR014', `You do not have ${privilegeNames.join(', ')} privilege(s) to perform the task.`);
+  /** `reason`: why this particular target needs the privilege, when the route's rule alone does not. */
+  constructor(privilegeNames: string[], reason?: string) {
+    super(403, 'ERR014', `You do not have ${privilegeNames.join(', ')} privilege(s) to perform the task${reason ? `: ${reason}` : '.'}`);
   }
 }
 

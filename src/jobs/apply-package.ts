@@ -7,6 +7,7 @@ import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
 import { openPackage, writePackage } from '../domain/mmp/index.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import { planBatch, type Requirement } from '../domain/engine/plan.js';
+import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { newGuid } from '../domain/ids.js';
 import { BatchChannel } from './batch-channel.js';
@@ -128,6 +129,8 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const written = new Set<string>();
       const deleted = new Set<string>();
       for await (const page of readAhead(reader.entries())) {
+        // Before the page is written: a package that mixes project and configuration objects changes nothing.
+        assertPackageKind(reader.header.packageType, page.map((entry) => entry.object));
         const ids = new Set<string>();
         for (const entry of page) {
           ids.add(entry.object.id);

@@ -62,7 +62,7 @@ export function createPackageHandler(deps: JobDeps): JobHandler {
           return error;
         });
         try {
-          ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, selected)));
+          ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, pkg.type as PackageType, selected)));
         } catch (error) {
           abortStream(body, error);
           // The store's error says what went wrong (no space, storage unreachable); the writer's only that its output closed.

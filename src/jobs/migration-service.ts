@@ -10,6 +10,8 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../domain/error
 import { guidFromFileId, newGuid } from '../domain/ids.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { normaliseEnvironmentId } from '../domain/input.js';
+import { assertMayDiscardUndo } from '../domain/migrations/undo-loss.js';
+import type { Privilege } from '../domain/privileges.js';
 
 export interface Caller {
   id: string;
@@ -133,13 +135,11 @@ export class MigrationService {
       imp = (await migrations.updateImport(imp, { importRequestStatus: patch.importRequestStatus }))!;
     }
     if (patch.undoRequestStatus !== undefined) imp = await this.changeUndoRequest(pkg, imp, patch.undoRequestStatus, projectHeader);
-    if (patch.validationStatus !== undefined) {
-      if (patch.validationStatus === 'validating' && pkg.status !== 'created') {
-        throw new ConflictError(`A package can be validated only while it is created; it is ${pkg.status}.`);
-      }
+    if (patch.validationStatus === 'validating') {
+      if (pkg.status !== 'created') throw new ConflictError(`A package can be validated only while it is created; it is ${pkg.status}.`);
       const now = Date.now();
       imp = (await migrations.updateImport(imp, {
-        validation: { status: patch.validationStatus, progress: patch.validationStatus === 'validating' ? 0 : 100, message: '', createdAt: imp.validation?.createdAt ?? now, updatedAt: now },
+        validation: { status: 'validating', progress: 0, message: '', createdAt: imp.validation?.createdAt ?? now, updatedAt: now },
       }))!;
     }
     return { package: pkg, import: imp };
@@ -195,13 +195,14 @@ export class MigrationService {
     return { package: updated!, import: imp };
   }
 
-  /** M10: deletes the package record, its imports, its created binary and its undo packages. */
-  async deletePackage(packageId: string): Promise<void> {
+  /** M10: deletes the package record, its imports, its created binary and its undo packages (`held`: the caller's privileges). */
+  async deletePackage(packageId: string, held: ReadonlySet<Privilege>): Promise<void> {
     const pkg = await this.deps.migrations.getPackage(packageId);
     if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
+    const imports = await this.deps.migrations.importsOf(packageId);
+    assertMayDiscardUndo(pkg, imports, held);
     // A job ends in the transaction that writes its record's final state: a client that saw that state finds no job.
     if (await this.jobs.queue.activeFor(packageId)) throw new ConflictError(`Package ${packageId} is busy (being created, imported or undone); delete it when that has finished.`);
-    const imports = await this.deps.migrations.importsOf(packageId);
     await this.deps.migrations.deletePackage(packageId);
     const blobs = await this.deps.storage.blobs();
     const paths = imports.flatMap((i) => (i.undoStorage ? [i.undoStorage.path] : []));

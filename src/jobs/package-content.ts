@@ -1,5 +1,6 @@
 import type { MetadataRepository } from '../store/metadata/repository.js';
-import type { ConflictAction, PackageEntry, PackageSettings } from '../domain/mmp/types.js';
+import type { ConflictAction, PackageEntry, PackageSettings, PackageType } from '../domain/mmp/types.js';
+import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import type { PackageRequest } from '../domain/migrations/records.js';
 import { CONFIGURATION_TYPES, type MetadataObject } from '../domain/objects.js';
 import { hasRights, RIGHTS, type Accessor } from '../domain/acl.js';
@@ -95,10 +96,11 @@ export async function selectWholeProject(metadata: MetadataRepository, projectId
   return selected;
 }
 
-/** The package entries, a page at a time. */
+/** The package entries, a page at a time; an object that does not belong in a package of this type fails the creation. */
 export async function* contentPages(
   metadata: MetadataRepository,
   projectId: string,
+  packageType: PackageType,
   selected: Map<string, Selected>,
 ): AsyncGenerator<PackageEntry[]> {
   const ids = [...selected.keys()];
@@ -111,6 +113,7 @@ export async function* contentPages(
       if (!object || !choice) continue;
       page.push({ action: choice.action, explicitIncluded: choice.explicitIncluded, level: levelOf(object), object });
     }
+    assertPackageKind(packageType, page.map((entry) => entry.object));
     if (page.length > 0) yield page;
   }
 }

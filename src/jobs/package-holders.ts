@@ -10,6 +10,8 @@ import { newGuid } from '../domain/ids.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { DEFAULT_SETTINGS } from './package-content.js';
 import { formatLibraryDate } from '../domain/dates.js';
+import { assertMayDiscardUndo } from '../domain/migrations/undo-loss.js';
+import type { Privilege } from '../domain/privileges.js';
 
 /** Holders of the older API are packages under this purpose, kept out of GET /api/migrations. */
 export const HOLDER_PURPOSE = 'package_holder';
@@ -112,9 +114,12 @@ export class PackageHolders {
     return imp;
   }
 
-  async deleteImport(id: string): Promise<void> {
+  /** `held`: the caller's privileges (deleting an import that can still be undone needs more). */
+  async deleteImport(id: string, held: ReadonlySet<Privilege>): Promise<void> {
     const imp = await this.requireImport(id);
     if (imp.status === 'importing' || imp.status === 'undoing') throw new ConflictError(`The import is ${imp.status}; delete it when it has finished.`);
+    const pkg = await this.deps.migrations.getPackage(imp.packageId);
+    if (pkg) assertMayDiscardUndo(pkg, [imp], held);
     if (imp.undoStorage) await (await this.deps.storage.blobs()).delete(imp.undoStorage.path);
     await this.deps.migrations.deleteImport(id);
   }

@@ -130,7 +130,7 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
   app.delete<{ Querystring: { packageId?: string } }>('/api/migrations', { config: { access: requires('MANAGE_MIGRATION_PACKAGES') } }, async (request, reply) => {
     const packageId = request.query.packageId;
     if (!isGuid(packageId)) throw new InvalidInputError('packageId must be a package id (32 upper-case hex).');
-    await service.deletePackage(packageId);
+    await service.deletePackage(packageId, principalOf(request).privileges);
     return reply.code(204).send();
   });
 

@@ -76,7 +76,7 @@ export async function packageHolderRoutes(app: FastifyInstance, ctx: AppContext)
 
     scope.delete<{ Params: IdParams }>('/api/packages/:id', { config: { access: requires('CREATE_PACKAGE') } }, async (request, reply) => {
       const id = request.params.id;
-      await ctx.migrationService.deletePackage(parseHolderId(id).guid);
+      await ctx.migrationService.deletePackage(parseHolderId(id).guid, principalOf(request).privileges);
       return reply.code(202).send({ id, status: 'DELETING' });
     });
 
@@ -96,7 +96,7 @@ export async function packageHolderRoutes(app: FastifyInstance, ctx: AppContext)
     });
 
     scope.delete<{ Params: IdParams }>('/api/packages/imports/:id', { config: { access: requires('APPLY_PACKAGE') } }, async (request, reply) => {
-      await holders.deleteImport(parseHolderId(request.params.id).guid);
+      await holders.deleteImport(parseHolderId(request.params.id).guid, principalOf(request).privileges);
       return reply.code(202).send();
     });
 

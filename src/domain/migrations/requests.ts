@@ -3,6 +3,7 @@ import { guid, integer, isRecord, namedRef, oneOf, optionalBoolean, optionalReco
 import type { ConflictAction, PackageSettings } from '../mmp/types.js';
 import type { Certification, PackageRequest } from './records.js';
 import { PACKAGE_TYPES, REQUEST_STATUSES, type RequestStatus } from './states.js';
+import { misplacedObject } from './package-kinds.js';
 
 export const CONFLICT_ACTIONS: readonly ConflictAction[] = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'];
 const ACL_ON_REPLACING = ['use_existing', 'replace', 'keep_both'] as const;
@@ -91,6 +92,10 @@ export function parseCreatePackage(body: unknown): CreatePackageInput {
     const other = content.findIndex((row) => row.type !== USER_TYPE);
     if (other >= 0) throw new InvalidInputError(`packageInfo.tocView.content[${other}]: a project_security package holds only users and user groups (type ${USER_TYPE}).`);
   }
+  content.forEach((row, i) => {
+    const problem = misplacedObject(type, row);
+    if (problem) throw new InvalidInputError(`packageInfo.tocView.content[${i}]: ${problem}`);
+  });
   const importInfo = optionalRecord(root.importInfo, 'importInfo');
   return {
     name: optionalText(info.name, 'packageInfo.name', 250)?.trim(),
@@ -133,7 +138,8 @@ export interface MigrationPatch {
   project?: { id: string; name: string };
   importRequestStatus?: RequestStatus;
   undoRequestStatus?: RequestStatus;
-  validationStatus?: 'validating' | 'validated' | 'validation_failed';
+  /** Only a request for a validation: its result is set by the validation run itself. */
+  validationStatus?: 'validating';
 }
 
 /** PATCH /api/migrations/{id}: a whitelist merge; every other field is ignored. */
@@ -148,8 +154,20 @@ export function parseMigrationPatch(body: unknown): MigrationPatch {
   if (imp.project !== undefined && imp.project !== null) patch.project = namedRef(imp.project, 'importInfo.project', { idIsGuid: true });
   if (imp.importRequestStatus !== undefined) patch.importRequestStatus = oneOf(imp.importRequestStatus, REQUEST_STATUSES, 'importInfo.importRequestStatus');
   if (imp.undoRequestStatus !== undefined) patch.undoRequestStatus = oneOf(imp.undoRequestStatus, REQUEST_STATUSES, 'importInfo.undoRequestStatus');
-  if (validation.status !== undefined) patch.validationStatus = oneOf(validation.status, ['validating', 'validated', 'validation_failed'] as const, 'validation.status');
+  if (validation.status !== undefined) patch.validationStatus = requestedValidation(validation.status);
   return patch;
+}
+
+/**
+ * A client asks for a validation (mstrio's trigger_validation PATCHes `validating`); `validated` and
+ * `validation_failed` are results only a validation run may record. 400, not 403: no caller, whatever
+ * their privileges, may set a result, so the request itself is wrong.
+ */
+function requestedValidation(status: unknown): 'validating' {
+  if (status === 'validated' || status === 'validation_failed') {
+    throw new InvalidInputError(`validation.status cannot be set to ${status}: only a validation run (PUT /api/migrations/{id}/validation) records its result; a client may only request one with validating.`);
+  }
+  return oneOf(status, ['validating'] as const, 'validation.status');
 }
 
 /** What a target needs from the source's record (the showContent=all body of M5 and M8). */
