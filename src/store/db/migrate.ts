@@ -25,9 +25,18 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
+function migratorFor(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'packstore_migrations', migrationLockTableName: 'packstore_migrations_lock' });
+}
+
+/** True when every schema migration has run: read-only tools use a database only then, and never migrate it. */
+export async function schemaIsCurrent(db: Kysely<Database>): Promise<boolean> {
+  const migrations = await migratorFor(db).getMigrations();
+  return migrations.every((m) => m.executedAt !== undefined);
+}
+
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'packstore_migrations', migrationLockTableName: 'packstore_migrations_lock' });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migratorFor(db).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Schema migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
