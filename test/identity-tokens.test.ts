@@ -21,6 +21,11 @@ async function signedInUser(s: TestServer, privileges: Privilege[]): Promise<{ l
   return { login, id: user.id, token: await s.login(login, USER_PASSWORD) };
 }
 
+/** A standard login as mstrio sends it, whatever its answer. */
+function loginAttempt(s: TestServer, username: string, password: string): Promise<Response> {
+  return s.request('POST', '/api/auth/login', { body: new URLSearchParams({ loginMode: '1', username, password }) });
+}
+
 async function userInfo(s: TestServer, token: string): Promise<{ id: string; name: string; privileges: string[] }> {
   const res = await s.request('GET', '/api/sessions/userInfo', { token });
   assert.equal(res.status, 200, await res.clone().text());
@@ -199,13 +204,19 @@ for (const dialect of dialects()) {
       const locked = await delegate(s, used);
       assert.ok(Number(locked.headers.get('retry-after')) > 0);
       await expectLibraryError(locked, 429, 'ERR003');
-      const login = await s.request('POST', '/api/auth/login', { body: new URLSearchParams({ loginMode: '1', username: user.login, password: USER_PASSWORD }) });
-      await expectLibraryError(login, 429, 'ERR003');
+      await expectLibraryError(await loginAttempt(s, user.login, USER_PASSWORD), 429, 'ERR003');
       const fresh = await identityTokenOf(s, user.token);
       await expectLibraryError(await delegate(s, fresh), 429, 'ERR003');
       await s.server.env.ctx.loginThrottle.clear(user.login);
       assert.match((await expectLibraryError(await validate(s, user.token, fresh), 401, 'ERR003')).message, /unknown/, 'the token died with the lockout');
-      assert.equal((await s.request('POST', '/api/auth/login', { body: new URLSearchParams({ loginMode: '1', username: user.login, password: USER_PASSWORD }) })).status, 204);
+      assert.equal((await loginAttempt(s, user.login, USER_PASSWORD)).status, 204);
+    });
+
+    it('refuses to delegate for a user that failed logins locked out', async () => {
+      const user = await signedInUser(s, []);
+      const identityToken = await identityTokenOf(s, user.token);
+      for (let i = 0; i < 3; i++) await expectLibraryError(await loginAttempt(s, user.login, 'not-the-password'), 401, 'ERR003');
+      await expectLibraryError(await delegate(s, identityToken), 429, 'ERR003');
     });
 
     it('counts tokens that name no user per address, without locking out any user', async () => {
