@@ -19,6 +19,7 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: string) =>
 };
 const text = (raw: string) => (raw.trim() === '' ? undefined : raw.trim());
 const anyText = (raw: string) => raw.trim();
+const boolean = (raw: string) => (/^\s*true\s*$/i.test(raw) ? true : /^\s*false\s*$/i.test(raw) ? false : undefined);
 const commaList = (raw: string) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 
 export const CONFIG_KEYS = {
@@ -85,7 +86,7 @@ export const CONFIG_KEYS = {
   s3ForcePathStyle: {
     key: 'storage.s3.forcePathStyle',
     defaultValue: () => false,
-    parse: (raw: string) => (/^\s*true\s*$/i.test(raw) ? true : /^\s*false\s*$/i.test(raw) ? false : undefined),
+    parse: boolean,
     describe: 'true or false',
   },
   s3AccessKeyId: {
@@ -141,6 +142,18 @@ export const CONFIG_KEYS = {
     defaultValue: () => 30,
     parse: integer(0, 3650),
     describe: 'days, from 0 to 3650',
+  },
+  identityTokenLifetime: {
+    key: 'auth.identityToken.lifetimeSeconds',
+    defaultValue: () => 300,
+    parse: integer(1, 86400),
+    describe: 'seconds, from 1 to 86400',
+  },
+  identityTokenSingleUse: {
+    key: 'auth.identityToken.singleUse',
+    defaultValue: () => true,
+    parse: boolean,
+    describe: 'true or false',
   },
   httpHeadersTimeout: {
     key: 'http.headersTimeoutSeconds',
