@@ -145,9 +145,10 @@ try {
 process.stdout.write(report.render());
 if (report.failures.length > 0 || failed) {
   for (const node of nodes) process.stdout.write(`\n--- ${node.name} log (tail) ---\n${await node.logTail()}\n`);
-  process.stdout.write('0 passed, 1 failed\n');
+  // Kept for the whole story (FAULT_LOG_LEVEL=info adds every request to them).
+  process.stdout.write(`\nnode logs kept in ${logDir}\n0 passed, 1 failed\n`);
   process.exitCode = 1;
 } else {
   process.stdout.write('\n1 passed, 0 failed\n');
+  await rm(logDir, { recursive: true, force: true });
 }
-await rm(logDir, { recursive: true, force: true });
