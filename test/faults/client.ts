@@ -4,9 +4,42 @@ import { TUTORIAL_PROJECT_ID } from '../../src/domain/objects.js';
 import { sleep } from './nodes.js';
 
 export const ADMIN_PASSWORD = 'fault-suite-admin-password';
-const MIGRATIONS = '/api/migrations';
+export const MIGRATIONS = '/api/migrations';
+export const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
+/** Long enough for any answer under faults; a request never hangs the suite. */
+const REQUEST_TIMEOUT_MS = 90_000;
 
-export async function call(base: string, method: string, path: string, token: string | undefined, options: { json?: unknown; body?: BodyInit; headers?: Record<string, string> } = {}): Promise<Response> {
+export type Json = Record<string, any>;
+
+/** One request and what came back: status 0 when nothing did, and then `body` is the error text. */
+export interface Exchange {
+  method: string;
+  url: string;
+  status: number;
+  body: string;
+}
+
+/** The request and its answer on one line, as a failure report prints them. */
+export function describe(exchange: Exchange): string {
+  const answer = exchange.status === 0 ? `no answer (${exchange.body})` : `${exchange.status} ${exchange.body.slice(0, 600)}`;
+  return `${exchange.method} ${exchange.url} → ${answer}`;
+}
+
+/** A request whose answer was not the expected one; its message is the whole exchange. */
+export class UnexpectedAnswer extends Error {
+  constructor(readonly exchange: Exchange) {
+    super(describe(exchange));
+  }
+}
+
+export interface CallOptions {
+  json?: unknown;
+  body?: BodyInit;
+  headers?: Record<string, string>;
+}
+
+/** Sends one request and reads the whole answer; never throws (a failure is status 0). */
+export async function exchange(base: string, method: string, path: string, token: string | undefined, options: CallOptions = {}): Promise<Exchange> {
   const headers: Record<string, string> = { ...options.headers };
   if (token) headers['X-MSTR-AuthToken'] = token;
   let body = options.body;
@@ -14,23 +47,35 @@ export async function call(base: string, method: string, path: string, token: st
     headers['Content-Type'] = 'application/json';
     body = JSON.stringify(options.json);
   }
-  return fetch(base + path, { method, headers, body, duplex: 'half' } as RequestInit);
+  const url = base + path;
+  try {
+    const res = await fetch(url, { method, headers, body, duplex: 'half', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) } as RequestInit);
+    return { method, url, status: res.status, body: await res.text() };
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return { method, url, status: 0, body: [error, cause].filter(Boolean).map(String).join(': ') };
+  }
+}
+
+/** The JSON answer of a request that must answer `status`; anything else throws with the exchange. */
+export async function expectJson(status: number, base: string, method: string, path: string, token: string | undefined, options: CallOptions = {}): Promise<Json> {
+  const answer = await exchange(base, method, path, token, options);
+  if (answer.status !== status) throw new UnexpectedAnswer(answer);
+  return answer.body ? (JSON.parse(answer.body) as Json) : {};
 }
 
 export async function login(base: string): Promise<string> {
-  const res = await call(base, 'POST', '/api/auth/login', undefined, { body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }) });
-  if (res.status !== 204) throw new Error(`login failed: ${res.status}`);
+  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }) });
+  if (res.status !== 204) throw new UnexpectedAnswer({ method: 'POST', url: `${base}/api/auth/login`, status: res.status, body: await res.text() });
   return res.headers.get('x-mstr-authtoken')!;
 }
 
 export async function createFile(base: string, token: string, bytes: Buffer): Promise<{ id: string; path: string }> {
-  const res = await call(base, 'POST', FILES, token, { json: metadataFor(bytes, { name: `fault ${randomBytes(3).toString('hex')}` }) });
-  if (res.status !== 200) throw new Error(`file metadata: ${res.status} ${await res.text()}`);
-  return (await res.json()) as { id: string; path: string };
+  return (await expectJson(200, base, 'POST', FILES, token, { json: metadataFor(bytes, { name: `fault ${randomBytes(3).toString('hex')}` }) })) as { id: string; path: string };
 }
 
-/** Streams the binary in 64 KiB pieces with a pause between them, so that a kill lands mid-upload. */
-export function slowUpload(base: string, token: string, fileId: string, bytes: Buffer, pauseMs: number): Promise<number> {
+/** Streams the binary in 64 KiB pieces with a pause between them, so that a fault lands mid-upload. */
+export function slowUpload(base: string, token: string, fileId: string, bytes: Buffer, pauseMs: number): Promise<Exchange> {
   const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n\r\n`);
   const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
   let offset = 0;
@@ -52,49 +97,53 @@ export function slowUpload(base: string, token: string, fileId: string, bytes: B
       offset += 64 * 1024;
     },
   });
-  return call(base, 'PUT', `${FILES}/${fileId}/binary`, token, { body, headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` } }).then(
-    (res) => res.status,
-    () => 0,
-  );
+  return exchange(base, 'PUT', `${FILES}/${fileId}/binary`, token, { body, headers: { 'Content-Type': `multipart/form-data; boundary=${BOUNDARY}` } });
 }
 
 export async function startImport(base: string, token: string, fileId: string): Promise<string> {
-  const res = await call(base, 'POST', `${MIGRATIONS}?unlockOnStart=True`, token, {
-    headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID, Prefer: 'respond-async' },
+  const short = await expectJson(201, base, 'POST', `${MIGRATIONS}?unlockOnStart=True`, token, {
+    headers: { ...PROJECT, Prefer: 'respond-async' },
     json: {
       packageInfo: { storage: { sharedFileStore: { files: { id: fileId } } }, purpose: 'migration_from_shared_file_store' },
       importInfo: { environment: { id: `${base}/`, name: 'target' }, project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } },
     },
   });
-  if (res.status !== 201) throw new Error(`import: ${res.status} ${await res.text()}`);
-  return ((await res.json()) as { id: string }).id;
+  return short.id as string;
 }
 
 export async function startUndo(base: string, token: string, id: string): Promise<void> {
   for (const status of ['requested', 'approved']) {
-    const res = await call(base, 'PATCH', `${MIGRATIONS}/${id}?migrationId=${id}`, token, {
-      headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID, Prefer: 'respond-async' },
-      json: { importInfo: { undoRequestStatus: status } },
-    });
-    if (res.status !== 200) throw new Error(`undo ${status}: ${res.status} ${await res.text()}`);
+    await expectJson(200, base, 'PATCH', `${MIGRATIONS}/${id}?migrationId=${id}`, token, { headers: { ...PROJECT, Prefer: 'respond-async' }, json: { importInfo: { undoRequestStatus: status } } });
   }
 }
 
-/** The import status, asking whichever node answers. */
-export async function importStatus(bases: string[], token: string, id: string): Promise<string | undefined> {
+/** The migration record, asking whichever node answers; without one, the last node's answer says why. */
+export async function migrationRecord(bases: string[], token: string, id: string, query = ''): Promise<{ record?: Json; answer: Exchange }> {
+  let answer: Exchange | undefined;
   for (const base of bases) {
-    const res = await call(base, 'GET', `${MIGRATIONS}/${id}`, token, { headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }).catch(() => undefined);
-    if (res?.status === 200) return ((await res.json()) as { importInfo: { status: string } }).importInfo.status;
+    answer = await exchange(base, 'GET', `${MIGRATIONS}/${id}${query}`, token, { headers: PROJECT });
+    if (answer.status === 200) return { record: JSON.parse(answer.body) as Json, answer };
   }
-  return undefined;
+  return { answer: answer! };
 }
 
-export async function waitForStatus(bases: string[], token: string, id: string, final: string[], timeoutMs: number): Promise<string> {
+/** Where a record's state is, per kind of work. */
+export const STATE_OF = {
+  package: (r: Json) => r.packageInfo?.status as string | undefined,
+  import: (r: Json) => r.importInfo?.status as string | undefined,
+  validation: (r: Json) => r.validation?.status as string | undefined,
+};
+
+/** Polls until the record's `kind` state is one of `final`; returns the record. */
+export async function waitForState(bases: string[], token: string, id: string, kind: keyof typeof STATE_OF, final: string[], timeoutMs: number): Promise<Json> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const status = await importStatus(bases, token, id);
-    if (status && final.includes(status)) return status;
-    if (Date.now() > deadline) throw new Error(`migration ${id} stuck in ${status}`);
+    const { record, answer } = await migrationRecord(bases, token, id);
+    const state = record && STATE_OF[kind](record);
+    if (record && state && final.includes(state)) return record;
+    if (Date.now() > deadline) {
+      throw new Error(`migration ${id}: ${kind} stuck in ${state ?? 'an unknown state'} after ${timeoutMs} ms; last answer: ${describe(answer)}`);
+    }
     await sleep(100);
   }
 }

@@ -25,8 +25,12 @@ export function isPostgresUrl(url: string): boolean {
 export function connectDatabase(url: string): DatabaseHandle {
   if (isPostgresUrl(url)) {
     const pool = new pg.Pool({ connectionString: url, max: 10 });
-    // An idle client that loses its connection emits 'error'; without a listener node would crash.
+    // A client that loses its connection (a database restart, a cut network) emits 'error'; without
+    // a listener node would crash. The pool listens only while a client is idle in it, so a client
+    // checked out between two queries of a transaction needs its own; its next query then fails
+    // as unreachable, and the pool drops it on release.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const safe = new URL(url);
     safe.password = '';
     return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: safe.toString() };
