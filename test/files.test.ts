@@ -405,8 +405,8 @@ for (const dialect of dialects()) {
       await expectLibraryError(await s.request('GET', `${FILES}/${lost.id}/binary`, { token }), 404, 'ERR006');
 
       // A claim left behind by an interrupted upload is cleared at the next start: at once on SQLite (one
-      // node), and once a lease has passed where another node might still be writing (PostgreSQL).
-      const claimedAt = dialect === 'sqlite' ? Date.now() : Date.now() - (s.files.config.leaseSeconds + 1) * 1000;
+      // node), and once two leases have passed where another node might still be writing (PostgreSQL).
+      const claimedAt = dialect === 'sqlite' ? Date.now() : Date.now() - (2 * s.files.config.leaseSeconds + 1) * 1000;
       assert.equal(await s.server.env.ctx.files.claimUpload(innerGuid(lost.id), 'interrupted', claimedAt), true);
       await expectLibraryError(await upload(s, token, lost.id, multipartBody(lostBytes)), 409, 'ERR015');
       await s.stop();

@@ -38,7 +38,14 @@ export function installIdleTimeout(server: HttpServer, idleMs: number): void {
   server.setTimeout(idleMs);
   server.on('timeout', (socket: Socket) => {
     const exchange = current.get(socket);
-    const serverIsWorking = exchange !== undefined && exchange.req.complete && !exchange.res.writableEnded && socket.writableLength === 0;
+    if (exchange === undefined || exchange.res.writableEnded || socket.writableLength > 0) {
+      socket.destroy(); // an idle keep-alive, or a client that stopped reading our answer
+      return;
+    }
+    const { req } = exchange;
+    // Fully received and being answered; or bytes that arrived and the server has not read yet, or a
+    // body the server paused (its storage is slow, its handler busy): the server is the slow one.
+    const serverIsWorking = req.complete || req.readableLength > 0 || req.readableFlowing === false;
     if (!serverIsWorking) socket.destroy();
   });
 }

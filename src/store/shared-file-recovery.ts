@@ -39,11 +39,12 @@ export function staleAfterMs(config: Pick<PackstoreConfig, 'leaseSeconds' | 'htt
 
 /**
  * A live upload renews its claim every half lease, whatever its client does: a claim not renewed
- * for a whole lease belongs to a node that died. On SQLite there is one node, so at its start every
- * claim is a dead one.
+ * for two leases belongs to a node that died (one lease would take a busy node, whose renewal
+ * waits for a database connection, for a dead one). On SQLite there is one node, so at its start
+ * every claim is a dead one.
  */
 export function recoveryTimes(config: Pick<PackstoreConfig, 'leaseSeconds' | 'httpIdleTimeout'>, singleNodeStart: boolean): RecoveryTimes {
-  return { staleMs: staleAfterMs(config), claimStaleMs: singleNodeStart ? 0 : config.leaseSeconds * 1000 };
+  return { staleMs: staleAfterMs(config), claimStaleMs: singleNodeStart ? 0 : 2 * config.leaseSeconds * 1000 };
 }
 
 async function configuredStore(storage: StorageService): Promise<OwnedBlobStore | undefined> {
