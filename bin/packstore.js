@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so that `npm ci` is the only build step.
-import { register } from 'tsx/esm/api';
-register();
-await import('../src/cli/main.ts');
+// The compiled CLI (`npm run build`, which `npm ci` and `npm pack` run): no TypeScript at run time.
+// From a checkout, `npm run dev` or `node --import tsx src/cli/main.ts` run the sources instead.
+await import('../dist/cli/main.js');
