@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { auditView } from '../api/routes/audit.js';
 import { parseLibraryDate } from '../domain/dates.js';
 import { withEnvironment, withStore, type StoreOptions } from './users.js';
 
@@ -48,6 +47,7 @@ export function registerAudit(program: Command): void {
       offset: whole(opts.offset, '--offset', 0, Number.MAX_SAFE_INTEGER),
       limit: whole(opts.limit, '--limit', 1, 100_000),
     };
+    const { auditView } = await import('../api/routes/audit.js');
     await withEnvironment(opts, async ({ ctx }) => {
       const page = await ctx.audit.query(filter);
       const rows = page.records.map(auditView);
