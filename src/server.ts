@@ -8,6 +8,7 @@ import { SessionRepository } from './store/sessions.js';
 import { StorageService, initialStorageSettings } from './store/storage-settings.js';
 import { UserRepository } from './store/users.js';
 import { LoginThrottle } from './store/login-throttle.js';
+import { IdentityTokenRepository } from './store/identity-tokens.js';
 import { loadSecretKeyring } from './store/secret-keys.js';
 import { AuditLog } from './store/audit-log.js';
 import { FileRepository } from './store/files.js';
@@ -62,6 +63,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
         windowMs: config.loginLockSeconds * 1000,
         knownAddressMs: config.loginKnownAddressDays * 86_400_000,
       }),
+      identityTokens: new IdentityTokenRepository(database.db, { lifetimeMs: config.identityTokenLifetime * 1000, singleUse: config.identityTokenSingleUse }),
       audit: new AuditLog(database.db),
       storage,
       files,
@@ -134,6 +136,7 @@ export async function startServer(
       void recoverStrandedWork(env.ctx.migrations, env.ctx.jobs).catch((error: unknown) => app?.log.warn({ err: error }, 'job recovery failed'));
       void env.ctx.sessions.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'session sweep failed'));
       void env.ctx.loginThrottle.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'login throttle sweep failed'));
+      void env.ctx.identityTokens.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'identity token sweep failed'));
     }, Math.min(times.staleMs, config.leaseSeconds * 1000));
     sweep.unref();
     const running = app;

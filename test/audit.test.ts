@@ -1,7 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { connectDatabase } from '../src/store/db/connect.js';
+import { schemaIsCurrent } from '../src/store/db/migrate.js';
 import { randomBytes } from 'node:crypto';
-import { dialects } from './support/env.js';
+import { createTestEnvironmentFiles, dialects } from './support/env.js';
 import { ADMIN_PASSWORD, expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import { runCli } from './support/cli.js';
 import { FILES, STORAGE, createFile, loginWith, multipartBody, upload } from './support/shared-files.js';
@@ -110,6 +112,25 @@ for (const dialect of dialects()) {
       assert.equal(printed.data[0]!.target, 'audited:CREATE_PACKAGE');
       const text = await runCli(['audit', '--user', ADMINISTRATOR_USER_ID, '--limit', '3'], s.files.config);
       assert.equal(text.stdout.trim().split('\n').length, 3);
+    });
+
+    it('reads without migrating: a read-only command refuses a database that was never set up, and leaves it so', async () => {
+      const fresh = await createTestEnvironmentFiles(dialect);
+      try {
+        for (const args of [['audit'], ['users', 'list']]) {
+          const result = await runCli(args, fresh.config);
+          assert.notEqual(result.code, 0);
+          assert.match(result.stderr, /older schema \(or none\): start the server once/);
+        }
+        const { db } = connectDatabase(fresh.config.databaseUrl);
+        try {
+          assert.equal(await schemaIsCurrent(db), false, 'still not migrated');
+        } finally {
+          await db.destroy();
+        }
+      } finally {
+        await fresh.dispose();
+      }
     });
 
     it('filters by user, action and time, and pages with offset and limit', async () => {

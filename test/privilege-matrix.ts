@@ -65,6 +65,11 @@ export const MATRIX: Record<string, MatrixRow> = {
   'PUT /api/sessions': { probe: { path: '/api/sessions' }, expect: signedIn(204) },
   'GET /api/sessions/userInfo': { probe: { path: '/api/sessions/userInfo' }, expect: signedIn(200) },
   'GET /api/status': { probe: { path: '/api/status' }, expect: everyone(200) },
+  // Identity tokens: any session makes and validates them (the probe sends no token to validate, 400); the
+  // delegation is public, and its probe names no token (400) so that it counts nothing toward a lockout.
+  'POST /api/auth/identityToken': { probe: { path: '/api/auth/identityToken' }, expect: signedIn(201) },
+  'GET /api/auth/identityToken': { probe: { path: '/api/auth/identityToken' }, expect: signedIn(400) },
+  'POST /api/auth/delegate': { probe: { path: '/api/auth/delegate', json: { loginMode: '-1' } }, expect: everyone(400) },
 
   // Shared file store: adding and removing packages is for administrators who manage packages.
   [`POST ${FILES}`]: { probe: { path: FILES, json: {} }, expect: only(400, []) },

@@ -31,7 +31,7 @@ export interface BuildAppOptions {
  * Secrets that must never reach a log line. @fastify/multipart logs its busboy options, request
  * headers included, at trace level; the rest guards against serializers that start logging headers.
  */
-const SECRET_HEADERS = ['cookie', 'authorization', 'x-mstr-authtoken', 'set-cookie'];
+const SECRET_HEADERS = ['cookie', 'authorization', 'x-mstr-authtoken', 'x-mstr-identitytoken', 'set-cookie'];
 const REDACTED_PATHS = ['req', 'res', 'busboyOptions'].flatMap((owner) => SECRET_HEADERS.map((name) => `${owner}.headers["${name}"]`));
 
 function withRedaction(logger: FastifyServerOptions['logger']): FastifyServerOptions['logger'] {

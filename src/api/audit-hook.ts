@@ -6,6 +6,13 @@ import { controlCharacterIn, escapeControlCharacters } from '../domain/control-c
 
 type ActionOf = string | ((request: FastifyRequest) => string);
 
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Set by a route whose subject is neither its path nor its principal (an identity token and its user). */
+    auditSubject?: { target: string; userId?: string; userName?: string };
+  }
+}
+
 const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 const STORAGE = '/api/mstrServices/library/storage';
 
@@ -25,6 +32,9 @@ function migrationPatchAction(request: FastifyRequest): string {
 export const AUDITED_ROUTES: Readonly<Record<string, ActionOf>> = {
   'POST /api/auth/login': 'login',
   'POST /api/auth/logout': 'logout',
+  'POST /api/auth/identityToken': 'identityToken.create',
+  'GET /api/auth/identityToken': 'identityToken.validate',
+  'POST /api/auth/delegate': 'identityToken.delegate',
   [`POST ${FILES}`]: 'file.create',
   [`PUT ${FILES}/:fileId/binary`]: 'file.upload',
   [`GET ${FILES}/:fileId/binary`]: 'file.download',
@@ -79,12 +89,15 @@ export function installAuditHook(app: FastifyInstance, ctx: AppContext): void {
     if (actionOf === undefined) return;
     const action = typeof actionOf === 'string' ? actionOf : actionOf(request);
     try {
-      const who = request.principal
-        ? { userId: request.principal.userId, userName: request.principal.login }
-        : action === 'login'
-          ? await loginAttemptOf(request, ctx)
-          : {};
-      await ctx.audit.append({ action, outcome: reply.statusCode, remoteAddress: request.ip, target: targetOf(request), ...who });
+      const subject = request.auditSubject;
+      const who = subject?.userId
+        ? { userId: subject.userId, userName: subject.userName }
+        : request.principal
+          ? { userId: request.principal.userId, userName: request.principal.login }
+          : action === 'login'
+            ? await loginAttemptOf(request, ctx)
+            : {};
+      await ctx.audit.append({ action, outcome: reply.statusCode, remoteAddress: request.ip, target: subject?.target ?? targetOf(request), ...who });
     } catch (error) {
       request.log.error({ err: error, action }, 'could not write the audit record');
     }

@@ -4,6 +4,7 @@ import type { SessionRepository } from '../store/sessions.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { UserRepository } from '../store/users.js';
 import type { LoginThrottle } from '../store/login-throttle.js';
+import type { IdentityTokenRepository } from '../store/identity-tokens.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { FileRepository } from '../store/files.js';
 import type { MetadataRepository } from '../store/metadata/repository.js';
@@ -22,6 +23,8 @@ export interface AppContext {
   sessions: SessionRepository;
   /** Failed-login counts per (login, address), shared by every node. */
   loginThrottle: LoginThrottle;
+  /** Short-lived tokens a session trades for a session of another connection (Workstation's delegation). */
+  identityTokens: IdentityTokenRepository;
   /** Append-only record of who did what (written by the audit hook and the CLI). */
   audit: AuditLog;
   storage: StorageService;

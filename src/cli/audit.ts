@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
+import { auditView } from '../domain/audit.js';
+import { AuditLog } from '../store/audit-log.js';
+import { withReadOnlyDatabase } from './read-only-store.js';
 import { parseLibraryDate } from '../domain/dates.js';
-import { withEnvironment, withStore, type StoreOptions } from './users.js';
+import { withStore, type StoreOptions } from './users.js';
 
 interface AuditOptions extends StoreOptions {
   user?: string;
@@ -47,9 +50,8 @@ export function registerAudit(program: Command): void {
       offset: whole(opts.offset, '--offset', 0, Number.MAX_SAFE_INTEGER),
       limit: whole(opts.limit, '--limit', 1, 100_000),
     };
-    const { auditView } = await import('../api/routes/audit.js');
-    await withEnvironment(opts, async ({ ctx }) => {
-      const page = await ctx.audit.query(filter);
+    await withReadOnlyDatabase(opts, async (db) => {
+      const page = await new AuditLog(db).query(filter);
       const rows = page.records.map(auditView);
       if (opts.json) {
         process.stdout.write(JSON.stringify({ total: page.total, data: rows }, null, 2) + '\n');

@@ -6,6 +6,8 @@ import { checkPasswordPolicy, hashPassword } from '../domain/passwords.js';
 import { ALL_PRIVILEGES, isPrivilege, type Privilege } from '../domain/privileges.js';
 import { CLI_ADDRESS } from '../store/audit-log.js';
 import { readSecret } from './prompt.js';
+import { withReadOnlyDatabase } from './read-only-store.js';
+import { UserRepository } from '../store/users.js';
 
 export interface StoreOptions {
   dataDir: string;
@@ -61,8 +63,8 @@ export function registerUsers(program: Command): void {
 
   withStore(users.command('list').option('--json', 'print JSON').description('list users with their privileges'))
     .action(async (opts: StoreOptions & { json?: boolean }) => {
-      await withEnvironment(opts, async ({ ctx }) => {
-        const list = await ctx.users.list();
+      await withReadOnlyDatabase(opts, async (db) => {
+        const list = await new UserRepository(db).list();
         if (opts.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
         else for (const u of list) process.stdout.write(`${u.login}\t${u.id}\t${u.fullName}\t${u.privileges.join(',')}\n`);
       });

@@ -23,6 +23,7 @@ const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: string) =>
 };
 const text = (raw: string) => (raw.trim() === '' ? undefined : raw.trim());
 const anyText = (raw: string) => raw.trim();
+const boolean = (raw: string) => (/^\s*true\s*$/i.test(raw) ? true : /^\s*false\s*$/i.test(raw) ? false : undefined);
 const commaList = (raw: string) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -167,7 +168,7 @@ export const CONFIG_KEYS = {
   s3ForcePathStyle: {
     key: 'storage.s3.forcePathStyle',
     defaultValue: () => false,
-    parse: (raw: string) => (/^\s*true\s*$/i.test(raw) ? true : /^\s*false\s*$/i.test(raw) ? false : undefined),
+    parse: boolean,
     describe: 'true or false',
     doc: '`false`',
   },
@@ -233,6 +234,20 @@ export const CONFIG_KEYS = {
     parse: integer(0, 3650),
     describe: 'days, from 0 to 3650',
     doc: '30: an address a user signed in from within this many days is exempt from the ceiling across addresses (0: none)',
+  },
+  identityTokenLifetime: {
+    key: 'auth.identityToken.lifetimeSeconds',
+    defaultValue: () => 300,
+    parse: integer(1, 86400),
+    describe: 'seconds, from 1 to 86400',
+    doc: '300: how long an identity token (`POST /api/auth/identityToken`) can be redeemed',
+  },
+  identityTokenSingleUse: {
+    key: 'auth.identityToken.singleUse',
+    defaultValue: () => true,
+    parse: boolean,
+    describe: 'true or false',
+    doc: '`true`: an identity token makes one session; `false`: any number until it expires',
   },
   httpHeadersTimeout: {
     key: 'http.headersTimeoutSeconds',

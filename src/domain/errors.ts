@@ -68,10 +68,18 @@ export class LoginFailedError extends LibraryError {
 }
 
 export class LoginThrottledError extends LibraryError {
-  constructor(retryAfterSeconds: number) {
-    super(429, 'ERR003', `Too many failed logins for this user. Try again in ${retryAfterSeconds} s.`, {
+  /** `what`: the failed attempts that locked (failed identity tokens name no user). */
+  constructor(retryAfterSeconds: number, what = 'failed logins for this user') {
+    super(429, 'ERR003', `Too many ${what}. Try again in ${retryAfterSeconds} s.`, {
       'retry-after': String(retryAfterSeconds),
     });
+  }
+}
+
+/** An identity token that cannot be redeemed or validated; the message says why (unknown, expired, used, malformed). */
+export class IdentityTokenError extends LibraryError {
+  constructor(message: string) {
+    super(401, 'ERR003', message);
   }
 }
 

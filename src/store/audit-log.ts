@@ -2,20 +2,9 @@ import type { Kysely } from 'kysely';
 import type { AuditTable, Database } from './db/schema.js';
 import { newGuid } from '../domain/ids.js';
 
-export interface AuditEntry {
-  action: string;
-  /** The HTTP status of the request; CLI actions record 200. */
-  outcome: number;
-  userId?: string;
-  userName?: string;
-  remoteAddress: string;
-  target?: string;
-}
+import type { AuditEntry, AuditRecord } from '../domain/audit.js';
 
-export interface AuditRecord extends AuditEntry {
-  id: string;
-  at: number;
-}
+export type { AuditEntry, AuditRecord };
 
 export interface AuditFilter {
   /** A user id or login name. */

@@ -4,6 +4,12 @@ import type { Database } from './db/schema.js';
 
 /** The row counting a login's attempts from every address: the ceiling against distributed guessing. */
 const ALL_ADDRESSES = '*';
+/**
+ * Failed redemptions of identity tokens that name no user (unknown or malformed) count per address under
+ * this key. Every other key is the SHA-256 hex of a login, so no login can share it; the token itself is
+ * no key, or every guess would start a count of its own.
+ */
+const UNKNOWN_IDENTITY_TOKEN_KEY = 'identity-token:unknown';
 /** The ceiling across addresses, as a multiple of the per-address limit. */
 export const ALL_ADDRESSES_FACTOR = 10;
 
@@ -38,8 +44,16 @@ export class LoginThrottle {
   ) {}
 
   /** Reserves one attempt for this login from this address, or says how long to wait. */
-  async admit(login: string, address: string, now = Date.now()): Promise<Admission> {
-    const key = loginKey(login);
+  admit(login: string, address: string, now = Date.now()): Promise<Admission> {
+    return this.admitKey(loginKey(login), address, now);
+  }
+
+  /** Reserves one attempt of an identity token that names no user, from this address (it has failed already). */
+  admitUnknownIdentityToken(address: string, now = Date.now()): Promise<Admission> {
+    return this.admitKey(UNKNOWN_IDENTITY_TOKEN_KEY, address, now);
+  }
+
+  private async admitKey(key: string, address: string, now: number): Promise<Admission> {
     const own = await this.reserve(key, address, now);
     if (own.attempts > this.policy.maxFailures) return this.refused(own.window_start, now);
     const knownAddress = own.last_success > now - this.policy.knownAddressMs;

@@ -84,8 +84,9 @@ export class UserRepository {
 
   async setPassword(userId: string, passwordHash: string): Promise<void> {
     await this.db.updateTable('users').set({ password_hash: passwordHash, failed_logins: 0, locked_until: 0 }).where('id', '=', userId).execute();
-    // A changed password ends every session of that user.
+    // A changed password ends every session of that user, and every identity token that would make one.
     await this.db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+    await this.db.deleteFrom('identity_tokens').where('user_id', '=', userId).execute();
   }
 
   async ensureGroup(id: string, name: string): Promise<void> {

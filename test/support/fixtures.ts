@@ -11,8 +11,8 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-/** The shared fixtures live beside the project, in ../shared (the project's own checkout is one folder). */
-const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/fixtures/client-requests');
+/** Requests recorded from mstrio-py, kept in the repository: a clone alone runs its own suite. */
+const FIXTURES = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/client-requests');
 
 export function recordedRequests(file: string): RecordedRequest[] {
   return readFileSync(path.join(FIXTURES, file), 'utf8')

@@ -3,8 +3,8 @@ import type { AppContext } from '../context.js';
 import { requires } from '../access.js';
 import { intQuery, stringQuery } from '../object-input.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { formatLibraryDate, parseLibraryDate } from '../../domain/dates.js';
-import type { AuditRecord } from '../../store/audit-log.js';
+import { parseLibraryDate } from '../../domain/dates.js';
+import { auditView } from '../../domain/audit.js';
 
 const MAX_LIMIT = 1000;
 
@@ -16,19 +16,6 @@ function timeQuery(request: FastifyRequest, name: string): number | undefined {
   const date = parseLibraryDate(raw);
   if (!date) throw new InvalidInputError(`${name} must be a date such as 2026-03-01T10:20:30.456+0000 or epoch milliseconds, not ${JSON.stringify(raw)}.`);
   return date.getTime();
-}
-
-export function auditView(record: AuditRecord) {
-  return {
-    id: record.id,
-    time: formatLibraryDate(new Date(record.at)),
-    action: record.action,
-    outcome: record.outcome,
-    userId: record.userId ?? null,
-    userName: record.userName ?? null,
-    remoteAddress: record.remoteAddress,
-    target: record.target ?? null,
-  };
 }
 
 /** GET /api/audit: the audit log, newest first, for environment administrators. Append-only: no other verbs. */

@@ -1,26 +1,19 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { initialsOf } from './users.js';
-import { PUBLIC, SESSION_COOKIE, SIGNED_IN, principalOf } from '../access.js';
+import { PUBLIC, SIGNED_IN, principalOf } from '../access.js';
+import { sendNewSession, sessionCookie } from '../session-reply.js';
 import { InvalidInputError, LoginFailedError, LoginThrottledError } from '../../domain/errors.js';
 import { DUMMY_PASSWORD_HASH, MAX_PASSWORD_LENGTH, verifyPassword } from '../../domain/passwords.js';
 
 export const LIBRARY_VERSION = '11.5.1000.0100';
 
-function stringField(body: Record<string, unknown>, name: string): string | undefined {
+export function stringField(body: Record<string, unknown>, name: string): string | undefined {
   const value = body[name];
   if (value === undefined || value === null) return undefined;
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
   throw new InvalidInputError(`${name} must be a string.`);
-}
-
-function sessionCookie(request: FastifyRequest, token: string, maxAgeSeconds?: number): string {
-  const parts = [`${SESSION_COOKIE}=${token}`, 'Path=/', 'HttpOnly', 'SameSite=Lax'];
-  if (maxAgeSeconds !== undefined) parts.push(`Max-Age=${maxAgeSeconds}`);
-  // Secure only over HTTPS: a Secure cookie would never come back from a client on plain HTTP.
-  if (request.protocol === 'https') parts.push('Secure');
-  return parts.join('; ');
 }
 
 /** Sessions: POST /api/auth/login|logout, /api/sessions, /api/sessions/userInfo, /api/status. */
@@ -46,11 +39,7 @@ export function authRoutes(app: FastifyInstance, ctx: AppContext): void {
     await loginThrottle.succeeded(username, request.ip, admission);
     const token = await sessions.create(user.id, Date.now());
     request.log.info({ user: user.login }, 'login');
-    return reply
-      .code(204)
-      .header('X-MSTR-AuthToken', token)
-      .header('set-cookie', sessionCookie(request, token))
-      .send();
+    return sendNewSession(request, reply, token);
   });
 
   // Signed in by the header only (a POST): a cross-site form cannot log a user out with the cookie.

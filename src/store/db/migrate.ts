@@ -7,6 +7,7 @@ import * as m004 from './migrations/004_audit.js';
 import * as m005 from './migrations/005_upload_claim_time.js';
 import * as m006 from './migrations/006_login_throttle.js';
 import * as m007 from './migrations/007_ownership_and_retries.js';
+import * as m008 from './migrations/008_identity_tokens.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005_upload_claim_time': m005,
   '006_login_throttle': m006,
   '007_ownership_and_retries': m007,
+  '008_identity_tokens': m008,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
@@ -25,9 +27,18 @@ class StaticMigrationProvider implements MigrationProvider {
   }
 }
 
+function migratorFor(db: Kysely<Database>): Migrator {
+  return new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'packstore_migrations', migrationLockTableName: 'packstore_migrations_lock' });
+}
+
+/** True when every schema migration has run: read-only tools use a database only then, and never migrate it. */
+export async function schemaIsCurrent(db: Kysely<Database>): Promise<boolean> {
+  const migrations = await migratorFor(db).getMigrations();
+  return migrations.every((m) => m.executedAt !== undefined);
+}
+
 export async function migrateToLatest(db: Kysely<Database>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'packstore_migrations', migrationLockTableName: 'packstore_migrations_lock' });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await migratorFor(db).migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(`Schema migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);

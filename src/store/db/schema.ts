@@ -96,6 +96,16 @@ export interface LoginThrottleTable {
   last_success: number;
 }
 
+/** An identity token by its hash; see src/store/identity-tokens.ts. */
+export interface IdentityTokensTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  /** When it was first redeemed (null: never), so that a reused token is told apart from an unknown one. */
+  redeemed_at: number | null;
+}
+
 export interface Database extends MigrationTables, MetadataTables {
   users: UsersTable;
   user_groups: GroupsTable;
@@ -107,4 +117,5 @@ export interface Database extends MigrationTables, MetadataTables {
   owned_blobs: OwnedBlobsTable;
   audit_log: AuditTable;
   login_throttle: LoginThrottleTable;
+  identity_tokens: IdentityTokensTable;
 }
