@@ -75,6 +75,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       packageHolders: new PackageHolders(jobDeps, jobs, environment),
       metrics,
       environment,
+      lifecycle: { draining: false },
     };
     const bootstrap = await bootstrapUsers(users, env.PACKSTORE_ADMIN_PASSWORD);
     for (const task of STARTUP_TASKS) await task(ctx);
@@ -90,6 +91,26 @@ export interface RunningServer {
   env: OpenedEnvironment;
   url: string;
   close(): Promise<void>;
+  /**
+   * A graceful stop: readiness turns 503 and the listener closes at once; requests and uploads in
+   * flight, and the job that runs, get until the deadline. False when the deadline cut them off:
+   * the job's transaction then never commits, and another node (or the next start) runs it once
+   * its lease ends.
+   */
+  drain(deadlineMs: number): Promise<boolean>;
+}
+
+/** Resolves true when `work` ends within `ms`, false when the time runs out first. */
+async function within(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function startServer(
@@ -128,6 +149,22 @@ export async function startServer(
         await running.close();
         await env.ctx.jobs.runner.stop();
         await env.close();
+      },
+      drain: async (deadlineMs) => {
+        const log = running.log;
+        env.ctx.lifecycle.draining = true;
+        clearInterval(sweep);
+        log.info({ deadlineMs }, 'shutdown: readiness answers 503, no new connections accepted');
+        const requests = running.close().then(() => log.info('shutdown: every request and upload has finished'));
+        // The runner claims nothing more and returns once its current job has committed or failed.
+        const jobs = env.ctx.jobs.runner.stop().then(() => log.info('shutdown: the job runner stopped between jobs'));
+        if (!(await within(Promise.all([requests, jobs]), deadlineMs))) {
+          log.warn('shutdown: the deadline passed; unfinished requests are cut, an unfinished job runs again elsewhere once its lease ends');
+          return false;
+        }
+        await env.close();
+        log.info('shutdown: the database is closed');
+        return true;
       },
     };
   } catch (error) {

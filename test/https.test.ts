@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { CLI_FROM_SOURCES } from './support/cli.js';
 import { dialects, createTestEnvironmentFiles, type TestEnvironmentFiles } from './support/env.js';
 import { ADMIN_PASSWORD } from './support/server.js';
 import { startServer, type RunningServer } from '../src/server.js';
@@ -93,8 +93,7 @@ for (const dialect of dialects()) {
 describe('packstore serve --tls-cert --tls-key', () => {
   it('starts an HTTPS server from the command line', async () => {
     const files = await createTestEnvironmentFiles('sqlite');
-    const bin = fileURLToPath(new URL('../bin/packstore.js', import.meta.url));
-    const child = spawn(process.execPath, [bin, 'serve', '--port', '0', '--data-dir', files.dataDir, '--tls-cert', tls.certFile, '--tls-key', tls.keyFile], {
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCES, 'serve', '--port', '0', '--data-dir', files.dataDir, '--tls-cert', tls.certFile, '--tls-key', tls.keyFile], {
       env: { ...process.env, PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD, PACKSTORE_DATABASE_URL: files.config.databaseUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

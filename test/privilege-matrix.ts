@@ -128,6 +128,8 @@ export const MATRIX: Record<string, MatrixRow> = {
 
   // Operations: readiness for load balancers (no session), metrics for a scraper on the node's own host (tests call from loopback).
   'GET /api/health': { probe: { path: '/api/health' }, expect: everyone(200) },
+  'GET /api/health/live': { probe: { path: '/api/health/live' }, expect: everyone(200) },
+  'GET /api/health/ready': { probe: { path: '/api/health/ready' }, expect: everyone(200) },
   'GET /metrics': { probe: { path: '/metrics' }, expect: everyone(200) },
 
   // The audit log: environment administrators only, read-only.

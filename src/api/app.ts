@@ -45,12 +45,19 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
     rewriteUrl: (req) => rewriteToApi(req.url ?? '/'),
     bodyLimit: 1024 * 1024,
     keepAliveTimeout: 10_000,
-    trustProxy: false,
+    trustProxy: ctx.config.trustProxy,
+    // While draining, a request on a kept-alive connection is still answered (readiness with the
+    // Library's 503), and the answer closes the connection: see the onSend hook below.
+    return503OnClosing: false,
     clientErrorHandler,
     http: timeouts,
     ...(options.https ? { https: { ...options.https, ...timeouts } } : {}),
   } as FastifyServerOptions);
   installIdleTimeout(app.server, ctx.config.httpIdleTimeout * 1000);
+  // Draining for a shutdown: each answer ends its connection, so keep-alive clients reconnect to another node.
+  app.addHook('onSend', async (_request, reply) => {
+    if (ctx.lifecycle.draining) reply.header('connection', 'close');
+  });
   installErrorHandling(app);
   installJsonParser(app);
   installAccessControl(app, ctx.users, ctx.sessions);

@@ -41,4 +41,6 @@ export interface AppContext {
   metrics: Metrics;
   /** This environment as Library records show it: {id: public URL, name}. */
   environment: { id: string; name: string };
+  /** Set at the first shutdown signal: readiness answers 503 while requests drain. */
+  lifecycle: { draining: boolean };
 }

@@ -1,32 +1,29 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { registerClientCommands } from './client/register.js';
+import { registerServe } from './serve.js';
+import { registerUsers } from './users.js';
+import { registerSeed } from './seed.js';
+import { registerAudit } from './audit.js';
 
-/** Commands that open a data dir or database: they load the server's code, which client commands do not need. */
-const SERVER_COMMANDS = new Set(['serve', 'users', 'seed', 'audit']);
+/** The same relative path from src/cli (tsx) and from dist/cli (the compiled package). */
+const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
+const { version } = JSON.parse(readFileSync(PACKAGE_JSON, 'utf8')) as { version: string };
 
-async function registerServerCommands(program: Command): Promise<void> {
-  const [{ registerServe }, { registerUsers }, { registerSeed }, { registerAudit }] = await Promise.all([
-    import('./serve.js'),
-    import('./users.js'),
-    import('./seed.js'),
-    import('./audit.js'),
-  ]);
-  registerServe(program);
-  registerUsers(program);
-  registerSeed(program);
-  registerAudit(program);
-}
-
-/** Exit codes: 0 success, 1 failure, 2 usage. */
+/**
+ * Exit codes: 0 success, 1 failure, 2 usage. Every command module loads the server (Fastify,
+ * database drivers) only inside its action, so `--help`, `--version` and client commands start fast.
+ */
 const program = new Command('packstore')
   .description('Packstore: move BI migration packages between environments')
+  .version(version, '-V, --version', 'print the version')
   .exitOverride()
   .showHelpAfterError();
 
-const first = process.argv[2];
-// Client commands start fast because the server (Fastify, database drivers) is loaded only when needed.
-const clientCommand = first !== undefined && !first.startsWith('-') && first !== 'help' && !SERVER_COMMANDS.has(first);
-if (!clientCommand) await registerServerCommands(program);
+registerServe(program);
+registerUsers(program);
+registerSeed(program);
+registerAudit(program);
 registerClientCommands(program);
 
 try {

@@ -1,7 +1,5 @@
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../config/load.js';
-import { connectDatabase } from '../store/db/connect.js';
-import { schemaIsCurrent } from '../store/db/migrate.js';
 import type { Database } from '../store/db/schema.js';
 import type { StoreOptions } from './users.js';
 
@@ -11,6 +9,8 @@ import type { StoreOptions } from './users.js';
  */
 export async function withReadOnlyDatabase<T>(opts: StoreOptions, work: (db: Kysely<Database>) => Promise<T>): Promise<T> {
   const config = loadConfig({ dataDir: opts.dataDir, configFile: opts.config });
+  // The database drivers load only when a command runs, so that `packstore --help` stays fast.
+  const [{ connectDatabase }, { schemaIsCurrent }] = await Promise.all([import('../store/db/connect.js'), import('../store/db/migrate.js')]);
   const { db, describe } = connectDatabase(config.databaseUrl);
   try {
     if (!(await schemaIsCurrent(db))) {

@@ -1,9 +1,8 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../config/load.js';
-import { openEnvironment } from '../server.js';
 import { isGuid } from '../domain/ids.js';
 import { TUTORIAL_PROJECT_ID } from '../domain/objects.js';
 import { MAX_SEED_OBJECTS, growProject } from '../store/metadata/seed-generator.js';
+import { withEnvironment } from './users.js';
 
 interface SeedOptions {
   objects: string;
@@ -24,8 +23,7 @@ export function registerSeed(program: Command): void {
       const objects = Number(opts.objects);
       if (!/^\d+$/.test(opts.objects) || objects > MAX_SEED_OBJECTS) throw new Error(`--objects must be an integer from 0 to ${MAX_SEED_OBJECTS}, not ${opts.objects}`);
       if (!isGuid(opts.project)) throw new Error(`--project must be a project id (32 upper-case hex characters), not ${opts.project}`);
-      const env = await openEnvironment(loadConfig({ dataDir: opts.dataDir, configFile: opts.config }));
-      try {
+      await withEnvironment(opts, async (env) => {
         const result = await growProject(env.ctx.metadata, {
           projectId: opts.project,
           objects,
@@ -33,8 +31,6 @@ export function registerSeed(program: Command): void {
         });
         if (result.created > 0) process.stderr.write('\n');
         process.stdout.write(`project ${opts.project}: ${result.before} → ${result.after} objects (${result.created} created)\n`);
-      } finally {
-        await env.close();
-      }
+      });
     });
 }

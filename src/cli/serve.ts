@@ -1,35 +1,41 @@
 import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
-import { startServer } from '../server.js';
+import { exitGracefullyOnSignals } from './shutdown.js';
+
+interface ServeOptions {
+  port?: string;
+  host?: string;
+  dataDir: string;
+  config?: string;
+  tlsCert?: string;
+  tlsKey?: string;
+}
 
 export function registerServe(program: Command): void {
   program
     .command('serve')
     .description('run an environment server')
-    .option('--port <port>', 'port to listen on', '8080')
-    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (server.port, default 8080)')
+    .option('--host <host>', 'address to listen on (server.host, default 127.0.0.1)')
     .option('--data-dir <dir>', 'where the embedded database and packages live', './data')
     .option('--config <file>', 'a configOverride.properties file')
-    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM)')
-    .option('--tls-key <file>', 'the private key of --tls-cert (PEM)')
-    .action(async (opts: { port: string; host: string; dataDir: string; config?: string; tlsCert?: string; tlsKey?: string }) => {
-      const port = Number(opts.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number, not ${opts.port}`);
-      if (!!opts.tlsCert !== !!opts.tlsKey) throw new Error('--tls-cert and --tls-key go together.');
-      const config = loadConfig({ dataDir: opts.dataDir, configFile: opts.config });
-      const https = opts.tlsCert && opts.tlsKey ? { cert: readFileSync(opts.tlsCert), key: readFileSync(opts.tlsKey) } : undefined;
-      const server = await startServer(config, { port, host: opts.host }, { logger: { level: process.env.PACKSTORE_LOG_LEVEL ?? 'info' }, https });
+    .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; server.tls.cert)')
+    .option('--tls-key <file>', 'the private key of --tls-cert (PEM; server.tls.key)')
+    .action(async (opts: ServeOptions) => {
+      // Options win over PACKSTORE_* variables and the properties file, and are checked like them.
+      const overrides = { 'server.port': opts.port, 'server.host': opts.host, 'server.tls.cert': opts.tlsCert, 'server.tls.key': opts.tlsKey };
+      const config = loadConfig({ dataDir: opts.dataDir, configFile: opts.config, overrides });
+      if (!!config.tlsCert !== !!config.tlsKey) throw new Error('server.tls.cert and server.tls.key (--tls-cert, --tls-key) go together.');
+      const https = config.tlsCert ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
+      // Loaded here, not at the top: `packstore --help` and the client commands never load the server.
+      const { startServer } = await import('../server.js');
+      const server = await startServer(config, { port: config.port, host: config.host }, { logger: { level: config.logLevel }, https });
       if (server.env.bootstrap.generatedAdminPassword) {
         // Printed once, at the first start only; it is stored as a scrypt hash.
         process.stderr.write(`\nAdministrator password (shown once): ${server.env.bootstrap.generatedAdminPassword}\n\n`);
       }
       server.app.log.info({ database: server.env.ctx.database.describe, environment: server.env.ctx.environment }, 'packstore ready');
-      const stop = async () => {
-        await server.close();
-        process.exit(0);
-      };
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
+      exitGracefullyOnSignals(server, config.shutdownGraceSeconds * 1000);
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { loadConfig } from '../config/load.js';
-import { openEnvironment, type OpenedEnvironment } from '../server.js';
+import type { OpenedEnvironment } from '../server.js';
 import { checkPasswordPolicy, hashPassword } from '../domain/passwords.js';
 import { ALL_PRIVILEGES, isPrivilege, type Privilege } from '../domain/privileges.js';
 import { CLI_ADDRESS } from '../store/audit-log.js';
@@ -14,7 +14,9 @@ export interface StoreOptions {
   config?: string;
 }
 
+/** Loads the server's code only when a command runs, so that `packstore --help` stays fast. */
 export async function withEnvironment<T>(opts: StoreOptions, work: (env: OpenedEnvironment) => Promise<T>): Promise<T> {
+  const { openEnvironment } = await import('../server.js');
   const env = await openEnvironment(loadConfig({ dataDir: opts.dataDir, configFile: opts.config }));
   try {
     return await work(env);

@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export type JobOutcome = 'done' | 'failed' | 'given_up' | 'retried';
 
@@ -9,6 +9,13 @@ export type JobOutcome = 'done' | 'failed' | 'given_up' | 'retried';
 export class Metrics {
   readonly registry = new Registry();
   private readonly requests = new Counter({ name: 'packstore_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames: ['method', 'route', 'status'] as const, registers: [this.registry] });
+  private readonly latency = new Histogram({
+    name: 'packstore_http_request_duration_seconds',
+    help: 'Time from request to response, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
+    registers: [this.registry],
+  });
   private readonly bytesIn = new Counter({ name: 'packstore_http_received_bytes_total', help: 'Request body bytes received (as declared by Content-Length).', registers: [this.registry] });
   private readonly bytesOut = new Counter({ name: 'packstore_http_sent_bytes_total', help: 'Response body bytes sent (as declared by Content-Length).', registers: [this.registry] });
   private readonly jobs = new Histogram({
@@ -21,6 +28,8 @@ export class Metrics {
 
   /** `depth` is read at every scrape: how many jobs are queued and running in the shared queue. */
   constructor(depth: () => Promise<{ queued: number; running: number }>) {
+    // Node's own: CPU, memory, event loop lag, handles, GC (process_* and nodejs_*).
+    collectDefaultMetrics({ register: this.registry });
     new Gauge({
       name: 'packstore_job_queue_depth',
       help: 'Jobs in the shared queue, by state (all nodes).',
@@ -34,8 +43,10 @@ export class Metrics {
     });
   }
 
-  request(method: string, route: string, status: number, received: number, sent: number): void {
-    this.requests.inc({ method, route, status: String(status) });
+  request(method: string, route: string, status: number, seconds: number, received: number, sent: number): void {
+    const labels = { method, route, status: String(status) };
+    this.requests.inc(labels);
+    this.latency.observe(labels, seconds);
     if (received > 0) this.bytesIn.inc(received);
     if (sent > 0) this.bytesOut.inc(sent);
   }

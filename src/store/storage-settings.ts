@@ -3,8 +3,6 @@ import type { PackstoreConfig } from '../config/load.js';
 import type { Database } from './db/schema.js';
 import type { BlobStore } from './blob/blob-store.js';
 import { LocalDiskBlobStore } from './blob/local-disk.js';
-import { S3BlobStore } from './blob/s3/s3-blob-store.js';
-import { s3ClientFor } from './blob/s3/client.js';
 import { parseS3Location } from './blob/s3/location.js';
 import { ConflictError, ServiceUnavailableError, STORAGE_NOT_CONFIGURED } from '../domain/errors.js';
 import { newGuid } from '../domain/ids.js';
@@ -65,9 +63,11 @@ export function initialStorageSettings(config: PackstoreConfig): SharedFileStore
 }
 
 /** Builds the blob store that a configuration describes, or undefined when it cannot have one here. */
-export function blobStoreFor(settings: SharedFileStoreSettings): BlobStore | undefined {
+export async function blobStoreFor(settings: SharedFileStoreSettings): Promise<BlobStore | undefined> {
   if (settings.type === 'file_system' && settings.location) return new LocalDiskBlobStore(settings.location);
   if (settings.type === 'S3' && settings.location && settings.s3Region) {
+    // The AWS SDK is the largest thing Packstore loads: only nodes whose storage is S3 load it.
+    const [{ S3BlobStore }, { s3ClientFor }] = await Promise.all([import('./blob/s3/s3-blob-store.js'), import('./blob/s3/client.js')]);
     try {
       return new S3BlobStore(s3ClientFor(settings), parseS3Location(settings.location));
     } catch {
@@ -192,7 +192,7 @@ export class StorageService {
         unreadable = true;
       }
     }
-    const inner = unreadable ? undefined : blobStoreFor(settings);
+    const inner = unreadable ? undefined : await blobStoreFor(settings);
     this.cached = { text, settings, store: inner && ownerId ? new OwnedBlobStore(inner, this.owned, ownerId) : undefined, unreadable };
     return this.cached;
   }

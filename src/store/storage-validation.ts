@@ -40,7 +40,7 @@ export async function validateStorage(settings: SharedFileStoreSettings, rules: 
       throw new InvalidInputError(`sharedFileStore.type ${settings.type} is not supported by Packstore; use file_system or S3.`);
     case 'S3': {
       try {
-        await blobStoreFor(settings)?.check();
+        await (await blobStoreFor(settings))?.check();
       } catch (error) {
         throw new InvalidInputError(`sharedFileStore.location ${settings.location} cannot be written (S3 endpoint ${settings.s3Endpoint || 'AWS'}): ${errorText(error)}`);
       }
@@ -48,7 +48,7 @@ export async function validateStorage(settings: SharedFileStoreSettings, rules: 
     }
     case 'file_system': {
       if (!settings.location) throw new InvalidInputError('sharedFileStore.location is required for file_system storage.');
-      const store = blobStoreFor(settings);
+      const store = await blobStoreFor(settings);
       try {
         await store?.check();
       } catch (error) {

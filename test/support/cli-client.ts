@@ -2,14 +2,10 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ADMIN_PASSWORD } from './server.js';
+import { CLI_FROM_SOURCES } from './cli.js';
 import type { Json } from './migrations.js';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const MAIN = path.join(ROOT, 'src/cli/main.ts');
-/** What `--import tsx` loads, resolved here: the CLI runs in a temp folder where tsx is not installed. */
-const TSX = import.meta.resolve('tsx');
 
 export interface ClientResult {
   code: number | null;
@@ -31,7 +27,7 @@ export async function cliHome(): Promise<CliHome> {
   const dir = await mkdtemp(path.join(tmpdir(), 'packstore-cli-'));
   const run = (args: string[], env: Record<string, string | undefined> = {}) =>
     new Promise<ClientResult>((resolve, reject) => {
-      const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
+      const child = spawn(process.execPath, [...CLI_FROM_SOURCES, ...args], {
         cwd: dir,
         env: { ...process.env, HOME: dir, XDG_CONFIG_HOME: path.join(dir, 'config'), PACKSTORE_PASSWORD: ADMIN_PASSWORD, ...env },
         stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,29 +1,42 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { PUBLIC } from '../access.js';
 import { PermissionError, ServiceUnavailableError } from '../../domain/errors.js';
-import { checkHealth } from '../../observability/health.js';
+import { addressMatcher } from '../../domain/address-ranges.js';
+import { checkHealth, type HealthReport } from '../../observability/health.js';
 
-function fromLoopback(request: FastifyRequest): boolean {
-  const address = request.socket.remoteAddress ?? '';
-  return address === '::1' || /^(::ffff:)?127\./.test(address);
+function notReady(report: HealthReport): ServiceUnavailableError {
+  const failing = Object.entries(report.checks).filter(([, state]) => state !== 'ok').map(([name, state]) => `${name}: ${state}`);
+  return new ServiceUnavailableError(`This node is not ready. ${failing.join('; ')}`);
 }
 
-/** What load balancers and monitoring call: readiness and Prometheus metrics. */
+/** What load balancers, orchestrators and monitoring call: liveness, readiness and Prometheus metrics. */
 export function operationsRoutes(app: FastifyInstance, ctx: AppContext): void {
+  const health = (log: FastifyInstance['log']) => checkHealth(ctx, (check, error) => log.warn({ err: error, check }, 'health check failed'));
+
   // Public: a load balancer's health check carries no session. It reveals only which part is down.
   app.get('/api/health', { config: { access: PUBLIC } }, async (request) => {
-    const report = await checkHealth(ctx, (check, error) => request.log.warn({ err: error, check }, 'health check failed'));
-    if (!report.ready) {
-      const failing = Object.entries(report.checks).filter(([, state]) => state !== 'ok').map(([name, state]) => `${name}: ${state}`);
-      throw new ServiceUnavailableError(`This node is not ready. ${failing.join('; ')}`);
-    }
+    const report = await health(request.log);
+    if (!report.ready) throw notReady(report);
     return { status: 'ready', checks: report.checks };
   });
 
-  // Public to the node's own host only: scrape it with an agent beside each node (or through a local proxy).
+  // Liveness: the process answers. Nothing else is checked, so a database outage never gets a node restarted.
+  app.get('/api/health/live', { config: { access: PUBLIC } }, async () => ({ status: 'live' }));
+
+  // Readiness: send this node traffic. 503 while it drains for a shutdown, before the database is even asked.
+  app.get('/api/health/ready', { config: { access: PUBLIC } }, async (request) => {
+    if (ctx.lifecycle.draining) throw new ServiceUnavailableError('This node is shutting down.');
+    const report = await health(request.log);
+    if (!report.ready) throw notReady(report);
+    return { status: 'ready', checks: report.checks };
+  });
+
+  // Only to the configured addresses (metrics.allow; loopback by default). The TCP peer is checked,
+  // never X-Forwarded-For, so a proxy in front cannot open the metrics to everyone it forwards.
+  const mayScrape = addressMatcher(ctx.config.metricsAllow);
   app.get('/metrics', { config: { access: PUBLIC } }, async (request, reply) => {
-    if (!fromLoopback(request)) throw new PermissionError('Metrics are served to clients on this host (loopback) only.');
+    if (!mayScrape(request.socket.remoteAddress ?? '')) throw new PermissionError('Metrics are served only to the addresses in metrics.allow.');
     return reply.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 }
