@@ -18,6 +18,13 @@ import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
 import { isGuid, parseMigrationId } from '../../domain/ids.js';
 import { integer, optionalBoolean } from '../../domain/input.js';
 
+/**
+ * Bodies that carry a whole migration record or package content: mstrio sends the record with its
+ * table of contents (about 200 bytes an object), so a project merge of a large project needs far
+ * more than the 1 MiB other routes allow. Access is checked before a body is read.
+ */
+const RECORD_BODY_LIMIT = 64 * 1024 * 1024;
+
 const READ_MIGRATIONS = requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE', 'MANAGE_MIGRATION_PACKAGES');
 const SHOW_CONTENT: readonly ShowContent[] = ['default', 'tocview', 'treeview', 'all'];
 
@@ -47,7 +54,7 @@ function caller(request: FastifyRequest) {
 export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
   const { migrationService: service, migrations } = ctx;
 
-  app.post<{ Querystring: { packageId?: string } }>('/api/migrations', { config: { access: requiresAny('CREATE_PACKAGE', 'MANAGE_MIGRATION_PACKAGES') } }, async (request, reply) => {
+  app.post<{ Querystring: { packageId?: string } }>('/api/migrations', { bodyLimit: RECORD_BODY_LIMIT, config: { access: requiresAny('CREATE_PACKAGE', 'MANAGE_MIGRATION_PACKAGES') } }, async (request, reply) => {
     const reused = request.query.packageId;
     if (reused !== undefined) {
       demand(request, 'CREATE_PACKAGE');
@@ -89,7 +96,7 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
     return { total: report.length, data: report };
   });
 
-  app.put<{ Params: IdParams; Querystring: { generateUndo?: string } }>('/api/migrations/:id', { config: { access: requires('MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
+  app.put<{ Params: IdParams; Querystring: { generateUndo?: string } }>('/api/migrations/:id', { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
     const id = migrationIdOf(request.params.id);
     const generateUndo = optionalBoolean(request.query.generateUndo, 'generateUndo') ?? true;
     const input = parseReplicatedRecord(request.body, id.packageId, id.importId);
@@ -97,7 +104,7 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
     return reply.code(201).send(shortView(record));
   });
 
-  app.put<{ Params: IdParams }>('/api/migrations/:id/validation', { config: { access: requires('CREATE_PACKAGE', 'APPLY_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
+  app.put<{ Params: IdParams }>('/api/migrations/:id/validation', { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('CREATE_PACKAGE', 'APPLY_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
     const id = migrationIdOf(request.params.id);
     await ctx.crossEnvironment.startValidation(parseReplicatedRecord(request.body, id.packageId, id.importId), caller(request), projectHeader(request));
     return reply.code(202).send();
@@ -112,7 +119,7 @@ export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
     return reply.code(204).send();
   });
 
-  app.put<{ Params: IdParams }>('/api/migrations/:id/packageInfo', { config: { access: requires('CREATE_PACKAGE') } }, async (request, reply) => {
+  app.put<{ Params: IdParams }>('/api/migrations/:id/packageInfo', { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('CREATE_PACKAGE') } }, async (request, reply) => {
     const id = migrationIdOf(request.params.id);
     const record = await migrations.require(id.packageId, id.importId);
     const edited = await service.edit(record, parsePackageEdit(request.body, record.package));
