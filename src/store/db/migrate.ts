@@ -7,6 +7,7 @@ import * as m004 from './migrations/004_audit.js';
 import * as m005 from './migrations/005_upload_claim_time.js';
 import * as m006 from './migrations/006_login_throttle.js';
 import * as m007 from './migrations/007_ownership_and_retries.js';
+import * as m009 from './migrations/009_search.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '005_upload_claim_time': m005,
   '006_login_throttle': m006,
   '007_ownership_and_retries': m007,
+  '009_search': m009,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
