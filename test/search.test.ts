@@ -5,6 +5,7 @@ import { expectLibraryError, startTestServer, type TestServer } from './support/
 import { hashPassword } from '../src/domain/passwords.js';
 import { TUTORIAL_PROJECT_ID, PROJECT_ROOT_FOLDER_ID } from '../src/domain/objects.js';
 import { ADMINISTRATOR_TRUSTEE, aclEntry } from '../src/domain/acl.js';
+import { createPackage, importToEnd } from './support/migrations.js';
 
 const REVENUE_FACT = '8D67958411D3E4981000E787EC6DE8A4';
 const REVENUE_METRIC = '4C05177011D3E877C000B3B2D86C964F';
@@ -291,6 +292,23 @@ for (const dialect of dialects()) {
       await expectLibraryError(await s.request('GET', `/api/searchObjects/${created.id}`, { token, headers: tutorial }), 404, 'ERR006');
       await expectLibraryError(await s.request('GET', `/api/searchObjects/${created.id}/results`, { token, headers: tutorial }), 404, 'ERR006');
       await expectLibraryError(await s.request('GET', `/api/searchObjects/${DAY}`, { token, headers: tutorial }), 404, 'ERR006');
+    });
+
+    it('carries search objects in packages like any other object: deleted, then imported back with their criteria', async () => {
+      const created = await json<{ id: string }>(
+        await s.request('POST', '/api/searchObjects', { token, headers: tutorial, json: { name: 'Travelling search', nameQuery: 'Revenue Forecast', types: ['metric'], location: PUBLIC_OBJECTS } }),
+        201,
+      );
+      const pkg = await createPackage(s, token, { tocView: { settings: { defaultAction: 'replace' }, content: [{ id: created.id, type: 39, action: 'replace', includeDependents: false }] } });
+      const binary = await s.request('GET', `/api/migrations/packages/${pkg.packageInfo.id}/binary`, { token });
+      const bytes = Buffer.from(await binary.arrayBuffer());
+      assert.equal((await s.request('DELETE', `/api/objects/${created.id}?type=39`, { token, headers: tutorial })).status, 204);
+      const imported = await importToEnd(s, token, bytes);
+      assert.equal(imported.importInfo.status, 'imported', imported.importInfo.message);
+      const criteria = await json<Record<string, unknown>>(await s.request('GET', `/api/searchObjects/${created.id}`, { token, headers: tutorial }));
+      assert.equal(criteria.nameQuery, 'Revenue Forecast');
+      const run = await json<{ result: Found[] }>(await s.request('GET', `/api/searchObjects/${created.id}/results`, { token, headers: tutorial }));
+      assert.deepEqual(names(run.result), ['Revenue Forecast']);
     });
 
     it('answers bad input with 400 ERR006 naming the parameter, and unknown searches with 404', async () => {
