@@ -232,15 +232,17 @@ export class MetadataRepository {
     return hash.digest('hex');
   }
 
-  /** One page of matches in a stable order (name, then id), and how many match in all. */
+  /**
+   * One page of matches in a stable order (name, then id), and how many match in all. A first page
+   * that is not full is the whole answer, so it needs no separate count.
+   */
   async search(s: ObjectSearch): Promise<ObjectSearchResult> {
     if (s.none) return { total: 0, objects: [] };
     const filtered = searchQuery(this.db, s);
+    const rows = s.limit === 0 ? [] : await filtered.selectAll('objects').orderBy('objects.name').orderBy('objects.id').offset(s.offset).limit(s.limit).execute();
+    if (s.offset === 0 && rows.length < s.limit) return { total: rows.length, objects: rows.map(toObject) };
     const counted = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const total = Number(counted.n);
-    if (s.limit === 0 || s.offset >= total) return { total, objects: [] };
-    const rows = await filtered.selectAll('objects').orderBy('objects.name').orderBy('objects.id').offset(s.offset).limit(s.limit).execute();
-    return { total, objects: rows.map(toObject) };
+    return { total: Number(counted.n), objects: rows.map(toObject) };
   }
 
   /** Every distinct ACL objects carry, with its key. */
