@@ -1,8 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 
-const BACKFILL_BATCH = 2000;
-
 /** The key of an ACL: equal ACLs (most objects share a few) share one key. Kept here: migrations never change. */
 function aclKey(acl: string): string {
   return createHash('sha256').update(acl).digest('hex');
@@ -14,7 +12,7 @@ function aclKey(acl: string): string {
  *   objects a caller may not see in SQL, before paging and counting.
  * - search_instances: stored metadata searches (POST …/metadataSearches/results), read back by id
  *   from any node.
- * - indexes for the filters a search combines with its name: type, modification date, owner; on
+ * - indexes for the filters a search combines with its name: type, modification date; on
  *   PostgreSQL a trigram index serves "name contains" (pg_trgm ships with the server package).
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
@@ -25,7 +23,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('acl_key', 'varchar(64)', (c) => c.primaryKey())
     .addColumn('acl', 'text', (c) => c.notNull())
     .execute();
-  await backfillAclKeys(db as Kysely<BackfillTables>);
+  await backfillAclKeys(db);
   await db.schema
     .createTable('search_instances')
     .addColumn('id', 'varchar(32)', (c) => c.primaryKey())
@@ -43,25 +41,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   }
 }
 
-interface BackfillTables {
-  objects: { project_id: string; id: string; acl: string; acl_key: string };
-  acl_sets: { acl_key: string; acl: string };
-}
+/** Distinct ACLs per UPDATE: each statement is one pass over the objects. */
+const ACLS_PER_UPDATE = 200;
 
-/** Existing objects get their ACL key, a batch at a time in key order. */
-async function backfillAclKeys(db: Kysely<BackfillTables>): Promise<void> {
-  const seen = new Set<string>();
-  for (;;) {
-    const rows = await db.selectFrom('objects').select(['project_id', 'id', 'acl']).where('acl_key', '=', '').limit(BACKFILL_BATCH).execute();
-    if (rows.length === 0) return;
-    for (const row of rows) {
-      const key = aclKey(row.acl);
-      if (!seen.has(key)) {
-        seen.add(key);
-        await db.insertInto('acl_sets').values({ acl_key: key, acl: row.acl }).onConflict((oc) => oc.column('acl_key').doNothing()).execute();
-      }
-      await db.updateTable('objects').set({ acl_key: key }).where('project_id', '=', row.project_id).where('id', '=', row.id).execute();
-    }
+/** Existing objects get their ACL key: one UPDATE per group of distinct ACLs, not one per object. */
+async function backfillAclKeys(db: Kysely<unknown>): Promise<void> {
+  const distinct = await sql<{ acl: string }>`SELECT DISTINCT acl FROM objects`.execute(db);
+  const acls = distinct.rows.map((r) => r.acl);
+  for (let i = 0; i < acls.length; i += ACLS_PER_UPDATE) {
+    const group = acls.slice(i, i + ACLS_PER_UPDATE).map((acl) => ({ acl, key: aclKey(acl) }));
+    await sql`INSERT INTO acl_sets (acl_key, acl) VALUES ${sql.join(group.map((g) => sql`(${g.key}, ${g.acl})`))}`.execute(db);
+    const cases = sql.join(group.map((g) => sql`WHEN ${g.acl} THEN ${g.key}`), sql` `);
+    await sql`UPDATE objects SET acl_key = CASE acl ${cases} END WHERE acl IN (${sql.join(group.map((g) => g.acl))})`.execute(db);
   }
 }
 
