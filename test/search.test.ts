@@ -271,6 +271,10 @@ for (const dialect of dialects()) {
       const run = await json<{ totalItems: number; result: Found[] }>(await s.request('GET', `/api/searchObjects/${created.id}/results?offset=0&limit=2`, { token, headers: tutorial }));
       assert.equal(run.result.length, 2);
       assert.ok(run.totalItems > 2 && run.result.every((o) => o.type === 4 && /revenue/i.test(o.name)));
+      const metricsOnly = await json<{ totalItems: number }>(await s.request('GET', `/api/searchObjects/${created.id}/results?result.subtypes=1024`, { token, headers: tutorial }));
+      assert.equal(metricsOnly.totalItems, run.totalItems, 'every match is a plain metric');
+      const attributes = await json<{ totalItems: number }>(await s.request('GET', `/api/searchObjects/${created.id}/results?result.subtypes=3072`, { token, headers: tutorial }));
+      assert.equal(attributes.totalItems, 0, 'a subtype outside the criteria narrows to nothing');
 
       const altered = await json<Record<string, unknown>>(
         await s.request('PATCH', `/api/searchObjects/${created.id}`, {
