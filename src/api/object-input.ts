@@ -3,6 +3,7 @@ import { InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { isGuid } from '../domain/ids.js';
 import { CONFIGURATION_PROJECT_ID, CONFIGURATION_TYPES } from '../domain/objects.js';
 import type { MetadataRepository } from '../store/metadata/repository.js';
+import { splitTypes } from '../domain/search/criteria.js';
 
 export const MAX_NAME_LENGTH = 250;
 export const MAX_DESCRIPTION_LENGTH = 4000;
@@ -36,17 +37,25 @@ export function typeQuery(request: FastifyRequest): number {
   return type;
 }
 
-/** A comma list of types; values of 256 and above are subtypes (as Library searches accept them). */
+/** The values of a query parameter sent as repeated keys (`type=12&type=4`), each possibly a comma list. */
+export function listQuery(request: FastifyRequest, name: string): string[] {
+  const value = fieldsOf(request.query)[name];
+  if (value === undefined) return [];
+  const values = Array.isArray(value) ? value : [value];
+  return values.flatMap((v) => String(v).split(',')).map((v) => v.trim()).filter((v) => v !== '');
+}
+
+/**
+ * Types as repeated keys or comma lists; values of 256 and above are subtypes (Library searches
+ * mix them freely, and an object matches either).
+ */
 export function typeListQuery(request: FastifyRequest): { type: number[]; subtype: number[] } {
-  const raw = singleQuery(request, 'type');
-  const result = { type: [] as number[], subtype: [] as number[] };
-  if (raw === undefined || raw.trim() === '') return result;
-  for (const part of raw.split(',')) {
-    const value = Number(part.trim());
-    if (!/^\d{1,5}$/.test(part.trim()) || value < 1) throw new InvalidInputError(`type must be a comma list of object type numbers, not ${JSON.stringify(raw)}.`);
-    (value >= 256 ? result.subtype : result.type).push(value);
-  }
-  return result;
+  const values = listQuery(request, 'type').map((part) => {
+    const value = Number(part);
+    if (!/^\d{1,5}$/.test(part) || value < 1) throw new InvalidInputError(`type must list object type numbers, not ${JSON.stringify(part)}.`);
+    return value;
+  });
+  return splitTypes(values);
 }
 
 export function intQuery(request: FastifyRequest, name: string, fallback: number, min: number, max: number): number {
