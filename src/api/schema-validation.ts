@@ -43,6 +43,25 @@ function nameOf(part: HttpPart, path: string): string {
   return path;
 }
 
+/** JSON Schema types as the Library's messages say them. */
+const TYPE_WORDS: Record<string, string> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'a JSON object',
+  array: 'an array',
+  null: 'null',
+};
+
+/** What the value must be, in words, for the keywords whose Ajv text names no value. */
+function expectation(error: ErrorObject): string | undefined {
+  if (error.keyword === 'type') return `must be ${String(error.params.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`;
+  if (error.keyword === 'const') return `must be ${JSON.stringify(error.params.allowedValue)}`;
+  if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
+  return undefined;
+}
+
 const WHOLE = { body: 'The body', querystring: 'The query', params: 'The path', headers: 'The headers' } as const;
 
 /** One failure as the Library's 400 ERR006 message, naming the field. */
@@ -58,7 +77,7 @@ export function validationMessage(error: ErrorObject, part: HttpPart): string {
   const subject = path ? nameOf(part, path) : WHOLE[part];
   if (!path && error.keyword === 'type' && error.params.type === 'object') return `${subject} must be a JSON object.`;
   const got = error.data === undefined ? '' : `; got ${JSON.stringify(error.data)?.slice(0, 200)}`;
-  return `${subject} ${parent['x-message'] ?? error.message}${got}.`;
+  return `${subject} ${parent['x-message'] ?? expectation(error) ?? error.message}${got}.`;
 }
 
 /** Schema failures become InvalidInputError (400 ERR006), rendered by the one error handler. */
