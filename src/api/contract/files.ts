@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { MIGRATION_PURPOSES } from '../../domain/migrations/states.js';
+import { MIGRATION_PURPOSES } from './purposes.js';
 import { Maybe, Named, Open, WholeNumber } from './common.js';
 
 /** The Storage Service's shared file store (library-api-contract §2). The size limit and the hash are checked by the domain. */

@@ -1,11 +1,8 @@
 import { Type, type Static } from 'typebox';
-import { MIGRATION_PURPOSES } from '../../domain/migrations/states.js';
+import { MIGRATION_PURPOSES } from './purposes.js';
 import { Guid, Maybe, Named, Open, OptionalBody, Page, QueryBoolean, WholeNumber } from './common.js';
 
 /** The Migrations API (library-api-contract §3). Deeper rules (conflict actions, states) are the domain's. */
-
-export { MIGRATION_PURPOSES };
-export type MigrationPurpose = (typeof MIGRATION_PURPOSES)[number];
 
 export const SHOW_CONTENT = ['default', 'tocview', 'treeview', 'all'] as const;
 
