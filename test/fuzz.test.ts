@@ -179,6 +179,17 @@ for (const dialect of dialects()) {
       await assertWellFormed(await s.request('POST', FILES, { token, json: Array.from({ length: 100_000 }, () => 0) }), 'long array');
     });
 
+    it('takes migration records over 1 MiB where mstrio sends a large package\'s whole table of contents', async () => {
+      const content = Array.from({ length: 12_000 }, (_, i) => ({ id: `${i}`.padStart(32, '0'), type: 4, name: `metric ${i}`, action: 'use_existing', level: 'explicit' }));
+      const record = { id: 'X', packageInfo: { id: 'X', name: 'large', type: 'project', status: 'created', tocView: { content } }, importInfo: {} };
+      assert.ok(JSON.stringify(record).length > 1024 * 1024);
+      for (const [method, path] of [['PUT', `/api/migrations/${'A'.repeat(32)}:${'B'.repeat(32)}/validation`], ['PUT', `/api/migrations/${'A'.repeat(32)}:${'B'.repeat(32)}`], ['POST', '/api/migrations']] as const) {
+        const res = await s.request(method, path, { token, json: record });
+        assert.notEqual(res.status, 413, `${method} ${path}`);
+        await assertWellFormed(res, `${method} ${path} with a large record`);
+      }
+    });
+
     it('refuses prototype pollution and bodies that are not UTF-8 JSON', async () => {
       await expectLibraryError(await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: '{"__proto__":{"admin":true}}' }), 400, 'ERR006');
       await expectLibraryError(await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: '{"constructor":{"prototype":{"x":1}}}' }), 400, 'ERR006');

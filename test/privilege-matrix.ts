@@ -92,6 +92,17 @@ export const MATRIX: Record<string, MatrixRow> = {
   'POST /api/folders': { probe: { path: '/api/folders', json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(400) },
   'GET /api/folders/:id': { probe: { path: `/api/folders/${missingObject}`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
   'GET /api/searches/results': { probe: { path: '/api/searches/results?name=x', headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(200) },
+  // Search: every signed-in user may search; results hold only objects the caller may browse.
+  'GET /api/searches/suggestions': { probe: { path: '/api/searches/suggestions?key=x', headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(200) },
+  'POST /api/searches/objects': { probe: { path: '/api/searches/objects', json: {} }, expect: signedIn(400) },
+  'POST /api/metadataSearches/results': { probe: { path: '/api/metadataSearches/results?pattern=9' }, expect: signedIn(400) },
+  'POST /api/v2/metadataSearches/results': { probe: { path: '/api/v2/metadataSearches/results?pattern=9', json: {} }, expect: signedIn(400) },
+  'GET /api/metadataSearches/results': { probe: { path: `/api/metadataSearches/results?searchId=${missingObject}` }, expect: signedIn(404) },
+  'GET /api/metadataSearches/results/tree': { probe: { path: `/api/metadataSearches/results/tree?searchId=${missingObject}` }, expect: signedIn(404) },
+  'POST /api/searchObjects': { probe: { path: '/api/searchObjects', json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(400) },
+  'GET /api/searchObjects/:id': { probe: { path: `/api/searchObjects/${missingObject}`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
+  'PATCH /api/searchObjects/:id': { probe: { path: `/api/searchObjects/${missingObject}`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(400) },
+  'GET /api/searchObjects/:id/results': { probe: { path: `/api/searchObjects/${missingObject}/results`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
 
   // Migrations. Creating a package needs Create Package (Manage alone passes the route rule, then is refused).
   'POST /api/migrations': { probe: { path: '/api/migrations', json: {} }, expect: only(400, ['CREATE_PACKAGE']) },

@@ -61,6 +61,8 @@ export const AUDITED_ROUTES: Readonly<Record<string, ActionOf>> = {
   'PUT /api/objects/:id': 'object.update',
   'POST /api/objects/:id/copy': 'object.copy',
   'DELETE /api/objects/:id': 'object.delete',
+  'POST /api/searchObjects': 'object.create',
+  'PATCH /api/searchObjects/:id': 'object.update',
 };
 
 /** The ids a request acts on: its path parameters, or a packageId in the query. */

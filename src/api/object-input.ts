@@ -5,18 +5,6 @@ import type { MetadataRepository } from '../store/metadata/repository.js';
 import { MAX_NAME_LENGTH } from './contract/objects.js';
 import { projectIdOf } from './project-header.js';
 
-/** A comma list of types (its form checked by the schema); values of 256 and above are subtypes, as Library searches accept them. */
-export function typeList(raw: string | undefined): { type: number[]; subtype: number[] } {
-  const result = { type: [] as number[], subtype: [] as number[] };
-  if (raw === undefined || raw.trim() === '') return result;
-  for (const part of raw.split(',')) {
-    const value = Number(part.trim());
-    if (value < 1) throw new InvalidInputError(`type must be a comma list of object type numbers, not ${JSON.stringify(raw)}.`);
-    (value >= 256 ? result.subtype : result.type).push(value);
-  }
-  return result;
-}
-
 /**
  * The project a request works in: X-MSTR-ProjectID, or the configuration when the header is
  * absent or the type is a configuration type (mstrio sends the header session-wide).

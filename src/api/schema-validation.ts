@@ -16,7 +16,22 @@ const jsonAjv = new Ajv({ ...COMMON, coerceTypes: false });
 
 type HttpPart = 'body' | 'querystring' | 'params' | 'headers';
 
+/** An empty query parameter (`limit=`) counts as absent, as it did for the hand parsers the schemas replace. */
+function withoutEmptyValues(validate: ValidateFunction): ValidateFunction {
+  const check = ((data: unknown) => {
+    if (typeof data === 'object' && data !== null) {
+      const query = data as Record<string, unknown>;
+      for (const key of Object.keys(query)) if (query[key] === '') delete query[key];
+    }
+    const valid = validate(data);
+    check.errors = validate.errors;
+    return valid;
+  }) as ValidateFunction;
+  return check;
+}
+
 export const validatorCompiler: FastifySchemaCompiler<FastifySchema> = ({ schema, httpPart }) => {
+  if (httpPart === 'querystring') return withoutEmptyValues(textAjv.compile(schema as object));
   if (httpPart !== 'body') return textAjv.compile(schema as object);
   const validate: ValidateFunction = jsonAjv.compile(schema as object);
   // An empty request has an undefined body: it is checked as null, which a schema accepts only when the body is optional.

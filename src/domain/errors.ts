@@ -49,6 +49,13 @@ export class NotFoundError extends LibraryError {
   }
 }
 
+/** A stored metadata search that does not exist (or expired): ERR004 as the Library answers it, never "HTTP 404 Not Found". */
+export class SearchNotFoundError extends LibraryError {
+  constructor(message: string) {
+    super(404, 'ERR004', message);
+  }
+}
+
 export class UnknownRouteError extends LibraryError {
   constructor() {
     super(404, 'ERR004', 'HTTP 404 Not Found');

@@ -25,6 +25,8 @@ export const OBJECT_TYPE = {
   DB_ROLE: 29,
   PROJECT: 32,
   USER: 34,
+  /** A search object: stored search criteria, a metadata object like any other. */
+  SEARCH: 39,
   SECURITY_ROLE: 44,
   DOCUMENT: 55,
 } as const;

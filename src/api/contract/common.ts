@@ -30,6 +30,19 @@ export const WholeNumber = (minimum: number, maximum: number, description?: stri
 export const QueryBoolean = (description?: string) =>
   Type.String({ pattern: '^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$', 'x-message': 'must be true or false', ...(description ? { description } : {}) });
 
+/**
+ * A list sent as repeated keys, each possibly a comma list of items matching `item` (a regular
+ * expression): `type=12,4&type=8`. Always an array once coerced.
+ */
+export const CommaList = (item: string, message: string, description?: string) =>
+  Type.Array(Type.String({ pattern: `^\\s*(${item}\\s*)?(,\\s*(${item}\\s*)?)*$`, 'x-message': message }), description ? { description } : {});
+
+/** Page bounds: limit -1 (or none) is as many as a page may hold. */
+export const Paging = (maxPage: number) => ({
+  offset: Type.Optional(WholeNumber(0, Number.MAX_SAFE_INTEGER)),
+  limit: Type.Optional(WholeNumber(-1, maxPage, '-1: as many as a page holds.')),
+});
+
 /** One of a fixed list of strings. */
 export const OneOf = <T extends string>(values: readonly T[], description?: string) =>
   Type.Unsafe<T>({ type: 'string', enum: [...values], 'x-message': `must be one of ${values.join(', ')}`, ...(description ? { description } : {}) });

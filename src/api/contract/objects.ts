@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { Guid, Maybe, Named, Open, OptionalBody, QueryBoolean, WholeNumber } from './common.js';
+import { CommaList, Guid, Maybe, Named, Open, OptionalBody, Paging, QueryBoolean } from './common.js';
 
 /** Projects, objects, folders and searches: the metadata repository (library-api-contract §6). */
 
@@ -23,23 +23,15 @@ export type ObjectUpdateBody = Static<typeof ObjectUpdateBody>;
 export const ObjectCopyBody = Closed({ name: Maybe(Name), folderId: Maybe(Guid('Copy into this folder.')) });
 export const FolderBody = Type.Object({ name: Name, description: Maybe(Description), parent: Guid('The parent folder.') }, { additionalProperties: false });
 
-/** A comma list of types; values of 256 and above are subtypes. */
-const TypeList = Type.String({ pattern: '^\\s*(\\d{1,5}\\s*(,\\s*\\d{1,5}\\s*)*)?$', description: 'A comma list of object types (256 and above: subtypes).', 'x-message': 'must be a comma list of object type numbers' });
+/** Object types, as repeated keys or comma lists; 256 and above are subtypes. */
+export const TypeList = CommaList('\\d{1,5}', 'must list object type numbers', 'Object types (256 and above: subtypes).');
 
 export const FolderQuery = Type.Object({
   type: Type.Optional(TypeList),
   hidden: Type.Optional(QueryBoolean('false leaves hidden objects out; absent lists every child.')),
-  offset: Type.Optional(WholeNumber(0, Number.MAX_SAFE_INTEGER)),
-  limit: Type.Optional(WholeNumber(-1, MAX_PAGE, '-1: as many as a page holds.')),
+  ...Paging(MAX_PAGE),
 });
 
-export const SearchQuery = Type.Object({
-  name: Type.Optional(Type.String({ description: 'A part of the name.' })),
-  type: Type.Optional(TypeList),
-  root: Type.Optional(Type.String({ pattern: '^([0-9A-F]{32})?$', description: 'Search below this folder.', 'x-message': 'must be 32 upper-case hex characters' })),
-  offset: Type.Optional(WholeNumber(0, Number.MAX_SAFE_INTEGER)),
-  limit: Type.Optional(WholeNumber(-1, MAX_PAGE, '-1: as many as a page holds.')),
-});
 
 export const MetadataObject = Open({
   id: Type.String(),

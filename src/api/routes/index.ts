@@ -6,6 +6,8 @@ import { folderRoutes } from './folders.js';
 import { objectRoutes } from './objects.js';
 import { projectRoutes } from './projects.js';
 import { searchRoutes } from './searches.js';
+import { metadataSearchRoutes } from './metadata-searches.js';
+import { searchObjectRoutes } from './search-objects.js';
 import { fileRoutes } from './files.js';
 import { storageRoutes } from './storage.js';
 import { migrationRoutes } from './migrations.js';
@@ -19,4 +21,4 @@ import { apiDocsRoutes } from './api-docs.js';
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, operationsRoutes, apiDocsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, operationsRoutes, apiDocsRoutes];

@@ -36,6 +36,11 @@ export function usage(command: Command, message: string): never {
   command.error(`error: ${message}`, { exitCode: 2, code: 'packstore.usage' });
 }
 
+/** For repeatable options: commander calls it once per occurrence. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
 export function oneOf<T extends string>(command: Command, option: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) usage(command, `${option} must be one of ${allowed.join(', ')}; got ${value}`);
   return value as T;

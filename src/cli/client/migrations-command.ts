@@ -14,8 +14,9 @@ import {
   resolveProject,
   type Named,
 } from './migrations.js';
-import { emit, oneOf, reportRecord, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
+import { collect, emit, oneOf, reportRecord, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
 import type { Session } from './session.js';
+import { buildContent, countsByType } from './package-content.js';
 
 const ACTIONS = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'] as const;
 const CREATE_TYPES = ['project', 'configuration'] as const;
@@ -52,8 +53,22 @@ function parseObjects(command: Command, values: string[]): ParsedObject[] {
   });
 }
 
-function collect(value: string, previous: string[] = []): string[] {
-  return [...previous, value];
+function parseTypes(command: Command, value: string): number[] {
+  const types = value.split(',').map((t) => t.trim());
+  if (!types.every((t) => /^\d{1,5}$/.test(t))) usage(command, `--with-dependencies takes object type numbers such as 12,4; got ${value}`);
+  return types.map(Number);
+}
+
+interface CreateOptions extends WaitOptions {
+  project: string;
+  object: string[];
+  search: string[];
+  folder: string[];
+  withDependencies?: boolean | string;
+  includeDependents?: boolean;
+  action: string;
+  type: string;
+  name?: string;
 }
 
 export function registerMigrations(program: Command): void {
@@ -84,18 +99,26 @@ export function registerMigrations(program: Command): void {
       .command('create')
       .description('create a package from objects of a project (waits until it is created)')
       .requiredOption('--project <nameOrId>', 'the source project')
-      .requiredOption('--object <id:type>', 'an object to include, e.g. 8D679D5111D3E4981000E787EC6DE8A4:12 (repeatable)', collect)
-      .option('--include-dependents', 'include what the objects depend on')
+      .option('--object <id:type>', 'an object to include, e.g. 8D679D5111D3E4981000E787EC6DE8A4:12 (repeatable)', collect, [])
+      .option('--search <idOrName>', 'include the results of a search object (repeatable)', collect, [])
+      .option('--folder <path>', 'include a folder and everything below it, e.g. "Public Objects/Reports" (repeatable)', collect, [])
+      .option('--with-dependencies [types]', 'include what the objects depend on: everything, or only these types (e.g. 12,4)')
+      .option('--include-dependents', 'the same as --with-dependencies without types')
       .option('--action <action>', `conflict rule for the objects: ${ACTIONS.join(', ')}`, 'replace')
       .option('--type <type>', `package type: ${CREATE_TYPES.join(', ')}`, 'project')
       .option('--name <name>', 'the package name')
       .option('--no-wait', 'return as soon as the server accepted the request'),
-  ).action(async (options: WaitOptions & { project: string; object: string[]; includeDependents?: boolean; action: string; type: string; name?: string }, command: Command) => {
+  ).action(async (options: CreateOptions, command: Command) => {
     const action = oneOf(command, '--action', options.action, ACTIONS);
     const type = oneOf(command, '--type', options.type, CREATE_TYPES);
     const objects = parseObjects(command, options.object);
+    if (objects.length + options.search.length + options.folder.length === 0) usage(command, 'give at least one --object, --search or --folder');
+    const withDependencies = options.includeDependents === true || options.withDependencies === true ? true : options.withDependencies ? parseTypes(command, options.withDependencies) : false;
     const session = await openSession(options);
     const project = type === 'project' ? await resolveProject(session, options.project) : undefined;
+    const sources = { objects, searches: options.search, folders: options.folder, withDependencies };
+    const content = project ? await buildContent(session, project, sources) : objects.map((o) => ({ ...o, includeDependents: withDependencies === true }));
+    if (!options.json) process.stderr.write(`content: ${content.length} objects by type ${JSON.stringify(countsByType(content))}\n`);
     const created = await session.json('POST', `${MIGRATIONS}?unlockOnStart=True`, {
       headers: { ...projectHeader(project), Prefer: 'respond-async' },
       json: {
@@ -104,7 +127,7 @@ export function registerMigrations(program: Command): void {
           environment: { id: `${session.url}/`, name: `${session.url}/` },
           tocView: {
             settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] },
-            content: objects.map((o) => ({ id: o.id, type: o.type, includeDependents: options.includeDependents === true, action })),
+            content: content.map((o) => ({ ...o, action })),
           },
           treeView: {},
           type,

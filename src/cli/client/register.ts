@@ -3,6 +3,7 @@ import { registerLogin } from './login-command.js';
 import { registerFiles } from './files-command.js';
 import { registerMigrations } from './migrations-command.js';
 import { registerTransfer } from './transfer-command.js';
+import { registerSearch } from './search-command.js';
 
 /** The commands that talk to running environments over HTTP. */
 export function registerClientCommands(program: Command): void {
@@ -10,4 +11,5 @@ export function registerClientCommands(program: Command): void {
   registerFiles(program);
   registerMigrations(program);
   registerTransfer(program);
+  registerSearch(program);
 }

@@ -29,6 +29,24 @@ export interface ObjectsTable {
   /** JSON array of used ids; object_uses holds the same edges for dependent look-ups. */
   uses: string;
   hidden: number;
+  /** Key of the ACL in acl_sets (a hash of `acl`): browse rights are decided per distinct ACL. */
+  acl_key: string;
+}
+
+/** Each distinct ACL once, so a search can tell which ACLs let a caller browse without reading every object. */
+export interface AclSetsTable {
+  acl_key: string;
+  acl: string;
+}
+
+/** A stored metadata search (POST …/metadataSearches/results), run when its results are read. */
+export interface SearchInstancesTable {
+  id: string;
+  user_id: string;
+  project_id: string;
+  /** JSON of the SearchCriteria. */
+  criteria: string;
+  created_at: number;
 }
 
 export interface ObjectUsesTable {
@@ -41,4 +59,6 @@ export interface MetadataTables {
   projects: ProjectsTable;
   objects: ObjectsTable;
   object_uses: ObjectUsesTable;
+  acl_sets: AclSetsTable;
+  search_instances: SearchInstancesTable;
 }

@@ -1,6 +1,8 @@
 import { CONFIGURATION_PROJECT_ID, OBJECT_TYPE, type MetadataObject } from '../../domain/objects.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { RIGHTS, aclEntry, aclForNewObject, demandRights, hasRights, type Accessor } from '../../domain/acl.js';
+import { RIGHTS, aclEntry, aclForNewObject, demandRights, type Accessor } from '../../domain/acl.js';
+import type { SearchFilter } from '../../domain/search/criteria.js';
+import { browseFilter } from '../../domain/search/visibility.js';
 import { newGuid } from '../../domain/ids.js';
 import type { MetadataRepository, ObjectSearch } from './repository.js';
 
@@ -18,6 +20,16 @@ export interface ObjectChanges {
   name?: string;
   description?: string;
   folderId?: string;
+  definition?: Record<string, unknown>;
+}
+
+export interface NewObject {
+  type: number;
+  subtype: number;
+  name: string;
+  description: string;
+  folderId: string;
+  definition: Record<string, unknown>;
 }
 
 export interface ObjectListing {
@@ -59,8 +71,10 @@ export class ObjectService {
         name: changes.name ?? object.name,
         description: changes.description ?? object.description,
         folderId: changes.folderId ?? object.folderId,
+        definition: changes.definition ?? object.definition,
       };
-      if (next.name === object.name && next.description === object.description && next.folderId === object.folderId) return object;
+      const same = next.name === object.name && next.description === object.description && next.folderId === object.folderId;
+      if (same && changes.definition === undefined) return object;
       if (next.folderId !== object.folderId) {
         if (object.folderId === null) throw new InvalidInputError('folderId: a root folder cannot be moved.');
         const target = await service.targetFolder(projectId, next.folderId ?? '', accessor);
@@ -129,43 +143,48 @@ export class ObjectService {
   }
 
   async createFolder(projectId: string, input: { name: string; description: string; parent: string }, accessor: Accessor): Promise<MetadataObject> {
+    const folder = { type: OBJECT_TYPE.FOLDER, subtype: 2048, name: input.name, description: input.description, folderId: input.parent, definition: {} };
+    return this.create(projectId, folder, accessor);
+  }
+
+  /** A new object in a folder the accessor may write to, owned by the accessor, with the folder's inheritable ACL. */
+  async create(projectId: string, input: NewObject, accessor: Accessor): Promise<MetadataObject> {
     return this.repo.transaction(async (repo) => {
       const service = new ObjectService(repo);
-      const parent = await service.targetFolder(projectId, input.parent, accessor);
-      await service.refuseNameClash(projectId, parent.id, OBJECT_TYPE.FOLDER, input.name, undefined);
+      const parent = await service.targetFolder(projectId, input.folderId, accessor);
+      await service.refuseNameClash(projectId, parent.id, input.type, input.name, undefined);
       const now = Date.now();
-      const folder: MetadataObject = {
+      const object: MetadataObject = {
+        ...input,
         id: newGuid(),
-        type: OBJECT_TYPE.FOLDER,
-        subtype: 2048,
-        name: input.name,
-        description: input.description,
         folderId: parent.id,
         version: newGuid(),
         dateCreated: now,
         dateModified: now,
         ownerId: accessor.userId,
         ownerName: accessor.userName,
-        acl: aclForNewObject(parent.acl, { id: accessor.userId, name: accessor.userName }, true),
-        definition: {},
+        acl: aclForNewObject(parent.acl, { id: accessor.userId, name: accessor.userName }, input.type === OBJECT_TYPE.FOLDER),
         uses: [],
         hidden: false,
       };
-      await repo.upsertObjects(projectId, [folder]);
-      return folder;
+      await repo.upsertObjects(projectId, [object]);
+      return object;
     });
   }
 
-  /** A folder's children the accessor may browse (the total counts every child). */
-  async children(projectId: string, folderId: string, filter: { type?: number[]; subtype?: number[]; offset: number; limit: number }, accessor: Accessor): Promise<ObjectListing> {
+  /** A folder's children the accessor may browse (and only those are counted). */
+  async children(projectId: string, folderId: string, filter: SearchFilter & { offset: number; limit: number }, accessor: Accessor): Promise<ObjectListing> {
     await this.read(projectId, folderId, OBJECT_TYPE.FOLDER, accessor);
-    return this.search({ projectId, folderId, ...filter }, accessor);
+    return this.search({ projectId, ...filter, folderId, recursive: false }, accessor);
   }
 
-  /** One page of matches, without the objects the accessor may not browse (the total counts every match). */
-  async search(search: ObjectSearch, accessor: Accessor): Promise<ObjectListing> {
-    const page = await this.repo.search(search);
-    return { total: page.total, objects: page.objects.filter((o) => hasRights(o, accessor, RIGHTS.BROWSE)) };
+  /**
+   * One page of matches the accessor may browse. Objects it may not browse are left out before
+   * paging, so pages are full and the total counts only what the accessor may see.
+   */
+  async search(search: Omit<ObjectSearch, 'acl'>, accessor: Accessor): Promise<ObjectListing> {
+    const acl = browseFilter(await this.repo.aclSets(), accessor);
+    return this.repo.search({ ...search, ...(acl ? { acl } : {}) });
   }
 
   private async find(projectId: string, id: string, type: number): Promise<MetadataObject> {

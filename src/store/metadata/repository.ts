@@ -2,28 +2,24 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ObjectsTable, ProjectsTable } from '../db/metadata-tables.js';
-import { OBJECT_TYPE, type AclEntry, type MetadataObject, type ProjectRecord } from '../../domain/objects.js';
+import { type AclEntry, type MetadataObject, type ProjectRecord } from '../../domain/objects.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
+import type { SearchFilter } from '../../domain/search/criteria.js';
+import type { AclKeyFilter, AclSet } from '../../domain/search/visibility.js';
+import { searchQuery } from './search-query.js';
 
 /** Ids per IN (...) list: far below every dialect's bind-parameter limit. */
 const ID_CHUNK = 500;
 /** Bind parameters per multi-row INSERT: SQLite allows 32,766, PostgreSQL 65,535. */
 const MAX_BIND_PARAMETERS = 30_000;
-const OBJECT_COLUMNS = 16;
+const OBJECT_COLUMNS = 17;
 const OBJECT_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / OBJECT_COLUMNS);
 const USES_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / 3);
 
-export interface ObjectSearch {
+export interface ObjectSearch extends SearchFilter {
   projectId: string;
-  /** Case-insensitive "contains". */
-  name?: string;
-  type?: readonly number[];
-  subtype?: readonly number[];
-  folderId?: string;
-  /** With folderId: objects anywhere below the folder, not only its direct children. */
-  recursive?: boolean;
-  /** Only hidden (true) or only visible (false) objects. */
-  hidden?: boolean;
+  /** The objects the caller may browse, decided per ACL (see browseFilter); absent: every object. */
+  acl?: AclKeyFilter;
   offset: number;
   limit: number;
 }
@@ -59,7 +55,13 @@ function toObject(row: Selectable<ObjectsTable>): MetadataObject {
   };
 }
 
+/** Equal ACLs share a key (most objects share one of a few ACLs). */
+function aclKey(acl: string): string {
+  return createHash('sha256').update(acl).digest('hex');
+}
+
 function toRow(projectId: string, o: MetadataObject): ObjectsTable {
+  const acl = JSON.stringify(o.acl);
   return {
     project_id: projectId,
     id: o.id,
@@ -73,10 +75,11 @@ function toRow(projectId: string, o: MetadataObject): ObjectsTable {
     date_modified: o.dateModified,
     owner_id: o.ownerId,
     owner_name: o.ownerName,
-    acl: JSON.stringify(o.acl),
+    acl,
     definition: JSON.stringify(o.definition),
     uses: JSON.stringify(normaliseUses(o)),
     hidden: o.hidden ? 1 : 0,
+    acl_key: aclKey(acl),
   };
 }
 
@@ -94,11 +97,6 @@ function toProject(row: Selectable<ProjectsTable>): ProjectRecord {
     ownerId: row.owner_id,
     ownerName: row.owner_name,
   };
-}
-
-/** LIKE pattern for "contains", with the wildcards of the needle escaped (ESCAPE '\'). */
-function containsPattern(needle: string): string {
-  return `%${needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** Projects and their metadata objects. Configuration objects live under CONFIGURATION_PROJECT_ID. */
@@ -234,36 +232,23 @@ export class MetadataRepository {
     return hash.digest('hex');
   }
 
+  /**
+   * One page of matches in a stable order (name, then id), and how many match in all. A first page
+   * that is not full is the whole answer, so it needs no separate count.
+   */
   async search(s: ObjectSearch): Promise<ObjectSearchResult> {
-    const filtered = this.db
-      .withRecursive('tree(id)', (db) =>
-        db
-          .selectFrom('objects')
-          .select('id')
-          .where('project_id', '=', s.projectId)
-          .where('id', '=', s.folderId ?? '')
-          .unionAll(
-            db
-              .selectFrom('objects as child')
-              .innerJoin('tree', 'tree.id', 'child.folder_id')
-              .select('child.id')
-              .where('child.project_id', '=', s.projectId)
-              .where('child.type', '=', OBJECT_TYPE.FOLDER),
-          ),
-      )
-      .selectFrom('objects')
-      .where('project_id', '=', s.projectId)
-      .$if(s.name !== undefined && s.name !== '', (q) => q.where(sql<boolean>`lower(name) like ${containsPattern(s.name ?? '')} escape '\\'`))
-      .$if(s.type !== undefined && s.type.length > 0, (q) => q.where('type', 'in', [...(s.type ?? [])]))
-      .$if(s.subtype !== undefined && s.subtype.length > 0, (q) => q.where('subtype', 'in', [...(s.subtype ?? [])]))
-      .$if(s.hidden !== undefined, (q) => q.where('hidden', '=', s.hidden ? 1 : 0))
-      .$if(s.folderId !== undefined && !s.recursive, (q) => q.where('folder_id', '=', s.folderId ?? ''))
-      .$if(s.folderId !== undefined && !!s.recursive, (q) =>
-        q.where('folder_id', 'in', (eb) => eb.selectFrom('tree').select('tree.id')),
-      );
+    if (s.none) return { total: 0, objects: [] };
+    const filtered = searchQuery(this.db, s);
+    const rows = s.limit === 0 ? [] : await filtered.selectAll('objects').orderBy('objects.name').orderBy('objects.id').offset(s.offset).limit(s.limit).execute();
+    if (s.offset === 0 && rows.length < s.limit) return { total: rows.length, objects: rows.map(toObject) };
     const counted = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const rows = await filtered.selectAll('objects').orderBy('name').orderBy('id').offset(s.offset).limit(s.limit).execute();
     return { total: Number(counted.n), objects: rows.map(toObject) };
+  }
+
+  /** Every distinct ACL objects carry, with its key. */
+  async aclSets(): Promise<AclSet[]> {
+    const rows = await this.db.selectFrom('acl_sets').select(['acl_key', 'acl']).execute();
+    return rows.map((r) => ({ aclKey: r.acl_key, acl: JSON.parse(r.acl) as AclEntry[] }));
   }
 
   /** The object with this exact name and type in a folder, to keep names unique per folder. */
@@ -291,12 +276,19 @@ export class MetadataRepository {
       .where('id', 'in', rows.map((r) => r.id))
       .execute();
     const previousUses = new Map(previous.map((p) => [p.id, p.uses]));
+    await this.insertAclSets(rows);
     await this.insertObjectRows(rows);
     const rewritten = rows.filter((r) => previousUses.get(r.id) !== r.uses);
     const replaced = rewritten.filter((r) => previousUses.has(r.id)).map((r) => r.id);
     if (replaced.length > 0) await this.deleteUses(projectId, replaced);
     const edges = rewritten.flatMap((r) => (JSON.parse(r.uses) as string[]).map((used) => ({ project_id: projectId, object_id: r.id, used_id: used })));
     for (const chunk of chunks(edges, USES_ROWS_PER_INSERT)) await this.db.insertInto('object_uses').values(chunk).execute();
+  }
+
+  private async insertAclSets(rows: ObjectsTable[]): Promise<void> {
+    const sets = new Map(rows.map((r) => [r.acl_key, r.acl]));
+    const values = [...sets].map(([key, acl]) => ({ acl_key: key, acl }));
+    await this.db.insertInto('acl_sets').values(values).onConflict((oc) => oc.column('acl_key').doNothing()).execute();
   }
 
   private async insertObjectRows(rows: ObjectsTable[]): Promise<void> {
@@ -319,6 +311,7 @@ export class MetadataRepository {
           definition: eb.ref('excluded.definition'),
           uses: eb.ref('excluded.uses'),
           hidden: eb.ref('excluded.hidden'),
+          acl_key: eb.ref('excluded.acl_key'),
         })),
       )
       .execute();
