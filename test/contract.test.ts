@@ -4,6 +4,12 @@ import { dialects } from './support/env.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import type { DeclaredRoute } from '../src/api/access.js';
 import { PACKSTORE_EXTENSIONS } from '../src/api/contract/common.js';
+import { Ajv } from 'ajv';
+import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
+import { createPackage } from './support/migrations.js';
+
+/** The Tutorial's Year attribute. */
+const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 
 /** The calls that are Packstore's own (README, "Beyond the Library API"). */
 const EXTENSIONS = [/^\/api\/migrations\/\{id\}\/report$/, /^\/api\/users\/\{id\}$/, /^\/api\/health/, /^\/metrics$/, /^\/api\/audit$/, /^\/api-docs\//, /^\/console/];
@@ -68,6 +74,37 @@ for (const dialect of dialects()) {
         assert.match(page, /href="json"/);
         assert.doesNotMatch(page, /<script|https?:\/\//);
         assert.equal((await s.request('GET', `${prefix}/api-docs/json`)).status, 200);
+      }
+    });
+
+    it('answers as its response schemas declare', async () => {
+      const token = await s.login();
+      const created = await createPackage(s, token, { tocView: { content: [{ id: YEAR, type: 12 }] } });
+      const ajv = new Ajv({ strict: false });
+      const tutorial = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
+      // [the call, the route it reaches, headers]
+      const calls: [string, string, Record<string, string>][] = [
+        ['/api/status', '/api/status', {}],
+        ['/api/sessions', '/api/sessions', {}],
+        ['/api/sessions/userInfo', '/api/sessions/userInfo', {}],
+        ['/api/projects', '/api/projects', {}],
+        ['/api/migrations?packageInfo.purpose=object_migration,project_merge', '/api/migrations', {}],
+        [`/api/migrations/${created.id}?showContent=all`, '/api/migrations/:id', {}],
+        [`/api/objects/${YEAR}?type=12`, '/api/objects/:id', tutorial],
+        ['/api/searches/results?name=Year&getAncestors=true', '/api/searches/results', tutorial],
+        ['/api/mstrServices/library/storage/sharedFileStore/files', '/api/mstrServices/library/storage/sharedFileStore/files', {}],
+        ['/api/mstrServices/library/storage', '/api/mstrServices/library/storage', {}],
+        ['/api/audit?limit=5', '/api/audit', {}],
+        ['/api/health/ready', '/api/health/ready', {}],
+      ];
+      for (const [path, url, headers] of calls) {
+        const res = await s.request('GET', path, { token, headers });
+        assert.equal(res.status, 200, path);
+        const route = routes.find((r) => r.method === 'GET' && r.url === url);
+        const schema = (route?.schema?.response as Record<string, object> | undefined)?.['200'];
+        assert.ok(schema, `${path}: no 200 schema`);
+        const validate = ajv.compile(schema);
+        assert.ok(validate(await res.json()), `${path}: ${ajv.errorsText(validate.errors)}`);
       }
     });
 

@@ -21,7 +21,7 @@ export const TocRow = Open({
   action: Type.Optional(Type.String()),
   explicitIncluded: Type.Optional(Type.Boolean()),
   includeDependents: Type.Optional(Type.Boolean()),
-  level: Type.Optional(Type.Integer()),
+  level: Type.Optional(Type.String({ description: 'project_object, configuration_object or unknown.' })),
 });
 export type TocRow = Static<typeof TocRow>;
 

@@ -22,7 +22,7 @@ export const AuditRecord = Open({
   id: Type.String(),
   time: Type.String(),
   action: Type.String(),
-  outcome: Type.String(),
+  outcome: Type.Integer({ description: 'The HTTP status the call was answered with.' }),
   userId: NullableText,
   userName: NullableText,
   remoteAddress: Type.String(),
