@@ -1,8 +1,9 @@
 import { Type, type Static, type TObject, type TProperties, type TSchema } from 'typebox';
 
 /**
- * The wire building blocks every area's contract uses. This folder holds only TypeBox schemas and their
- * static types: the console and the CLI import its types, so it imports no server code.
+ * The wire building blocks every area's contract uses. This folder holds only TypeBox schemas, their
+ * static types and the pure domain lists they name: the console and the CLI import it, so it imports no
+ * server code.
  */
 
 /** The tag of the calls that are Packstore's own, beside the Library's (README, "Beyond the Library API"). */
@@ -43,10 +44,6 @@ export const Paging = (maxPage: number) => ({
   limit: Type.Optional(WholeNumber(-1, maxPage, '-1: as many as a page holds.')),
 });
 
-/** One of a fixed list of strings. */
-export const OneOf = <T extends string>(values: readonly T[], description?: string) =>
-  Type.Unsafe<T>({ type: 'string', enum: [...values], 'x-message': `must be one of ${values.join(', ')}`, ...(description ? { description } : {}) });
-
 /** Header names as clients spell them (Node lower-cases them), for messages that name a header. */
 export const HEADER_NAMES: Record<string, string> = {
   'x-mstr-projectid': 'X-MSTR-ProjectID',
@@ -74,6 +71,12 @@ export const ERROR_REPLIES = { '4xx': LibraryErrorBody, '5xx': LibraryErrorBody 
 
 /** An answer without a body (204, 202 …). */
 export const Empty = Type.Null({ description: 'No body.' });
+
+/** A download resumes with Range, and If-Range the ETag (the sha256) so that a changed file is sent whole. */
+export const RangeHeaders = Open({
+  range: Type.Optional(Type.String({ description: 'One byte range: bytes=start-end, start- or -suffix.' })),
+  'if-range': Type.Optional(Type.String({ description: 'The ETag of the bytes already held.' })),
+});
 
 /** Package and undo bytes, whole (200) or a Range (206). */
 export const BinaryReply = {

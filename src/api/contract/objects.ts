@@ -4,7 +4,7 @@ import { CommaList, Guid, Maybe, Named, Open, OptionalBody, Paging, QueryBoolean
 /** Projects, objects, folders and searches: the metadata repository (library-api-contract §6). */
 
 export const MAX_NAME_LENGTH = 250;
-export const MAX_DESCRIPTION_LENGTH = 4000;
+const MAX_DESCRIPTION_LENGTH = 4000;
 /** The most objects one page of a folder or a search holds. */
 export const MAX_PAGE = 5000;
 

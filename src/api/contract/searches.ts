@@ -57,7 +57,7 @@ export const MetadataSearchQuery = Type.Object({
 });
 
 /** v2's JSON body: the criteria that do not fit in a query (§4.2). */
-export const V2_BODY_FIELDS = ['includeSubfolders', 'dateFilterType', 'timeRange', 'descriptionQuery', 'ownerId', 'localeId', 'excludedFolders'] as const;
+const V2_BODY_FIELDS = ['includeSubfolders', 'dateFilterType', 'timeRange', 'descriptionQuery', 'ownerId', 'localeId', 'excludedFolders'] as const;
 export const MetadataSearchBody = OptionalBody(Type.Object(Object.fromEntries(V2_BODY_FIELDS.map((f) => [f, Type.Optional(Type.Unknown())])), { additionalProperties: false }));
 
 export const StoredSearch = Open({ id: Type.String(), totalItems: Type.Integer() }, 'The stored search: read its results with searchId=id.');

@@ -5,7 +5,7 @@ import { principalOf, requires } from '../access.js';
 import { receiveFilePart } from '../multipart.js';
 import { sendDownload } from '../send-download.js';
 import { typed } from '../type-provider.js';
-import { BinaryReply, Empty, Page, replies } from '../contract/common.js';
+import { BinaryReply, Empty, Page, RangeHeaders, replies } from '../contract/common.js';
 import { FileIdParams, FileListQuery, SharedFile, SharedFileBody, UPLOAD_DESCRIPTION } from '../contract/files.js';
 import { parseSharedFileInput, sharedFileView } from '../../domain/shared-files.js';
 import {
@@ -54,7 +54,7 @@ export async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise
       }
     });
 
-    scope.get(`${FILES}/:fileId/binary`, { config: { access: MANAGE }, schema: { tags: TAGS, summary: 'Download the file (HTTP Range supported)', params: FileIdParams, response: replies(BinaryReply) } }, async (request, reply) => {
+    scope.get(`${FILES}/:fileId/binary`, { config: { access: MANAGE }, schema: { tags: TAGS, summary: 'Download the file (HTTP Range supported)', params: FileIdParams, headers: RangeHeaders, response: replies(BinaryReply) } }, async (request, reply) => {
       const file = await storedFile(ctx, guidOf(request.params.fileId));
       return sendDownload(request, reply, {
         size: file.size,

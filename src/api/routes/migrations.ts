@@ -4,7 +4,7 @@ import { demand, principalOf, requires, requiresAny } from '../access.js';
 import { sendDownload } from '../send-download.js';
 import { projectIdOf } from '../project-header.js';
 import { typed } from '../type-provider.js';
-import { Empty, PACKSTORE_EXTENSIONS, ProjectHeader, BinaryReply, replies } from '../contract/common.js';
+import { BinaryReply, Empty, PACKSTORE_EXTENSIONS, ProjectHeader, RangeHeaders, replies } from '../contract/common.js';
 import {
   AutoSyncQuery,
   CertificationBody,
@@ -193,7 +193,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.get(
     '/api/migrations/packages/:packageId/binary',
-    { config: { access: requires('MANAGE_MIGRATION_PACKAGES') }, schema: { tags: TAGS, summary: 'Download a package (HTTP Range supported)', params: PackageIdParams, response: replies(BinaryReply) } },
+    { config: { access: requires('MANAGE_MIGRATION_PACKAGES') }, schema: { tags: TAGS, summary: 'Download a package (HTTP Range supported)', params: PackageIdParams, headers: RangeHeaders, response: replies(BinaryReply) } },
     async (request, reply) => {
       const { packageId } = request.params;
       const pkg = await migrations.getPackage(packageId);

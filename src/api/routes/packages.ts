@@ -6,7 +6,7 @@ import { sendDownload } from '../send-download.js';
 import { receiveFilePart } from '../multipart.js';
 import { projectIdOf } from '../project-header.js';
 import { typed } from '../type-provider.js';
-import { BinaryReply, Empty, ProjectHeader, replies } from '../contract/common.js';
+import { BinaryReply, Empty, ProjectHeader, RangeHeaders, replies } from '../contract/common.js';
 import { Holder, HolderBody, HolderDetails, HolderIdParams, HolderImport, HolderImportQuery, ShowContentQuery } from '../contract/packages.js';
 import { UPLOAD_DESCRIPTION } from '../contract/files.js';
 import { holderId, holderImportStatus, holderStatus, parseHolderId } from '../../domain/migrations/holders.js';
@@ -56,7 +56,7 @@ export async function packageHolderRoutes(app: FastifyInstance, ctx: AppContext)
       };
     });
 
-    scope.get('/api/packages/:id/binary', { config: { access: requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE') }, schema: { ...ID, summary: 'Download the holder\'s package', response: replies(BinaryReply) } }, async (request, reply) => {
+    scope.get('/api/packages/:id/binary', { config: { access: requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE') }, schema: { ...ID, summary: 'Download the holder\'s package', headers: RangeHeaders, response: replies(BinaryReply) } }, async (request, reply) => {
       const record = await holders.require(parseHolderId(request.params.id).guid);
       const storage = record.package.storage;
       if (!storage) throw new NotFoundError(`The package is ${holderStatus(record.package)}: it has no binary.`);
@@ -100,7 +100,7 @@ export async function packageHolderRoutes(app: FastifyInstance, ctx: AppContext)
       return reply.code(202).send();
     });
 
-    scope.get('/api/packages/imports/:id/undoPackage/binary', { config: { access: requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE') }, schema: { ...ID, summary: 'Download an import\'s undo package', response: replies(BinaryReply) } }, async (request, reply) => {
+    scope.get('/api/packages/imports/:id/undoPackage/binary', { config: { access: requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE') }, schema: { ...ID, summary: 'Download an import\'s undo package', headers: RangeHeaders, response: replies(BinaryReply) } }, async (request, reply) => {
       const imp = await holders.requireImport(parseHolderId(request.params.id).guid);
       const undo = imp.undoStorage;
       if (!undo) throw new NotFoundError('This import has no undo package.');
