@@ -37,6 +37,14 @@ export function installIdleTimeout(server: HttpServer, idleMs: number): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => current.set(req.socket, { req, res }));
   server.setTimeout(idleMs);
   server.on('timeout', (socket: Socket) => {
+    // A timer can fire as a blocked event loop comes back, before the bytes waiting in the kernel are
+    // read: decide only after the loop has polled for I/O once (setImmediate runs after that phase).
+    const seen = socket.bytesRead + socket.bytesWritten;
+    setImmediate(() => {
+      if (!socket.destroyed && socket.bytesRead + socket.bytesWritten === seen) closeIfStalled(socket);
+    });
+  });
+  const closeIfStalled = (socket: Socket) => {
     const exchange = current.get(socket);
     if (exchange === undefined || exchange.res.writableEnded || socket.writableLength > 0) {
       socket.destroy(); // an idle keep-alive, or a client that stopped reading our answer
@@ -47,7 +55,7 @@ export function installIdleTimeout(server: HttpServer, idleMs: number): void {
     // body the server paused (its storage is slow, its handler busy): the server is the slow one.
     const serverIsWorking = req.complete || req.readableLength > 0 || req.readableFlowing === false;
     if (!serverIsWorking) socket.destroy();
-  });
+  };
 }
 
 const CLIENT_ERRORS: Record<string, { status: number; text: string; message: string }> = {
