@@ -145,6 +145,10 @@ export const MATRIX: Record<string, MatrixRow> = {
 
   // The audit log: environment administrators only, read-only.
   'GET /api/audit': { probe: { path: '/api/audit' }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
+
+  // The OpenAPI description is public, as the Library's is.
+  'GET /api-docs/json': { probe: { path: '/api-docs/json' }, expect: everyone(200) },
+  'GET /api-docs/index.html': { probe: { path: '/api-docs/index.html' }, expect: everyone(200) },
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, RouteOptions } from 'fastify';
 import { PrivilegeError, SessionError } from '../domain/errors.js';
 import { PRIVILEGES, missingPrivileges, type Privilege } from '../domain/privileges.js';
 import type { SessionRepository } from '../store/sessions.js';
@@ -33,6 +33,8 @@ export interface DeclaredRoute {
   method: string;
   url: string;
   access: RouteAccess;
+  /** The route's declared wire contract (test/contract.test.ts requires one on every route). */
+  schema?: FastifySchema;
 }
 
 export interface Principal {
@@ -74,7 +76,7 @@ export function installAccessControl(app: FastifyInstance, users: UserRepository
   app.addHook('onRoute', (route: RouteOptions) => {
     const access = route.config?.access;
     if (!access) throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule.`);
-    for (const method of [route.method].flat()) declared.push({ method, url: route.url, access });
+    for (const method of [route.method].flat()) declared.push({ method, url: route.url, access, schema: route.schema });
   });
 
   // onRequest, before the body is read: an anonymous or unprivileged caller never gets a body parsed.

@@ -9,6 +9,8 @@ import { installJsonParser } from './json-body.js';
 import { installControlCharacterGuard } from './control-characters.js';
 import { clientErrorHandler, installIdleTimeout, serverTimeoutOptions } from './connection-limits.js';
 import { ROUTE_MODULES } from './routes/index.js';
+import { installSchemaValidation } from './schema-validation.js';
+import { installOpenApi } from './openapi.js';
 
 /**
  * Library clients cut their base URL at the first "/api", so any context path in front of it
@@ -18,7 +20,8 @@ export function rewriteToApi(url: string): string {
   if (url.startsWith('/api/') || url === '/api') return url;
   // The web console's own paths are never API paths, even when a console route contains "/api".
   if (/^\/console(?:[/?]|$)/.test(url)) return url;
-  const match = /^\/[^?]*?(\/api(?:[/?].*)?)$/.exec(url);
+  // The OpenAPI description lives beside the API (/api-docs/…), as the Library's does.
+  const match = /^\/[^?]*?(\/api(?:-docs)?(?:[/?].*)?)$/.exec(url);
   return match?.[1] ?? url;
 }
 
@@ -64,6 +67,8 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   installAuditHook(app, ctx);
   installMetricsHook(app, ctx.metrics);
   installControlCharacterGuard(app);
+  installSchemaValidation(app);
+  await installOpenApi(app);
   await app.register(formbody, { bodyLimit: 64 * 1024 });
   for (const register of ROUTE_MODULES) await register(app, ctx);
   return app;

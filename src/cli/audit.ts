@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { auditView } from '../domain/audit.js';
 import { AuditLog } from '../store/audit-log.js';
 import { withReadOnlyDatabase } from './read-only-store.js';
-import { parseLibraryDate } from '../domain/dates.js';
+import { parseTimeBound } from '../domain/dates.js';
+import { integer } from '../domain/input.js';
 import { withStore, type StoreOptions } from './users.js';
 
 interface AuditOptions extends StoreOptions {
@@ -13,20 +14,6 @@ interface AuditOptions extends StoreOptions {
   offset: string;
   limit: string;
   json?: boolean;
-}
-
-function time(value: string | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  if (/^\d{1,15}$/.test(value)) return Number(value);
-  const date = parseLibraryDate(value);
-  if (!date) throw new Error(`${option} must be a date such as 2026-03-01T10:20:30.000Z or epoch milliseconds, not ${value}`);
-  return date.getTime();
-}
-
-function whole(value: string, option: string, min: number, max: number): number {
-  const n = /^\d{1,10}$/.test(value) ? Number(value) : Number.NaN;
-  if (!(n >= min && n <= max)) throw new Error(`${option} must be a whole number from ${min} to ${max}, not ${value}`);
-  return n;
 }
 
 export function registerAudit(program: Command): void {
@@ -45,10 +32,10 @@ export function registerAudit(program: Command): void {
     const filter = {
       user: opts.user,
       action: opts.action,
-      from: time(opts.from, '--from'),
-      to: time(opts.to, '--to'),
-      offset: whole(opts.offset, '--offset', 0, Number.MAX_SAFE_INTEGER),
-      limit: whole(opts.limit, '--limit', 1, 100_000),
+      from: parseTimeBound(opts.from, '--from'),
+      to: parseTimeBound(opts.to, '--to'),
+      offset: integer(opts.offset, '--offset', 0, Number.MAX_SAFE_INTEGER),
+      limit: integer(opts.limit, '--limit', 1, 100_000),
     };
     await withReadOnlyDatabase(opts, async (db) => {
       const page = await new AuditLog(db).query(filter);

@@ -3,7 +3,9 @@ import fastifyStatic from '@fastify/static';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Type } from 'typebox';
 import { PUBLIC } from '../access.js';
+import { PACKSTORE_EXTENSIONS, replies } from '../contract/common.js';
 import { NotFoundError } from '../../domain/errors.js';
 
 /** Where `npm ci` (the prepare script, `vite build web`) puts the console. */
@@ -20,6 +22,9 @@ const PAGE_HEADERS = {
   'x-content-type-options': 'nosniff',
   'referrer-policy': 'same-origin',
 };
+
+const CONSOLE_TAGS = [PACKSTORE_EXTENSIONS];
+const PAGE = Type.String({ description: 'The console\'s page or one of its files.' });
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en">
@@ -59,9 +64,11 @@ export function serveConsoleFrom(root: string) {
     await app.register(async (scope) => {
       await scope.register(fastifyStatic, { root: base, serve: false, decorateReply: true, wildcard: false });
 
-      scope.get(CONSOLE_PATH, { config: { access: PUBLIC } }, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 301));
+      const toConsole = { tags: CONSOLE_TAGS, summary: 'To the web console', response: replies({ 301: Type.Null({ description: 'To /console/.' }) }) };
+      scope.get(CONSOLE_PATH, { config: { access: PUBLIC }, schema: toConsole }, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 301));
 
-      scope.get<{ Params: { '*': string } }>(`${CONSOLE_PATH}/*`, { config: { access: PUBLIC } }, async (request, reply) => {
+      const files = { tags: CONSOLE_TAGS, summary: 'The web console', params: Type.Object({ '*': Type.String() }), response: replies({ 200: PAGE, 503: PAGE }) };
+      scope.get<{ Params: { '*': string } }>(`${CONSOLE_PATH}/*`, { config: { access: PUBLIC }, schema: files }, async (request, reply) => {
         reply.headers(PAGE_HEADERS);
         if (!(await isFile(path.join(base, 'index.html')))) return notBuilt(reply);
         const wanted = request.params['*'];

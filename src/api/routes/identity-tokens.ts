@@ -3,21 +3,22 @@ import type { AppContext } from '../context.js';
 import { PUBLIC, SIGNED_IN, principalOf } from '../access.js';
 import { sendNewSession } from '../session-reply.js';
 import { stringField } from './auth.js';
-import { isRecord } from '../../domain/input.js';
+import { typed } from '../type-provider.js';
+import { Empty, replies } from '../contract/common.js';
+import { DelegateBody, IdentityTokenHeader } from '../contract/sessions.js';
 import { IdentityTokenError, InvalidInputError, LoginFailedError, LoginThrottledError } from '../../domain/errors.js';
 import { IDENTITY_TOKEN_REFUSALS, identityTokenAuditId, isWellFormedIdentityToken } from '../../domain/identity-tokens.js';
 import type { UserWithSecret } from '../../store/users.js';
 
-const IDENTITY_TOKEN_HEADER = 'x-mstr-identitytoken';
+const TAGS = ['Authentication'];
 /** The only login mode of POST /api/auth/delegate, as mstrio sends it. */
 const DELEGATION_LOGIN_MODE = '-1';
 
 /** The token of POST /api/auth/delegate's body ({"loginMode": "-1", "identityToken": "…"}). */
-function delegatedToken(body: unknown): string {
-  if (!isRecord(body)) throw new InvalidInputError('The delegate body must be a JSON object with identityToken.');
-  const loginMode = stringField(body, 'loginMode') ?? DELEGATION_LOGIN_MODE;
+function delegatedToken(body: DelegateBody): string {
+  const loginMode = stringField(body.loginMode) ?? DELEGATION_LOGIN_MODE;
   if (loginMode !== DELEGATION_LOGIN_MODE) throw new LoginFailedError(`Login mode ${loginMode} is not supported for delegation; use loginMode -1.`);
-  const token = stringField(body, 'identityToken');
+  const token = stringField(body.identityToken);
   if (!token) throw new InvalidInputError('identityToken is required: the token from POST /api/auth/identityToken.');
   return token;
 }
@@ -65,19 +66,19 @@ async function redeem(ctx: AppContext, request: FastifyRequest, token: string): 
  * an identity token, another connection redeems it for a session of the same user, whose privileges are
  * that user's own at every request.
  */
-export function identityTokenRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function identityTokenRoutes(server: FastifyInstance, ctx: AppContext): void {
   const { identityTokens, sessions } = ctx;
+  const app = typed(server);
 
-  app.post('/api/auth/identityToken', { config: { access: SIGNED_IN } }, async (request, reply) => {
+  app.post('/api/auth/identityToken', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Make an identity token (X-MSTR-IdentityToken) for delegation', response: replies({ 201: Empty }) } }, async (request, reply) => {
     const token = await identityTokens.create(principalOf(request).userId);
     request.auditSubject = { target: identityTokenAuditId(token) };
     return reply.code(201).header('X-MSTR-IdentityToken', token).send();
   });
 
   // Validates without using the token.
-  app.get('/api/auth/identityToken', { config: { access: SIGNED_IN } }, async (request, reply) => {
-    const token = request.headers[IDENTITY_TOKEN_HEADER];
-    if (typeof token !== 'string' || token === '') throw new InvalidInputError('The X-MSTR-IdentityToken header is required: the token to validate.');
+  app.get('/api/auth/identityToken', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Validate an identity token without using it', headers: IdentityTokenHeader, response: replies({ 204: Empty }) } }, async (request, reply) => {
+    const token = request.headers['x-mstr-identitytoken'];
     request.auditSubject = { target: identityTokenAuditId(token) };
     const held = await lookUp(ctx, token);
     const refusal = held ? held.refusal : nobodysTokenRefusal(token);
@@ -85,7 +86,7 @@ export function identityTokenRoutes(app: FastifyInstance, ctx: AppContext): void
     return reply.code(204).send();
   });
 
-  app.post('/api/auth/delegate', { config: { access: PUBLIC } }, async (request, reply) => {
+  app.post('/api/auth/delegate', { config: { access: PUBLIC }, schema: { tags: TAGS, summary: 'Redeem an identity token for a session', body: DelegateBody, response: replies({ 204: Empty }) } }, async (request, reply) => {
     const token = delegatedToken(request.body);
     request.auditSubject = { target: identityTokenAuditId(token) };
     const user = await redeem(ctx, request, token);

@@ -2,7 +2,30 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../context.js';
 import { demand, principalOf, requires, requiresAny } from '../access.js';
 import { sendDownload } from '../send-download.js';
-import { fullView, shortView, type ShowContent } from '../../domain/migrations/views.js';
+import { projectIdOf } from '../project-header.js';
+import { typed } from '../type-provider.js';
+import { BinaryReply, Empty, PACKSTORE_EXTENSIONS, ProjectHeader, RangeHeaders, replies } from '../contract/common.js';
+import {
+  AutoSyncQuery,
+  CertificationBody,
+  EditReply,
+  GenerateUndoQuery,
+  ListQuery,
+  Migration,
+  MigrationBody,
+  MigrationIdParams,
+  MigrationPage,
+  MigrationPatchBody,
+  PackageEditBody,
+  PackageIdParams,
+  PackageIdQuery,
+  ReplicatedBody,
+  Report,
+  ReuseQuery,
+  SHOW_CONTENT,
+  ShowQuery,
+} from '../contract/migrations.js';
+import { fullView, shortView } from '../../domain/migrations/views.js';
 import {
   isImportFromFile,
   parseCertification,
@@ -10,13 +33,14 @@ import {
   parseImportFromFile,
   parseMigrationPatch,
   parsePackageEdit,
+  parsePurposeList,
   parseReplicatedRecord,
   parseReuse,
 } from '../../domain/migrations/requests.js';
-import { MIGRATION_PURPOSES, isOneOf } from '../../domain/migrations/states.js';
+import { isOneOf } from '../../domain/migrations/states.js';
 import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { isGuid, parseMigrationId } from '../../domain/ids.js';
-import { integer, optionalBoolean } from '../../domain/input.js';
+import { parseMigrationId } from '../../domain/ids.js';
+import { optionalBoolean } from '../../domain/input.js';
 
 /**
  * Bodies that carry a whole migration record or package content: mstrio sends the record with its
@@ -26,19 +50,9 @@ import { integer, optionalBoolean } from '../../domain/input.js';
 const RECORD_BODY_LIMIT = 64 * 1024 * 1024;
 
 const READ_MIGRATIONS = requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE', 'MANAGE_MIGRATION_PACKAGES');
-const SHOW_CONTENT: readonly ShowContent[] = ['default', 'tocview', 'treeview', 'all'];
+const TAGS = ['Migrations'];
 
-interface IdParams {
-  id: string;
-}
-
-function projectHeader(request: FastifyRequest): string | undefined {
-  const value = request.headers['x-mstr-projectid'];
-  if (typeof value !== 'string' || value === '') return undefined;
-  if (!isGuid(value)) throw new InvalidInputError(`X-MSTR-ProjectID must be a project id (32 upper-case hex); got ${JSON.stringify(value)}.`);
-  return value;
-}
-
+/** The schema's pattern has checked the form; this splits it. */
 function migrationIdOf(raw: string) {
   const id = parseMigrationId(raw);
   if (!id) throw new InvalidInputError(`Migration id must be <packageId>:<importId> (two 32-hex ids); got ${JSON.stringify(raw)}.`);
@@ -51,104 +65,143 @@ function caller(request: FastifyRequest) {
 }
 
 /** The Migrations API (contract §3): create, list, get, PATCH, delete, download. */
-export function migrationRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void {
   const { migrationService: service, migrations } = ctx;
+  const app = typed(server);
 
-  app.post<{ Querystring: { packageId?: string } }>('/api/migrations', { bodyLimit: RECORD_BODY_LIMIT, config: { access: requiresAny('CREATE_PACKAGE', 'MANAGE_MIGRATION_PACKAGES') } }, async (request, reply) => {
-    const reused = request.query.packageId;
-    if (reused !== undefined) {
+  app.post(
+    '/api/migrations',
+    {
+      bodyLimit: RECORD_BODY_LIMIT,
+      config: { access: requiresAny('CREATE_PACKAGE', 'MANAGE_MIGRATION_PACKAGES') },
+      schema: { tags: TAGS, summary: 'Create a package, import an uploaded one, or reuse a package (?packageId=)', querystring: ReuseQuery, headers: ProjectHeader, body: MigrationBody, response: replies({ 201: Migration }) },
+    },
+    async (request, reply) => {
+      const reused = request.query.packageId;
+      if (reused !== undefined) {
+        demand(request, 'CREATE_PACKAGE');
+        return reply.code(201).send(shortView(await service.reuse(reused, parseReuse(request.body), caller(request))));
+      }
+      if (isImportFromFile(request.body)) {
+        // The seed: importing into this environment needs all three.
+        demand(request, 'MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS');
+        const record = await service.importFromFile(parseImportFromFile(request.body), caller(request), projectIdOf(request));
+        return reply.code(201).send(shortView(record));
+      }
       demand(request, 'CREATE_PACKAGE');
-      if (!isGuid(reused)) throw new InvalidInputError('packageId must be a package id (32 upper-case hex).');
-      return reply.code(201).send(shortView(await service.reuse(reused, parseReuse(request.body), caller(request))));
-    }
-    if (isImportFromFile(request.body)) {
-      // The seed: importing into this environment needs all three.
-      demand(request, 'MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS');
-      const record = await service.importFromFile(parseImportFromFile(request.body), caller(request), projectHeader(request));
+      const record = await service.createPackage(parseCreatePackage(request.body), caller(request), projectIdOf(request));
       return reply.code(201).send(shortView(record));
-    }
-    demand(request, 'CREATE_PACKAGE');
-    const record = await service.createPackage(parseCreatePackage(request.body), caller(request), projectHeader(request));
-    return reply.code(201).send(shortView(record));
-  });
+    },
+  );
 
-  app.get<{ Querystring: Record<string, string | undefined> }>('/api/migrations', { config: { access: READ_MIGRATIONS } }, async (request) => {
-    const q = request.query;
-    const purposes = String(q['packageInfo.purpose'] ?? 'object_migration').split(',').map((p) => p.trim()).filter(Boolean);
-    for (const p of purposes) if (!isOneOf(MIGRATION_PURPOSES, p)) throw new InvalidInputError(`packageInfo.purpose must list values of ${MIGRATION_PURPOSES.join(', ')}; got ${JSON.stringify(p)}.`);
-    const offset = q.offset === undefined ? 0 : integer(q.offset, 'offset', 0, Number.MAX_SAFE_INTEGER);
-    const limit = q.limit === undefined ? 1000 : integer(q.limit, 'limit', 1, 1000);
-    const page = await migrations.list({ purposes, offset, limit });
+  app.get('/api/migrations', { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'List migrations', querystring: ListQuery, response: replies({ 200: MigrationPage }) } }, async (request) => {
+    const { offset = 0, limit = 1000 } = request.query;
+    const page = await migrations.list({ purposes: parsePurposeList(request.query['packageInfo.purpose']), offset, limit });
     return { total: page.total, data: page.records.map((r) => fullView(r)) };
   });
 
-  app.get<{ Params: IdParams; Querystring: { showContent?: string } }>('/api/migrations/:id', { config: { access: READ_MIGRATIONS } }, async (request) => {
+  app.get('/api/migrations/:id', { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'A migration', params: MigrationIdParams, querystring: ShowQuery, response: replies({ 200: Migration }) } }, async (request) => {
     const id = migrationIdOf(request.params.id);
-    const show = String(request.query.showContent ?? 'default').toLowerCase();
+    const show = (request.query.showContent ?? 'default').toLowerCase();
     if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
     return fullView(await ctx.crossEnvironment.sync(await migrations.require(id.packageId, id.importId)), show);
   });
 
-  // A Packstore extension: what the last import or validation did (or would do) to each object.
-  app.get<{ Params: IdParams }>('/api/migrations/:id/report', { config: { access: READ_MIGRATIONS } }, async (request) => {
-    const id = migrationIdOf(request.params.id);
-    const report = (await migrations.require(id.packageId, id.importId)).import.report ?? [];
-    return { total: report.length, data: report };
-  });
+  app.get(
+    '/api/migrations/:id/report',
+    { config: { access: READ_MIGRATIONS }, schema: { tags: [PACKSTORE_EXTENSIONS], summary: 'What the last import or validation did (or would do) to each object', params: MigrationIdParams, response: replies({ 200: Report }) } },
+    async (request) => {
+      const id = migrationIdOf(request.params.id);
+      const report = (await migrations.require(id.packageId, id.importId)).import.report ?? [];
+      return { total: report.length, data: report };
+    },
+  );
 
-  app.put<{ Params: IdParams; Querystring: { generateUndo?: string } }>('/api/migrations/:id', { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
-    const id = migrationIdOf(request.params.id);
-    const generateUndo = optionalBoolean(request.query.generateUndo, 'generateUndo') ?? true;
-    const input = parseReplicatedRecord(request.body, id.packageId, id.importId);
-    const record = await ctx.crossEnvironment.importReplicated(input, caller(request), projectHeader(request), generateUndo);
-    return reply.code(201).send(shortView(record));
-  });
+  app.put(
+    '/api/migrations/:id',
+    {
+      bodyLimit: RECORD_BODY_LIMIT,
+      config: { access: requires('MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS') },
+      schema: { tags: TAGS, summary: 'Import a record replicated through the shared storage', params: MigrationIdParams, querystring: GenerateUndoQuery, headers: ProjectHeader, body: ReplicatedBody, response: replies({ 201: Migration }) },
+    },
+    async (request, reply) => {
+      const id = migrationIdOf(request.params.id);
+      const input = parseReplicatedRecord(request.body, id.packageId, id.importId);
+      const record = await ctx.crossEnvironment.importReplicated(input, caller(request), projectIdOf(request), optionalBoolean(request.query.generateUndo, 'generateUndo') ?? true);
+      return reply.code(201).send(shortView(record));
+    },
+  );
 
-  app.put<{ Params: IdParams }>('/api/migrations/:id/validation', { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('CREATE_PACKAGE', 'APPLY_PACKAGE', 'BYPASS_ACCESS_CHECKS') } }, async (request, reply) => {
-    const id = migrationIdOf(request.params.id);
-    await ctx.crossEnvironment.startValidation(parseReplicatedRecord(request.body, id.packageId, id.importId), caller(request), projectHeader(request));
-    return reply.code(202).send();
-  });
+  app.put(
+    '/api/migrations/:id/validation',
+    {
+      bodyLimit: RECORD_BODY_LIMIT,
+      config: { access: requires('CREATE_PACKAGE', 'APPLY_PACKAGE', 'BYPASS_ACCESS_CHECKS') },
+      schema: { tags: TAGS, summary: 'Validate a replicated record (a dry-run import)', params: MigrationIdParams, headers: ProjectHeader, body: ReplicatedBody, response: replies({ 202: Empty }) },
+    },
+    async (request, reply) => {
+      const id = migrationIdOf(request.params.id);
+      await ctx.crossEnvironment.startValidation(parseReplicatedRecord(request.body, id.packageId, id.importId), caller(request), projectIdOf(request));
+      return reply.code(202).send();
+    },
+  );
 
-  app.patch<{ Params: IdParams; Querystring: { autoSync?: string } }>('/api/migrations/:id/packageInfo/certification', { config: { access: READ_MIGRATIONS } }, async (request, reply) => {
-    const id = migrationIdOf(request.params.id);
-    const record = await migrations.require(id.packageId, id.importId);
-    const autoSync = optionalBoolean(request.query.autoSync, 'autoSync') ?? false;
-    const body = request.body;
-    await service.certify(record, autoSync && (body === undefined || body === null) ? undefined : parseCertification(body));
-    return reply.code(204).send();
-  });
+  app.patch(
+    '/api/migrations/:id/packageInfo/certification',
+    { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'Certify a package', params: MigrationIdParams, querystring: AutoSyncQuery, body: CertificationBody, response: replies({ 204: Empty }) } },
+    async (request, reply) => {
+      const id = migrationIdOf(request.params.id);
+      const record = await migrations.require(id.packageId, id.importId);
+      const body = request.body;
+      const autoSync = optionalBoolean(request.query.autoSync, 'autoSync') ?? false;
+      await service.certify(record, autoSync && (body === undefined || body === null) ? undefined : parseCertification(body));
+      return reply.code(204).send();
+    },
+  );
 
-  app.put<{ Params: IdParams }>('/api/migrations/:id/packageInfo', { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('CREATE_PACKAGE') } }, async (request, reply) => {
-    const id = migrationIdOf(request.params.id);
-    const record = await migrations.require(id.packageId, id.importId);
-    const edited = await service.edit(record, parsePackageEdit(request.body, record.package));
-    return reply.code(202).send({ id: edited.package.id, status: edited.package.status, progress: edited.package.progress });
-  });
+  app.put(
+    '/api/migrations/:id/packageInfo',
+    { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('CREATE_PACKAGE') }, schema: { tags: TAGS, summary: 'Edit a package (name, content)', params: MigrationIdParams, body: PackageEditBody, response: replies({ 202: EditReply }) } },
+    async (request, reply) => {
+      const id = migrationIdOf(request.params.id);
+      const record = await migrations.require(id.packageId, id.importId);
+      const edited = await service.edit(record, parsePackageEdit(request.body, record.package));
+      return reply.code(202).send({ id: edited.package.id, status: edited.package.status, progress: edited.package.progress });
+    },
+  );
 
-  app.patch<{ Params: IdParams }>('/api/migrations/:id', { config: { access: READ_MIGRATIONS } }, async (request) => {
-    const id = migrationIdOf(request.params.id);
-    const patch = parseMigrationPatch(request.body);
-    if (patch.undoRequestStatus === 'approved') demand(request, 'MANAGE_MIGRATION_PACKAGES', 'BYPASS_ACCESS_CHECKS');
-    const record = await service.patch(await migrations.require(id.packageId, id.importId), patch, projectHeader(request));
-    return shortView(record);
-  });
+  app.patch(
+    '/api/migrations/:id',
+    { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'Request, approve or reject an import, an undo or a validation', params: MigrationIdParams, headers: ProjectHeader, body: MigrationPatchBody, response: replies({ 200: Migration }) } },
+    async (request) => {
+      const id = migrationIdOf(request.params.id);
+      const patch = parseMigrationPatch(request.body);
+      if (patch.undoRequestStatus === 'approved') demand(request, 'MANAGE_MIGRATION_PACKAGES', 'BYPASS_ACCESS_CHECKS');
+      const record = await service.patch(await migrations.require(id.packageId, id.importId), patch, projectIdOf(request));
+      return shortView(record);
+    },
+  );
 
-  app.delete<{ Querystring: { packageId?: string } }>('/api/migrations', { config: { access: requires('MANAGE_MIGRATION_PACKAGES') } }, async (request, reply) => {
-    const packageId = request.query.packageId;
-    if (!isGuid(packageId)) throw new InvalidInputError('packageId must be a package id (32 upper-case hex).');
-    await service.deletePackage(packageId, principalOf(request).privileges);
-    return reply.code(204).send();
-  });
+  app.delete(
+    '/api/migrations',
+    { config: { access: requires('MANAGE_MIGRATION_PACKAGES') }, schema: { tags: TAGS, summary: 'Delete a package and its records', querystring: PackageIdQuery, response: replies({ 204: Empty }) } },
+    async (request, reply) => {
+      await service.deletePackage(request.query.packageId, principalOf(request).privileges);
+      return reply.code(204).send();
+    },
+  );
 
-  app.get<{ Params: { packageId: string } }>('/api/migrations/packages/:packageId/binary', { config: { access: requires('MANAGE_MIGRATION_PACKAGES') } }, async (request, reply) => {
-    const { packageId } = request.params;
-    if (!isGuid(packageId)) throw new InvalidInputError('packageId must be a package id (32 upper-case hex).');
-    const pkg = await migrations.getPackage(packageId);
-    if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
-    const storage = pkg.storage;
-    if (!storage) throw new NotFoundError(`Package ${packageId} has no binary: it is ${pkg.status}.`);
-    const blobs = await ctx.storage.blobs();
-    return sendDownload(request, reply, { size: storage.size, sha256: storage.sha256, fileName: pkg.name, open: (range) => blobs.get(storage.path, { range }) });
-  });
+  app.get(
+    '/api/migrations/packages/:packageId/binary',
+    { config: { access: requires('MANAGE_MIGRATION_PACKAGES') }, schema: { tags: TAGS, summary: 'Download a package (HTTP Range supported)', params: PackageIdParams, headers: RangeHeaders, response: replies(BinaryReply) } },
+    async (request, reply) => {
+      const { packageId } = request.params;
+      const pkg = await migrations.getPackage(packageId);
+      if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
+      const storage = pkg.storage;
+      if (!storage) throw new NotFoundError(`Package ${packageId} has no binary: it is ${pkg.status}.`);
+      const blobs = await ctx.storage.blobs();
+      return sendDownload(request, reply, { size: storage.size, sha256: storage.sha256, fileName: pkg.name, open: (range) => blobs.get(storage.path, { range }) });
+    },
+  );
 }

@@ -1,20 +1,22 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { SIGNED_IN } from '../access.js';
 import { accessorOf } from '../accessor.js';
-import { boolQuery, bodyFields, descriptionField, guidField, idParam, intQuery, nameField, projectScope } from '../object-input.js';
+import { objectName, projectScope } from '../object-input.js';
 import { resultsJson } from '../search-results.js';
-import { pageQuery } from '../search-input.js';
+import { typed } from '../type-provider.js';
+import { ProjectHeader, replies } from '../contract/common.js';
+import { ObjectIdParams } from '../contract/objects.js';
+import { SearchObjectBody, SearchObjectDefinition, SearchObjectPatchBody, SearchObjectRunQuery, SearchResults } from '../contract/searches.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { isRecord } from '../../domain/input.js';
+import { optionalBoolean } from '../../domain/input.js';
 import { CONFIGURATION_PROJECT_ID, CONFIGURATION_ROOT_FOLDER_ID, PROJECT_ROOT_FOLDER_ID, type MetadataObject } from '../../domain/objects.js';
 import { DEFINITION_FIELDS, parseDefinition, type SearchDefinition } from '../../domain/search/definition.js';
 import { MAX_RESULTS, SearchService } from '../../services/search.js';
 import { ObjectService } from '../../store/metadata/object-service.js';
 import { SearchInstanceRepository } from '../../store/metadata/search-instances.js';
 
-const CREATE_FIELDS = ['name', 'description', 'location', 'lcidQuery', ...DEFINITION_FIELDS];
-const MAX_OPERATIONS = 50;
+const TAGS = ['Search objects'];
 
 /** GET /api/searchObjects/{id}: the stored criteria, with the object's id and name. */
 function definitionJson(object: MetadataObject, definition: SearchDefinition) {
@@ -22,15 +24,11 @@ function definitionJson(object: MetadataObject, definition: SearchDefinition) {
 }
 
 /** The criteria a PATCH replaces: `{operationList: [{op: "replace", path: "/nameQuery", value}]}`. */
-function patchChanges(request: FastifyRequest): Record<string, unknown> {
-  const operations = bodyFields(request, ['operationList']).operationList;
-  if (!Array.isArray(operations) || operations.length === 0 || operations.length > MAX_OPERATIONS) {
-    throw new InvalidInputError(`operationList must be an array of 1 to ${MAX_OPERATIONS} operations.`);
-  }
+function patchChanges(operations: readonly Record<string, unknown>[]): Record<string, unknown> {
   const changes: Record<string, unknown> = {};
   operations.forEach((operation, i) => {
-    const path = isRecord(operation) && typeof operation.path === 'string' ? operation.path.replace(/^\//, '') : '';
-    if (!isRecord(operation) || operation.op !== 'replace') throw new InvalidInputError(`operationList[${i}].op must be "replace".`);
+    const path = typeof operation.path === 'string' ? operation.path.replace(/^\//, '') : '';
+    if (operation.op !== 'replace') throw new InvalidInputError(`operationList[${i}].op must be "replace".`);
     if (!(DEFINITION_FIELDS as readonly string[]).includes(path)) throw new InvalidInputError(`operationList[${i}].path must be one of /${DEFINITION_FIELDS.join(', /')}.`);
     changes[path] = operation.value ?? null;
   });
@@ -38,50 +36,49 @@ function patchChanges(request: FastifyRequest): Record<string, unknown> {
 }
 
 /** Search objects (type 39, search contract §4.9–4.10): create, read and alter their criteria, and run them. */
-export function searchObjectRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function searchObjectRoutes(server: FastifyInstance, ctx: AppContext): void {
   const service = new SearchService(ctx.metadata, new SearchInstanceRepository(ctx.database.db));
   const objects = new ObjectService(ctx.metadata);
-  const access = { config: { access: SIGNED_IN } };
+  const app = typed(server);
+  const config = { access: SIGNED_IN };
+  const ONE = { tags: TAGS, params: ObjectIdParams, headers: ProjectHeader };
 
-  app.post('/api/searchObjects', access, async (request, reply) => {
-    const fields = bodyFields(request, CREATE_FIELDS);
-    const { name: _name, description: _description, location: _location, ...criteria } = fields;
+  const create = { tags: TAGS, summary: 'Save a search object', headers: ProjectHeader, body: SearchObjectBody, response: replies({ 201: SearchObjectDefinition }) };
+  app.post('/api/searchObjects', { config, schema: create }, async (request, reply) => {
+    const { name, description, location, ...criteria } = request.body;
     const projectId = await projectScope(request, ctx.metadata);
     const input = {
-      name: nameField(fields, 'name', true) ?? '',
-      description: descriptionField(fields, 'description') ?? '',
+      name: objectName(name) ?? '',
+      description: description ?? '',
       // Without a location, the search object is saved in the project's root folder.
-      folderId: guidField(fields, 'location', false) ?? (projectId === CONFIGURATION_PROJECT_ID ? CONFIGURATION_ROOT_FOLDER_ID : PROJECT_ROOT_FOLDER_ID),
+      folderId: location ?? (projectId === CONFIGURATION_PROJECT_ID ? CONFIGURATION_ROOT_FOLDER_ID : PROJECT_ROOT_FOLDER_ID),
       definition: parseDefinition(criteria),
     };
     const object = await service.createSearchObject(projectId, input, await accessorOf(request, ctx.users));
     return reply.code(201).send(definitionJson(object, input.definition));
   });
 
-  app.get('/api/searchObjects/:id', access, async (request) => {
-    const id = idParam(request);
+  app.get('/api/searchObjects/:id', { config, schema: { ...ONE, summary: 'A search object\'s criteria', response: replies({ 200: SearchObjectDefinition }) } }, async (request) => {
     const projectId = await projectScope(request, ctx.metadata);
-    const { object, definition } = await service.searchObjectDefinition(projectId, id, await accessorOf(request, ctx.users));
+    const { object, definition } = await service.searchObjectDefinition(projectId, request.params.id, await accessorOf(request, ctx.users));
     return definitionJson(object, definition);
   });
 
-  app.patch('/api/searchObjects/:id', access, async (request) => {
-    const id = idParam(request);
-    const changes = patchChanges(request);
+  const alter = { ...ONE, summary: 'Replace some of a search object\'s criteria', body: SearchObjectPatchBody, response: replies({ 200: SearchObjectDefinition }) };
+  app.patch('/api/searchObjects/:id', { config, schema: alter }, async (request) => {
+    const changes = patchChanges(request.body.operationList);
     const projectId = await projectScope(request, ctx.metadata);
-    const { object, definition } = await service.alterSearchObject(projectId, id, changes, await accessorOf(request, ctx.users));
+    const { object, definition } = await service.alterSearchObject(projectId, request.params.id, changes, await accessorOf(request, ctx.users));
     return definitionJson(object, definition);
   });
 
-  app.get('/api/searchObjects/:id/results', access, async (request, reply) => {
-    const id = idParam(request);
-    const page = pageQuery(request, MAX_RESULTS);
-    const ancestors = boolQuery(request, 'includeAncestors') ?? false;
-    boolQuery(request, 'includeAcl');
-    const subtype = intQuery(request, 'result.subtypes', 0, 0, 99_999);
+  const run = { ...ONE, summary: 'Run a search object', querystring: SearchObjectRunQuery(MAX_RESULTS), response: replies({ 200: SearchResults }) };
+  app.get('/api/searchObjects/:id/results', { config, schema: run }, async (request, reply) => {
+    const { offset = 0, limit = -1, 'result.subtypes': subtype = 0 } = request.query;
+    const ancestors = optionalBoolean(request.query.includeAncestors, 'includeAncestors') ?? false;
     const accessor = await accessorOf(request, ctx.users);
     const projectId = await projectScope(request, ctx.metadata);
-    const listing = await service.runSearchObject(projectId, id, subtype > 0 ? subtype : undefined, page, accessor);
+    const listing = await service.runSearchObject(projectId, request.params.id, subtype > 0 ? subtype : undefined, { offset, limit }, accessor);
     const result = await resultsJson(objects, listing.objects, projectId, accessor, ancestors);
     return reply.header('x-mstr-total-count', String(listing.total)).send({ totalItems: listing.total, result });
   });

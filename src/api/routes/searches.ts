@@ -1,13 +1,16 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { SIGNED_IN } from '../access.js';
 import { accessorOf } from '../accessor.js';
-import { boolQuery, bodyFields, listQuery, optionalGuidQuery, projectScope, stringQuery, typeListQuery } from '../object-input.js';
+import { projectScope } from '../object-input.js';
 import { resultsJson } from '../search-results.js';
-import { pageQuery, patternQuery } from '../search-input.js';
+import { patternOf } from '../search-input.js';
+import { typeList } from '../query-values.js';
+import { typed } from '../type-provider.js';
+import { ProjectHeader, replies } from '../contract/common.js';
+import { ObjectsByIdBody, ObjectsByIdQuery, QuickSearchQuery, SearchResults, SuggestionQuery, Suggestions } from '../contract/searches.js';
 import { InvalidInputError } from '../../domain/errors.js';
-import { isGuid } from '../../domain/ids.js';
-import { isRecord } from '../../domain/input.js';
+import { optionalBoolean } from '../../domain/input.js';
 import { SEARCH_PATTERN } from '../../domain/search/criteria.js';
 import { MAX_RESULTS, SearchService } from '../../services/search.js';
 import { ObjectService } from '../../store/metadata/object-service.js';
@@ -16,72 +19,63 @@ import { SearchInstanceRepository } from '../../store/metadata/search-instances.
 const CERTIFIED_STATUSES = ['ALL', 'CERTIFIED_ONLY', 'NOT_CERTIFIED_ONLY', 'OFF'];
 const MAX_SUGGESTIONS = 100;
 const MAX_IDS = 1000;
+const TAGS = ['Searches'];
 
 /**
  * mstrio joins the suggestion parameters with `?` (search contract §4.7), so a standard parser
  * sees one `key` holding `Day?count=4?isCrossCluster=None`: split it back.
  */
-function suggestionInput(request: FastifyRequest): { key: string; count: number } {
-  const [key = '', ...rest] = (stringQuery(request, 'key') ?? '').split('?');
+function suggestionInput(query: { key?: string; count?: string }): { key: string; count: number } {
+  const [key = '', ...rest] = (query.key ?? '').split('?');
   const extra = new URLSearchParams(rest.join('&'));
-  const rawCount = extra.get('count') ?? stringQuery(request, 'count') ?? '4';
+  const rawCount = extra.get('count') ?? query.count ?? '4';
   const count = Number(rawCount);
   if (!/^\d+$/.test(rawCount) || count < 1 || count > MAX_SUGGESTIONS) throw new InvalidInputError(`count must be an integer from 1 to ${MAX_SUGGESTIONS}, not ${JSON.stringify(rawCount)}.`);
   return { key, count };
 }
 
-/** {projectId: objectIds} of POST /api/searches/objects. */
-function idsByProject(request: FastifyRequest): Map<string, string[]> {
-  const list = bodyFields(request, ['projectIdAndObjectIds']).projectIdAndObjectIds;
-  if (!Array.isArray(list)) throw new InvalidInputError('projectIdAndObjectIds must be an array of {projectId, objectIds}.');
+/** {projectId: objectIds} of POST /api/searches/objects (the schema checked the ids). */
+function idsByProject(list: readonly { projectId: string; objectIds: string[] }[]): Map<string, string[]> {
   const byProject = new Map<string, string[]>();
-  for (const entry of list) {
-    const ids = isRecord(entry) ? entry.objectIds : undefined;
-    if (!isRecord(entry) || !isGuid(entry.projectId) || !Array.isArray(ids) || !ids.every(isGuid)) {
-      throw new InvalidInputError('projectIdAndObjectIds: each entry must be {projectId, objectIds} with 32-hex ids.');
-    }
-    byProject.set(entry.projectId, [...(byProject.get(entry.projectId) ?? []), ...(ids as string[])]);
-  }
+  for (const entry of list) byProject.set(entry.projectId, [...(byProject.get(entry.projectId) ?? []), ...entry.objectIds]);
   if ([...byProject.values()].flat().length > MAX_IDS) throw new InvalidInputError(`projectIdAndObjectIds may name at most ${MAX_IDS} objects.`);
   return byProject;
 }
 
 /** Quick search (GET /api/searches/results), suggestions, and objects by id (POST /api/searches/objects). */
-export function searchRoutes(app: FastifyInstance, ctx: AppContext): void {
+export function searchRoutes(server: FastifyInstance, ctx: AppContext): void {
   const objects = new ObjectService(ctx.metadata);
   const service = new SearchService(ctx.metadata, new SearchInstanceRepository(ctx.database.db));
-  const access = { config: { access: SIGNED_IN } };
+  const app = typed(server);
+  const config = { access: SIGNED_IN };
 
-  app.get('/api/searches/results', access, async (request, reply) => {
-    const name = stringQuery(request, 'name');
-    const pattern = patternQuery(request);
-    const types = typeListQuery(request);
-    const root = optionalGuidQuery(request, 'root');
-    const page = pageQuery(request, MAX_RESULTS);
-    const ancestors = boolQuery(request, 'getAncestors') ?? false;
-    const hidden = boolQuery(request, 'result.hidden');
-    boolQuery(request, 'isCrossCluster');
-    const certified = (stringQuery(request, 'certifiedStatus') ?? 'ALL').toUpperCase();
+  const quick = { tags: TAGS, summary: 'Quick search by name, types and root folder', querystring: QuickSearchQuery(MAX_RESULTS), headers: ProjectHeader, response: replies({ 200: SearchResults }) };
+  app.get('/api/searches/results', { config, schema: quick }, async (request, reply) => {
+    const { query } = request;
+    const { name, root, offset = 0, limit = -1 } = query;
+    const hidden = optionalBoolean(query['result.hidden'], 'result.hidden');
+    const certified = (query.certifiedStatus ?? 'ALL').toUpperCase();
     if (!CERTIFIED_STATUSES.includes(certified)) throw new InvalidInputError(`certifiedStatus must be one of ${CERTIFIED_STATUSES.join(', ')}.`);
-    if (!listQuery(request, 'tenantIds').every(isGuid)) throw new InvalidInputError('tenantIds must be 32-hex ids.');
     const accessor = await accessorOf(request, ctx.users);
     const projectId = await projectScope(request, ctx.metadata);
     const filter = {
-      ...(name ? { name, pattern } : {}),
-      ...types,
+      ...(name ? { name, pattern: patternOf(query.pattern) } : {}),
+      ...typeList(query.type),
       ...(root ? { folderId: root, recursive: true } : {}),
       ...(hidden !== undefined ? { hidden } : {}),
       // Packstore has no certified objects.
       ...(certified === 'CERTIFIED_ONLY' ? { none: true } : {}),
     };
-    const listing = await service.find(projectId, filter, page, accessor);
+    const listing = await service.find(projectId, filter, { offset, limit }, accessor);
+    const ancestors = optionalBoolean(query.getAncestors, 'getAncestors') ?? false;
     return reply
       .header('x-mstr-total-count', String(listing.total))
       .send({ totalItems: listing.total, result: await resultsJson(objects, listing.objects, projectId, accessor, ancestors) });
   });
 
-  app.get('/api/searches/suggestions', access, async (request) => {
-    const { key, count } = suggestionInput(request);
+  const suggestions = { tags: TAGS, summary: 'Names that start with the key', querystring: SuggestionQuery, headers: ProjectHeader, response: replies({ 200: Suggestions }) };
+  app.get('/api/searches/suggestions', { config, schema: suggestions }, async (request) => {
+    const { key, count } = suggestionInput(request.query);
     const accessor = await accessorOf(request, ctx.users);
     const projectId = await projectScope(request, ctx.metadata);
     if (key.trim() === '') return { suggestions: [] };
@@ -89,12 +83,12 @@ export function searchRoutes(app: FastifyInstance, ctx: AppContext): void {
     return { suggestions: listing.objects.map((o) => ({ name: o.name })) };
   });
 
-  app.post('/api/searches/objects', access, async (request) => {
-    const ancestors = boolQuery(request, 'includeAncestors') ?? false;
-    boolQuery(request, 'showNavigationPath');
+  const byId = { tags: TAGS, summary: 'Objects by id, across projects', querystring: ObjectsByIdQuery, body: ObjectsByIdBody, response: replies({ 200: SearchResults }) };
+  app.post('/api/searches/objects', { config, schema: byId }, async (request) => {
+    const ancestors = optionalBoolean(request.query.includeAncestors, 'includeAncestors') ?? false;
     const accessor = await accessorOf(request, ctx.users);
     const result = [];
-    for (const [projectId, ids] of idsByProject(request)) {
+    for (const [projectId, ids] of idsByProject(request.body.projectIdAndObjectIds)) {
       result.push(...(await resultsJson(objects, await service.byIds(projectId, ids, accessor), projectId, accessor, ancestors)));
     }
     return { result };

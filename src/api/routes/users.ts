@@ -1,8 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../context.js';
 import { SIGNED_IN } from '../access.js';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { isGuid } from '../../domain/ids.js';
+import { typed } from '../type-provider.js';
+import { PACKSTORE_EXTENSIONS, replies } from '../contract/common.js';
+import { User, UserIdParams } from '../contract/sessions.js';
+import { NotFoundError } from '../../domain/errors.js';
 import { CONFIGURATION_PROJECT_ID } from '../../domain/objects.js';
 
 const USER_SUBTYPE = 8704;
@@ -12,10 +14,10 @@ export function initialsOf(fullName: string): string {
 }
 
 /** GET /api/users/{id}: enough of a user for clients that look one up (mstrio's User(conn, id=…), e.g. to certify). */
-export function userRoutes(app: FastifyInstance, ctx: AppContext): void {
-  app.get<{ Params: { id: string } }>('/api/users/:id', { config: { access: SIGNED_IN } }, async (request) => {
+export function userRoutes(server: FastifyInstance, ctx: AppContext): void {
+  const schema = { tags: [PACKSTORE_EXTENSIONS], summary: 'A user, enough for clients that look one up', params: UserIdParams, response: replies({ 200: User }) };
+  typed(server).get('/api/users/:id', { config: { access: SIGNED_IN }, schema }, async (request) => {
     const { id } = request.params;
-    if (!isGuid(id)) throw new InvalidInputError(`id must be a user id (32 upper-case hex); got ${JSON.stringify(id)}.`);
     const account = await ctx.users.findById(id);
     if (account) {
       return { id, name: account.fullName, username: account.login, fullName: account.fullName, initials: initialsOf(account.fullName), enabled: account.enabled, type: 34, subtype: USER_SUBTYPE };

@@ -1,38 +1,17 @@
 import { ClientError } from './http.js';
 import { StatusLine } from './progress.js';
 import type { Session } from './session.js';
+import type { Named } from '../../api/contract/common.js';
+import type { Migration } from '../../api/contract/migrations.js';
+import { MIGRATION_PURPOSES } from '../../api/contract/purposes.js';
+
+export type { Named };
+/** A migration as the server declares it; other Library servers may leave out what it marks optional. */
+export type MigrationRecord = Migration;
 
 export const MIGRATIONS = '/api/migrations';
-export const ALL_PURPOSES = 'object_migration,project_merge,migration_from_shared_file_store';
+export const ALL_PURPOSES = MIGRATION_PURPOSES.join(',');
 const POLL_MS = 250;
-
-export interface Named {
-  id: string;
-  name: string;
-}
-
-export interface MigrationRecord {
-  id: string;
-  packageInfo: {
-    id: string;
-    name?: string;
-    type?: string;
-    purpose?: string;
-    status?: string;
-    message?: string;
-    progress?: number;
-    storage?: { size?: number; path?: string; sha256?: string };
-  };
-  importInfo?: {
-    id?: string;
-    status?: string;
-    importRequestStatus?: string;
-    undoRequestStatus?: string;
-    progress?: number;
-    message?: string;
-  };
-  validation?: { status?: string; progress?: number; message?: string };
-}
 
 /** A project by exact name or id, through GET /api/projects (a bare array). */
 export async function resolveProject(session: Session, nameOrId: string): Promise<Named> {

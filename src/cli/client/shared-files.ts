@@ -3,20 +3,12 @@ import { Readable } from 'node:stream';
 import { ClientError, jsonOf, readText } from './http.js';
 import type { Session } from './session.js';
 import type { Digest } from './hashing.js';
+import type { SharedFile } from '../../api/contract/files.js';
+
+export type { SharedFile };
 
 export const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 const PAGE = 100;
-
-export interface SharedFile {
-  id: string;
-  name: string;
-  path: string;
-  size: number;
-  sha256: string;
-  existing: boolean;
-  creationDate?: string;
-  extraInfo?: { packageId?: string; packageType?: string; packagePurpose?: string };
-}
 
 export interface NewFile {
   name: string;

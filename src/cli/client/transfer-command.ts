@@ -7,6 +7,7 @@ import { findPackage, follow, MIGRATIONS, resolveProject, describeState, type Mi
 import { checkPackageId, startImport } from './migrations-command.js';
 import { reportRecord, showsProgress } from './command-kit.js';
 import { Session } from './session.js';
+import { isMigrationPurpose } from '../../api/contract/purposes.js';
 
 interface TransferOptions {
   from: string;
@@ -15,7 +16,6 @@ interface TransferOptions {
   json?: boolean;
 }
 
-const PURPOSES_FOR_FILES = new Set(['object_migration', 'project_merge', 'migration_from_shared_file_store']);
 
 function say(options: TransferOptions, text: string): void {
   if (!options.json) process.stderr.write(`${text}\n`);
@@ -44,7 +44,7 @@ async function transfer(source: Session, target: Session, packageId: string, opt
   }
 
   say(options, `2/4 creating the file on ${target.url}`);
-  const purpose = pkg.packageInfo.purpose && PURPOSES_FOR_FILES.has(pkg.packageInfo.purpose) ? pkg.packageInfo.purpose : 'object_migration';
+  const purpose = isMigrationPurpose(pkg.packageInfo.purpose) ? pkg.packageInfo.purpose : 'object_migration';
   const file = await createFile(target, {
     name: pkg.packageInfo.name ?? packageId,
     size,

@@ -2,7 +2,7 @@ import { InvalidInputError } from '../errors.js';
 import { guid, integer, isRecord, namedRef, oneOf, optionalBoolean, optionalRecord, optionalText, record, text, type JsonObject } from '../input.js';
 import type { ConflictAction, PackageSettings } from '../mmp/types.js';
 import type { Certification, PackageRequest } from './records.js';
-import { PACKAGE_TYPES, REQUEST_STATUSES, type RequestStatus } from './states.js';
+import { MIGRATION_PURPOSES, PACKAGE_TYPES, REQUEST_STATUSES, isOneOf, type MigrationPurpose, type RequestStatus } from './states.js';
 import { misplacedObject } from './package-kinds.js';
 
 export const CONFLICT_ACTIONS: readonly ConflictAction[] = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'];
@@ -55,6 +55,13 @@ export function parseSettings(value: unknown, field = 'packageInfo.tocView.setti
   });
   if (objectTypeActions) settings.objectTypeActions = objectTypeActions;
   return settings;
+}
+
+/** GET /api/migrations?packageInfo.purpose=: a comma list of purposes, object_migration when absent. */
+export function parsePurposeList(raw: string | undefined): MigrationPurpose[] {
+  const purposes = (raw ?? 'object_migration').split(',').map((p) => p.trim()).filter(Boolean);
+  for (const p of purposes) if (!isOneOf(MIGRATION_PURPOSES, p)) throw new InvalidInputError(`packageInfo.purpose must list values of ${MIGRATION_PURPOSES.join(', ')}; got ${JSON.stringify(p)}.`);
+  return purposes as MigrationPurpose[];
 }
 
 export interface CreatePackageInput {

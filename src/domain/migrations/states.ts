@@ -9,8 +9,7 @@ export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const REQUEST_STATUSES = ['unknown', 'pending', 'requested', 'rejected', 'approved'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-export const MIGRATION_PURPOSES = ['object_migration', 'project_merge', 'migration_from_shared_file_store'] as const;
-export type MigrationPurpose = (typeof MIGRATION_PURPOSES)[number];
+export { MIGRATION_PURPOSES, type MigrationPurpose } from './purposes.js';
 
 export const PACKAGE_TYPES = ['project', 'configuration', 'project_security'] as const;
 

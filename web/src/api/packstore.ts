@@ -1,9 +1,10 @@
 import { call, callJson, storeToken } from './client.js';
 import type { Migration, ObjectOutcome, Page, Project, SharedFile, UserInfo } from './types.js';
+import { MIGRATION_PURPOSES } from '../../../src/api/contract/purposes.js';
 
 export const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 export const MIGRATIONS = '/api/migrations';
-const ALL_PURPOSES = 'object_migration,project_merge,migration_from_shared_file_store';
+const ALL_PURPOSES = MIGRATION_PURPOSES.join(',');
 export const PAGE_SIZE = 100;
 
 export async function signIn(username: string, password: string): Promise<void> {

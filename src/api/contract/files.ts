@@ -1,0 +1,43 @@
+import { Type, type Static } from 'typebox';
+import { MIGRATION_PURPOSES } from './purposes.js';
+import { Maybe, Named, Open, WholeNumber } from './common.js';
+
+/** The Storage Service's shared file store (library-api-contract §2). The size limit and the hash are checked by the domain. */
+
+export const FileIdParams = Type.Object({ fileId: Type.String({ description: 'A shared file id (an unknown or malformed one is 404).' }) });
+
+export const SharedFileBody = Open({
+  type: Type.Literal('migrations.packages'),
+  extension: Type.Literal('mmp'),
+  name: Maybe(Type.String()),
+  size: Type.Integer({ minimum: 1, description: 'Bytes; at most storage.sharedFileStore.migrations.packages.maxSize.' }),
+  sha256: Type.String({ description: 'The SHA-256 of the bytes to upload, 64 hex digits.' }),
+  environment: Named,
+  extraInfo: Maybe(Open({ packageType: Maybe(Type.String()), packagePurpose: Maybe(Type.String({ description: MIGRATION_PURPOSES.join(', ') })) })),
+});
+
+export const SharedFile = Open({
+  id: Type.String(),
+  type: Type.String(),
+  name: Type.String(),
+  path: Type.String(),
+  sha256: Type.String(),
+  existing: Type.Boolean(),
+  size: Type.Integer(),
+  extension: Type.String(),
+  creator: Named,
+  environment: Named,
+  creationDate: Type.String(),
+  lastUpdatedDate: Type.String(),
+  extraInfo: Open({ packageId: Type.String(), packageType: Type.String(), packagePurpose: Type.String() }),
+});
+export type SharedFile = Static<typeof SharedFile>;
+
+export const FileListQuery = Type.Object({
+  type: Type.Optional(Type.Literal('migrations.packages', { 'x-message': 'must be migrations.packages' })),
+  offset: Type.Optional(WholeNumber(0, Number.MAX_SAFE_INTEGER)),
+  limit: Type.Optional(WholeNumber(1, 1000)),
+});
+
+/** The multipart upload: one part named `file` (checked while it streams, so not a body schema). */
+export const UPLOAD_DESCRIPTION = 'multipart/form-data with one part named "file": the bytes whose size and SHA-256 the metadata declared.';
