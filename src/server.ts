@@ -30,13 +30,13 @@ export interface OpenedEnvironment {
   close(): Promise<void>;
 }
 
-/** Opens the database and storage of one environment and brings both to a consistent state. */
 export interface OpenOptions {
   env?: NodeJS.ProcessEnv;
   /** Where background jobs report failures. */
   log?: (message: string, detail?: Record<string, unknown>) => void;
 }
 
+/** Opens the database and storage of one environment and brings both to a consistent state. */
 export async function openEnvironment(config: PackstoreConfig, options: OpenOptions = {}): Promise<OpenedEnvironment> {
   const env = options.env ?? process.env;
   const database: DatabaseHandle = connectDatabase(config.databaseUrl);

@@ -27,7 +27,10 @@ export interface JobTarget {
   importId: string | null;
 }
 
-/** A job's lease: a node that stops heartbeating for this long is taken for dead and its jobs run elsewhere. */
+/**
+ * The queue, the runner and its handlers. `leaseMs` is a job's lease: a node that stops heartbeating
+ * for this long is taken for dead and its jobs run elsewhere.
+ */
 export function createJobSystem(deps: JobDeps, leaseMs: number, onFinished?: JobRunnerOptions['onFinished']): JobSystem {
   const queue = new JobQueue(deps.db, deps.dialect, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, leaseMs);
   const handlers = {
