@@ -8,7 +8,7 @@ import path from 'node:path';
 import { dialects, createTestEnvironmentFiles, type TestEnvironmentFiles } from './support/env.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import { FILES, createFile, multipartBody, upload } from './support/shared-files.js';
-import { MIGRATIONS, json, uploadAndImport, waitForMigration, undo, type Json } from './support/migrations.js';
+import { MIGRATIONS, importFile, json, uploadAndImport, waitForMigration, undo, type Json } from './support/migrations.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
 
@@ -114,7 +114,7 @@ for (const dialect of dialects()) {
         await alive(s);
 
         // An import writes its undo package: import_failed, the project unchanged.
-        const again = await uploadAndImportRecord(s, token, first.fileId);
+        const again = await importFile(s, token, first.fileId);
         const failed = await waitForMigration(s, token, again, (r: Json) => r.importInfo.status !== 'importing');
         assert.equal(failed.importInfo.status, 'import_failed');
         assert.match(failed.importInfo.message, /no space left/i);
@@ -142,17 +142,4 @@ async function createPackageOf(s: TestServer, token: string): Promise<Json> {
   const record = await waitForMigration(s, token, (await json(res, 201)).id as string, (r: Json) => r.packageInfo.status !== 'creating');
   assert.equal(record.packageInfo.status, 'created', record.packageInfo.message);
   return record;
-}
-
-/** Imports an already uploaded file once more (a new import record of the same package). */
-async function uploadAndImportRecord(s: TestServer, token: string, fileId: string): Promise<string> {
-  const res = await s.request('POST', `${MIGRATIONS}?unlockOnStart=True`, {
-    token,
-    headers: { ...PROJECT, Prefer: 'respond-async' },
-    json: {
-      packageInfo: { storage: { sharedFileStore: { files: { id: fileId } } }, purpose: 'migration_from_shared_file_store' },
-      importInfo: { environment: { id: `${s.url}/`, name: 'target' }, project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } },
-    },
-  });
-  return (await json(res, 201)).id as string;
 }

@@ -60,17 +60,23 @@ export async function uploadAndImport(s: TestServer, token: string, bytes: Buffe
   const type = options.type ?? 'project';
   const file = await createFile(s, token, bytes, { name: 'uploaded', extraInfo: { packageType: type, packagePurpose: 'object_migration' } });
   assert.equal((await upload(s, token, file.id, multipartBody(bytes))).status, 200);
+  const id = await importFile(s, token, file.id, { type, project: options.project });
+  return { id, fileId: file.id, path: file.path };
+}
+
+/** The seed's step 4 alone: imports an uploaded file (again, if it was imported before). Returns the migration id. */
+export async function importFile(s: TestServer, token: string, fileId: string, options: { type?: PackageType; project?: string } = {}): Promise<string> {
+  const type = options.type ?? 'project';
   const project = options.project ?? TUTORIAL_PROJECT_ID;
   const res = await s.request('POST', `${MIGRATIONS}?unlockOnStart=True`, {
     token,
     headers: type === 'configuration' ? { Prefer: 'respond-async' } : { 'X-MSTR-ProjectID': project, Prefer: 'respond-async' },
     json: {
-      packageInfo: { storage: { sharedFileStore: { files: { id: file.id } } }, purpose: 'migration_from_shared_file_store' },
+      packageInfo: { storage: { sharedFileStore: { files: { id: fileId } } }, purpose: 'migration_from_shared_file_store' },
       importInfo: { environment: { id: `${s.url}/`, name: 'target' }, ...(type === 'configuration' ? {} : { project: { id: project, name: 'MicroStrategy Tutorial' } }) },
     },
   });
-  const short = await json(res, 201);
-  return { id: short.id as string, fileId: file.id, path: file.path };
+  return (await json(res, 201)).id as string;
 }
 
 export async function importToEnd(s: TestServer, token: string, bytes: Buffer, options: { type?: PackageType; project?: string } = {}): Promise<Json> {
