@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { buildApp, type BuildAppOptions } from './api/app.js';
-import type { AppContext } from './api/context.js';
+import type { AppContext } from './app-context.js';
 import type { PackstoreConfig } from './config/load.js';
 import { connectDatabase, type DatabaseHandle } from './store/db/connect.js';
 import { migrateToLatest } from './store/db/migrate.js';
@@ -15,14 +15,15 @@ import { FileRepository } from './store/files.js';
 import { MetadataRepository } from './store/metadata/repository.js';
 import { MigrationRepository } from './store/migrations.js';
 import { createJobSystem } from './jobs/index.js';
-import { MigrationService } from './jobs/migration-service.js';
-import { CrossEnvironmentFlow } from './jobs/cross-environment.js';
-import { PackageHolders } from './jobs/package-holders.js';
+import { jobHandlers } from './services/handlers.js';
+import { MigrationService } from './services/migration-service.js';
+import { CrossEnvironmentFlow } from './services/cross-environment.js';
+import { PackageHolders } from './services/package-holders.js';
 import { bootstrapUsers, type BootstrapResult } from './bootstrap.js';
 import { STARTUP_TASKS } from './startup.js';
 import { Metrics } from './observability/metrics.js';
 import { recoverSharedFiles, recoveryTimes } from './store/shared-file-recovery.js';
-import { recoverStrandedWork } from './jobs/stranded.js';
+import { recoverStrandedWork } from './services/stranded.js';
 
 export interface OpenedEnvironment {
   ctx: AppContext;
@@ -51,7 +52,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
     // Until the server listens (and unless configured), the environment id is a placeholder URL.
     const environment = { id: config.environmentId || 'http://localhost', name: config.environmentName };
     const jobDeps = { db: database.db, dialect: database.dialect, metadata, migrations, storage, users, log: options.log ?? (() => undefined) };
-    const jobs = createJobSystem(jobDeps, config.leaseSeconds * 1000, (job, outcome, seconds) => metrics.job(job.kind, outcome, seconds));
+    const jobs = createJobSystem(jobDeps, jobHandlers(jobDeps), config.leaseSeconds * 1000, (job, outcome, seconds) => metrics.job(job.kind, outcome, seconds));
     const metrics = new Metrics(() => jobs.queue.depth());
     const ctx: AppContext = {
       config,

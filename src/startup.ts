@@ -1,7 +1,7 @@
-import type { AppContext } from './api/context.js';
+import type { AppContext } from './app-context.js';
 import { seedTutorial } from './store/metadata/seed-tutorial.js';
 import { recoverSharedFiles, recoveryTimes } from './store/shared-file-recovery.js';
-import { recoverStrandedWork } from './jobs/stranded.js';
+import { recoverStrandedWork } from './services/stranded.js';
 
 export type StartupTask = (ctx: AppContext) => Promise<void>;
 

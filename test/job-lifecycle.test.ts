@@ -7,7 +7,7 @@ import { FILES, metadataFor } from './support/shared-files.js';
 import { MIGRATIONS, buildPackage, createPackage, json, undo, uploadAndImport, waitForMigration, type Json } from './support/migrations.js';
 import { newMetrics } from './support/packages.js';
 import { startLocalS3, type LocalS3 } from './support/s3.js';
-import { recoverStrandedWork } from '../src/jobs/stranded.js';
+import { recoverStrandedWork } from '../src/services/stranded.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';

@@ -1,6 +1,6 @@
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import formbody from '@fastify/formbody';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app-context.js';
 import { installAccessControl } from './access.js';
 import { installAuditHook } from './audit-hook.js';
 import { installMetricsHook } from './metrics-hook.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from './context.js';
+import type { AppContext } from '../app-context.js';
 import { isImportFromFile } from '../domain/migrations/requests.js';
 import { isRecord } from '../domain/input.js';
 import { controlCharacterIn, escapeControlCharacters } from '../domain/control-characters.js';

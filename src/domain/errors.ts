@@ -133,3 +133,6 @@ export const STORAGE_NOT_CONFIGURED =
   'The Storage Service is not configured properly, please contact your administrator to configure Storage Service';
 export const STORAGE_DATABASE_UNAVAILABLE =
   'The API requires MicroStrategy Storage Service. Please contact your administrator.';
+
+/** An import that must not commit: the message names the object and the reason, and the record shows it as it is. */
+export class ImportRefusedError extends Error {}

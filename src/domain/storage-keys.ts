@@ -16,7 +16,7 @@ export function undoPath(packageId: string, importId: string): string {
   return `${KEY_ROOT}undo/${packageId}/${importId}.mmp`;
 }
 
-/** What a target publishes for the source of a replicated record (see jobs/replica-status.ts). */
+/** What a target publishes for the source of a replicated record (see services/replica-status.ts). */
 export function replicaStatusPath(packageId: string, importId: string): string {
   return `${KEY_ROOT}status/${packageId}/${importId}.json`;
 }

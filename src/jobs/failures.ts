@@ -1,6 +1,5 @@
-import { InsufficientStorageError, LibraryError } from '../domain/errors.js';
+import { ImportRefusedError, InsufficientStorageError, LibraryError } from '../domain/errors.js';
 import { isDatabaseUnavailable } from '../store/db/availability.js';
-import { ImportRefusedError } from './apply-package.js';
 import type { JobKind } from './queue.js';
 
 /** SQLite's "try again" codes, and PostgreSQL's serialization failure and deadlock. */

@@ -2,12 +2,10 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { JobQueue, type JobKind } from './queue.js';
 import { MigrationRepository } from '../store/migrations.js';
-import { JobRunner, type JobRunnerOptions } from './runner.js';
-import type { JobDeps } from './deps.js';
-import { createPackageHandler } from './create-package.js';
-import { importPackageHandler } from './import-package.js';
-import { undoImportHandler } from './undo-import.js';
-import { validatePackageHandler } from './validate-package.js';
+import { JobRunner, type JobHandler, type JobRunnerOptions } from './runner.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/db/schema.js';
+import type { DialectName } from '../store/db/connect.js';
 
 export interface JobSystem {
   queue: JobQueue;
@@ -27,18 +25,25 @@ export interface JobTarget {
   importId: string | null;
 }
 
+/** What the queue and the runner need: the database their transactions run on, and a log. */
+export interface JobSystemBase {
+  db: Kysely<Database>;
+  dialect: DialectName;
+  log: (message: string, detail?: Record<string, unknown>) => void;
+}
+
 /**
- * The queue, the runner and its handlers. `leaseMs` is a job's lease: a node that stops heartbeating
- * for this long is taken for dead and its jobs run elsewhere.
+ * The queue and the runner over the handlers of each kind of job (the use cases, in src/services/).
+ * `leaseMs` is a job's lease: a node that stops heartbeating for this long is taken for dead and its
+ * jobs run elsewhere.
  */
-export function createJobSystem(deps: JobDeps, leaseMs: number, onFinished?: JobRunnerOptions['onFinished']): JobSystem {
+export function createJobSystem(
+  deps: JobSystemBase,
+  handlers: Record<JobKind, JobHandler>,
+  leaseMs: number,
+  onFinished?: JobRunnerOptions['onFinished'],
+): JobSystem {
   const queue = new JobQueue(deps.db, deps.dialect, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, leaseMs);
-  const handlers = {
-    create_package: createPackageHandler(deps),
-    import: importPackageHandler(deps),
-    undo: undoImportHandler(deps),
-    validate: validatePackageHandler(deps),
-  };
   const runner = new JobRunner(
     queue,
     handlers,

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { AppContext } from '../api/context.js';
+import type { AppContext } from '../app-context.js';
 
 export type CheckName = 'database' | 'storage' | 'jobs';
 

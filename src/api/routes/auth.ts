@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { initialsOf } from './users.js';
 import { PUBLIC, SIGNED_IN, principalOf } from '../access.js';
 import { sendNewSession, sessionCookie } from '../session-reply.js';

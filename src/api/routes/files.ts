@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import multipart from '@fastify/multipart';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { principalOf, requires } from '../access.js';
 import { receiveFilePart } from '../multipart.js';
 import { sendDownload } from '../send-download.js';
@@ -16,7 +16,7 @@ import {
   listSharedFiles,
   openBinary,
   storedFile,
-} from '../../store/shared-file-service.js';
+} from '../../services/shared-file-service.js';
 
 const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 const DEFAULT_LIST_LIMIT = 100;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { SIGNED_IN } from '../access.js';
 import { accessorOf } from '../accessor.js';
 import { objectName, projectScope } from '../object-input.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { PUBLIC, SIGNED_IN, principalOf } from '../access.js';
 import { sendNewSession } from '../session-reply.js';
 import { stringField } from './auth.js';

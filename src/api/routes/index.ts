@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { authRoutes } from './auth.js';
 import { identityTokenRoutes } from './identity-tokens.js';
 import { folderRoutes } from './folders.js';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Static } from 'typebox';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { SIGNED_IN } from '../access.js';
 import { accessorOf } from '../accessor.js';
 import { projectScope } from '../object-input.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { demand, principalOf, requires, requiresAny } from '../access.js';
 import { sendDownload } from '../send-download.js';
 import { projectIdOf } from '../project-header.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { PUBLIC } from '../access.js';
 import { PACKSTORE_EXTENSIONS, replies } from '../contract/common.js';
 import { HealthReply, MetricsText } from '../contract/operations.js';

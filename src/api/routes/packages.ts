@@ -1,6 +1,6 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { principalOf, requires, requiresAny } from '../access.js';
 import { sendDownload } from '../send-download.js';
 import { receiveFilePart } from '../multipart.js';

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../context.js';
+import type { AppContext } from '../../app-context.js';
 import { requires } from '../access.js';
 import { applyStorageBody, storageView } from '../storage-input.js';
 import { typed } from '../type-provider.js';

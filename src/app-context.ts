@@ -1,19 +1,19 @@
-import type { PackstoreConfig } from '../config/load.js';
-import type { DatabaseHandle } from '../store/db/connect.js';
-import type { SessionRepository } from '../store/sessions.js';
-import type { StorageService } from '../store/storage-settings.js';
-import type { UserRepository } from '../store/users.js';
-import type { LoginThrottle } from '../store/login-throttle.js';
-import type { IdentityTokenRepository } from '../store/identity-tokens.js';
-import type { AuditLog } from '../store/audit-log.js';
-import type { FileRepository } from '../store/files.js';
-import type { MetadataRepository } from '../store/metadata/repository.js';
-import type { MigrationRepository } from '../store/migrations.js';
-import type { JobSystem } from '../jobs/index.js';
-import type { MigrationService } from '../jobs/migration-service.js';
-import type { CrossEnvironmentFlow } from '../jobs/cross-environment.js';
-import type { PackageHolders } from '../jobs/package-holders.js';
-import type { Metrics } from '../observability/metrics.js';
+import type { PackstoreConfig } from './config/load.js';
+import type { DatabaseHandle } from './store/db/connect.js';
+import type { SessionRepository } from './store/sessions.js';
+import type { StorageService } from './store/storage-settings.js';
+import type { UserRepository } from './store/users.js';
+import type { LoginThrottle } from './store/login-throttle.js';
+import type { IdentityTokenRepository } from './store/identity-tokens.js';
+import type { AuditLog } from './store/audit-log.js';
+import type { FileRepository } from './store/files.js';
+import type { MetadataRepository } from './store/metadata/repository.js';
+import type { MigrationRepository } from './store/migrations.js';
+import type { JobSystem } from './jobs/index.js';
+import type { MigrationService } from './services/migration-service.js';
+import type { CrossEnvironmentFlow } from './services/cross-environment.js';
+import type { PackageHolders } from './services/package-holders.js';
+import type { Metrics } from './observability/metrics.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
 export interface AppContext {

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { json } from 'node:stream/consumers';
-import type { JobDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
 import type { ImportStatus } from '../domain/migrations/states.js';
 import { IMPORT_STATUSES, isOneOf } from '../domain/migrations/states.js';
 import type { MigrationRecord, ValidationState } from '../domain/migrations/records.js';
@@ -17,7 +17,7 @@ export interface ReplicaStatus {
   import?: { status: ImportStatus; progress: number; message: string; updatedAt: number };
 }
 
-async function read(deps: JobDeps, path: string): Promise<ReplicaStatus | undefined> {
+async function read(deps: ServiceDeps, path: string): Promise<ReplicaStatus | undefined> {
   const blobs = await deps.storage.blobs();
   if (!(await blobs.head(path))) return undefined;
   const value = await json(await blobs.get(path));
@@ -28,7 +28,7 @@ async function read(deps: JobDeps, path: string): Promise<ReplicaStatus | undefi
  * On the target: records a change for the source. Best effort: the migration itself already
  * succeeded or failed here, so a storage hiccup must not turn it into a failure.
  */
-export async function publishReplicaStatus(deps: JobDeps, packageId: string, importId: string, change: ReplicaStatus): Promise<void> {
+export async function publishReplicaStatus(deps: ServiceDeps, packageId: string, importId: string, change: ReplicaStatus): Promise<void> {
   try {
     const path = replicaStatusPath(packageId, importId);
     const merged = { ...(await read(deps, path)), ...change };
@@ -42,7 +42,7 @@ export async function publishReplicaStatus(deps: JobDeps, packageId: string, imp
  * On the source: picks up what the target published. The source never takes the undo package
  * over — undo stays the target's business, so a source record can never undo into its own project.
  */
-export async function syncFromReplica(deps: JobDeps, record: MigrationRecord): Promise<MigrationRecord> {
+export async function syncFromReplica(deps: ServiceDeps, record: MigrationRecord): Promise<MigrationRecord> {
   if (record.package.replicated) return record;
   const validating = record.import.validation?.status === 'validating';
   const awaitingTarget = record.import.importRequestStatus === 'approved' && record.import.status !== 'undo_success' && record.import.status !== 'undo_failed';

@@ -1,6 +1,6 @@
 import type { MigrationRepository } from '../store/migrations.js';
-import type { JobSystem } from './index.js';
-import type { JobKind } from './queue.js';
+import type { JobSystem } from '../jobs/index.js';
+import type { JobKind } from '../jobs/queue.js';
 import type { MigrationRecord } from '../domain/migrations/records.js';
 import { HOLDER_PURPOSE } from './package-holders.js';
 

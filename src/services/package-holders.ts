@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import { projectRef, type JobDeps } from './deps.js';
-import type { JobSystem } from './index.js';
+import { projectRef, type ServiceDeps } from './deps.js';
+import type { JobSystem } from '../jobs/index.js';
 import type { Caller } from './migration-service.js';
 import { packagePath } from '../domain/storage-keys.js';
 import { readPackageHeader } from '../domain/mmp/index.js';
@@ -19,7 +19,7 @@ export const HOLDER_PURPOSE = 'package_holder';
 /** The older /api/packages API, over the same records, jobs and engine as /api/migrations. */
 export class PackageHolders {
   constructor(
-    private readonly deps: JobDeps,
+    private readonly deps: ServiceDeps,
     private readonly jobs: JobSystem,
     private readonly environment: NamedRef,
   ) {}

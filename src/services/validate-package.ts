@@ -1,6 +1,6 @@
-import type { JobHandler, JobLease } from './runner.js';
-import type { Job } from './queue.js';
-import type { JobDeps } from './deps.js';
+import type { JobHandler, JobLease } from '../jobs/runner.js';
+import type { Job } from '../jobs/queue.js';
+import type { ServiceDeps } from './deps.js';
 import { applyPackage, SupersededError } from './apply-package.js';
 import { MigrationRepository } from '../store/migrations.js';
 import { targetProjectOf } from './import-package.js';
@@ -9,7 +9,7 @@ import { MMP_FORMAT_VERSION } from '../domain/mmp/types.js';
 import type { MigrationRecord, ObjectOutcome, ValidationState } from '../domain/migrations/records.js';
 
 /** A dry run of the import: the whole engine runs, the transaction is rolled back, the report is kept. */
-export function validatePackageHandler(deps: JobDeps): JobHandler {
+export function validatePackageHandler(deps: ServiceDeps): JobHandler {
   const result = (validation: ValidationState, status: ValidationState['status'], message: string): ValidationState => ({
     ...validation,
     status,

@@ -1,5 +1,5 @@
-import { projectRef, type JobDeps } from './deps.js';
-import type { JobSystem } from './index.js';
+import { projectRef, type ServiceDeps } from './deps.js';
+import type { JobSystem } from '../jobs/index.js';
 import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, ValidationState } from '../domain/migrations/records.js';
 import type { ReplicatedRecordInput } from '../domain/migrations/requests.js';
 import { ConflictError, InvalidInputError } from '../domain/errors.js';
@@ -14,7 +14,7 @@ import { syncFromReplica } from './replica-status.js';
  */
 export class CrossEnvironmentFlow {
   constructor(
-    private readonly deps: JobDeps,
+    private readonly deps: ServiceDeps,
     private readonly jobs: JobSystem,
     private readonly environment: NamedRef,
   ) {}

@@ -5,9 +5,9 @@ import { CONFIG_KEYS } from '../config/keys.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
 import { defaultFileName, sharedFilePath, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
-import type { BlobStore, ByteRange } from './blob/blob-store.js';
-import type { FileRepository } from './files.js';
-import type { StorageService } from './storage-settings.js';
+import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
+import type { FileRepository } from '../store/files.js';
+import type { StorageService } from '../store/storage-settings.js';
 
 export interface SharedFileDeps {
   files: FileRepository;

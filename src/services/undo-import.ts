@@ -1,7 +1,8 @@
-import type { JobHandler, JobLease } from './runner.js';
-import type { Job } from './queue.js';
-import type { JobDeps } from './deps.js';
-import { ImportRefusedError, SupersededError } from './apply-package.js';
+import type { JobHandler, JobLease } from '../jobs/runner.js';
+import type { Job } from '../jobs/queue.js';
+import type { ServiceDeps } from './deps.js';
+import { SupersededError } from './apply-package.js';
+import { ImportRefusedError } from '../domain/errors.js';
 import { shareImportStatus, targetProjectOf } from './import-package.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import { MigrationRepository } from '../store/migrations.js';
@@ -19,7 +20,7 @@ function changedSinceImport(object: MetadataObject, current: MetadataObject | un
 }
 
 /** Undo on the target: undoing → undo_success | undo_failed; restores the project exactly, or refuses. */
-export function undoImportHandler(deps: JobDeps): JobHandler {
+export function undoImportHandler(deps: ServiceDeps): JobHandler {
   return {
     async run(job: Job, lease: JobLease) {
       if (!job.importId) throw new Error('undo job without an import id');

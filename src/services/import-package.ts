@@ -1,6 +1,6 @@
-import type { JobHandler, JobLease } from './runner.js';
-import type { Job } from './queue.js';
-import type { JobDeps } from './deps.js';
+import type { JobHandler, JobLease } from '../jobs/runner.js';
+import type { Job } from '../jobs/queue.js';
+import type { ServiceDeps } from './deps.js';
 import { applyPackage, SupersededError } from './apply-package.js';
 import { undoPath } from '../domain/storage-keys.js';
 import { MigrationRepository } from '../store/migrations.js';
@@ -16,7 +16,7 @@ import { publishReplicaStatus } from './replica-status.js';
 const BULK_IMPORT_OBJECTS = 10_000;
 
 /** A target that imported a replicated record tells the source how it went (through the shared storage). */
-export async function shareImportStatus(deps: JobDeps, record: MigrationRecord, status: ImportStatus, progress: number, message: string): Promise<void> {
+export async function shareImportStatus(deps: ServiceDeps, record: MigrationRecord, status: ImportStatus, progress: number, message: string): Promise<void> {
   if (!record.package.replicated) return;
   await publishReplicaStatus(deps, record.package.id, record.import.id, { import: { status, progress, message, updatedAt: Date.now() } });
 }
@@ -56,7 +56,7 @@ function checkHeaderAgainst(record: MigrationRecord) {
 }
 
 /** Import on the target: importing → imported | import_failed, with an undo package unless keep_both was used. */
-export function importPackageHandler(deps: JobDeps): JobHandler {
+export function importPackageHandler(deps: ServiceDeps): JobHandler {
   return {
     async run(job: Job, lease: JobLease) {
       if (!job.importId) throw new Error('import job without an import id');

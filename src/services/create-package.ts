@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
-import type { JobHandler, JobLease } from './runner.js';
-import type { Job } from './queue.js';
-import { accessorOf, type JobDeps } from './deps.js';
+import type { JobHandler, JobLease } from '../jobs/runner.js';
+import type { Job } from '../jobs/queue.js';
+import { accessorOf, type ServiceDeps } from './deps.js';
 import { contentPages, selectContent, selectWholeProject } from './package-content.js';
 import { packagePath } from '../domain/storage-keys.js';
 import { abortStream } from './streams.js';
@@ -29,7 +29,7 @@ function headerOf(pkg: PackageRecord): PackageHeader {
   };
 }
 
-async function markCreated(deps: JobDeps, lease: JobLease, pkg: PackageRecord, changes: PackageChanges): Promise<void> {
+async function markCreated(deps: ServiceDeps, lease: JobLease, pkg: PackageRecord, changes: PackageChanges): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     if (!(await lease.finishIn(trx))) return; // another node took the job over: its attempt decides
     await new MigrationRepository(trx).updatePackageIf(pkg, changes, ['creating']);
@@ -37,7 +37,7 @@ async function markCreated(deps: JobDeps, lease: JobLease, pkg: PackageRecord, c
 }
 
 /** Package creation in the source: creating → created | create_failed. */
-export function createPackageHandler(deps: JobDeps): JobHandler {
+export function createPackageHandler(deps: ServiceDeps): JobHandler {
   return {
     async run(job: Job, lease: JobLease) {
       const pkg = await deps.migrations.getPackage(job.packageId);

@@ -12,9 +12,7 @@ import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { newGuid } from '../domain/ids.js';
 import { BatchChannel } from './batch-channel.js';
 import { abortStream } from './streams.js';
-
-/** An import that must not commit: the message names the object and the reason. */
-export class ImportRefusedError extends Error {}
+import { ImportRefusedError } from '../domain/errors.js';
 
 /**
  * Another attempt of the same job (on the node that took it over) owns the outcome: this one rolls

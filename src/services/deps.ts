@@ -8,8 +8,8 @@ import type { UserRepository } from '../store/users.js';
 import type { Accessor } from '../domain/acl.js';
 import { NotFoundError } from '../domain/errors.js';
 
-/** What job handlers need: the database (for their own transactions) and the stores over it. */
-export interface JobDeps {
+/** What the use cases need: the database (for their own transactions) and the stores over it. */
+export interface ServiceDeps {
   db: Kysely<Database>;
   dialect: DialectName;
   metadata: MetadataRepository;

@@ -1,5 +1,5 @@
-import { projectRef, type JobDeps } from './deps.js';
-import type { JobSystem } from './index.js';
+import { projectRef, type ServiceDeps } from './deps.js';
+import type { JobSystem } from '../jobs/index.js';
 import type { FileRepository } from '../store/files.js';
 import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
 import { formatLibraryDate } from '../domain/dates.js';
@@ -25,7 +25,7 @@ function defaultPackageName(now: Date): string {
 /** The state-changing use cases of the Migrations API; routes translate HTTP to these. */
 export class MigrationService {
   constructor(
-    private readonly deps: JobDeps,
+    private readonly deps: ServiceDeps,
     private readonly jobs: JobSystem,
     private readonly files: FileRepository,
     private readonly environment: NamedRef,
