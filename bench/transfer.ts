@@ -153,7 +153,7 @@ function resumableUpload(port: number, fileId: string, token: string, file: stri
       endpoint: `http://127.0.0.1:${port}${FILES}/${fileId}/uploads`,
       headers: { 'X-MSTR-AuthToken': token },
       uploadSize: size,
-      retryDelays: [0, 100, 200, 500, 1000],
+      retryDelays: [0, 1000, 3000, 5000, 10_000, 20_000],
       onBeforeRequest: (req) => {
         if (cut && req.getMethod() === 'PATCH') resumedAt = Number(req.getHeader('Upload-Offset'));
       },

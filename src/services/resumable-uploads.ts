@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { PackstoreConfig } from '../config/load.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid } from '../domain/ids.js';
@@ -39,6 +40,9 @@ export interface Chunk {
   sha256?: string;
 }
 
+/** How often a request waiting for an upload's lock looks again. */
+const LOCK_POLL_MS = 100;
+
 const expiryMs = (deps: ResumableUploadDeps) => deps.config.resumableUploadExpiry * 1000;
 
 export async function createResumableUpload(deps: ResumableUploadDeps, fileGuid: string, length: number, now = Date.now()): Promise<ResumableUpload> {
@@ -71,8 +75,8 @@ export async function appendChunk(deps: ResumableUploadDeps, fileGuid: string, i
   const blobs = await deps.storage.blobs();
   const writer = randomBytes(8).toString('hex');
   const leaseMs = deps.config.leaseSeconds * 1000;
-  if (!(await deps.uploads.lock(id, chunk.offset, writer, now - 2 * leaseMs, now))) {
-    const current = await liveUpload(deps, fileGuid, id, now);
+  if (!(await lockWhenFree(deps, id, chunk.offset, writer))) {
+    const current = await liveUpload(deps, fileGuid, id);
     if (current.received !== chunk.offset) throw new OffsetConflictError(chunk.offset, current.received);
     throw new ConflictError(`Another request is writing to the resumable upload ${id}; ask with HEAD where it stands and continue from there.`);
   }
@@ -98,6 +102,22 @@ export async function appendChunk(deps: ResumableUploadDeps, fileGuid: string, i
     throw error;
   } finally {
     clearInterval(renew);
+  }
+}
+
+/**
+ * Takes the upload's lock at `offset`. A request that finds it held is most often the client's own
+ * retry, overtaking its cut request while that one still stores what arrived (hundreds of MB can
+ * take seconds): it waits for that to end, up to one lease, rather than send the client a stale
+ * offset. False when the upload moved past `offset` or the lock stayed held.
+ */
+async function lockWhenFree(deps: ResumableUploadDeps, id: string, offset: number, writer: string): Promise<boolean> {
+  const leaseMs = deps.config.leaseSeconds * 1000;
+  const giveUpAt = Date.now() + leaseMs;
+  for (;;) {
+    if (await deps.uploads.lock(id, offset, writer, Date.now() - 2 * leaseMs)) return true;
+    if ((await deps.uploads.get(id))?.received !== offset || Date.now() >= giveUpAt) return false;
+    await sleep(LOCK_POLL_MS);
   }
 }
 
