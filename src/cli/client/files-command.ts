@@ -9,7 +9,7 @@ import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, type S
 import { uploadResumable } from './resumable-upload.js';
 import { emit, oneOf, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
 import type { Session } from './session.js';
-import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../domain/migrations/states.js';
+import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../api/contract/purposes.js';
 
 
 interface UploadOptions extends ClientOptions {
