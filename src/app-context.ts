@@ -13,6 +13,12 @@ import type { JobSystem } from './jobs/index.js';
 import type { MigrationService } from './services/migration-service.js';
 import type { CrossEnvironmentFlow } from './services/cross-environment.js';
 import type { PackageHolders } from './services/package-holders.js';
+import type { ObjectService } from './services/objects.js';
+import type { SearchService } from './services/search.js';
+import type { AccessorService } from './services/accessors.js';
+import type { UserDirectory } from './services/user-directory.js';
+import type { AuditService } from './services/audit.js';
+import type { SignInService } from './services/sign-in.js';
 import type { Metrics } from './observability/metrics.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
@@ -37,6 +43,17 @@ export interface AppContext {
   migrationService: MigrationService;
   crossEnvironment: CrossEnvironmentFlow;
   packageHolders: PackageHolders;
+  /** Reads and edits of metadata objects on behalf of a caller, and the project a request works in. */
+  objects: ObjectService;
+  /** Metadata searches, quick search and search objects. */
+  search: SearchService;
+  /** Callers as object ACLs see them. */
+  accessors: AccessorService;
+  /** Users as clients look them up (GET /api/users/{id}). */
+  userDirectory: UserDirectory;
+  auditReader: AuditService;
+  /** Login, logout and delegation (identity tokens). */
+  signIn: SignInService;
   /** This node's Prometheus metrics (GET /metrics). */
   metrics: Metrics;
   /** This environment as Library records show it: {id: public URL, name}. */
