@@ -319,7 +319,7 @@ describe('web console upload over a cut connection [sqlite]', { skip: browserSki
     proxy = await cuttingProxy(Number(new URL(s.url).port), Math.floor(bytes.length / 2), { upload: /PATCH [^ ]*\/uploads\/[0-9a-f]{32} /, maxCuts: 1 });
     workDir = await mkdtemp(path.join(tmpdir(), 'packstore-console-cut-'));
     await writeFile(path.join(workDir, 'cut package.mmp'), bytes);
-    context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    ({ context } = await launchBrowser(workDir));
   });
   after(async () => {
     await context?.close();

@@ -10,6 +10,3 @@ export type MigrationPurpose = (typeof MIGRATION_PURPOSES)[number];
 export function isMigrationPurpose(value: unknown): value is MigrationPurpose {
   return typeof value === 'string' && (MIGRATION_PURPOSES as readonly string[]).includes(value);
 }
-
-/** The kinds of package, also a list the console and the CLI send (kept here: this file imports nothing). */
-export const PACKAGE_TYPES = ['project', 'configuration', 'project_security'] as const;
