@@ -2,15 +2,15 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { FILES, sha256 } from './support/shared-files.js';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Fastify from 'fastify';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { startTestServer, ADMIN_PASSWORD, type TestServer } from './support/server.js';
 import { MIGRATIONS, json, waitForMigration } from './support/migrations.js';
-import { CONSOLE_DIST, serveConsoleFrom } from '../src/api/routes/console.js';
+import { serveConsoleFrom } from '../src/api/routes/console.js';
+import { ARTIFACTS, browserSkip, launchBrowser, requireBuiltConsole } from './support/browser.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { formatBytes } from '../web/src/format.js';
 import { cuttingProxy, type CuttingProxy } from './support/cutting-proxy.js';
@@ -18,26 +18,8 @@ import { sampleHeader, written } from './support/mmp.js';
 import { newMetrics } from './support/packages.js';
 import { must } from './support/must.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
-const ARTIFACTS = path.resolve(import.meta.dirname, '..', 'test-artifacts', 'console');
 const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
-
-const browserSkip = !existsSync(CHROMIUM) && !process.env.CI ? `no Chromium at ${CHROMIUM} (apt-get install -y chromium); browser tests are skipped outside CI` : false;
-
-function requireBuiltConsole(): void {
-  if (!existsSync(path.join(CONSOLE_DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:console` (npm ci builds it).');
-}
 
 // Serving the console does not touch the database: one dialect is enough.
 describe('console files at /console', () => {
@@ -160,16 +142,7 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     workDir = await mkdtemp(path.join(tmpdir(), 'packstore-console-'));
     packageFile = path.join(workDir, 'console package.mmp');
     await writeFile(packageFile, bytes);
-    await mkdir(ARTIFACTS, { recursive: true });
-    context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: CHROMIUM_FLAGS,
-      acceptDownloads: true,
-      viewport: { width: 1280, height: 900 },
-    });
-    page = context.pages()[0] ?? (await context.newPage());
-    page.setDefaultTimeout(20_000);
+    ({ context, page } = await launchBrowser(workDir));
   });
   after(async () => {
     await context?.close();
@@ -348,7 +321,7 @@ describe('web console upload over a cut connection [sqlite]', { skip: browserSki
     proxy = await cuttingProxy(Number(new URL(s.url).port), Math.floor(bytes.length / 2), { upload: /PATCH [^ ]*\/uploads\/[0-9a-f]{32} /, maxCuts: 1 });
     workDir = await mkdtemp(path.join(tmpdir(), 'packstore-console-cut-'));
     await writeFile(path.join(workDir, 'cut package.mmp'), bytes);
-    context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+    ({ context } = await launchBrowser(workDir));
   });
   after(async () => {
     await context?.close();

@@ -9,11 +9,13 @@ import { useFocusOnMount } from './components/useFocusOnMount.js';
 import { MigrationDetail } from './pages/MigrationDetail.js';
 import { MigrationsPage } from './pages/MigrationsPage.js';
 import { PackagesPage } from './pages/PackagesPage.js';
+import { BuilderPage } from './pages/builder/BuilderPage.js';
 import { SignIn } from './pages/SignIn.js';
 import { hrefOf, useRoute, type Route } from './router.js';
 
 const TITLES: Record<Route['page'], string> = {
   packages: 'Packages',
+  builder: 'Build a package',
   migrations: 'Migrations',
   migration: 'Migration',
   'not-found': 'Page not found',
@@ -70,6 +72,11 @@ function Shell({ user, onSignedOut }: { user: UserInfo; onSignedOut: () => void 
               </Link>
             </li>
             <li>
+              <Link href={hrefOf({ page: 'builder' })} current={route.page === 'builder'}>
+                Build a package
+              </Link>
+            </li>
+            <li>
               <Link href={hrefOf({ page: 'migrations' })} current={route.page === 'migrations' || route.page === 'migration'}>
                 Migrations
               </Link>
@@ -94,6 +101,8 @@ function Page({ route }: { route: Route }) {
   switch (route.page) {
     case 'packages':
       return <PackagesPage />;
+    case 'builder':
+      return <BuilderPage />;
     case 'migrations':
       return <MigrationsPage />;
     case 'migration':

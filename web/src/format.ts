@@ -54,7 +54,7 @@ export function words(value: string | undefined): string {
 }
 
 /** Metadata object types by number (the ones a package usually holds). */
-const OBJECT_TYPES: Record<number, string> = {
+export const OBJECT_TYPES: Record<number, string> = {
   1: 'Filter',
   2: 'Template',
   3: 'Report',

@@ -2,12 +2,13 @@ import { useEffect, useState } from 'preact/hooks';
 
 export const BASE = '/console/';
 
-export type Route = { page: 'packages' } | { page: 'migrations' } | { page: 'migration'; id: string } | { page: 'not-found'; path: string };
+export type Route = { page: 'packages' } | { page: 'builder' } | { page: 'migrations' } | { page: 'migration'; id: string } | { page: 'not-found'; path: string };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : '';
   const parts = rest.split('/').filter(Boolean).map(decodeURIComponent);
   if (parts.length === 0 || (parts.length === 1 && parts[0] === 'packages')) return { page: 'packages' };
+  if (parts.length === 1 && parts[0] === 'builder') return { page: 'builder' };
   if (parts[0] === 'migrations' && parts.length === 1) return { page: 'migrations' };
   if (parts[0] === 'migrations' && parts.length === 2 && parts[1]) return { page: 'migration', id: parts[1] };
   return { page: 'not-found', path: pathname };
@@ -17,6 +18,8 @@ export function hrefOf(route: Route): string {
   switch (route.page) {
     case 'packages':
       return `${BASE}packages`;
+    case 'builder':
+      return `${BASE}builder`;
     case 'migrations':
       return `${BASE}migrations`;
     case 'migration':

@@ -3,6 +3,9 @@ import { CommaList, Guid, Maybe, Named, Open, OptionalBody, Paging, QueryBoolean
 
 /** Projects, objects, folders and searches: the metadata repository (library-api-contract §6). */
 
+/** Where a project's folder tree starts: the console browses down from it. */
+export { PROJECT_ROOT_FOLDER_ID } from '../../domain/objects.js';
+
 export const MAX_NAME_LENGTH = 250;
 const MAX_DESCRIPTION_LENGTH = 4000;
 /** The most objects one page of a folder or a search holds. */
@@ -51,6 +54,8 @@ export const MetadataObject = Open({
   projectId: Type.Optional(Type.String()),
 });
 
+export type MetadataObject = Static<typeof MetadataObject>;
+
 export const ObjectList = Type.Array(MetadataObject);
 
 export const Project = Open({
@@ -66,5 +71,9 @@ export const Project = Open({
 export type Project = Static<typeof Project>;
 
 export const SearchResults = Open({ totalItems: Type.Integer(), result: ObjectList });
+
+/** A stored metadata search (declared here, not in searches.ts, so that the console can read it without the search domain). */
+export const StoredSearch = Open({ id: Type.String(), totalItems: Type.Integer() }, 'The stored search: read its results with searchId=id.');
+export type StoredSearch = Static<typeof StoredSearch>;
 
 export const ProjectList = Type.Array(Project);

@@ -3,6 +3,8 @@ import { DEFINITION_FIELDS } from '../../domain/search/definition.js';
 import { CommaList, Guid, Maybe, Open, OptionalBody, Paging, QueryBoolean, WholeNumber } from './common.js';
 import { ObjectList, TypeList } from './objects.js';
 
+export { StoredSearch } from './objects.js';
+
 /** Quick search, metadata searches and search objects (search-api-contract §4). The criteria's rules are the domain's. */
 
 const Flag = Type.Optional(QueryBoolean());
@@ -60,7 +62,6 @@ export const MetadataSearchQuery = Type.Object({
 const V2_BODY_FIELDS = ['includeSubfolders', 'dateFilterType', 'timeRange', 'descriptionQuery', 'ownerId', 'localeId', 'excludedFolders'] as const;
 export const MetadataSearchBody = OptionalBody(Type.Object(Object.fromEntries(V2_BODY_FIELDS.map((f) => [f, Type.Optional(Type.Unknown())])), { additionalProperties: false }));
 
-export const StoredSearch = Open({ id: Type.String(), totalItems: Type.Integer() }, 'The stored search: read its results with searchId=id.');
 export const SearchIdQuery = (maxPage: number) =>
   Type.Object({ searchId: Type.String({ pattern: '^[0-9A-F]{32}$', 'x-message': 'must be the id a metadata search answered' }), ...Paging(maxPage) });
 export const SearchTree = Open({ totalItems: Type.Integer(), folders: Type.Array(Open({})) });

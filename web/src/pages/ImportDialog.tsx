@@ -3,6 +3,7 @@ import { listProjects, startImport } from '../api/packstore.js';
 import type { Migration, Project, SharedFile } from '../api/types.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Modal } from '../components/Modal.js';
+import { ProjectSelect } from '../components/ProjectSelect.js';
 
 interface ImportDialogProps {
   file: SharedFile;
@@ -49,15 +50,7 @@ export function ImportDialog({ file, onStarted, onClose }: ImportDialogProps) {
     <Modal title={`Import ${file.name}`} onClose={onClose}>
       <form onSubmit={submit}>
         {needsProject ? (
-          <div class="field">
-            <label for="import-project">Target project</label>
-            <select id="import-project" value={projectId} disabled={!projects || busy} onChange={(e) => setProjectId(e.currentTarget.value)}>
-              {projects ? null : <option value="">Loading projects…</option>}
-              {projects?.map((p) => (
-                <option value={p.id}>{p.name}</option>
-              ))}
-            </select>
-          </div>
+          <ProjectSelect id="import-project" label="Target project" projects={projects} value={projectId} disabled={busy} onChange={setProjectId} />
         ) : (
           <p>A configuration package imports into the environment itself, not into a project.</p>
         )}

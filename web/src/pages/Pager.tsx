@@ -6,20 +6,21 @@ interface PagerProps {
   shown: number;
   total: number;
   onChange: (offset: number) => void;
+  pageSize?: number;
 }
 
 /** Previous/next for lists longer than one page of the API. */
-export function Pager({ label, offset, shown, total, onChange }: PagerProps) {
-  if (total <= PAGE_SIZE && offset === 0) return null;
+export function Pager({ label, offset, shown, total, onChange, pageSize = PAGE_SIZE }: PagerProps) {
+  if (total <= pageSize && offset === 0) return null;
   return (
     <nav aria-label={label} class="pager">
-      <button type="button" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - PAGE_SIZE))}>
+      <button type="button" disabled={offset === 0} onClick={() => onChange(Math.max(0, offset - pageSize))}>
         Previous page
       </button>
       <span>
         {shown === 0 ? 0 : offset + 1}–{offset + shown} of {total}
       </span>
-      <button type="button" disabled={offset + shown >= total} onClick={() => onChange(offset + PAGE_SIZE)}>
+      <button type="button" disabled={offset + shown >= total} onClick={() => onChange(offset + pageSize)}>
         Next page
       </button>
     </nav>

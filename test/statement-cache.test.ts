@@ -1,0 +1,47 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import { sql, type Kysely } from 'kysely';
+import { connectDatabase } from '../src/store/db/connect.js';
+import { withStatementCache } from '../src/store/db/statement-cache.js';
+
+/** SQLite keeps statements prepared between queries (src/store/db/statement-cache.ts). */
+describe('SQLite prepared statement cache', () => {
+  it('reuses a statement, gives a fresh one while it is being iterated, and follows schema changes', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'packstore-statements-'));
+    const file = path.join(dir, 'db.sqlite');
+    const raw = new SQLite(file);
+    const cache = withStatementCache(raw);
+    try {
+      raw.exec('create table t (n integer); insert into t values (1), (2), (3)');
+      const text = 'select n from t where n > ? order by n';
+      const first = cache.prepare(text);
+      assert.equal(cache.prepare(text), first, 'the same SQL gets the prepared statement');
+      const iterating = first.iterate([0]);
+      assert.deepEqual(iterating.next().value, { n: 1 });
+      const other = cache.prepare(text);
+      assert.notEqual(other, first, 'a busy statement is not handed out again');
+      assert.deepEqual(other.all([1]), [{ n: 2 }, { n: 3 }]);
+      assert.deepEqual([...iterating], [{ n: 2 }, { n: 3 }], 'the iteration goes on undisturbed');
+      assert.equal(cache.prepare(text), first, 'once iterated, the cached statement is used again');
+    } finally {
+      cache.close();
+    }
+
+    // Through Kysely: a cached `select *` sees a column added after it was prepared.
+    const db = connectDatabase(`sqlite:${file}`).db as unknown as Kysely<{ t: { n: number } }>;
+    try {
+      const star = () => sql<Record<string, number>>`select * from t where n = ${1}`.execute(db);
+      assert.deepEqual((await star()).rows, [{ n: 1 }]);
+      await sql`alter table t add column m integer default 7`.execute(db);
+      assert.deepEqual((await star()).rows, [{ n: 1, m: 7 }]);
+      assert.deepEqual((await db.selectFrom('t').select('n').orderBy('n').execute()).map((r) => r.n), [1, 2, 3]);
+    } finally {
+      await db.destroy();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});
