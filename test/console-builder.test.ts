@@ -10,6 +10,7 @@ import { MIGRATIONS, json, type Json } from './support/migrations.js';
 import { ARTIFACTS, browserSkip, launchBrowser, requireBuiltConsole } from './support/browser.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { counted, objectTypeName } from '../web/src/format.js';
+import { must } from './support/must.js';
 
 const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 const REVENUE_METRIC = '4C05177011D3E877C000B3B2D86C964F';
@@ -91,12 +92,13 @@ for (const dialect of dialects()) {
       const rows = table.locator('tbody tr');
       assert.equal(await rows.count(), server.length);
       for (const row of await rows.all()) {
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
         const [name, type] = [await row.getByRole('rowheader').innerText(), await row.getByRole('cell').first().innerText()];
         assert.match(name, /revenue/i);
         assert.equal(type, 'Metric');
       }
 
-      const revenue = server.find((o) => o.id === REVENUE_METRIC)!;
+      const revenue = must(server.find((o) => o.id === REVENUE_METRIC), 'the Revenue metric in the server\'s results');
       const pick = table.getByRole('button', { name: `Pick ${revenue.name}`, exact: true });
       await pick.focus();
       await page.keyboard.press('Space');
@@ -129,7 +131,7 @@ for (const dialect of dialects()) {
 
       // One metric changed today: a search from today's date finds it among the few changed since.
       const today = new Date().toISOString().slice(0, 10);
-      const touched = metrics.find((o) => o.id !== REVENUE_METRIC)!;
+      const touched = must(metrics.find((o) => o.id !== REVENUE_METRIC), 'a metric other than Revenue');
       await json(await s.request('PUT', `/api/objects/${touched.id}?type=${METRIC}`, { token, headers: PROJECT, json: { description: 'changed by the builder test' } }), 200);
       const since = await search(`type=${METRIC}&beginModificationTime=${today}T00:00:00Z`);
       assert.ok(since.some((o) => o.id === touched.id) && since.length < metrics.length);
@@ -184,6 +186,7 @@ for (const dialect of dialects()) {
       for (const o of expected.values()) counts.set(objectTypeName(o.type), (counts.get(objectTypeName(o.type)) ?? 0) + 1);
       const table = content.getByRole('table', { name: 'Objects by type' });
       const shown = new Map<string, number>();
+      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
       for (const row of await table.locator('tbody tr').all()) shown.set(await row.getByRole('rowheader').innerText(), Number(await row.getByRole('cell').innerText()));
       assert.deepEqual(shown, counts);
       await shot('content');
@@ -207,7 +210,7 @@ for (const dialect of dialects()) {
       await shot('created');
       await create.getByRole('link', { name: 'Open builder package' }).click();
       await page.getByRole('heading', { level: 1, name: 'Migration: builder package' }).waitFor();
-      const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
+      const id = decodeURIComponent(new URL(page.url()).pathname.split('/').pop() ?? '');
 
       const record = await json(await s.request('GET', `${MIGRATIONS}/${id}?showContent=tocview`, { token, headers: PROJECT }), 200);
       assert.equal(record.packageInfo.status, 'created');

@@ -25,7 +25,8 @@ export function withStatementCache(db: SQLite.Database): SqliteDatabase {
       const statement = db.prepare(sql);
       if (!cached) {
         cache.set(sql, statement);
-        if (cache.size > CACHED_STATEMENTS) cache.delete(cache.keys().next().value!);
+        const oldest = cache.keys().next();
+        if (cache.size > CACHED_STATEMENTS && !oldest.done) cache.delete(oldest.value);
       }
       return statement;
     },

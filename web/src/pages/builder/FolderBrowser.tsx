@@ -32,7 +32,8 @@ export function FolderBrowser({ projectId, projectName, isPicked, onToggle, onPi
   const [page, setPage] = useState<Page<MetadataObject>>();
   const [error, setError] = useState<unknown>();
   const heading = useRef<HTMLHeadingElement>(null);
-  const folder = path[path.length - 1]!;
+  // The path always holds the project's root folder: go() is only given prefixes of it or longer paths.
+  const folder = path.at(-1) ?? { id: PROJECT_ROOT_FOLDER_ID, name: projectName };
 
   useEffect(() => {
     let current = true;
