@@ -5,11 +5,11 @@ import { CONFIG_KEYS } from '../config/keys.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
 import { sourceOfHeader, type PackageSource } from '../domain/package-source.js';
+import { packagePath } from '../domain/storage-keys.js';
 import {
   contradiction,
   defaultFileName,
   duplicateWarning,
-  sharedFilePath,
   type DuplicateWarning,
   type Named,
   type SharedFile,
@@ -66,7 +66,7 @@ export async function createSharedFile(
     packageId: newGuid(),
     packageType: input.packageType,
     packagePurpose: input.packagePurpose,
-    path: sharedFilePath(guid, now),
+    path: packagePath(guid, now),
     createdAt: now,
     updatedAt: now,
   };
@@ -77,6 +77,16 @@ export async function createSharedFile(
     );
   }
   return duplicate ? { file, warning: duplicateWarning(duplicate) } : { file };
+}
+
+const alreadyStored = (guid: string) => `The shared file ${fileIdFromGuid(guid)} already has its binary; delete it and create a new file to upload again.`;
+
+/** A file whose binary can still be uploaded: 404 when unknown, 409 when it has one. */
+export async function fileAwaitingBinary(deps: SharedFileDeps, guid: string): Promise<SharedFile> {
+  await deps.storage.blobs();
+  const file = await requireFile(deps.files, guid);
+  if (file.existing) throw new ConflictError(alreadyStored(guid));
+  return file;
 }
 
 /** One upload of a file's binary, holding the file's upload claim until commit or abort. */
@@ -100,11 +110,7 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
   const claim = `${Date.now()}:${randomBytes(8).toString('hex')}`;
   if (file.existing || !(await deps.files.claimUpload(guid, claim))) {
     const current = await requireFile(deps.files, guid);
-    throw new ConflictError(
-      current.existing
-        ? `The shared file ${fileIdFromGuid(guid)} already has its binary; delete it and create a new file to upload again.`
-        : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`,
-    );
+    throw new ConflictError(current.existing ? alreadyStored(guid) : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`);
   }
   let stored = false;
   let source: PackageSource | undefined;
