@@ -386,7 +386,7 @@ describe('web console upload over a cut connection [sqlite]', { skip: browserSki
     await page.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
     await page.getByLabel('Package file (.mmp)').setInputFiles(path.join(workDir, 'cut package.mmp'));
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await page.getByTestId('upload-status').filter({ hasText: 'Uploaded cut package.' }).waitFor();
+    await page.getByTestId('upload-status').filter({ hasText: /^Uploaded cut package from .+ \(package [0-9A-F]{32}\)\.$/ }).waitFor();
     assert.equal(proxy.cuts, 1, 'the proxy cut the upload');
     const listed = await json(await s.request('GET', `${FILES}?type=migrations.packages`, { token: await s.login() }), 200);
     const stored = listed.data as { name: string; sha256: string; existing: boolean }[];
