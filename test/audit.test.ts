@@ -2,8 +2,8 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { connectDatabase } from '../src/store/db/connect.js';
 import { schemaIsCurrent } from '../src/store/db/migrate.js';
-import { randomBytes } from 'node:crypto';
 import { createTestEnvironmentFiles, dialects } from './support/env.js';
+import { packageOfSize } from './support/packages.js';
 import { ADMIN_PASSWORD, expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import { runCli } from './support/cli.js';
 import { FILES, STORAGE, createFile, loginWith, multipartBody, upload } from './support/shared-files.js';
@@ -73,7 +73,7 @@ for (const dialect of dialects()) {
     });
 
     it('records metadata creation, upload, download and delete of a shared file, with the file id as target', async () => {
-      const bytes = randomBytes(400);
+      const bytes = await packageOfSize(400);
       const file = await createFile(s, admin, bytes);
       assert.equal((await upload(s, admin, file.id, multipartBody(bytes))).status, 200);
       assert.equal((await s.request('GET', `${FILES}/${file.id}/binary`, { token: admin })).status, 200);

@@ -46,7 +46,7 @@ for (const dialect of dialects()) {
       assert.deepEqual(future, []);
       const text = await home.run(['search', 'Revenue Forecast', '--project', TUTORIAL, '--profile', 'p']);
       assert.equal(text.code, 0, text.stderr);
-      assert.match(text.stdout, /^ID\tTYPE\tSUBTYPE\tNAME\tMODIFIED\n[0-9A-F]{32}\t4\t1024\tRevenue Forecast\t/);
+      assert.match(text.stdout, /^ID {32}TYPE {2}SUBTYPE {2}NAME {2,}MODIFIED\n[0-9A-F]{32} {2}4 {5}1024 {5}Revenue Forecast {2,}\S/);
       const bad = await home.run(['search', 'x', '--project', TUTORIAL, '--type', 'metric', '--profile', 'p']);
       assert.equal(bad.code, 2);
     });

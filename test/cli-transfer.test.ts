@@ -63,7 +63,11 @@ describe(`packstore transfer [${sourceDialect} → ${targetDialect}]`, () => {
     assert.equal(result.file.existing, true);
     assert.equal(result.file.sha256, packageSha);
     assert.equal(result.file.name, 'transfer me');
-    assert.deepEqual(result.file.environment, { id: source.url, name: source.url });
+    // Where the package came from is what its header says: the source environment and its package id.
+    assert.equal(result.file.environment.id, source.url);
+    assert.deepEqual(result.file.source.environment, result.file.environment);
+    assert.equal(result.file.source.packageId, packageId);
+    assert.deepEqual(result.migration.packageInfo.source, result.file.source);
 
     const files = await home.json<Json[]>(['files', 'ls', '--profile', 'tgt']);
     assert.deepEqual(files.map((f) => f.id), [result.file.id]);

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { packageOfSize } from './support/packages.js';
 import { dialects } from './support/env.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { sha256 } from './support/shared-files.js';
@@ -91,13 +92,22 @@ describe(`the packstore CLI [${sourceDialect} → ${targetDialect}]`, () => {
   });
 
   it('uploads, lists, downloads (resuming and verifying) and removes files', async () => {
-    const bytes = randomBytes(300_000);
+    const bytes = await packageOfSize(300_000, { packageType: 'configuration' });
     await writeFile(path.join(home.dir, 'local.mmp'), bytes);
     const uploaded = await home.json(['files', 'upload', 'local.mmp', '--profile', 'tgt', '--name', 'cli upload', '--type', 'configuration']);
     assert.equal(uploaded.existing, true);
     assert.equal(uploaded.size, bytes.length);
     assert.equal(uploaded.sha256, sha256(bytes));
     assert.equal(uploaded.extraInfo.packageType, 'configuration');
+    assert.equal(uploaded.source.packageType, 'configuration', 'the header agrees with --type');
+    const garbage = path.join(home.dir, 'garbage.mmp');
+    await writeFile(garbage, randomBytes(50_000));
+    const refused = await home.run(['files', 'upload', garbage, '--profile', 'tgt']);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /^packstore: ERR006: The uploaded bytes are not a migration package \(\.mmp\)/);
+    const contradicted = await home.run(['files', 'upload', 'local.mmp', '--profile', 'tgt', '--type', 'project']);
+    assert.equal(contradicted.code, 1);
+    assert.match(contradicted.stderr, /declared as a project package, but its header says it is a configuration package/);
     const listed = await home.json<Json[]>(['files', 'ls', '--profile', 'tgt']);
     assert.deepEqual(listed.map((f) => [f.id, f.name, f.existing]), [[uploaded.id, 'cli upload', true]]);
 
@@ -150,7 +160,7 @@ describe(`the packstore CLI [${sourceDialect} → ${targetDialect}]`, () => {
 
     assert.equal((await home.run(['files', 'rm', file.id, '--profile', 'tgt'])).code, 0);
     const removed = await home.json(['migrations', 'rm', imported.packageInfo.id, '--profile', 'tgt']);
-    assert.deepEqual(removed, { packageId: imported.packageInfo.id, deleted: true });
+    assert.deepEqual(removed, { packageId: imported.packageInfo.id, deleted: true, fileNote: 'its uploaded file was already gone' });
     const again = await home.run(['migrations', 'rm', imported.packageInfo.id, '--profile', 'tgt']);
     assert.equal(again.code, 1);
     assert.match(again.stderr, LIBRARY_ERROR_LINE);

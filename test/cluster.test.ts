@@ -6,7 +6,7 @@ import { startTestServer, type TestServer } from './support/server.js';
 import { startLocalS3, type LocalS3 } from './support/s3.js';
 import { FILES, STORAGE, sha256, uploadedFile } from './support/shared-files.js';
 import { buildPackage, uploadAndImport, waitForMigration, FINAL_IMPORT_STATES, json } from './support/migrations.js';
-import { newMetrics } from './support/packages.js';
+import { newMetrics, packageOfSize } from './support/packages.js';
 import { JobQueue } from '../src/jobs/queue.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { must } from './support/must.js';
@@ -53,7 +53,7 @@ describe('two nodes on PostgreSQL and S3', { skip: !dialects().includes('postgre
 
   it('accepts a token from either node and serves a file uploaded through the other', async () => {
     const token = await a.login();
-    const bytes = randomBytes(64 * 1024);
+    const bytes = await packageOfSize(64 * 1024);
     const file = await uploadedFile(a, token, bytes);
     const download = await b.request('GET', `${FILES}/${file.id}/binary`, { token });
     assert.equal(download.status, 200);

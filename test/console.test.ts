@@ -5,6 +5,7 @@ import { FILES, sha256 } from './support/shared-files.js';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
 import Fastify from 'fastify';
 import type { BrowserContext, Page } from 'playwright-core';
 import { startTestServer, ADMIN_PASSWORD, type TestServer } from './support/server.js';
@@ -12,6 +13,8 @@ import { MIGRATIONS, json, waitForMigration } from './support/migrations.js';
 import { serveConsoleFrom } from '../src/api/routes/console.js';
 import { ARTIFACTS, browserSkip, launchBrowser, requireBuiltConsole } from './support/browser.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
+import { readPackageHeader } from '../src/domain/mmp/index.js';
+import { packageOfSize } from './support/packages.js';
 import { formatBytes } from '../web/src/format.js';
 import { cuttingProxy, type CuttingProxy } from './support/cutting-proxy.js';
 import { sampleHeader, written } from './support/mmp.js';
@@ -190,10 +193,12 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
       if (status) new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, subtree: true, characterData: true });
     });
     await page.getByLabel('Package file (.mmp)').setInputFiles(packageFile);
-    assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'console package');
-    await page.getByLabel('Package type').selectOption('project');
+    assert.equal(await page.getByLabel('Name', { exact: true }).count(), 0, 'the form asks only for the file');
+    assert.equal(await page.getByLabel('Source environment').count(), 0, 'the source comes from the package header');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await page.getByTestId('upload-status').filter({ hasText: 'Uploaded console package.' }).waitFor();
+    const header = await readPackageHeader(Readable.from([bytes]));
+    const from = `from ${header.sourceEnvironment.name || header.sourceEnvironment.id} (package ${header.packageId})`;
+    await page.getByTestId('upload-status').filter({ hasText: `Uploaded console package ${from}.` }).waitFor();
     const log = await page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
     assert.ok(log.some((t) => t.startsWith('Computing the checksum')), `checksum progress shown: ${log.join(' | ')}`);
     assert.ok(log.some((t) => t.startsWith('Uploading:')), `upload progress shown: ${log.join(' | ')}`);
@@ -205,8 +210,9 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
 
     const row = page.getByRole('row', { name: /console package/ });
     await row.waitFor();
-    const [type, purpose, size, date, creator, environment] = await row.getByRole('cell').allInnerTexts();
-    assert.deepEqual([type, purpose, size, creator, environment], ['Project', 'Object migration', formatBytes(bytes.length), 'Administrator', new URL(target.url).origin]);
+    const [type, , size, date, creator, sourceCell] = await row.getByRole('cell').allInnerTexts();
+    assert.deepEqual([type, size, creator], ['Project', formatBytes(bytes.length), 'Administrator']);
+    assert.equal(sourceCell, `${header.sourceEnvironment.name || header.sourceEnvironment.id}\npackage ${header.packageId}`);
     assert.match(date ?? '', /\d{4}/);
     await shot('packages');
   });
@@ -227,6 +233,9 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await dialog.getByRole('button', { name: 'Start import' }).click();
     await page.waitForURL(/\/console\/migrations\/[0-9A-F]{32}:[0-9A-F]{32}$/);
     await page.getByTestId('detail-import-status').filter({ hasText: /^Imported$/ }).waitFor();
+    const header = await readPackageHeader(Readable.from([bytes]));
+    assert.equal(await page.getByTestId('detail-source-package').innerText(), header.packageId, 'the detail traces the package to its source');
+    assert.equal(await page.getByTestId('detail-source-environment').innerText(), header.sourceEnvironment.name);
     assert.equal(await yearName(), 'Calendar Year', 'the import changed the target');
     const object = page.getByRole('row', { name: /Calendar Year/ });
     assert.deepEqual((await object.getByRole('cell').allInnerTexts()).slice(0, 5), ['Attribute', 'Replace', 'Chosen', 'Exists differently', 'Replace']);
@@ -264,12 +273,12 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('link', { name: 'Packages' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
     // 2 MiB slices: 5 MiB and a few bytes spans three, the last one short.
-    const big = randomBytes(5 * 1024 * 1024 + 7);
+    const big = await packageOfSize(5 * 1024 * 1024 + 7);
     const bigFile = path.join(workDir, 'big.mmp');
     await writeFile(bigFile, big);
     await page.getByLabel('Package file (.mmp)').setInputFiles(bigFile);
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await page.getByTestId('upload-status').filter({ hasText: 'Uploaded big.' }).waitFor();
+    await page.getByTestId('upload-status').filter({ hasText: /^Uploaded big from / }).waitFor();
     assert.equal(((await files()).data as { sha256: string }[])[0]?.sha256, sha256(big));
 
     const deleteBig = page.getByRole('button', { name: 'Delete big' });
@@ -292,10 +301,22 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
       return transfer;
     }, bytes.toString('base64'));
     await page.getByTestId('dropzone').dispatchEvent('drop', { dataTransfer: dropped });
-    assert.equal(await page.getByLabel('Name', { exact: true }).inputValue(), 'dropped');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     await page.getByRole('row', { name: /dropped/ }).waitFor();
     assert.equal(((await files()).data as { sha256: string }[])[0]?.sha256, sha256(bytes));
+  });
+
+  it('refuses bytes that are not a package with a clear error, and lists nothing for them', async () => {
+    const garbageFile = path.join(workDir, 'garbage.mmp');
+    await writeFile(garbageFile, randomBytes(300 * 1024));
+    await page.getByLabel('Package file (.mmp)').setInputFiles(garbageFile);
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'The upload failed.' });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /not a migration package \(\.mmp\)/);
+    await shot('upload-not-a-package');
+    const names = ((await files()).data as { name: string }[]).map((f) => f.name);
+    assert.ok(!names.includes('garbage'), `nothing kept for the refused bytes: ${names.join(', ')}`);
   });
 
   it('goes back to sign-in when the session ends', async () => {
@@ -340,7 +361,7 @@ describe('web console upload over a cut connection [sqlite]', { skip: browserSki
     await page.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
     await page.getByLabel('Package file (.mmp)').setInputFiles(path.join(workDir, 'cut package.mmp'));
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await page.getByTestId('upload-status').filter({ hasText: 'Uploaded cut package.' }).waitFor();
+    await page.getByTestId('upload-status').filter({ hasText: /^Uploaded cut package from .+ \(package [0-9A-F]{32}\)\.$/ }).waitFor();
     assert.equal(proxy.cuts, 1, 'the proxy cut the upload');
     const listed = await json(await s.request('GET', `${FILES}?type=migrations.packages`, { token: await s.login() }), 200);
     const stored = listed.data as { name: string; sha256: string; existing: boolean }[];

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dialects } from './support/env.js';
+import { packageOfSize } from './support/packages.js';
 import { keyTag } from '../src/store/blob/local-disk.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import {
@@ -12,6 +13,7 @@ import {
   FILES,
   MULTIPART_TYPE,
   createFile,
+  heldBody,
   loginWith,
   metadataFor,
   multipartBody,
@@ -43,22 +45,6 @@ async function getFile(s: TestServer, token: string, id: string): Promise<FileJs
   return body.data.find((f) => f.id === id);
 }
 
-/** A request body that sends `head`, then waits for `release` before sending `tail`. */
-function heldBody(head: Buffer, tail: Buffer): { body: ReadableStream<Uint8Array>; release: () => void } {
-  let release: () => void = () => undefined;
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      controller.enqueue(head);
-      await released;
-      controller.enqueue(tail);
-      controller.close();
-    },
-  });
-  return { body, release };
-}
 
 for (const dialect of dialects()) {
   describe(`shared file store [${dialect}]`, () => {
@@ -71,7 +57,7 @@ for (const dialect of dialects()) {
     after(() => s.close());
 
     it('runs the seed flow: metadata, upload, download, list, delete', async () => {
-      const bytes = randomBytes(600);
+      const bytes = await packageOfSize(600);
       const created = await createFile(s, token, bytes, { name: 'ProjectMigration_success_upload' });
       const guid = innerGuid(created.id);
       assert.match(guid, /^[0-9A-F]{32}$/);
@@ -80,7 +66,7 @@ for (const dialect of dialects()) {
       assert.equal(created.existing, false);
       assert.equal(created.type, 'migrations.packages');
       assert.equal(created.extension, 'mmp');
-      assert.equal(created.size, 600);
+      assert.equal(created.size, bytes.length);
       assert.equal(created.sha256, sha256(bytes));
       assert.deepEqual(created.creator, { id: '54F3D26011D2896560009A8E67019608', name: 'Administrator' });
       assert.deepEqual(created.environment, { id: 'http://127.0.0.1:8765/MicroStrategyLibrary', name: 'source' });
@@ -103,7 +89,7 @@ for (const dialect of dialects()) {
       const download = await s.request('GET', `${FILES}/${created.id}/binary`, { token, headers: { Accept: '*/*' } });
       assert.equal(download.status, 200);
       assert.equal(download.headers.get('content-type'), 'application/octet-stream');
-      assert.equal(download.headers.get('content-length'), '600');
+      assert.equal(download.headers.get('content-length'), String(bytes.length));
       assert.equal(download.headers.get('content-disposition'), 'attachment; filename=ProjectMigration_success_upload.mmp');
       assert.deepEqual(Buffer.from(await download.arrayBuffer()), bytes);
       assert.deepEqual(await getFile(s, token, created.id), stored);
@@ -139,10 +125,8 @@ for (const dialect of dialects()) {
         [{ name: '' }, 'name'],
         [{ name: 'x'.repeat(251) }, 'name'],
         [{ name: 42 }, 'name'],
-        [{ environment: undefined }, 'environment'],
         [{ environment: { id: 'http://x' } }, 'environment.name'],
         [{ environment: { name: 'x' } }, 'environment.id'],
-        [{ extraInfo: undefined }, 'extraInfo.packageType'],
         [{ extraInfo: { packageType: 'projects', packagePurpose: 'object_migration' } }, 'extraInfo.packageType'],
         [{ extraInfo: { packageType: 'project', packagePurpose: 'migration_group' } }, 'extraInfo.packagePurpose'],
       ];
@@ -169,7 +153,7 @@ for (const dialect of dialects()) {
     });
 
     it('names a file sent with name null (as mstrio does) after its own id', async () => {
-      const bytes = randomBytes(10);
+      const bytes = await packageOfSize(10);
       const file = await createFile(s, token, bytes, { name: null });
       assert.equal(file.name, `uploaded_${innerGuid(file.id)}`);
       const res = await upload(s, token, file.id, multipartBody(bytes));
@@ -179,7 +163,7 @@ for (const dialect of dialects()) {
     });
 
     it('keeps the download header valid whatever the name holds', async () => {
-      const bytes = randomBytes(10);
+      const bytes = await packageOfSize(10);
       const file = await createFile(s, token, bytes, { name: 'Ünïcode 包 "q";x' });
       assert.equal(file.name, 'Ünïcode 包 "q";x');
       assert.equal((await upload(s, token, file.id, multipartBody(bytes))).status, 200);
@@ -189,13 +173,17 @@ for (const dialect of dialects()) {
     });
 
     it('keeps nothing when the size or the hash do not match', async () => {
-      const bytes = randomBytes(1000);
+      // Large enough that the header is read from the first chunks, long before the altered last byte arrives.
+      const bytes = await packageOfSize(500_000);
+      const n = bytes.length;
+      const altered = Buffer.from(bytes);
+      altered.writeUInt8(altered.readUInt8(n - 1) ^ 0xff, n - 1);
       const file = await createFile(s, token, bytes);
       const attempts: Array<[Buffer, RegExp]> = [
-        [bytes.subarray(0, 999), /size.*expected 1000, got 999/],
-        [Buffer.concat([bytes, Buffer.from('x')]), /size.*expected 1000, got more than 1000/],
-        [Buffer.concat([bytes, randomBytes(200_000)]), /size.*expected 1000, got more than 1000/],
-        [randomBytes(1000), new RegExp(`sha256.*expected ${sha256(bytes)}, got [0-9a-f]{64}`)],
+        [bytes.subarray(0, n - 1), new RegExp(`size.*expected ${n}, got ${n - 1}`)],
+        [Buffer.concat([bytes, Buffer.from('x')]), new RegExp(`size.*expected ${n}, got more than ${n}`)],
+        [Buffer.concat([bytes, randomBytes(200_000)]), new RegExp(`size.*expected ${n}, got more than ${n}`)],
+        [altered, new RegExp(`sha256.*expected ${sha256(bytes)}, got [0-9a-f]{64}`)],
       ];
       for (const [body, message] of attempts) {
         const error = await expectLibraryError(await upload(s, token, file.id, multipartBody(body)), 400, 'ERR006');
@@ -209,7 +197,7 @@ for (const dialect of dialects()) {
     });
 
     it('refuses malformed multipart bodies with 400 ERR006 and keeps nothing', async () => {
-      const bytes = randomBytes(300);
+      const bytes = await packageOfSize(300);
       const file = await createFile(s, token, bytes);
       const whole = multipartBody(bytes);
       const twoFiles = Buffer.concat([whole.subarray(0, whole.length - BOUNDARY.length - 6), multipartBody(bytes).subarray(0)]);
@@ -236,14 +224,14 @@ for (const dialect of dialects()) {
     });
 
     it('answers 409 to a second upload of a stored file', async () => {
-      const bytes = randomBytes(50);
+      const bytes = await packageOfSize(50);
       const file = await uploadedFile(s, token, bytes);
       const again = await expectLibraryError(await upload(s, token, file.id, multipartBody(bytes)), 409, 'ERR015');
       assert.match(again.message, /already has its binary/);
     });
 
     it('lets exactly one of two concurrent uploads win; the other gets 409', async () => {
-      const bytes = randomBytes(64 * 1024);
+      const bytes = await packageOfSize(64 * 1024);
       const file = await createFile(s, token, bytes);
       const whole = multipartBody(bytes);
       const first = heldBody(whole.subarray(0, 30_000), whole.subarray(30_000));
@@ -262,31 +250,32 @@ for (const dialect of dialects()) {
     });
 
     it('resolves a true race of two uploads to one 200 and one 409', async () => {
-      const bytes = randomBytes(2000);
+      const bytes = await packageOfSize(2000);
       const file = await createFile(s, token, bytes);
       const results = await Promise.all([upload(s, token, file.id, multipartBody(bytes)), upload(s, token, file.id, multipartBody(bytes))]);
       assert.deepEqual(results.map((r) => r.status).sort(), [200, 409]);
     });
 
     it('serves byte ranges so a broken download can resume', async () => {
-      const bytes = randomBytes(1000);
+      const bytes = await packageOfSize(1000);
+      const n = bytes.length;
       const file = await uploadedFile(s, token, bytes);
       const url = `${FILES}/${file.id}/binary`;
       const part = await s.request('GET', url, { token, headers: { Range: 'bytes=100-199' } });
       assert.equal(part.status, 206);
-      assert.equal(part.headers.get('content-range'), 'bytes 100-199/1000');
+      assert.equal(part.headers.get('content-range'), `bytes 100-199/${n}`);
       assert.equal(part.headers.get('content-length'), '100');
       assert.deepEqual(Buffer.from(await part.arrayBuffer()), bytes.subarray(100, 200));
       const rest = await s.request('GET', url, { token, headers: { Range: 'bytes=600-', 'If-Range': `"${file.sha256}"` } });
       assert.equal(rest.status, 206);
       assert.deepEqual(Buffer.from(await rest.arrayBuffer()), bytes.subarray(600));
       const suffix = await s.request('GET', url, { token, headers: { Range: 'bytes=-10' } });
-      assert.deepEqual(Buffer.from(await suffix.arrayBuffer()), bytes.subarray(990));
+      assert.deepEqual(Buffer.from(await suffix.arrayBuffer()), bytes.subarray(n - 10));
       const stale = await s.request('GET', url, { token, headers: { Range: 'bytes=600-', 'If-Range': '"other"' } });
       assert.equal(stale.status, 200);
-      assert.equal((await stale.arrayBuffer()).byteLength, 1000);
-      const outside = await s.request('GET', url, { token, headers: { Range: 'bytes=1000-' } });
-      assert.equal(outside.headers.get('content-range'), 'bytes */1000');
+      assert.equal((await stale.arrayBuffer()).byteLength, n);
+      const outside = await s.request('GET', url, { token, headers: { Range: `bytes=${n}-` } });
+      assert.equal(outside.headers.get('content-range'), `bytes */${n}`);
       await expectLibraryError(outside, 416, 'ERR006');
     });
 
@@ -380,8 +369,8 @@ for (const dialect of dialects()) {
       for (const f of ((await (await s.request('GET', FILES, { token })).json()) as { data: FileJson[] }).data) {
         await s.request('DELETE', `${FILES}/${f.id}`, { token });
       }
-      const kept = await uploadedFile(s, token, randomBytes(100));
-      const lostBytes = randomBytes(100);
+      const kept = await uploadedFile(s, token, await packageOfSize(100));
+      const lostBytes = await packageOfSize(100);
       const lost = await uploadedFile(s, token, lostBytes);
       await s.stop();
 

@@ -1,11 +1,11 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dialects, createTestEnvironmentFiles, type TestEnvironmentFiles } from './support/env.js';
+import { packageOfSize } from './support/packages.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import { FILES, createFile, multipartBody, upload } from './support/shared-files.js';
 import { MIGRATIONS, importFile, json, uploadAndImport, waitForMigration, undo, type Json } from './support/migrations.js';
@@ -81,7 +81,7 @@ for (const dialect of dialects()) {
 
     it('refuses an upload larger than the free space with 507, keeps nothing, and stays up', async (t) => {
       if (!mounted) return t.skip('no tmpfs here (not root)');
-      const bytes = randomBytes(TMPFS_BYTES + 512 * 1024);
+      const bytes = await packageOfSize(TMPFS_BYTES + 512 * 1024);
       const file = await createFile(s, token, bytes);
       const error = await expectLibraryError(await upload(s, token, file.id, multipartBody(bytes)), 507, 'ERR016');
       assert.match(error.message, /no space left/i);

@@ -1,8 +1,9 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
-import { startTestServer, type TestServer } from './support/server.js';
-import { buildPackage, importToEnd, type Json } from './support/migrations.js';
+import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
+import { FINAL_IMPORT_STATES, buildPackage, importFile, importToEnd, waitForMigration, type Json } from './support/migrations.js';
+import { createFile, multipartBody, upload } from './support/shared-files.js';
 import type { ConflictAction, PackageEntry } from '../src/domain/mmp/types.js';
 import type { MetadataObject } from '../src/domain/objects.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
@@ -140,17 +141,25 @@ for (const dialect of dialects()) {
 
     it('bad and tampered packages fail with a clear message and change nothing', async () => {
       const before = await s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
-      const garbage = await importToEnd(s, token, Buffer.from('this is not a migration package at all'));
-      assert.equal(garbage.importInfo.status, 'import_failed');
-      assert.ok(garbage.importInfo.message.length > 10, garbage.importInfo.message);
+      // Not a package at all: refused at upload, before any import.
+      const garbage = Buffer.from('this is not a migration package at all');
+      const file = await createFile(s, token, garbage);
+      const refused = await expectLibraryError(await upload(s, token, file.id, multipartBody(garbage)), 400, 'ERR006');
+      assert.match(refused.message, /not a migration package/);
       const good = await buildPackage([entry(object('tamper target'), 'replace')]);
       const tampered = Buffer.from(good);
       const middle = Math.floor(tampered.length / 2);
       tampered.writeUInt8(tampered.readUInt8(middle) ^ 0xff, middle);
-      const result = await importToEnd(s, token, tampered);
-      assert.equal(result.importInfo.status, 'import_failed');
-      const truncated = await importToEnd(s, token, good.subarray(0, good.length - 40));
-      assert.equal(truncated.importInfo.status, 'import_failed');
+      // A damaged package whose header still reads is refused by the import; one whose damage shows while the
+      // header is read (the whole small package is one chunk) is refused at upload. Either way nothing changes.
+      for (const bytes of [tampered, good.subarray(0, good.length - 40)]) {
+        const damaged = await createFile(s, token, bytes);
+        const res = await upload(s, token, damaged.id, multipartBody(bytes));
+        if (res.status === 400) continue;
+        assert.equal(res.status, 200, await res.text());
+        const result = await waitForMigration(s, token, await importFile(s, token, damaged.id), (r) => FINAL_IMPORT_STATES.includes(r.importInfo.status));
+        assert.equal(result.importInfo.status, 'import_failed');
+      }
       assert.equal(await s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
     });
   });

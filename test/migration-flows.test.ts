@@ -4,6 +4,7 @@ import { dialects } from './support/env.js';
 import { expectLibraryError, serverPerSuite, startTestServer, type TestServer } from './support/server.js';
 import { MIGRATIONS, createPackage, importToEnd, json, undo, uploadAndImport, waitForMigration, type Json } from './support/migrations.js';
 import { archiveOf, jsonPart, manifestPart, pagePart, sampleHeader } from './support/mmp.js';
+import { createFile, multipartBody, upload } from './support/shared-files.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
@@ -195,11 +196,12 @@ for (const dialect of dialects()) {
       assert.match(validated.validation.message, /earlier platform version: it can be imported, but not validated/);
     });
 
-    it('refuses a package of a newer format version, changing nothing', async () => {
+    it('refuses a package of a newer format version at upload, changing nothing', async () => {
       const before = await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
-      const refused = await importToEnd(t.s, t.token, await formatPackage(3));
-      assert.equal(refused.importInfo.status, 'import_failed');
-      assert.match(refused.importInfo.message, /newer than this server reads/);
+      const bytes = await formatPackage(3);
+      const file = await createFile(t.s, t.token, bytes);
+      const refused = await expectLibraryError(await upload(t.s, t.token, file.id, multipartBody(bytes)), 400, 'ERR006');
+      assert.match(refused.message, /newer than this server reads/);
       assert.equal(await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
     });
   });

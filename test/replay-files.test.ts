@@ -1,7 +1,7 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
 import { dialects } from './support/env.js';
+import { packageOfSize } from './support/packages.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from './support/server.js';
 import { recordedRequests, urlOf, type RecordedRequest as Recorded } from './support/fixtures.js';
 import { BOUNDARY, multipartBody, sha256, STORAGE } from './support/shared-files.js';
@@ -102,7 +102,7 @@ for (const dialect of dialects()) {
     after(() => s.close());
 
     it('answers every recorded request with what mstrio reads', async () => {
-      const state: Replay = { token: '', cookie: '', bytes: randomBytes(90) };
+      const state: Replay = { token: '', cookie: '', bytes: await packageOfSize(90) };
       const put = recorded.find((r) => r.method === 'PUT');
       state.recordedFileId = put?.path.split('/')[7];
       assert.ok(recorded.length >= 10 && state.recordedFileId, 'the recording has the upload flow');

@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect, type Socket } from 'node:net';
-import { randomBytes } from 'node:crypto';
 import { dialects } from './support/env.js';
+import { packageOfSize } from './support/packages.js';
 import { serverPerSuite } from './support/server.js';
 import { FILES, MULTIPART_TYPE, createFile, multipartBody, upload } from './support/shared-files.js';
 
@@ -53,7 +53,7 @@ for (const dialect of dialects()) {
     });
 
     it('closes an upload whose body stops arriving, and frees the file for the next upload', async () => {
-      const bytes = randomBytes(5000);
+      const bytes = await packageOfSize(5000);
       const file = await createFile(t.s, t.token, bytes);
       const body = multipartBody(bytes);
       const socket = await open(t.s.url);
@@ -72,7 +72,7 @@ for (const dialect of dialects()) {
     });
 
     it('lets a slow upload that keeps making progress run longer than every timeout', async () => {
-      const bytes = randomBytes(12_000);
+      const bytes = await packageOfSize(12_000);
       const file = await createFile(t.s, t.token, bytes);
       const body = multipartBody(bytes);
       const socket = await open(t.s.url);

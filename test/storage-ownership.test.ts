@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, rename, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { dialects, createTestEnvironmentFiles, type TestEnvironmentFiles } from './support/env.js';
+import { packageOfSize } from './support/packages.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import { FILES, STORAGE, sha256, uploadedFile, type FileJson } from './support/shared-files.js';
 import { MIGRATIONS, createPackage, json, waitForMigration, type Json } from './support/migrations.js';
@@ -61,11 +62,12 @@ for (const dialect of dialects()) {
       const record = await createPackage(a.s, a.token, { tocView: { content: [{ id: YEAR, type: 12 }] } });
       const aPackage = await binary(a.s, a.token, `${MIGRATIONS}/packages/${record.packageInfo.id}/binary`);
       assert.ok(Buffer.isBuffer(aPackage));
-      const aFile = await uploadedFile(a.s, a.token, randomBytes(700));
+      const aBytes = await packageOfSize(700);
+      const aFile = await uploadedFile(a.s, a.token, aBytes);
 
       // B starts later on the same folder; one of its own uploads loses its record (a crash between the two deletes).
       const b = await environment(folder);
-      const bOrphan = await uploadedFile(b.s, b.token, randomBytes(500));
+      const bOrphan = await uploadedFile(b.s, b.token, await packageOfSize(500));
       assert.equal(await b.s.server.env.ctx.files.delete(must(guidFromFileId(bOrphan.id), 'a GUID inside the file id of the orphan')), true);
 
       const bReport = await sweepLater(b.s);
@@ -76,7 +78,7 @@ for (const dialect of dialects()) {
       assert.equal(aReport.markedMissing + bReport.markedMissing, 0);
 
       assert.deepEqual(await binary(a.s, a.token, `${MIGRATIONS}/packages/${record.packageInfo.id}/binary`), aPackage);
-      assert.equal(((await binary(a.s, a.token, `${FILES}/${aFile.id}/binary`)) as Buffer).length, 700);
+      assert.equal(((await binary(a.s, a.token, `${FILES}/${aFile.id}/binary`)) as Buffer).length, aBytes.length);
 
       // B imports A's package from the shared folder, as mstrio's migrate() does.
       const res = await b.s.request('PUT', `${MIGRATIONS}/${record.id}?generateUndo=True`, {
@@ -98,7 +100,7 @@ for (const dialect of dialects()) {
       const folder = await sharedFolder();
       const elsewhere = await sharedFolder();
       const e = await environment(folder);
-      const bytes = randomBytes(800);
+      const bytes = await packageOfSize(800);
       const file = await uploadedFile(e.s, e.token, bytes);
 
       const refused = await expectLibraryError(await e.s.request('PATCH', STORAGE, { token: e.token, json: { sharedFileStore: { location: elsewhere } } }), 409, 'ERR015');
@@ -131,7 +133,7 @@ for (const dialect of dialects()) {
       // Once the environment's files are gone, the location can change, and change back.
       assert.equal((await restarted.request('DELETE', `${FILES}/${file.id}`, { token })).status, 204);
       assert.equal((await restarted.request('PATCH', STORAGE, { token, json: { sharedFileStore: { location: elsewhere } } })).status, 204);
-      const moved = await uploadedFile(restarted, token, randomBytes(300));
+      const moved = await uploadedFile(restarted, token, await packageOfSize(300));
       assert.ok(existsSync(path.join(elsewhere, moved.path)));
       assert.equal((await restarted.request('DELETE', `${FILES}/${moved.id}`, { token })).status, 204);
       assert.equal((await restarted.request('PATCH', STORAGE, { token, json: { sharedFileStore: { location: folder } } })).status, 204);
@@ -142,7 +144,7 @@ for (const dialect of dialects()) {
     it('leaves a storage that lacks the environment\'s marker alone (an unmounted share), and finds everything when it is back', async () => {
       const folder = await sharedFolder();
       const e = await environment(folder);
-      const bytes = randomBytes(900);
+      const bytes = await packageOfSize(900);
       const file = await uploadedFile(e.s, e.token, bytes);
       await e.s.stop();
       await rename(folder, `${folder}.away`);

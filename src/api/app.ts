@@ -46,7 +46,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   const app = Fastify({
     logger: withRedaction(options.logger),
     rewriteUrl: (req) => rewriteToApi(req.url ?? '/'),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: ctx.config.jsonBodyLimit,
     keepAliveTimeout: 10_000,
     trustProxy: ctx.config.trustProxy,
     // While draining, a request on a kept-alive connection is still answered (readiness with the
@@ -61,7 +61,7 @@ export async function buildApp(ctx: AppContext, options: BuildAppOptions = {}): 
   app.addHook('onSend', async (_request, reply) => {
     if (ctx.lifecycle.draining) reply.header('connection', 'close');
   });
-  installErrorHandling(app);
+  installErrorHandling(app, ctx.config);
   installJsonParser(app);
   installAccessControl(app, ctx.users, ctx.sessions);
   installAuditHook(app, ctx);

@@ -1,4 +1,6 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
+import { CONFIG_KEYS } from '../config/keys.js';
+import type { PackstoreConfig } from '../config/load.js';
 import {
   InvalidInputError,
   LibraryError,
@@ -39,10 +41,27 @@ export function toLibraryError(error: unknown): LibraryError | undefined {
   return undefined;
 }
 
+/**
+ * A JSON body over the limit names the limit and the key that sets it: a content list of many thousand objects
+ * is the usual cause, and the administrator can raise it. (Form bodies have a small fixed limit of their own.)
+ */
+function bodyTooLarge(request: FastifyRequest, limits: BodyLimits): PayloadTooLargeError {
+  const json = /json/i.test(request.headers['content-type'] ?? '');
+  if (!json) return new PayloadTooLargeError('The request body is too large.');
+  const limit = request.routeOptions.bodyLimit;
+  const key = limit === limits.recordBodyLimit ? CONFIG_KEYS.recordBodyLimit.key : CONFIG_KEYS.jsonBodyLimit.key;
+  return new PayloadTooLargeError(
+    `The request body is larger than the limit of ${limit} bytes (${key}). ` +
+      'Send less, or ask the administrator to raise the limit.',
+  );
+}
+
 /** The one place where errors become HTTP: the Library shape {code, message, ticketId}. */
-export function installErrorHandling(app: FastifyInstance): void {
+type BodyLimits = Pick<PackstoreConfig, 'jsonBodyLimit' | 'recordBodyLimit'>;
+
+export function installErrorHandling(app: FastifyInstance, limits: BodyLimits): void {
   app.setErrorHandler((error, request, reply) => {
-    const known = toLibraryError(error);
+    const known = (error as FastifyError)?.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? bodyTooLarge(request, limits) : toLibraryError(error);
     if (known) {
       if (known.status >= 500) request.log.warn({ code: known.code, ticketId: known.ticketId }, known.message);
       return reply.code(known.status).headers(known.headers).send(known.toBody());

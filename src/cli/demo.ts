@@ -7,17 +7,31 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { demoNotes, demoProblems, type DemoEnvironment } from './demo-checks.js';
+import { errorLine } from './error-line.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
-const DATA = path.join(ROOT, 'demo-data');
+const DATA = process.env.PACKSTORE_DEMO_DATA ? path.resolve(process.env.PACKSTORE_DEMO_DATA) : path.join(ROOT, 'demo-data');
 const PASSWORD = process.env.PACKSTORE_ADMIN_PASSWORD || 'packstore-demo-admin';
 const PROJECT = 'MicroStrategy Tutorial';
 const OBJECTS = ['8D679D5111D3E4981000E787EC6DE8A4:12', '8D679D3711D3E4981000E787EC6DE8A4:12'];
-const ENVIRONMENTS = [
-  { name: 'source', port: 8080 },
-  { name: 'target', port: 8081 },
-] as const;
+const PORTS_VARIABLE = 'PACKSTORE_DEMO_PORTS';
+
+function demoPorts(): [number, number] {
+  const raw = process.env[PORTS_VARIABLE];
+  if (!raw) return [8080, 8081];
+  const ports = raw.split(',').map((p) => Number(p.trim()));
+  if (ports.length !== 2 || !ports.every((p) => Number.isInteger(p) && p > 0 && p < 65536) || ports[0] === ports[1]) {
+    throw new Error(`${PORTS_VARIABLE} must be two different ports, source first, e.g. 9080,9081; got ${raw}`);
+  }
+  return ports as [number, number];
+}
+
+const ENVIRONMENTS: DemoEnvironment[] = (['source', 'target'] as const).map((name, i) => {
+  const port = i === 0 ? demoPorts()[0] : demoPorts()[1];
+  return { name, port, profile: `demo-${name}`, url: `http://127.0.0.1:${port}`, dataDir: path.join(DATA, name) };
+});
 
 const cliEnv = { ...process.env, XDG_CONFIG_HOME: path.join(DATA, 'config'), PACKSTORE_PASSWORD: PASSWORD };
 const servers: ChildProcess[] = [];
@@ -58,18 +72,23 @@ function stopAll(): void {
 }
 
 async function main(): Promise<void> {
+  const problems = await demoProblems(ENVIRONMENTS, PORTS_VARIABLE);
+  if (problems.length > 0) throw new Error(`cannot start:\n  ${problems.join('\n  ')}`);
+  for (const note of await demoNotes(ENVIRONMENTS, cliEnv, 'PACKSTORE_ADMIN_PASSWORD')) process.stdout.write(`note: ${note}\n`);
   await mkdir(path.join(DATA, 'downloads'), { recursive: true });
   say(`starting two environments (administrator password: ${PASSWORD})`);
   for (const env of ENVIRONMENTS) {
-    const dataDir = path.join(DATA, env.name);
-    const server = node(['serve', '--port', String(env.port), '--data-dir', dataDir], { ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' }, 'inherit');
+    const server = node(['serve', '--port', String(env.port), '--data-dir', env.dataDir], { ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' }, 'inherit');
     server.on('exit', (code) => {
       if (code !== 0 && code !== null) process.stderr.write(`the ${env.name} server stopped (exit ${code})\n`);
     });
     servers.push(server);
   }
-  const [source, target] = ENVIRONMENTS.map((e) => `http://127.0.0.1:${e.port}`) as [string, string];
+  const [source, target] = ENVIRONMENTS.map((e) => e.url) as [string, string];
   await Promise.all([waitForServer(source), waitForServer(target)]);
+  // A server that could not take its port has exited: whatever answers there is not ours.
+  const stopped = ENVIRONMENTS.filter((_, i) => servers[i]!.exitCode !== null);
+  if (stopped.length > 0) throw new Error(`the ${stopped.map((e) => e.name).join(' and ')} server stopped at start; see its message above`);
 
   say('logging in to both');
   await packstore(['login', source, '--profile', 'demo-source']);
@@ -104,7 +123,7 @@ process.once('SIGINT', () => {
   process.exit(0);
 });
 main().catch((error: unknown) => {
-  process.stderr.write(`demo: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(errorLine(`demo: ${error instanceof Error ? error.message : String(error)}`));
   stopAll();
   process.exit(1);
 });

@@ -5,6 +5,7 @@ import { registerServe } from './serve.js';
 import { registerUsers } from './users.js';
 import { registerSeed } from './seed.js';
 import { registerAudit } from './audit.js';
+import { errorLine } from './error-line.js';
 
 /** The same relative path from src/cli (tsx) and from dist/cli (the compiled package). */
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
@@ -18,7 +19,9 @@ const program = new Command('packstore')
   .description('Packstore: move BI migration packages between environments')
   .version(version, '-V, --version', 'print the version')
   .exitOverride()
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // One error format everywhere: commander's own refusals read like every other failure.
+  .configureOutput({ outputError: (text, write) => write(errorLine(text.replace(/^error: /, ''))) });
 
 registerServe(program);
 registerUsers(program);
@@ -32,6 +35,6 @@ try {
   if (error instanceof CommanderError) {
     process.exit(error.exitCode === 0 ? 0 : 2);
   }
-  process.stderr.write(`packstore: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(errorLine(error instanceof Error ? error.message : String(error)));
   process.exit(1);
 }

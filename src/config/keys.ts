@@ -103,6 +103,27 @@ export const CONFIG_KEYS = {
     describe: 'a whole number of at least 1',
     doc: '1000',
   },
+  refuseDuplicatePackages: {
+    key: 'storage.sharedFileStore.migrations.packages.refuseDuplicates',
+    defaultValue: () => false,
+    parse: boolean,
+    describe: 'true or false',
+    doc: '`false`: a package file whose sha256 is already stored is accepted, with a `warning` naming the existing file; `true` refuses it (409)',
+  },
+  jsonBodyLimit: {
+    key: 'server.jsonBodyLimit',
+    defaultValue: () => 1048576,
+    parse: integer(1024),
+    describe: 'a size in bytes of at least 1024',
+    doc: '1048576 (1 MiB): the largest JSON request body, e.g. a package\'s content list (about 50 bytes an object); the 413 names this key',
+  },
+  recordBodyLimit: {
+    key: 'server.recordBodyLimit',
+    defaultValue: () => 67108864,
+    parse: integer(1024),
+    describe: 'a size in bytes of at least 1024',
+    doc: '67108864 (64 MiB): the largest body of the calls that carry a whole migration record or package content (about 200 bytes an object); the 413 names this key',
+  },
   maxPackageSize: {
     key: 'storage.sharedFileStore.migrations.packages.maxSize',
     defaultValue: () => 2147483648,

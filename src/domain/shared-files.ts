@@ -5,6 +5,7 @@ import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from './migrati
 export { PACKAGE_PURPOSES, PACKAGE_TYPES };
 import { formatLibraryDate } from './dates.js';
 import { fileIdFromGuid } from './ids.js';
+import type { PackageSource } from './package-source.js';
 
 export const SHARED_FILE_TYPE = 'migrations.packages';
 export const SHARED_FILE_EXTENSION = 'mmp';
@@ -26,8 +27,9 @@ export interface SharedFileInput {
   name: string | undefined;
   size: number;
   sha256: string;
-  environment: Named;
-  packageType: PackageType;
+  /** Undefined when the client left it to the package's header (the console sends only the file). */
+  environment: Named | undefined;
+  packageType: PackageType | undefined;
   packagePurpose: PackagePurpose;
 }
 
@@ -39,11 +41,14 @@ export interface SharedFile {
   sha256: string;
   existing: boolean;
   creator: Named;
-  environment: Named;
+  /** As the client declared them; undefined when it left them to the header. */
+  environment: Named | undefined;
   packageId: string;
-  packageType: PackageType;
+  packageType: PackageType | undefined;
   packagePurpose: PackagePurpose;
   path: string;
+  /** What the package's header says, recorded when the binary is uploaded. */
+  source?: PackageSource;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -65,19 +70,26 @@ export function parseSharedFileInput(body: unknown, maxSize: number): SharedFile
   if (typeof body.sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(body.sha256)) {
     throw new InvalidInputError('sha256 must be the 64 hexadecimal characters of the file\'s SHA-256.');
   }
-  if (!isRecord(body.environment)) throw new InvalidInputError('environment must be an object with id and name.');
-  const environment = {
-    id: text(body.environment.id, 'environment.id', MAX_ENVIRONMENT_TEXT),
-    name: text(body.environment.name, 'environment.name', MAX_ENVIRONMENT_TEXT),
-  };
   const extraInfo = isRecord(body.extraInfo) ? body.extraInfo : {};
   return {
     name,
     size,
     sha256: body.sha256.toLowerCase(),
-    environment,
-    packageType: oneOf(extraInfo.packageType, PACKAGE_TYPES, 'extraInfo.packageType'),
-    packagePurpose: oneOf(extraInfo.packagePurpose, PACKAGE_PURPOSES, 'extraInfo.packagePurpose'),
+    environment: absent(body.environment) ? undefined : environmentOf(body.environment),
+    packageType: absent(extraInfo.packageType) ? undefined : oneOf(extraInfo.packageType, PACKAGE_TYPES, 'extraInfo.packageType'),
+    packagePurpose: absent(extraInfo.packagePurpose)
+      ? 'migration_from_shared_file_store'
+      : oneOf(extraInfo.packagePurpose, PACKAGE_PURPOSES, 'extraInfo.packagePurpose'),
+  };
+}
+
+const absent = (value: unknown) => value === undefined || value === null;
+
+function environmentOf(value: unknown): Named {
+  if (!isRecord(value)) throw new InvalidInputError('environment must be an object with id and name.');
+  return {
+    id: text(value.id, 'environment.id', MAX_ENVIRONMENT_TEXT),
+    name: text(value.name, 'environment.name', MAX_ENVIRONMENT_TEXT),
   };
 }
 
@@ -86,8 +98,22 @@ export function defaultFileName(guid: string): string {
   return `uploaded_${guid}`;
 }
 
-/** The Library's JSON for a shared file, as POST, PUT .../binary and the list return it. */
-export function sharedFileView(file: SharedFile) {
+/**
+ * A declared package type that the header contradicts: the header is what the bytes are, so the upload is
+ * refused rather than recorded under the wrong type.
+ */
+export function contradiction(file: SharedFile, source: PackageSource): string | undefined {
+  if (file.packageType === undefined || file.packageType === source.packageType) return undefined;
+  return `The file was declared as a ${file.packageType} package, but its header says it is a ${source.packageType} package ` +
+    `(package ${source.packageId} from ${source.environment.name || source.environment.id}). Nothing was kept.`;
+}
+
+/**
+ * The Library's JSON for a shared file, as POST, PUT .../binary and the list return it. Once the binary is in,
+ * the header's values fill what the client left out, and `source` carries the lineage (mstrio ignores it).
+ */
+export function sharedFileView(file: SharedFile, warning?: DuplicateWarning) {
+  const environment = file.environment ?? file.source?.environment ?? { id: '', name: '' };
   return {
     id: fileIdFromGuid(file.guid),
     type: SHARED_FILE_TYPE,
@@ -98,9 +124,23 @@ export function sharedFileView(file: SharedFile) {
     size: file.size,
     extension: SHARED_FILE_EXTENSION,
     creator: { id: file.creator.id, name: file.creator.name },
-    environment: { id: file.environment.id, name: file.environment.name },
+    environment: { id: environment.id, name: environment.name },
     creationDate: formatLibraryDate(file.createdAt),
     lastUpdatedDate: formatLibraryDate(file.updatedAt),
-    extraInfo: { packageId: file.packageId, packageType: file.packageType, packagePurpose: file.packagePurpose },
+    extraInfo: { packageId: file.packageId, packageType: file.packageType ?? file.source?.packageType ?? '', packagePurpose: file.packagePurpose },
+    ...(file.source ? { source: file.source } : {}),
+    ...(warning ? { warning } : {}),
   };
+}
+
+/** Said when a file's bytes are already stored under another file. */
+export interface DuplicateWarning {
+  code: 'duplicate';
+  message: string;
+  existingFileId: string;
+}
+
+export function duplicateWarning(existing: SharedFile): DuplicateWarning {
+  const id = fileIdFromGuid(existing.guid);
+  return { code: 'duplicate', message: `The same bytes (sha256 ${existing.sha256}) are already stored as ${existing.name} (${id}).`, existingFileId: id };
 }

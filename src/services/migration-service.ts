@@ -86,7 +86,11 @@ export class MigrationService {
     const file = guid ? await this.files.get(guid) : undefined;
     if (!file) throw new NotFoundError(`Shared file ${input.fileId} does not exist.`);
     if (!file.existing) throw new InvalidInputError(`Shared file ${input.fileId} has no uploaded binary yet: upload it first.`);
-    const project = file.packageType === 'configuration' ? undefined : await this.project(projectHeader ?? input.project?.id, 'The target project (X-MSTR-ProjectID or importInfo.project.id)');
+    const { source } = file;
+    // Files uploaded before headers were read at upload (issue 17) have only what their client declared.
+    const type = source?.packageType ?? file.packageType ?? 'project';
+    const from = source?.environment ?? file.environment ?? { id: '', name: '' };
+    const project = type === 'configuration' ? undefined : await this.project(projectHeader ?? input.project?.id, 'The target project (X-MSTR-ProjectID or importInfo.project.id)');
     const now = Date.now();
     let pkg = await this.deps.migrations.getPackage(file.packageId);
     if (pkg && pkg.fileGuid !== file.guid) throw new ConflictError(`Package ${file.packageId} already exists and was not uploaded as this file.`);
@@ -94,17 +98,19 @@ export class MigrationService {
       pkg = {
         id: file.packageId,
         name: file.name,
-        type: file.packageType,
+        type,
         purpose: 'migration_from_shared_file_store',
         status: 'locked',
         progress: 100,
         message: '',
         replicated: true,
         creator: file.creator,
-        environment: { id: normaliseEnvironmentId(file.environment.id), name: file.environment.name },
+        // The environment the package says it came from, not the one the uploading client declared.
+        environment: { id: normaliseEnvironmentId(from.id), name: from.name },
         storage: { path: file.path, size: file.size, sha256: file.sha256 },
         request: { settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] }, content: [] },
         fileGuid: file.guid,
+        ...(source ? { source } : {}),
         createdAt: file.createdAt.getTime(),
         updatedAt: now,
       };

@@ -1,11 +1,21 @@
 import { randomBytes } from 'node:crypto';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import type { PackstoreConfig } from '../config/load.js';
 import { CONFIG_KEYS } from '../config/keys.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
+import { sourceOfHeader, type PackageSource } from '../domain/package-source.js';
 import { packagePath } from '../domain/storage-keys.js';
-import { defaultFileName, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
+import {
+  contradiction,
+  defaultFileName,
+  duplicateWarning,
+  type DuplicateWarning,
+  type Named,
+  type SharedFile,
+  type SharedFileInput,
+} from '../domain/shared-files.js';
+import { PackageInspector } from './package-inspection.js';
 import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
 import type { FileRepository } from '../store/files.js';
 import type { StorageService } from '../store/storage-settings.js';
@@ -13,7 +23,7 @@ import type { StorageService } from '../store/storage-settings.js';
 export interface SharedFileDeps {
   files: FileRepository;
   storage: StorageService;
-  config: Pick<PackstoreConfig, 'maxPackages' | 'leaseSeconds'>;
+  config: Pick<PackstoreConfig, 'maxPackages' | 'leaseSeconds' | 'refuseDuplicatePackages'>;
 }
 
 /** The GUID of a file id from a URL, or 404 naming the id. */
@@ -29,8 +39,20 @@ async function requireFile(files: FileRepository, guid: string): Promise<SharedF
   return file;
 }
 
-export async function createSharedFile(deps: SharedFileDeps, input: SharedFileInput, creator: Named, now = new Date()): Promise<SharedFile> {
+/** A new file, and a warning when its bytes are already stored (or 409, when duplicates are refused). */
+export async function createSharedFile(
+  deps: SharedFileDeps,
+  input: SharedFileInput,
+  creator: Named,
+  now = new Date(),
+): Promise<{ file: SharedFile; warning?: DuplicateWarning }> {
   await deps.storage.blobs();
+  const duplicate = await deps.files.findStoredBySha256(input.sha256);
+  if (duplicate && deps.config.refuseDuplicatePackages) {
+    throw new ConflictError(
+      `${duplicateWarning(duplicate).message} Duplicates are refused here (${CONFIG_KEYS.refuseDuplicatePackages.key}); import that file instead.`,
+    );
+  }
   const max = deps.config.maxPackages;
   const guid = newGuid();
   const file: SharedFile = {
@@ -54,7 +76,7 @@ export async function createSharedFile(deps: SharedFileDeps, input: SharedFileIn
         'Delete packages that are no longer needed, or ask the administrator to raise the limit.',
     );
   }
-  return file;
+  return duplicate ? { file, warning: duplicateWarning(duplicate) } : { file };
 }
 
 const alreadyStored = (guid: string) => `The shared file ${fileIdFromGuid(guid)} already has its binary; delete it and create a new file to upload again.`;
@@ -70,9 +92,13 @@ export async function fileAwaitingBinary(deps: SharedFileDeps, guid: string): Pr
 /** One upload of a file's binary, holding the file's upload claim until commit or abort. */
 export interface BinaryUpload {
   readonly file: SharedFile;
-  /** Streams the body into the store; it is kept only if size and SHA-256 match the metadata. */
+  /**
+   * Streams the body into the store, reading the package's header on the way: bytes that are not a package,
+   * or whose header contradicts the declared type, are refused at once. It is kept only if size and SHA-256
+   * match the metadata.
+   */
   receive(body: Readable, signal?: AbortSignal): Promise<void>;
-  /** Makes the stored binary visible: the file becomes `existing`. */
+  /** Makes the stored binary visible with the header's lineage: the file becomes `existing`. */
   commit(): Promise<SharedFile>;
   /** Drops whatever was stored and releases the claim; safe to call after a failed receive. */
   abort(): Promise<void>;
@@ -87,20 +113,30 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
     throw new ConflictError(current.existing ? alreadyStored(guid) : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`);
   }
   let stored = false;
+  let source: PackageSource | undefined;
   return {
     file,
     async receive(body, signal) {
       // Other nodes clear claims that stop being renewed (their node died): renew while receiving.
       const renew = setInterval(() => void deps.files.renewClaim(guid, claim).catch(() => undefined), (deps.config.leaseSeconds * 1000) / 2);
+      const inspector = new PackageInspector((header) => {
+        const refused = contradiction(file, sourceOfHeader(header));
+        if (refused) throw new InvalidInputError(refused);
+      });
       try {
-        await blobs.put(file.path, body, { signal, expected: { size: file.size, sha256: file.sha256 } });
+        await blobs.put(file.path, pipeline(body, inspector, () => undefined), { signal, expected: { size: file.size, sha256: file.sha256 } });
+        source = sourceOfHeader(await inspector.header);
+      } catch (error) {
+        // The store reports the stream's failure as its own; the inspector's reason is the one to give.
+        throw await inspector.header.then(() => error, (refusal: unknown) => refusal);
       } finally {
         clearInterval(renew);
       }
       stored = true;
     },
     async commit() {
-      const done = await deps.files.completeUpload(guid, claim, new Date());
+      if (!source) throw new Error('commit() before a successful receive()');
+      const done = await deps.files.completeUpload(guid, claim, new Date(), source);
       if (done) return done;
       await blobs.delete(file.path);
       throw new NotFoundError(`The shared file ${fileIdFromGuid(guid)} was deleted while its binary was uploading.`);
@@ -110,6 +146,12 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
       await deps.files.releaseClaim(guid, claim);
     },
   };
+}
+
+/** The warning for a stored file whose bytes another file holds too. */
+export async function duplicateOf(deps: SharedFileDeps, file: SharedFile): Promise<DuplicateWarning | undefined> {
+  const other = await deps.files.findStoredBySha256(file.sha256, file.guid);
+  return other && duplicateWarning(other);
 }
 
 /** A file whose binary can be downloaded, or 404 when it has none. */

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, FilesTable } from './db/schema.js';
 import { PACKAGE_PURPOSES, PACKAGE_TYPES, type PackagePurpose, type PackageType, type SharedFile } from '../domain/shared-files.js';
+import type { PackageSource } from '../domain/package-source.js';
 
 function pick<T extends string>(value: string, allowed: readonly T[]): T {
   const found = allowed.find((a) => a === value);
@@ -16,13 +17,15 @@ function toFile(row: Selectable<FilesTable>): SharedFile {
     sha256: row.sha256,
     existing: row.existing === 1,
     creator: { id: row.creator_id, name: row.creator_name },
-    environment: { id: row.env_id, name: row.env_name },
+    // '' marks what the client left to the package's header.
+    environment: row.env_id === '' ? undefined : { id: row.env_id, name: row.env_name },
     packageId: row.package_id,
-    packageType: pick<PackageType>(row.package_type, PACKAGE_TYPES),
+    packageType: row.package_type === '' ? undefined : pick<PackageType>(row.package_type, PACKAGE_TYPES),
     packagePurpose: pick<PackagePurpose>(row.package_purpose, PACKAGE_PURPOSES),
     path: row.path,
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
+    ...(row.source ? { source: JSON.parse(row.source) as PackageSource } : {}),
   };
 }
 
@@ -35,16 +38,17 @@ function toRow(file: SharedFile): FilesTable {
     existing: file.existing ? 1 : 0,
     creator_id: file.creator.id,
     creator_name: file.creator.name,
-    env_id: file.environment.id,
-    env_name: file.environment.name,
+    env_id: file.environment?.id ?? '',
+    env_name: file.environment?.name ?? '',
     package_id: file.packageId,
-    package_type: file.packageType,
+    package_type: file.packageType ?? '',
     package_purpose: file.packagePurpose,
     path: file.path,
     created_at: file.createdAt.getTime(),
     updated_at: file.updatedAt.getTime(),
     upload_claim: null,
     upload_claimed_at: null,
+    source: file.source ? JSON.stringify(file.source) : null,
   };
 }
 
@@ -74,6 +78,14 @@ export class FileRepository {
 
   async findByPackageId(packageId: string): Promise<SharedFile | undefined> {
     const row = await this.db.selectFrom('files').selectAll().where('package_id', '=', packageId).executeTakeFirst();
+    return row && toFile(row);
+  }
+
+  /** Another file whose stored bytes have this sha256 (the oldest), if any. */
+  async findStoredBySha256(sha256: string, exceptGuid?: string): Promise<SharedFile | undefined> {
+    let query = this.db.selectFrom('files').selectAll().where('sha256', '=', sha256).where('existing', '=', 1);
+    if (exceptGuid) query = query.where('guid', '!=', exceptGuid);
+    const row = await query.orderBy('created_at').orderBy('guid').limit(1).executeTakeFirst();
     return row && toFile(row);
   }
 
@@ -115,11 +127,14 @@ export class FileRepository {
     await this.db.updateTable('files').set({ upload_claimed_at: now }).where('guid', '=', guid).where('upload_claim', '=', claim).execute();
   }
 
-  /** Marks the binary as stored; undefined when the claim was lost (the file was deleted meanwhile). */
-  async completeUpload(guid: string, claim: string, now: Date): Promise<SharedFile | undefined> {
+  /**
+   * Marks the binary as stored, with the lineage its header gave; undefined when the claim was lost (the file was
+   * deleted meanwhile).
+   */
+  async completeUpload(guid: string, claim: string, now: Date, source: PackageSource): Promise<SharedFile | undefined> {
     const result = await this.db
       .updateTable('files')
-      .set({ existing: 1, upload_claim: null, upload_claimed_at: null, updated_at: now.getTime() })
+      .set({ existing: 1, upload_claim: null, upload_claimed_at: null, updated_at: now.getTime(), source: JSON.stringify(source) })
       .where('guid', '=', guid)
       .where('upload_claim', '=', claim)
       .executeTakeFirst();

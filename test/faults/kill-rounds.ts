@@ -5,6 +5,7 @@ import { TUTORIAL_PROJECT_ID } from '../../src/domain/objects.js';
 import { MIGRATIONS, PROJECT, createFile, describe, expectJson, migrationRecord, slowUpload, startUndo, waitForState, type Json } from './client.js';
 import { checkFailureMessage, checkImportOutcome, fingerprint, pick, startMetricsImport, type FaultContext } from './context.js';
 import { sleep, type NodeProcess } from './nodes.js';
+import { packageOfSize } from '../support/packages.js';
 
 const FINISH_MS = 120_000;
 
@@ -18,7 +19,7 @@ async function crash(ctx: FaultContext, node: NodeProcess, delayMs: number): Pro
 
 export async function uploadRound(ctx: FaultContext): Promise<void> {
   const node = pick(ctx.nodes);
-  const bytes = randomBytes(randomInt(2, 5) * 1024 * 1024);
+  const bytes = await packageOfSize(randomInt(2, 5) * 1024 * 1024);
   const file = await createFile(node.url, ctx.token, bytes);
   const upload = slowUpload(node.url, ctx.token, file.id, bytes, 8);
   await crash(ctx, node, randomInt(50, 600));

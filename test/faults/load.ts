@@ -1,9 +1,9 @@
 /** The bounded load phase: uploads beside many status pollers, on every node; each failed call is reported with its answer. */
-import { randomBytes } from 'node:crypto';
 import { MIGRATIONS, PROJECT, createFile, describe, exchange, slowUpload } from './client.js';
 import { pick, type FaultContext } from './context.js';
 import { sleep } from './nodes.js';
 import { must } from '../support/must.js';
+import { packageOfSize } from '../support/packages.js';
 
 const LOAD_UPLOADS = 50;
 const LOAD_POLLERS = 200;
@@ -16,7 +16,7 @@ export async function loadPhase(ctx: FaultContext): Promise<void> {
   const ids = (await ctx.db.selectFrom('imports').select(['id', 'package_id']).limit(20).execute()).map((row) => `${row.package_id}:${row.id}`);
   const uploads = Array.from({ length: LOAD_UPLOADS }, async (_, i) => {
     const base = must(ctx.urls[i % ctx.urls.length], 'at least one node URL');
-    const bytes = randomBytes(256 * 1024);
+    const bytes = await packageOfSize(256 * 1024);
     const file = await createFile(base, ctx.token, bytes).catch((error: unknown) => failed(error instanceof Error ? error.message : String(error)));
     if (!file) return;
     const answer = await slowUpload(base, ctx.token, file.id, bytes, 0);

@@ -3,12 +3,13 @@
  * suite's database is terminated (what a database restart does to its clients), or the S3 server
  * stops and comes back on the same port with the same data.
  */
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 import pg from 'pg';
 import { createFile, describe, slowUpload, waitForState, type Exchange } from './client.js';
 import { checkImportOutcome, jobRunning, pick, startMetricsImport, until, type FaultContext } from './context.js';
 import { sleep } from './nodes.js';
 import { must } from '../support/must.js';
+import { packageOfSize } from '../support/packages.js';
 
 const FINISH_MS = 120_000;
 const TERMINATE = 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()';
@@ -52,7 +53,7 @@ function isLibraryServerError(answer: Exchange): boolean {
  */
 export async function storageDuringUploadRound(ctx: FaultContext): Promise<void> {
   const node = pick(ctx.nodes);
-  const bytes = randomBytes(randomInt(9, 14) * 1024 * 1024);
+  const bytes = await packageOfSize(randomInt(9, 14) * 1024 * 1024);
   const file = await createFile(node.url, ctx.token, bytes);
   let settled = false;
   const upload = slowUpload(node.url, ctx.token, file.id, bytes, 4).finally(() => (settled = true));

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import { newGuid } from '../../src/domain/ids.js';
-import type { PackageEntry } from '../../src/domain/mmp/types.js';
+import type { PackageEntry, PackageHeader } from '../../src/domain/mmp/types.js';
+import { sampleHeader, written } from './mmp.js';
 
 /** The Tutorial's Public Objects folder: new objects can go there without other dependencies. */
 export const PUBLIC_OBJECTS_FOLDER = '98FE182C2A10427EACE0CD30B6768258';
@@ -16,4 +18,23 @@ export function newMetrics(count: number, label: string): PackageEntry[] {
       acl: [], definition: { formula: `Sum(Revenue) * ${i}` }, uses: [], hidden: false,
     },
   }));
+}
+
+const PADDING_CHUNK_CHARS = 1024 * 1024;
+
+/**
+ * A real package of about `bytes` bytes (never fewer than a small package takes): the server reads every
+ * upload's header, so tests that need bytes of some size upload packages, padded with random base64 in the
+ * objects' definitions (it barely compresses, so the size is predictable).
+ */
+export async function packageOfSize(bytes: number, header: Partial<PackageHeader> = {}): Promise<Buffer> {
+  const chars = Math.ceil(bytes / 0.76);
+  const entries = newMetrics(Math.max(1, Math.ceil(chars / PADDING_CHUNK_CHARS)), 'padded');
+  let left = chars;
+  for (const entry of entries) {
+    const take = Math.min(left, PADDING_CHUNK_CHARS);
+    left -= take;
+    entry.object.definition = { padding: randomBytes(Math.ceil((take * 3) / 4)).toString('base64').slice(0, take) };
+  }
+  return written(sampleHeader(header), [entries]);
 }

@@ -3,6 +3,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { hashPassword } from '../../src/domain/passwords.js';
 import type { Privilege } from '../../src/domain/privileges.js';
 import type { TestServer } from './server.js';
+import { packageOfSize } from './packages.js';
 
 export const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 export const STORAGE = '/api/mstrServices/library/storage';
@@ -49,6 +50,8 @@ export interface FileJson {
   creationDate: string;
   lastUpdatedDate: string;
   extraInfo: { packageId: string; packageType: string; packagePurpose: string };
+  source?: { environment: { id: string; name: string }; project?: { id: string; name: string }; packageId: string; packageType: string; purpose: string; name: string; creator: { id: string; name: string } };
+  warning?: { code: string; message: string; existingFileId: string };
 }
 
 export async function createFile(s: TestServer, token: string, bytes: Buffer, overrides: Record<string, unknown> = {}): Promise<FileJson> {
@@ -61,7 +64,8 @@ export function upload(s: TestServer, token: string, fileId: string, body: Buffe
   return s.request('PUT', `${FILES}/${fileId}/binary`, { token, body: new Uint8Array(body), headers });
 }
 
-export async function uploadedFile(s: TestServer, token: string, bytes: Buffer = randomBytes(600)): Promise<FileJson> {
+export async function uploadedFile(s: TestServer, token: string, given?: Buffer): Promise<FileJson> {
+  const bytes = given ?? (await packageOfSize(600));
   const file = await createFile(s, token, bytes);
   const res = await upload(s, token, file.id, multipartBody(bytes));
   assert.equal(res.status, 200, await res.clone().text());
@@ -75,4 +79,21 @@ export async function loginWith(s: TestServer, privileges: Privilege[]): Promise
   const user = await s.server.env.ctx.users.create({ login, passwordHash: await hashPassword(password) });
   await s.server.env.ctx.users.grant(user.id, privileges);
   return s.login(login, password);
+}
+
+/** A request body that sends `head`, then waits for `release` before sending `tail`. */
+export function heldBody(head: Buffer, tail: Buffer): { body: ReadableStream<Uint8Array>; release: () => void } {
+  let release: () => void = () => undefined;
+  const released = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      controller.enqueue(head);
+      await released;
+      controller.enqueue(tail);
+      controller.close();
+    },
+  });
+  return { body, release };
 }

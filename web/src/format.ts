@@ -27,31 +27,7 @@ export function percent(done: number, total: number): number {
   return total > 0 ? Math.floor((done / total) * 100) : 100;
 }
 
-const WORDS: Record<string, string> = {
-  project: 'Project',
-  project_security: 'Project security',
-  configuration: 'Configuration',
-  object_migration: 'Object migration',
-  project_merge: 'Project merge',
-  migration_from_shared_file_store: 'Uploaded package',
-  use_existing: 'Use existing',
-  keep_both: 'Keep both',
-  force_replace: 'Force replace',
-  undo_success: 'Undone',
-  undo_failed: 'Undo failed',
-  import_failed: 'Import failed',
-  create_failed: 'Creation failed',
-  validation_failed: 'Validation failed',
-};
-
-/** A wire enum in words: "import_failed" → "Import failed". */
-export function words(value: string | undefined): string {
-  if (!value) return '—';
-  const known = WORDS[value];
-  if (known) return known;
-  const spaced = value.replace(/_/g, ' ');
-  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
-}
+export { words } from '../../src/api/contract/labels.js';
 
 /** Metadata object types by number (the ones a package usually holds). */
 export const OBJECT_TYPES: Record<number, string> = {

@@ -87,6 +87,21 @@ export const BinaryReply = {
 export const Named = Open({ id: Type.String(), name: Type.String() });
 export type Named = Static<typeof Named>;
 
+/** Packstore's own: where an uploaded package came from, as its header says (mstrio ignores it). */
+export const PackageSource = Open(
+  {
+    environment: Named,
+    project: Type.Optional(Named),
+    packageId: Type.String({ description: 'The package\'s id in its source environment.' }),
+    packageType: Type.String(),
+    purpose: Type.String(),
+    name: Type.String(),
+    creator: Named,
+  },
+  'The lineage read from the package\'s header at upload.',
+);
+export type PackageSource = Static<typeof PackageSource>;
+
 /** A page of a list: {total, data}. */
 export const Page = <T extends TSchema>(item: T) => Open({ total: Type.Integer(), data: Type.Array(item) });
 export type Page<T> = { total: number; data: T[] };

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MIGRATION_PURPOSES } from './purposes.js';
-import { Maybe, Named, Open, WholeNumber } from './common.js';
+import { Maybe, Named, Open, PackageSource, WholeNumber } from './common.js';
 
 /** The Storage Service's shared file store (library-api-contract §2). The size limit and the hash are checked by the domain. */
 
@@ -12,8 +12,9 @@ export const SharedFileBody = Open({
   name: Maybe(Type.String()),
   size: Type.Integer({ minimum: 1, description: 'Bytes; at most storage.sharedFileStore.migrations.packages.maxSize.' }),
   sha256: Type.String({ description: 'The SHA-256 of the bytes to upload, 64 hex digits.' }),
-  environment: Named,
-  extraInfo: Maybe(Open({ packageType: Maybe(Type.String()), packagePurpose: Maybe(Type.String({ description: MIGRATION_PURPOSES.join(', ') })) })),
+  /** Optional: the package's header names its source environment. */
+  environment: Maybe(Named),
+  extraInfo: Maybe(Open({ packageType: Maybe(Type.String({ description: 'Optional: the header says; one that contradicts the header is refused at upload.' })), packagePurpose: Maybe(Type.String({ description: MIGRATION_PURPOSES.join(', ') })) })),
 });
 
 export const SharedFile = Open({
@@ -30,6 +31,13 @@ export const SharedFile = Open({
   creationDate: Type.String(),
   lastUpdatedDate: Type.String(),
   extraInfo: Open({ packageId: Type.String(), packageType: Type.String(), packagePurpose: Type.String() }),
+  source: Type.Optional(PackageSource),
+  warning: Type.Optional(
+    Open(
+      { code: Type.Literal('duplicate'), message: Type.String(), existingFileId: Type.String() },
+      'Packstore\'s own: the same bytes are already stored as another file.',
+    ),
+  ),
 });
 export type SharedFile = Static<typeof SharedFile>;
 

@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { MIGRATION_PURPOSES } from './purposes.js';
-import { Guid, Maybe, Named, Open, OptionalBody, Page, QueryBoolean, WholeNumber } from './common.js';
+import { Guid, Maybe, Named, Open, OptionalBody, PackageSource, Page, QueryBoolean, WholeNumber } from './common.js';
 
 /** The Migrations API (library-api-contract §3). Deeper rules (conflict actions, states) are the domain's. */
 
@@ -47,6 +47,7 @@ export const PackageInfo = Open({
   replicated: Type.Optional(Type.Boolean()),
   ...Tracked,
   storage: Type.Optional(Storage),
+  source: Type.Optional(PackageSource),
   tocView: Type.Optional(Open({ settings: Type.Optional(Open({})), content: Type.Optional(Type.Array(TocRow)) })),
 });
 export type PackageInfo = Static<typeof PackageInfo>;

@@ -12,6 +12,7 @@ import {
   beginUpload,
   createSharedFile,
   deleteSharedFile,
+  duplicateOf,
   guidOf,
   listSharedFiles,
   openBinary,
@@ -37,7 +38,8 @@ export async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise
     scope.post(FILES, { config: { access: MANAGE_AND_ADMINISTER }, schema: { tags: TAGS, summary: 'Create a package file\'s metadata', body: SharedFileBody, response: replies({ 200: SharedFile }) } }, async (request) => {
       const input = parseSharedFileInput(request.body, ctx.config.maxPackageSize);
       const principal = principalOf(request);
-      return sharedFileView(await createSharedFile(ctx, input, { id: principal.userId, name: principal.fullName }));
+      const { file, warning } = await createSharedFile(ctx, input, { id: principal.userId, name: principal.fullName });
+      return sharedFileView(file, warning);
     });
 
     const upload = { tags: TAGS, summary: 'Upload the file\'s bytes', description: UPLOAD_DESCRIPTION, consumes: ['multipart/form-data'], params: FileIdParams, response: replies({ 200: SharedFile }) };
@@ -45,7 +47,8 @@ export async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise
       const upload = await beginUpload(ctx, guidOf(request.params.fileId));
       try {
         await receiveFilePart(request, upload.file.size, (file) => upload.receive(file));
-        return sharedFileView(await upload.commit());
+        const stored = await upload.commit();
+        return sharedFileView(stored, await duplicateOf(ctx, stored));
       } catch (error) {
         await upload.abort();
         // The rest of a refused body is not worth reading: answer and close the connection.
@@ -67,7 +70,7 @@ export async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise
     scope.get(FILES, { config: { access: MANAGE }, schema: { tags: TAGS, summary: 'List package files', querystring: FileListQuery, response: replies({ 200: Page(SharedFile) }) } }, async (request) => {
       const { offset = 0, limit = DEFAULT_LIST_LIMIT } = request.query;
       const page = await listSharedFiles(ctx, offset, limit);
-      return { total: page.total, data: page.files.map(sharedFileView) };
+      return { total: page.total, data: page.files.map((file) => sharedFileView(file)) };
     });
 
     scope.delete(`${FILES}/:fileId`, { config: { access: MANAGE_AND_ADMINISTER }, schema: { tags: TAGS, summary: 'Delete the file and its bytes', params: FileIdParams, response: replies({ 204: Empty }) } }, async (request, reply) => {

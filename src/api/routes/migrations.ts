@@ -42,13 +42,6 @@ import { InvalidInputError } from '../../domain/errors.js';
 import { parseMigrationId } from '../../domain/ids.js';
 import { optionalBoolean } from '../../domain/input.js';
 
-/**
- * Bodies that carry a whole migration record or package content: mstrio sends the record with its
- * table of contents (about 200 bytes an object), so a project merge of a large project needs far
- * more than the 1 MiB other routes allow. Access is checked before a body is read.
- */
-const RECORD_BODY_LIMIT = 64 * 1024 * 1024;
-
 const READ_MIGRATIONS = requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE', 'MANAGE_MIGRATION_PACKAGES');
 const TAGS = ['Migrations'];
 
@@ -68,6 +61,12 @@ function caller(request: FastifyRequest) {
 export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void {
   const { migrationService: service } = ctx;
   const app = typed(server);
+  /**
+   * Bodies that carry a whole migration record or package content: mstrio sends the record with its
+   * table of contents (about 200 bytes an object), so a project merge of a large project needs far
+   * more than other routes allow. Access is checked before a body is read.
+   */
+  const RECORD_BODY_LIMIT = ctx.config.recordBodyLimit;
 
   app.post(
     '/api/migrations',

@@ -31,9 +31,9 @@ export function openSession(options: ClientOptions): Promise<Session> {
   return Session.open(options.profile);
 }
 
-/** A usage error: commander prints it and main maps it to exit code 2. */
+/** A usage error: commander prints it in the one error format (see main) and main maps it to exit code 2. */
 export function usage(command: Command, message: string): never {
-  command.error(`error: ${message}`, { exitCode: 2, code: 'packstore.usage' });
+  command.error(message, { exitCode: 2, code: 'packstore.usage' });
 }
 
 /** For repeatable options: commander calls it once per occurrence. */
@@ -46,9 +46,29 @@ export function oneOf<T extends string>(command: Command, option: string, value:
   return value as T;
 }
 
-/** Tab-separated rows with a header line, for people (scripts use --json). */
-export function table(header: string[], rows: (string | number | boolean | undefined)[][]): string {
-  return [header, ...rows].map((row) => row.map((cell) => (cell === undefined ? '' : String(cell))).join('\t')).join('\n');
+type Cell = string | number | boolean | undefined;
+
+/**
+ * Rows under a header line, each column padded to its widest cell, for people (scripts use --json). An empty
+ * list is said in words (`empty`), not shown as a lone header.
+ */
+export function table(header: string[], rows: Cell[][], empty: string): string {
+  if (rows.length === 0) return empty;
+  const lines = [header, ...rows].map((row) => row.map((cell) => (cell === undefined ? '' : oneLineCell(String(cell)))));
+  const widths = header.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)));
+  return lines.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n');
+}
+
+/** A name with a line break or a tab would break the columns. */
+function oneLineCell(text: string): string {
+  return text.replace(/[\t\r\n]+/g, ' ');
+}
+
+/** `key: value` lines with the keys aligned, for `show`; rows without a value are left out. */
+export function facts(rows: Array<[string, Cell]>): string {
+  const shown = rows.filter(([, value]) => value !== undefined && value !== '');
+  const width = Math.max(...shown.map(([key]) => key.length));
+  return shown.map(([key, value]) => `${`${key}:`.padEnd(width + 2)}${oneLineCell(String(value))}`).join('\n');
 }
 
 /** Prints a migration that reached its end; one that ended in a failed state is an error (exit 1). */

@@ -5,17 +5,18 @@ import { ClientError } from './http.js';
 import { digestFile } from './hashing.js';
 import { ByteProgress, formatBytes } from './progress.js';
 import { downloadTo } from './download.js';
-import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, type SharedFile } from './shared-files.js';
+import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, sourceOf, type SharedFile } from './shared-files.js';
 import { uploadResumable } from './resumable-upload.js';
 import { emit, oneOf, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
+import { words } from '../../api/contract/labels.js';
 import type { Session } from './session.js';
 import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../api/contract/purposes.js';
 
 
 interface UploadOptions extends ClientOptions {
   name?: string;
-  type: string;
-  purpose: string;
+  type?: string;
+  purpose?: string;
 }
 
 /** A download's file name: the server's name made safe for a file system. */
@@ -45,10 +46,10 @@ async function uploadLocal(session: Session, file: string, options: UploadOption
     name: options.name ?? path.basename(file).replace(/\.mmp$/i, ''),
     size: digest.size,
     sha256: digest.sha256,
-    environment: { id: session.url, name: session.url },
     packageType: options.type,
     packagePurpose: options.purpose,
   });
+  if (created.warning && !options.json) process.stderr.write(`note: ${created.warning.message}\n`);
   const bar = new ByteProgress('upload', digest.size, progress);
   let shown = 0;
   try {
@@ -74,13 +75,15 @@ export function registerFiles(program: Command): void {
   const files = program.command('files').description('the shared file store: migration package files');
 
   withClientOptions(files.command('ls').description('list the package files')).action(async (options: ClientOptions) => {
-    const list = await listFiles(await openSession(options));
+    const session = await openSession(options);
+    const list = await listFiles(session);
     emit(
       options,
       list,
       table(
-        ['ID', 'NAME', 'SIZE', 'UPLOADED', 'PACKAGE'],
-        list.map((f) => [f.id, f.name, formatBytes(f.size), f.existing, f.extraInfo?.packageId]),
+        ['ID', 'NAME', 'TYPE', 'SIZE', 'STATE', 'SOURCE', 'PACKAGE'],
+        list.map((f) => [f.id, f.name, words(f.extraInfo?.packageType), formatBytes(f.size), f.existing ? 'Uploaded' : 'Upload not finished', sourceOf(f), f.extraInfo?.packageId]),
+        `No package files on ${session.url}.`,
       ),
     );
   });
@@ -90,13 +93,14 @@ export function registerFiles(program: Command): void {
       .command('upload <file>')
       .description('upload a .mmp package file (hashed first, then sent with tus: a cut connection resumes)')
       .option('--name <name>', 'the package name (default: the file name)')
-      .option('--type <type>', `package type: ${PACKAGE_TYPES.join(', ')}`, 'project')
-      .option('--purpose <purpose>', `package purpose: ${PACKAGE_PURPOSES.join(', ')}`, 'object_migration'),
+      .option('--type <type>', `check the package type: ${PACKAGE_TYPES.join(', ')} (the package's header says; a contradiction is refused)`)
+      .option('--purpose <purpose>', `package purpose: ${PACKAGE_PURPOSES.join(', ')}`),
   ).action(async (file: string, options: UploadOptions, command: Command) => {
-    oneOf(command, '--type', options.type, PACKAGE_TYPES);
-    oneOf(command, '--purpose', options.purpose, PACKAGE_PURPOSES);
+    if (options.type !== undefined) oneOf(command, '--type', options.type, PACKAGE_TYPES);
+    if (options.purpose !== undefined) oneOf(command, '--purpose', options.purpose, PACKAGE_PURPOSES);
     const stored = await uploadLocal(await openSession(options), file, options, showsProgress(options));
-    emit(options, stored, `uploaded ${file} as ${stored.id} (${formatBytes(stored.size)}, package ${stored.extraInfo?.packageId ?? '?'})`);
+    const from = stored.source ? ` from ${sourceOf(stored)}` : '';
+    emit(options, stored, `uploaded ${file} as ${stored.id} (${formatBytes(stored.size)}, ${words(stored.extraInfo?.packageType).toLowerCase()} package${from})`);
   });
 
   withClientOptions(

@@ -12,11 +12,15 @@ import {
   MIGRATIONS,
   projectHeader,
   resolveProject,
+  type MigrationRecord,
   type Named,
 } from './migrations.js';
-import { collect, emit, oneOf, reportRecord, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
+import { collect, emit, facts, oneOf, reportRecord, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
 import type { Session } from './session.js';
 import { buildContent, countsByType } from './package-content.js';
+import { readObjectList } from './object-list.js';
+import { deleteFile, listFiles } from './shared-files.js';
+import { words } from '../../api/contract/labels.js';
 
 const ACTIONS = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'] as const;
 const CREATE_TYPES = ['project', 'configuration'] as const;
@@ -31,8 +35,11 @@ function checkMigrationId(command: Command, id: string): void {
   if (!MIGRATION_ID.test(id)) usage(command, `<migrationId> must be <packageId>:<importId> (two 32-hex ids); got ${id}`);
 }
 
-export function checkPackageId(command: Command, id: string): void {
-  if (!GUID.test(id)) usage(command, `<packageId> must be 32 upper-case hex characters; got ${id}`);
+/** A package id, alone or as the first half of the `PKG:IMP` migration id that other commands print. */
+export function packageIdOf(command: Command, id: string): string {
+  const packageId = MIGRATION_ID.test(id) ? id.slice(0, 32) : id;
+  if (!GUID.test(packageId)) usage(command, `<packageId> must be 32 upper-case hex characters, or a <packageId>:<importId> migration id; got ${id}`);
+  return packageId;
 }
 
 async function followOrReturn(session: Session, options: WaitOptions, id: string, verb: string): Promise<void> {
@@ -62,6 +69,7 @@ function parseTypes(command: Command, value: string): number[] {
 interface CreateOptions extends WaitOptions {
   project: string;
   object: string[];
+  objectsFrom?: string;
   search: string[];
   folder: string[];
   withDependencies?: boolean | string;
@@ -75,13 +83,15 @@ export function registerMigrations(program: Command): void {
   const migrations = program.command('migrations').description('migration packages: create, import, follow, undo, delete');
 
   withClientOptions(migrations.command('ls').description('list migrations of every purpose')).action(async (options: ClientOptions) => {
-    const list = await listMigrations(await openSession(options));
+    const session = await openSession(options);
+    const list = await listMigrations(session);
     emit(
       options,
       list,
       table(
         ['ID', 'NAME', 'TYPE', 'PURPOSE', 'PACKAGE', 'IMPORT'],
-        list.map((r) => [r.id, r.packageInfo.name, r.packageInfo.type, r.packageInfo.purpose, r.packageInfo.status, r.importInfo?.status]),
+        list.map((r) => [r.id, r.packageInfo.name, words(r.packageInfo.type), words(r.packageInfo.purpose), words(r.packageInfo.status), r.importInfo?.status && words(r.importInfo.status)]),
+        `No migrations on ${session.url}.`,
       ),
     );
   });
@@ -90,7 +100,7 @@ export function registerMigrations(program: Command): void {
     async (id: string, options: ClientOptions, command: Command) => {
       checkMigrationId(command, id);
       const record = await getMigration(await openSession(options), id);
-      emit(options, record, JSON.stringify(record, null, 2));
+      emit(options, record, showRecord(record));
     },
   );
 
@@ -100,6 +110,7 @@ export function registerMigrations(program: Command): void {
       .description('create a package from objects of a project (waits until it is created)')
       .requiredOption('--project <nameOrId>', 'the source project')
       .option('--object <id:type>', 'an object to include, e.g. 8D679D5111D3E4981000E787EC6DE8A4:12 (repeatable)', collect, [])
+      .option('--objects-from <file>', 'read <id>:<type> lines from a file (- for stdin; blank lines and # comments skipped)')
       .option('--search <idOrName>', 'include the results of a search object (repeatable)', collect, [])
       .option('--folder <path>', 'include a folder and everything below it, e.g. "Public Objects/Reports" (repeatable)', collect, [])
       .option('--with-dependencies [types]', 'include what the objects depend on: everything, or only these types (e.g. 12,4)')
@@ -111,8 +122,9 @@ export function registerMigrations(program: Command): void {
   ).action(async (options: CreateOptions, command: Command) => {
     const action = oneOf(command, '--action', options.action, ACTIONS);
     const type = oneOf(command, '--type', options.type, CREATE_TYPES);
-    const objects = parseObjects(command, options.object);
-    if (objects.length + options.search.length + options.folder.length === 0) usage(command, 'give at least one --object, --search or --folder');
+    const listed = options.objectsFrom ? await readObjectList(options.objectsFrom) : [];
+    const objects = parseObjects(command, [...options.object, ...listed]);
+    if (objects.length + options.search.length + options.folder.length === 0) usage(command, 'give at least one --object, --objects-from, --search or --folder');
     const withDependencies = options.includeDependents === true || options.withDependencies === true ? true : options.withDependencies ? parseTypes(command, options.withDependencies) : false;
     const session = await openSession(options);
     const project = type === 'project' ? await resolveProject(session, options.project) : undefined;
@@ -199,21 +211,22 @@ export function registerMigrations(program: Command): void {
     await followOrReturn(session, options, id, 'undo');
   });
 
-  withClientOptions(migrations.command('rm <packageId>').description('delete a package and its migration records')).action(
-    async (id: string, options: ClientOptions, command: Command) => {
-      checkPackageId(command, id);
-      await jsonOf(await (await openSession(options)).send('DELETE', `${MIGRATIONS}?packageId=${id}`));
-      emit(options, { packageId: id, deleted: true }, `deleted package ${id}`);
-    },
-  );
+  withClientOptions(
+    migrations.command('rm <packageId>').description('delete a package, its migration records and the uploaded file it was imported from'),
+  ).action(async (given: string, options: ClientOptions, command: Command) => {
+    const id = packageIdOf(command, given);
+    const session = await openSession(options);
+    const removed = await removePackage(session, id);
+    emit(options, { packageId: id, deleted: true, ...removed }, [`deleted package ${id}`, removed.fileNote].filter(Boolean).join('\n'));
+  });
 
   withClientOptions(
     migrations
       .command('download <packageId>')
       .description('download a package binary; checks size and sha256, resumes a broken download')
       .option('-o, --output <path>', 'the file or folder to write to (default: <name>.mmp here)'),
-  ).action(async (id: string, options: ClientOptions & { output?: string }, command: Command) => {
-    checkPackageId(command, id);
+  ).action(async (given: string, options: ClientOptions & { output?: string }, command: Command) => {
+    const id = packageIdOf(command, given);
     const session = await openSession(options);
     const record = await findPackage(session, id);
     const storage = record.packageInfo.storage;
@@ -222,6 +235,62 @@ export function registerMigrations(program: Command): void {
     const got = await downloadTo(session, `${MIGRATIONS}/packages/${id}/binary`, target, { size: storage.size, sha256: storage.sha256 }, showsProgress(options));
     emit(options, { packageId: id, path: target, ...got }, `saved ${target} (${formatBytes(got.size)}, sha256 ${got.sha256})`);
   });
+}
+
+/**
+ * The seed's order, as the console does it: the uploaded file an imported package came from (found by its
+ * storage path), then the records. Says what it left when the file cannot go.
+ */
+async function removePackage(session: Session, id: string): Promise<{ fileId?: string; fileNote?: string }> {
+  // A package the list does not know is left to the server's DELETE, which answers for it.
+  const record = (await listMigrations(session)).find((r) => r.packageInfo.id === id);
+  const path = record?.packageInfo.storage?.path;
+  let fileId: string | undefined;
+  let fileNote: string | undefined;
+  if (record?.packageInfo.purpose === 'migration_from_shared_file_store' && path) {
+    const file = (await listFiles(session)).find((f) => f.path === path);
+    if (file) {
+      try {
+        await deleteFile(session, file.id);
+        fileId = file.id;
+        fileNote = `deleted its uploaded file ${file.name} (${file.id})`;
+      } catch (error) {
+        fileNote = `kept its uploaded file ${file.id}: ${error instanceof Error ? error.message : String(error)}`;
+      }
+    } else {
+      fileNote = 'its uploaded file was already gone';
+    }
+  }
+  await jsonOf(await session.send('DELETE', `${MIGRATIONS}?packageId=${id}`));
+  return { ...(fileId ? { fileId } : {}), ...(fileNote ? { fileNote } : {}) };
+}
+
+/** `show` for people: the facts a person looks for, in words, one per line. */
+function showRecord(record: MigrationRecord): string {
+  const pkg = record.packageInfo;
+  const imp = record.importInfo;
+  const source = pkg.source;
+  return facts([
+    ['Migration', record.id],
+    ['Name', pkg.name],
+    ['Type', words(pkg.type)],
+    ['Purpose', words(pkg.purpose)],
+    ['Package', words(pkg.status)],
+    ['Import', imp?.status && words(imp.status)],
+    ['Import request', imp?.importRequestStatus && words(imp.importRequestStatus)],
+    ['Undo request', imp?.undoRequestStatus && words(imp.undoRequestStatus)],
+    ['Validation', record.validation?.status && words(record.validation.status)],
+    ['Source', source ? `${source.environment.name || source.environment.id}` : pkg.environment?.name],
+    ['Source package', source?.packageId],
+    ['Source project', source?.project?.name ?? pkg.project?.name],
+    ['Target', imp?.environment?.name],
+    ['Target project', imp?.project?.name],
+    ['Creator', pkg.creator?.name],
+    ['Created', pkg.creationDate ?? undefined],
+    ['Updated', imp?.lastUpdatedDate ?? pkg.lastUpdatedDate ?? undefined],
+    ['Size', pkg.storage?.size === undefined ? undefined : formatBytes(pkg.storage.size)],
+    ['Message', imp?.message || pkg.message],
+  ]);
 }
 
 /** POST /api/migrations from a shared file (the seed's step 4); returns the migration id. */

@@ -27,9 +27,9 @@ export function isProfileName(name: string): boolean {
 }
 
 /** One file per profile, so that two commands using different profiles never overwrite each other. */
-function profilePath(name: string): string {
+export function profilePath(name: string, env: NodeJS.ProcessEnv = process.env): string {
   if (!isProfileName(name)) throw new ClientError(`a profile name is letters, digits, '.', '_' and '-'; got ${JSON.stringify(name)}`);
-  return path.join(configDir(), 'profiles', `${name}.json`);
+  return path.join(configDir(env), 'profiles', `${name}.json`);
 }
 
 export async function loadProfile(name: string): Promise<Profile> {

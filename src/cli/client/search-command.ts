@@ -30,6 +30,6 @@ export function registerSearch(program: Command): void {
       types: types.map(Number),
       ...(since ? { modifiedSince: since.length === 10 ? `${since}T00:00:00Z` : since } : {}),
     });
-    emit(options, found, table(['ID', 'TYPE', 'SUBTYPE', 'NAME', 'MODIFIED'], found.map((o) => [o.id, o.type, o.subtype, o.name, o.dateModified])));
+    emit(options, found, table(['ID', 'TYPE', 'SUBTYPE', 'NAME', 'MODIFIED'], found.map((o) => [o.id, o.type, o.subtype, o.name, o.dateModified]), 'No objects found.'));
   });
 }

@@ -10,13 +10,16 @@ export type { SharedFile };
 export const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 const PAGE = 100;
 
+/**
+ * A new file's metadata. The server reads the source environment and the type from the package's header;
+ * a type given here must agree with it.
+ */
 export interface NewFile {
   name: string;
   size: number;
   sha256: string;
-  environment: { id: string; name: string };
-  packageType: string;
-  packagePurpose: string;
+  packageType?: string;
+  packagePurpose?: string;
 }
 
 /** Every file of the store, paging through GET .../files. */
@@ -46,7 +49,6 @@ export async function createFile(session: Session, file: NewFile): Promise<Share
       type: 'migrations.packages',
       size: file.size,
       sha256: file.sha256,
-      environment: file.environment,
       extraInfo: { packageType: file.packageType, packagePurpose: file.packagePurpose },
     },
   })) as unknown as SharedFile;
@@ -82,6 +84,12 @@ export async function uploadBinary(session: Session, fileId: string, body: Reada
     throw new ClientError(`the server stored ${stored.size} bytes with sha256 ${stored.sha256}, but ${sent.size} bytes with sha256 ${sent.sha256} were sent`);
   }
   return stored;
+}
+
+/** Where a file's package came from, as its header says, for a person. */
+export function sourceOf(file: SharedFile): string {
+  if (!file.source) return '';
+  return `${file.source.environment.name || file.source.environment.id} (package ${file.source.packageId})`;
 }
 
 /** Best effort: a failed upload should not leave an empty file entry behind. */

@@ -4,7 +4,8 @@ import { chain, digestOf, HashingStream } from './hashing.js';
 import { ByteProgress, formatBytes } from './progress.js';
 import { createFile, discardFile, uploadBinary, type SharedFile } from './shared-files.js';
 import { findPackage, follow, MIGRATIONS, resolveProject, describeState, type MigrationRecord } from './migrations.js';
-import { checkPackageId, startImport } from './migrations-command.js';
+import { packageIdOf, startImport } from './migrations-command.js';
+import { actionCounts, countsLine } from './report.js';
 import { reportRecord, showsProgress } from './command-kit.js';
 import { Session } from './session.js';
 import { isMigrationPurpose } from '../../api/contract/purposes.js';
@@ -45,14 +46,15 @@ async function transfer(source: Session, target: Session, packageId: string, opt
 
   say(options, `2/4 creating the file on ${target.url}`);
   const purpose = isMigrationPurpose(pkg.packageInfo.purpose) ? pkg.packageInfo.purpose : 'object_migration';
+  // The target reads the source environment and the package id from the package's own header.
   const file = await createFile(target, {
     name: pkg.packageInfo.name ?? packageId,
     size,
     sha256: first.sha256,
-    environment: { id: source.url, name: source.url },
     packageType: pkg.packageInfo.type ?? 'project',
     packagePurpose: purpose,
   });
+  if (file.warning) say(options, `note: ${file.warning.message}`);
 
   say(options, `3/4 streaming ${source.url} → ${target.url}`);
   const bar = new ByteProgress('transfer', size, progress);
@@ -86,10 +88,11 @@ export function registerTransfer(program: Command): void {
     .requiredOption('--to <profile>', 'the target environment (a saved login)')
     .requiredOption('--project <nameOrId>', 'the target project')
     .option('--json', 'print a machine-readable result on stdout (no progress output)')
-    .action(async (packageId: string, options: TransferOptions, command: Command) => {
-      checkPackageId(command, packageId);
+    .action(async (given: string, options: TransferOptions, command: Command) => {
+      const packageId = packageIdOf(command, given);
       const [source, target] = [await Session.open(options.from), await Session.open(options.to)];
       const { file, record } = await transfer(source, target, packageId, options);
-      reportRecord(options, record, `${record.id}: ${describeState(record)} (file ${file.id})`, { file, migration: record });
+      const counts = await actionCounts(target, record.id);
+      reportRecord(options, record, `${record.id}: ${describeState(record)} (file ${file.id})\n${countsLine(counts)}`, { file, migration: record, actions: counts });
     });
 }

@@ -1,4 +1,5 @@
 import type { TocRow, PackageSettings } from '../mmp/types.js';
+import type { PackageSource } from '../package-source.js';
 import type { ImportStatus, PackageStatus, RequestStatus } from './states.js';
 
 export interface NamedRef {
@@ -36,6 +37,8 @@ export interface PackageRecord {
   toc?: TocRow[];
   certification?: Certification;
   fileGuid?: string;
+  /** Lineage of an uploaded package: its header's source environment, package id and creator. */
+  source?: PackageSource;
   formatVersion?: number;
   createdAt: number;
   updatedAt: number;

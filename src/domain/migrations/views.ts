@@ -52,6 +52,8 @@ function packageView(pkg: PackageRecord, show: ShowContent): Json {
     deleted: false,
     existing: pkg.storage !== undefined,
     certification: pkg.certification,
+    // Ours, not the Library's (mstrio ignores it): where an uploaded package came from, as its header says.
+    source: pkg.source,
     tocView: show === 'tocview' || show === 'all' ? tocView(pkg) : undefined,
     treeView: show === 'treeview' || show === 'all' ? (pkg.request.treeView ?? {}) : undefined,
   });

@@ -10,6 +10,7 @@ import * as m007 from './migrations/007_ownership_and_retries.js';
 import * as m008 from './migrations/008_identity_tokens.js';
 import * as m009 from './migrations/009_search.js';
 import * as m012 from './migrations/012_resumable_uploads.js';
+import * as m014 from './migrations/014_package_source.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '008_identity_tokens': m008,
   '009_search': m009,
   '012_resumable_uploads': m012,
+  '014_package_source': m014,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -26,6 +26,8 @@ export interface PackagesTable {
   /** Set when the package came from an uploaded shared file. */
   file_guid: string | null;
   format_version: number | null;
+  /** Lineage of an uploaded package (PackageSource as JSON). */
+  source: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -59,6 +59,8 @@ export interface FilesTable {
   upload_claim: string | null;
   /** Renewed while the upload runs; a claim older than the stale age is a dead node's. */
   upload_claimed_at: number | null;
+  /** Lineage read from the package's header at upload (PackageSource as JSON); null until then. */
+  source: string | null;
 }
 
 export interface StorageConfigTable {

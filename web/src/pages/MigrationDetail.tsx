@@ -92,7 +92,13 @@ export function MigrationDetail({ id }: { id: string }) {
               <dt>Target environment</dt>
               <dd class="wrap">{imp?.environment?.name ?? '—'}</dd>
               <dt>Source environment</dt>
-              <dd class="wrap">{pkg.environment?.name ?? '—'}</dd>
+              <dd class="wrap" data-testid="detail-source-environment">{pkg.environment?.name ?? '—'}</dd>
+              {pkg.source ? (
+                <>
+                  <dt>Source package id</dt>
+                  <dd class="wrap" data-testid="detail-source-package">{pkg.source.packageId}</dd>
+                </>
+              ) : null}
               <dt>Purpose</dt>
               <dd>{words(pkg.purpose)}</dd>
               <dt>Package type</dt>

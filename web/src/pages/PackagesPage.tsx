@@ -70,7 +70,7 @@ export function PackagesPage() {
         {page === undefined && !error ? <p>Loading packages…</p> : null}
         {page && page.data.length === 0 ? <p>No packages yet. Upload one above.</p> : null}
         {page && page.data.length > 0 ? (
-          <DataTable caption={`${counted(page.total, 'package')} in the Storage Service`} columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Environment', 'Actions']}>
+          <DataTable caption={`${counted(page.total, 'package')} in the Storage Service`} columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Actions']}>
             {page.data.map((file) => (
               <tr key={file.id}>
                 <th scope="row">
@@ -84,7 +84,17 @@ export function PackagesPage() {
                   <time dateTime={file.creationDate}>{formatDate(file.creationDate)}</time>
                 </td>
                 <td>{file.creator.name}</td>
-                <td class="wrap">{file.environment.name}</td>
+                <td class="wrap" data-testid="file-source">
+                  {file.source ? (
+                    <>
+                      {file.source.environment.name || file.source.environment.id}
+                      <br />
+                      <span class="hint">package {file.source.packageId}</span>
+                    </>
+                  ) : (
+                    file.environment.name
+                  )}
+                </td>
                 <td class="row-actions">
                   {file.existing ? (
                     <a href={fileDownloadUrl(file.id)} download={`${file.name}.mmp`} aria-label={`Download ${file.name}`}>

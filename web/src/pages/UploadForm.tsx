@@ -7,16 +7,12 @@ import { uploadPackage, type UploadProgress } from '../upload/upload-package.js'
 
 /** The Storage Service's limit per package (2 GB). */
 const MAX_PACKAGE_BYTES = 2 * 1024 * 1024 * 1024;
-const PACKAGE_TYPES = [
-  ['project', 'Project'],
-  ['project_security', 'Project security'],
-  ['configuration', 'Configuration'],
-] as const;
-const PURPOSES = [
-  ['object_migration', 'Object migration'],
-  ['project_merge', 'Project merge'],
-  ['migration_from_shared_file_store', 'Migration from the shared file store'],
-] as const;
+/** What was stored, from the package's own header; and the file that already held the same bytes, if any. */
+function uploadedText(file: SharedFile): string {
+  const from = file.source ? ` from ${file.source.environment.name || file.source.environment.id} (package ${file.source.packageId})` : '';
+  const duplicate = file.warning ? ` Note: ${file.warning.message}` : '';
+  return `Uploaded ${file.name}${from}.${duplicate}`;
+}
 
 function progressText(progress: UploadProgress): string {
   const step = Math.floor(percent(progress.done, progress.total) / 10) * 10;
@@ -25,10 +21,6 @@ function progressText(progress: UploadProgress): string {
 
 export function UploadForm({ onUploaded }: { onUploaded: (file: SharedFile) => void }) {
   const [file, setFile] = useState<File>();
-  const [name, setName] = useState('');
-  const [packageType, setPackageType] = useState('project');
-  const [purpose, setPurpose] = useState('object_migration');
-  const [environment, setEnvironment] = useState(window.location.origin);
   const [dragging, setDragging] = useState(false);
   const [progress, setProgress] = useState<UploadProgress>();
   const [status, setStatus] = useState('');
@@ -40,7 +32,6 @@ export function UploadForm({ onUploaded }: { onUploaded: (file: SharedFile) => v
     setFile(chosen);
     setError(undefined);
     setStatus(chosen ? `Selected ${chosen.name}, ${formatBytes(chosen.size)}.` : '');
-    if (chosen) setName(chosen.name.replace(/\.mmp$/i, ''));
   };
 
   const onDrop = (event: DragEvent) => {
@@ -66,16 +57,15 @@ export function UploadForm({ onUploaded }: { onUploaded: (file: SharedFile) => v
     running.current = controller;
     try {
       const uploaded = await uploadPackage(
-        { file, name: name.trim(), packageType, packagePurpose: purpose, environment: { id: environment.trim(), name: environment.trim() } },
+        { file },
         (p) => {
           setProgress(p);
           setStatus(progressText(p));
         },
         controller.signal,
       );
-      setStatus(`Uploaded ${uploaded.name}.`);
+      setStatus(uploadedText(uploaded));
       setFile(undefined);
-      setName('');
       if (fileInput.current) fileInput.current.value = '';
       onUploaded(uploaded);
     } catch (e) {
@@ -105,39 +95,10 @@ export function UploadForm({ onUploaded }: { onUploaded: (file: SharedFile) => v
           <label for="package-file">Package file (.mmp)</label>
           <input id="package-file" ref={fileInput} type="file" accept=".mmp" aria-describedby="package-file-hint" disabled={busy} onChange={(e) => choose(e.currentTarget.files?.[0])} />
           <p id="package-file-hint" class="hint">
-            Choose a file, or drag it onto this box. At most 2 GB.
+            Choose a file, or drag it onto this box. At most 2 GB. Its type, source environment and package id are read from the package itself.
           </p>
           {file ? <p class="selected">Selected: {file.name} ({formatBytes(file.size)})</p> : null}
         </fieldset>
-        <div class="grid">
-          <div class="field">
-            <label for="package-name">Name</label>
-            <input id="package-name" required maxLength={250} value={name} disabled={busy} onInput={(e) => setName(e.currentTarget.value)} />
-          </div>
-          <div class="field">
-            <label for="package-type">Package type</label>
-            <select id="package-type" value={packageType} disabled={busy} onChange={(e) => setPackageType(e.currentTarget.value)}>
-              {PACKAGE_TYPES.map(([value, label]) => (
-                <option value={value}>{label}</option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="package-purpose">Purpose</label>
-            <select id="package-purpose" value={purpose} disabled={busy} onChange={(e) => setPurpose(e.currentTarget.value)}>
-              {PURPOSES.map(([value, label]) => (
-                <option value={value}>{label}</option>
-              ))}
-            </select>
-          </div>
-          <div class="field">
-            <label for="package-environment">Source environment</label>
-            <input id="package-environment" required maxLength={2000} value={environment} disabled={busy} aria-describedby="package-environment-hint" onInput={(e) => setEnvironment(e.currentTarget.value)} />
-            <p id="package-environment-hint" class="hint">
-              The URL of the environment the package was made in.
-            </p>
-          </div>
-        </div>
         <div class="actions">
           <button type="submit" disabled={busy}>
             Upload

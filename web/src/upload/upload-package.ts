@@ -1,15 +1,12 @@
 import { call, callJson } from '../api/client.js';
 import { FILES, listFiles } from '../api/packstore.js';
-import type { Named, SharedFile } from '../api/types.js';
+import type { SharedFile } from '../api/types.js';
 import { sha256OfFile } from './sha256.js';
 import { sendBinary } from './send.js';
 
+/** Only the file: the server reads its type, source environment and package id from the package's header. */
 export interface UploadRequest {
   file: File;
-  name: string;
-  packageType: string;
-  packagePurpose: string;
-  environment: Named;
 }
 
 export type UploadProgress = { phase: 'hashing' | 'sending'; done: number; total: number };
@@ -37,13 +34,11 @@ export async function uploadPackage(request: UploadRequest, onProgress: (progres
   signal.throwIfAborted();
   const created = await callJson<SharedFile>('POST', FILES, {
     json: {
-      name: request.name,
+      name: file.name.replace(/\.mmp$/i, ''),
       type: 'migrations.packages',
       extension: 'mmp',
       size: total,
       sha256,
-      environment: request.environment,
-      extraInfo: { packageType: request.packageType, packagePurpose: request.packagePurpose },
     },
   });
   try {

@@ -1,0 +1,29 @@
+/**
+ * Wire enums in words, for people: the console and the CLI show these, and scripts read the raw values
+ * (the CLI's --json). Kept here because both import this folder.
+ */
+const WORDS: Record<string, string> = {
+  project: 'Project',
+  project_security: 'Project security',
+  configuration: 'Configuration',
+  object_migration: 'Object migration',
+  project_merge: 'Project merge',
+  migration_from_shared_file_store: 'Uploaded package',
+  use_existing: 'Use existing',
+  keep_both: 'Keep both',
+  force_replace: 'Force replace',
+  undo_success: 'Undone',
+  undo_failed: 'Undo failed',
+  import_failed: 'Import failed',
+  create_failed: 'Creation failed',
+  validation_failed: 'Validation failed',
+};
+
+/** A wire enum in words: "import_failed" → "Import failed". */
+export function words(value: string | undefined): string {
+  if (!value) return '—';
+  const known = WORDS[value];
+  if (known) return known;
+  const spaced = value.replace(/_/g, ' ');
+  return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
