@@ -14,6 +14,7 @@ import type { MigrationService } from './services/migration-service.js';
 import type { CrossEnvironmentFlow } from './services/cross-environment.js';
 import type { PackageHolders } from './services/package-holders.js';
 import type { Metrics } from './observability/metrics.js';
+import type { PackageSigning } from './services/package-signing.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
 export interface AppContext {
@@ -30,6 +31,8 @@ export interface AppContext {
   storage: StorageService;
   /** Shared-file metadata; a file's blob key is its `path`. */
   files: FileRepository;
+  /** This environment's signing keys, the trusted source keys, and the judging of packages by them. */
+  signing: PackageSigning;
   metadata: MetadataRepository;
   migrations: MigrationRepository;
   /** The async job queue and this node's runner (started only by a serving node). */

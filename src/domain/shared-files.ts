@@ -5,6 +5,7 @@ import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from './migrati
 export { PACKAGE_PURPOSES, PACKAGE_TYPES };
 import { dayFolder, formatLibraryDate } from './dates.js';
 import { fileIdFromGuid } from './ids.js';
+import type { SignatureRecord } from './signature-states.js';
 
 export const SHARED_FILE_TYPE = 'migrations.packages';
 export const SHARED_FILE_EXTENSION = 'mmp';
@@ -44,6 +45,8 @@ export interface SharedFile {
   packageType: PackageType;
   packagePurpose: PackagePurpose;
   path: string;
+  /** Who signed the uploaded package; undefined before the upload, or when the binary is not a package. */
+  signature?: SignatureRecord;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -107,5 +110,7 @@ export function sharedFileView(file: SharedFile) {
     creationDate: formatLibraryDate(file.createdAt),
     lastUpdatedDate: formatLibraryDate(file.updatedAt),
     extraInfo: { packageId: file.packageId, packageType: file.packageType, packagePurpose: file.packagePurpose },
+    // A Packstore extension (mstrio ignores unknown keys): who signed the uploaded package.
+    ...(file.signature ? { signature: file.signature } : {}),
   };
 }

@@ -85,6 +85,7 @@ export class MigrationService {
     const file = guid ? await this.files.get(guid) : undefined;
     if (!file) throw new NotFoundError(`Shared file ${input.fileId} does not exist.`);
     if (!file.existing) throw new InvalidInputError(`Shared file ${input.fileId} has no uploaded binary yet: upload it first.`);
+    await this.deps.signing.refuseEarly(file.signature, file.environment);
     const project = file.packageType === 'configuration' ? undefined : await this.project(projectHeader ?? input.project?.id, 'The target project (X-MSTR-ProjectID or importInfo.project.id)');
     const now = Date.now();
     let pkg = await this.deps.migrations.getPackage(file.packageId);
@@ -104,6 +105,7 @@ export class MigrationService {
         storage: { path: file.path, size: file.size, sha256: file.sha256 },
         request: { settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] }, content: [] },
         fileGuid: file.guid,
+        ...(file.signature ? { signature: file.signature } : {}),
         createdAt: file.createdAt.getTime(),
         updatedAt: now,
       };

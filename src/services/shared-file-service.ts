@@ -8,10 +8,12 @@ import { defaultFileName, sharedFilePath, type Named, type SharedFile, type Shar
 import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
 import type { FileRepository } from '../store/files.js';
 import type { StorageService } from '../store/storage-settings.js';
+import type { PackageSigning } from './package-signing.js';
 
 export interface SharedFileDeps {
   files: FileRepository;
   storage: StorageService;
+  signing: PackageSigning;
   config: Pick<PackstoreConfig, 'maxPackages' | 'leaseSeconds'>;
 }
 
@@ -61,7 +63,7 @@ export interface BinaryUpload {
   readonly file: SharedFile;
   /** Streams the body into the store; it is kept only if size and SHA-256 match the metadata. */
   receive(body: Readable, signal?: AbortSignal): Promise<void>;
-  /** Makes the stored binary visible: the file becomes `existing`. */
+  /** Judges the stored package's signature (a tampered one is refused), then makes it visible: the file becomes `existing`. */
   commit(): Promise<SharedFile>;
   /** Drops whatever was stored and releases the claim; safe to call after a failed receive. */
   abort(): Promise<void>;
@@ -93,7 +95,9 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
       stored = true;
     },
     async commit() {
-      const done = await deps.files.completeUpload(guid, claim, new Date());
+      // Read back from storage as a stream: whatever transport brought the bytes, these are the ones kept.
+      const signature = await deps.signing.inspectUpload(await blobs.get(file.path));
+      const done = await deps.files.completeUpload(guid, claim, new Date(), signature);
       if (done) return done;
       await blobs.delete(file.path);
       throw new NotFoundError(`The shared file ${fileIdFromGuid(guid)} was deleted while its binary was uploading.`);

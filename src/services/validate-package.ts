@@ -51,6 +51,7 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
         checkHeader: (header) => {
           olderFormat = header.formatVersion < MMP_FORMAT_VERSION;
         },
+        checkSignature: async (signature, header) => deps.signing.refuse(await deps.signing.judge(signature), header.sourceEnvironment),
         onProgress: () => undefined,
       });
       if (olderFormat) {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, FilesTable } from './db/schema.js';
+import type { SignatureRecord } from '../domain/signature-states.js';
 import { PACKAGE_PURPOSES, PACKAGE_TYPES, type PackagePurpose, type PackageType, type SharedFile } from '../domain/shared-files.js';
 
 function pick<T extends string>(value: string, allowed: readonly T[]): T {
@@ -21,6 +22,7 @@ function toFile(row: Selectable<FilesTable>): SharedFile {
     packageType: pick<PackageType>(row.package_type, PACKAGE_TYPES),
     packagePurpose: pick<PackagePurpose>(row.package_purpose, PACKAGE_PURPOSES),
     path: row.path,
+    ...(row.signature ? { signature: JSON.parse(row.signature) as SignatureRecord } : {}),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
   };
@@ -45,6 +47,7 @@ function toRow(file: SharedFile): FilesTable {
     updated_at: file.updatedAt.getTime(),
     upload_claim: null,
     upload_claimed_at: null,
+    signature: file.signature ? JSON.stringify(file.signature) : null,
   };
 }
 
@@ -116,10 +119,10 @@ export class FileRepository {
   }
 
   /** Marks the binary as stored; undefined when the claim was lost (the file was deleted meanwhile). */
-  async completeUpload(guid: string, claim: string, now: Date): Promise<SharedFile | undefined> {
+  async completeUpload(guid: string, claim: string, now: Date, signature?: SignatureRecord): Promise<SharedFile | undefined> {
     const result = await this.db
       .updateTable('files')
-      .set({ existing: 1, upload_claim: null, upload_claimed_at: null, updated_at: now.getTime() })
+      .set({ existing: 1, upload_claim: null, upload_claimed_at: null, updated_at: now.getTime(), signature: signature ? JSON.stringify(signature) : null })
       .where('guid', '=', guid)
       .where('upload_claim', '=', claim)
       .executeTakeFirst();

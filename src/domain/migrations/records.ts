@@ -1,4 +1,5 @@
 import type { TocRow, PackageSettings } from '../mmp/types.js';
+import type { SignatureRecord } from '../signature-states.js';
 import type { ImportStatus, PackageStatus, RequestStatus } from './states.js';
 
 export interface NamedRef {
@@ -37,6 +38,8 @@ export interface PackageRecord {
   certification?: Certification;
   fileGuid?: string;
   formatVersion?: number;
+  /** Who signed the package, as this environment last verified it (on upload or import). */
+  signature?: SignatureRecord;
   createdAt: number;
   updatedAt: number;
 }

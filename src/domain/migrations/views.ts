@@ -52,6 +52,8 @@ function packageView(pkg: PackageRecord, show: ShowContent): Json {
     deleted: false,
     existing: pkg.storage !== undefined,
     certification: pkg.certification,
+    // A Packstore extension (mstrio ignores unknown keys): who signed the package, as last verified here.
+    signature: pkg.signature,
     tocView: show === 'tocview' || show === 'all' ? tocView(pkg) : undefined,
     treeView: show === 'treeview' || show === 'all' ? (pkg.request.treeView ?? {}) : undefined,
   });

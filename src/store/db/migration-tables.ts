@@ -26,6 +26,8 @@ export interface PackagesTable {
   /** Set when the package came from an uploaded shared file. */
   file_guid: string | null;
   format_version: number | null;
+  /** JSON SignatureRecord of the package's last verification (null: not verified here). */
+  signature: string | null;
   created_at: number;
   updated_at: number;
 }
