@@ -41,7 +41,7 @@ export interface ApplyOptions {
   /** Checks the package header before any object is touched. */
   checkHeader?: (header: PackageHeader) => void;
   /** Judges signature.json (undefined: unsigned) once every byte is verified, before commit; throws to refuse. */
-  checkSignature?: (signature: PackageSignature | undefined, header: PackageHeader) => Promise<void>;
+  checkSignature?: (signature: PackageSignature | undefined, header: PackageHeader, trx: Kysely<Database>) => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -155,7 +155,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
         if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
       }
       const toc = reader.manifest().toc;
-      await options.checkSignature?.(reader.signature(), reader.header);
+      await options.checkSignature?.(reader.signature(), reader.header, trx);
       // A project merge may be told not to validate dependencies (validateDependencies: false).
       const checkDependencies = reader.header.settings.validateDependencies !== false;
       const missing = checkDependencies ? await findMissing(repo, options.projectId, required, written, deleted) : undefined;

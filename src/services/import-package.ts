@@ -12,6 +12,8 @@ import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader } from '..
 import type { MigrationRecord } from '../domain/migrations/records.js';
 import type { ImportStatus } from '../domain/migrations/states.js';
 import { publishReplicaStatus } from './replica-status.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/db/schema.js';
 import type { SignatureRecord } from '../domain/signature-states.js';
 import type { PackageSignature } from '../domain/mmp/signature.js';
 
@@ -73,8 +75,8 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
       const share = (status: 'importing' | 'imported') => shareImportStatus(deps, record, status, status === 'imported' ? 100 : 0, '');
       await share('importing');
       let verdict: SignatureRecord | undefined;
-      const checkSignature = async (signature: PackageSignature | undefined, header: PackageHeader) => {
-        verdict = await deps.signing.judge(signature);
+      const checkSignature = async (signature: PackageSignature | undefined, header: PackageHeader, trx: Kysely<Database>) => {
+        verdict = await deps.signing.judge(signature, trx);
         deps.signing.refuse(verdict, header.sourceEnvironment);
       };
       const undoSigner = record.import.generateUndo ? await deps.signing.signer() : undefined;

@@ -1,5 +1,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/db/schema.js';
 import { readPackageSeal, type PackageSignature, type PackageSigner } from '../domain/mmp/index.js';
 import { judgeSignature, signatureRefusal, type VerificationKey } from '../domain/package-trust.js';
 import type { SignatureRecord } from '../domain/signature-states.js';
@@ -31,14 +33,15 @@ export class PackageSigning {
   }
 
   /** A key that checks signatures here: this environment's own (current or retired), or a trusted source's. */
-  async verificationKey(keyId: string): Promise<VerificationKey | undefined> {
-    const own = await this.keys.find(keyId);
+  async verificationKey(keyId: string, db?: Kysely<Database>): Promise<VerificationKey | undefined> {
+    const own = await (db ? this.keys.on(db) : this.keys).find(keyId);
     if (own) return { keyId, environmentId: this.environment.id, publicKey: own.publicKey };
-    return this.trusted.find(keyId);
+    return (db ? this.trusted.on(db) : this.trusted).find(keyId);
   }
 
-  async judge(signature: PackageSignature | undefined): Promise<SignatureRecord> {
-    return judgeSignature(signature, signature ? await this.verificationKey(signature.keyId) : undefined);
+  /** `db`: the transaction the caller holds (SQLite has one connection: a query outside it would wait forever). */
+  async judge(signature: PackageSignature | undefined, db?: Kysely<Database>): Promise<SignatureRecord> {
+    return judgeSignature(signature, signature ? await this.verificationKey(signature.keyId, db) : undefined);
   }
 
   /** Throws ImportRefusedError when this package must not be imported (tampered, or not trusted while required). */

@@ -29,6 +29,11 @@ export class SigningKeyRepository {
     private readonly ring: SecretKeyring,
   ) {}
 
+  /** The same keys, read through `db` (a transaction in progress). */
+  on(db: Kysely<Database>): SigningKeyRepository {
+    return new SigningKeyRepository(db, this.ring);
+  }
+
   /** Makes the first key unless there is a current one already. */
   async ensureCurrent(now = Date.now()): Promise<void> {
     await this.db.transaction().execute(async (trx) => {

@@ -23,6 +23,11 @@ function toKey(row: Selectable<TrustedKeysTable>): TrustedKey {
 export class TrustedKeyRepository {
   constructor(private readonly db: Kysely<Database>) {}
 
+  /** The same keys, read through `db` (a transaction in progress). */
+  on(db: Kysely<Database>): TrustedKeyRepository {
+    return new TrustedKeyRepository(db);
+  }
+
   /** Adds the keys; a key trusted already keeps its entry. Returns the keys that were new. */
   async add(keys: ReadonlyArray<Omit<TrustedKey, 'addedAt'>>, now = Date.now()): Promise<TrustedKey[]> {
     const added: TrustedKey[] = [];

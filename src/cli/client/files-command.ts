@@ -9,6 +9,7 @@ import { downloadTo } from './download.js';
 import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, uploadBinary, type SharedFile } from './shared-files.js';
 import { emit, oneOf, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
 import type { Session } from './session.js';
+import { signatureText } from './trust-command.js';
 import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../domain/migrations/states.js';
 
 
@@ -72,8 +73,8 @@ export function registerFiles(program: Command): void {
       options,
       list,
       table(
-        ['ID', 'NAME', 'SIZE', 'UPLOADED', 'PACKAGE'],
-        list.map((f) => [f.id, f.name, formatBytes(f.size), f.existing, f.extraInfo?.packageId]),
+        ['ID', 'NAME', 'SIZE', 'UPLOADED', 'PACKAGE', 'SIGNATURE'],
+        list.map((f) => [f.id, f.name, formatBytes(f.size), f.existing, f.extraInfo?.packageId, signatureText(f.signature)]),
       ),
     );
   });
