@@ -33,6 +33,10 @@ const WORDS: Record<string, string> = {
   configuration: 'Configuration',
   object_migration: 'Object migration',
   project_merge: 'Project merge',
+  'signed-trusted': 'Signed, trusted',
+  'signed-unknown': 'Signed by an unknown key',
+  unsigned: 'Unsigned',
+  tampered: 'Tampered',
   migration_from_shared_file_store: 'Uploaded package',
   use_existing: 'Use existing',
   keep_both: 'Keep both',
@@ -45,6 +49,13 @@ const WORDS: Record<string, string> = {
 };
 
 /** A wire enum in words: "import_failed" → "Import failed". */
+/** A package's signature for people: its state, and who signed it when it is signed. */
+export function signatureWords(signature: { state: string; environmentId?: string; keyId?: string } | undefined): string {
+  if (!signature) return '—';
+  const state = words(signature.state);
+  return signature.keyId ? `${state} (${signature.environmentId ?? '?'}, key ${signature.keyId})` : state;
+}
+
 export function words(value: string | undefined): string {
   if (!value) return '—';
   const known = WORDS[value];
