@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { userInfo } from 'node:os';
 import { CLI_ADDRESS } from '../store/audit-log.js';
-import { withEnvironment, withStore, type StoreOptions } from './users.js';
+import type { StoreOptions } from './read-only-store.js';
+import { withEnvironment, withStore } from './users.js';
 
 /** `packstore keys`: this environment's package signing keys (against a data dir or database). */
 export function registerKeys(program: Command): void {

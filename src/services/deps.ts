@@ -6,7 +6,6 @@ import type { MigrationRepository } from '../store/migrations.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { UserRepository } from '../store/users.js';
 import type { PackageSigning } from './package-signing.js';
-import type { Accessor } from '../domain/acl.js';
 import { NotFoundError } from '../domain/errors.js';
 
 /** What the use cases need: the database (for their own transactions) and the stores over it. */
@@ -20,12 +19,6 @@ export interface ServiceDeps {
   /** Signs the packages this environment writes and judges the ones it receives. */
   signing: PackageSigning;
   log: (message: string, detail?: Record<string, unknown>) => void;
-}
-
-/** The ACL identity of a user, as the user is now (privileges may have changed since the request). */
-export async function accessorOf(users: UserRepository, user: { id: string; name: string }): Promise<Accessor> {
-  const [privileges, groupIds] = await Promise.all([users.privilegesOf(user.id), users.groupIdsOf(user.id)]);
-  return { userId: user.id, userName: user.name, groupIds, bypass: privileges.has('BYPASS_ACCESS_CHECKS') };
 }
 
 /** A project of this environment as records name it, or 404. */

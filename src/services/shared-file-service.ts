@@ -4,7 +4,8 @@ import type { PackstoreConfig } from '../config/load.js';
 import { CONFIG_KEYS } from '../config/keys.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
-import { defaultFileName, sharedFilePath, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
+import { packagePath } from '../domain/storage-keys.js';
+import { defaultFileName, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
 import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
 import type { FileRepository } from '../store/files.js';
 import type { StorageService } from '../store/storage-settings.js';
@@ -45,7 +46,7 @@ export async function createSharedFile(deps: SharedFileDeps, input: SharedFileIn
     packageId: newGuid(),
     packageType: input.packageType,
     packagePurpose: input.packagePurpose,
-    path: sharedFilePath(guid, now),
+    path: packagePath(guid, now),
     createdAt: now,
     updatedAt: now,
   };
@@ -55,6 +56,16 @@ export async function createSharedFile(deps: SharedFileDeps, input: SharedFileIn
         'Delete packages that are no longer needed, or ask the administrator to raise the limit.',
     );
   }
+  return file;
+}
+
+const alreadyStored = (guid: string) => `The shared file ${fileIdFromGuid(guid)} already has its binary; delete it and create a new file to upload again.`;
+
+/** A file whose binary can still be uploaded: 404 when unknown, 409 when it has one. */
+export async function fileAwaitingBinary(deps: SharedFileDeps, guid: string): Promise<SharedFile> {
+  await deps.storage.blobs();
+  const file = await requireFile(deps.files, guid);
+  if (file.existing) throw new ConflictError(alreadyStored(guid));
   return file;
 }
 
@@ -75,11 +86,7 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
   const claim = `${Date.now()}:${randomBytes(8).toString('hex')}`;
   if (file.existing || !(await deps.files.claimUpload(guid, claim))) {
     const current = await requireFile(deps.files, guid);
-    throw new ConflictError(
-      current.existing
-        ? `The shared file ${fileIdFromGuid(guid)} already has its binary; delete it and create a new file to upload again.`
-        : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`,
-    );
+    throw new ConflictError(current.existing ? alreadyStored(guid) : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`);
   }
   let stored = false;
   return {

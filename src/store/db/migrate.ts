@@ -10,6 +10,7 @@ import * as m007 from './migrations/007_ownership_and_retries.js';
 import * as m008 from './migrations/008_identity_tokens.js';
 import * as m009 from './migrations/009_search.js';
 import * as m011 from './migrations/011_package_signing.js';
+import * as m012 from './migrations/012_resumable_uploads.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -22,8 +23,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_ownership_and_retries': m007,
   '008_identity_tokens': m008,
   '009_search': m009,
-  // 010 is taken by the resumable uploads' branch; migrations run in name order either way.
   '011_package_signing': m011,
+  '012_resumable_uploads': m012,
 };
 
 class StaticMigrationProvider implements MigrationProvider {
