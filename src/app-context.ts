@@ -21,6 +21,7 @@ import type { UserDirectory } from './services/user-directory.js';
 import type { AuditService } from './services/audit.js';
 import type { SignInService } from './services/sign-in.js';
 import type { Metrics } from './observability/metrics.js';
+import type { PackageSigning } from './services/package-signing.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
 export interface AppContext {
@@ -37,6 +38,8 @@ export interface AppContext {
   storage: StorageService;
   /** Shared-file metadata; a file's blob key is its `path`. */
   files: FileRepository;
+  /** This environment's signing keys, the trusted source keys, and the judging of packages by them. */
+  signing: PackageSigning;
   /** Resumable (tus) uploads of shared files' binaries, until they complete or expire. */
   uploads: ResumableUploadRepository;
   metadata: MetadataRepository;

@@ -32,6 +32,9 @@ import { STARTUP_TASKS } from './startup.js';
 import { Metrics } from './observability/metrics.js';
 import { recoverSharedFiles, recoveryTimes } from './store/shared-file-recovery.js';
 import { recoverStrandedWork } from './services/stranded.js';
+import { PackageSigning } from './services/package-signing.js';
+import { SigningKeyRepository } from './store/signing-keys.js';
+import { TrustedKeyRepository } from './store/trusted-keys.js';
 
 export interface OpenedEnvironment {
   ctx: AppContext;
@@ -52,14 +55,18 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
   try {
     await migrateToLatest(database.db);
     const users = new UserRepository(database.db);
-    const storage = new StorageService(database.db, await loadSecretKeyring(config));
+    const keyring = await loadSecretKeyring(config);
+    const storage = new StorageService(database.db, keyring);
     await storage.initialise(initialStorageSettings(config));
     const metadata = new MetadataRepository(database.db);
     const migrations = new MigrationRepository(database.db);
     const files = new FileRepository(database.db);
     // Until the server listens (and unless configured), the environment id is a placeholder URL.
     const environment = { id: config.environmentId || 'http://localhost', name: config.environmentName };
-    const jobDeps = { db: database.db, dialect: database.dialect, metadata, migrations, storage, users, log: options.log ?? (() => undefined) };
+    const signingKeys = new SigningKeyRepository(database.db, keyring);
+    await signingKeys.ensureCurrent();
+    const signing = new PackageSigning(signingKeys, new TrustedKeyRepository(database.db), environment, config.requireSignedPackages);
+    const jobDeps = { db: database.db, dialect: database.dialect, metadata, migrations, storage, users, signing, log: options.log ?? (() => undefined) };
     const jobs = createJobSystem(jobDeps, jobHandlers(jobDeps), config.leaseSeconds * 1000, (job, outcome, seconds) => metrics.job(job.kind, outcome, seconds));
     const metrics = new Metrics(() => jobs.queue.depth());
     const audit = new AuditLog(database.db);
@@ -80,6 +87,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       audit,
       storage,
       files,
+      signing,
       uploads: new ResumableUploadRepository(database.db),
       metadata,
       migrations,

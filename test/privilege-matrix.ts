@@ -154,6 +154,11 @@ export const MATRIX: Record<string, MatrixRow> = {
   'GET /metrics': { probe: { path: '/metrics' }, expect: everyone(200) },
 
   // The audit log: environment administrators only, read-only.
+  // Signed packages: the public keys are public (a target reads them without an account here); trust is the administrator's.
+  'GET /api/environment/keys': { probe: { path: '/api/environment/keys' }, expect: everyone(200) },
+  'GET /api/environment/trustedKeys': { probe: { path: '/api/environment/trustedKeys' }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
+  'POST /api/environment/trustedKeys': { probe: { path: '/api/environment/trustedKeys', json: {} }, expect: only(400, ['ADMINISTER_ENVIRONMENT']) },
+  'DELETE /api/environment/trustedKeys/:keyId': { probe: { path: '/api/environment/trustedKeys/0123456789abcdef' }, expect: only(404, ['ADMINISTER_ENVIRONMENT']) },
   'GET /api/audit': { probe: { path: '/api/audit' }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
 
   // The OpenAPI description is public, as the Library's is.

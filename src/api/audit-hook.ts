@@ -60,6 +60,8 @@ export const AUDITED_ROUTES: Readonly<Record<string, ActionOf>> = {
   'POST /api/packages/imports': 'migration.import',
   'DELETE /api/packages/imports/:id': 'migration.undo',
   'GET /api/packages/imports/:id/undoPackage/binary': 'package.download',
+  'POST /api/environment/trustedKeys': 'trust.add',
+  'DELETE /api/environment/trustedKeys/:keyId': 'trust.remove',
   'POST /api/folders': 'folder.create',
   'PUT /api/objects/:id': 'object.update',
   'POST /api/objects/:id/copy': 'object.copy',

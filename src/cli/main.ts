@@ -6,6 +6,7 @@ import { registerUsers } from './users.js';
 import { registerSeed } from './seed.js';
 import { registerAudit } from './audit.js';
 import { errorLine } from './error-line.js';
+import { registerKeys } from './keys.js';
 
 /** The same relative path from src/cli (tsx) and from dist/cli (the compiled package). */
 const PACKAGE_JSON = new URL('../../package.json', import.meta.url);
@@ -27,6 +28,7 @@ registerServe(program);
 registerUsers(program);
 registerSeed(program);
 registerAudit(program);
+registerKeys(program);
 registerClientCommands(program);
 
 try {

@@ -214,6 +214,13 @@ export const CONFIG_KEYS = {
     describe: 'a secret access key',
     doc: 'empty',
   },
+  requireSignedPackages: {
+    key: 'migrations.requireSignedPackages',
+    defaultValue: () => false,
+    parse: boolean,
+    describe: 'true or false',
+    doc: '`false`: unsigned packages and packages signed by a key not trusted here (`packstore trust add`) import too. `true`: only packages signed by this environment or a trusted one import; the others are refused before anything changes. A tampered package is always refused',
+  },
   leaseSeconds: {
     key: 'cluster.leaseSeconds',
     defaultValue: () => 30,

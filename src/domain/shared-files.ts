@@ -6,6 +6,7 @@ export { PACKAGE_PURPOSES, PACKAGE_TYPES };
 import { formatLibraryDate } from './dates.js';
 import { fileIdFromGuid } from './ids.js';
 import type { PackageSource } from './package-source.js';
+import type { SignatureRecord } from './signature-states.js';
 
 export const SHARED_FILE_TYPE = 'migrations.packages';
 export const SHARED_FILE_EXTENSION = 'mmp';
@@ -49,6 +50,8 @@ export interface SharedFile {
   path: string;
   /** What the package's header says, recorded when the binary is uploaded. */
   source?: PackageSource;
+  /** Who signed the uploaded package; undefined before the upload, or when the binary is not a package. */
+  signature?: SignatureRecord;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -130,6 +133,8 @@ export function sharedFileView(file: SharedFile, warning?: DuplicateWarning) {
     extraInfo: { packageId: file.packageId, packageType: file.packageType ?? file.source?.packageType ?? '', packagePurpose: file.packagePurpose },
     ...(file.source ? { source: file.source } : {}),
     ...(warning ? { warning } : {}),
+    // A Packstore extension (mstrio ignores unknown keys): who signed the uploaded package.
+    ...(file.signature ? { signature: file.signature } : {}),
   };
 }
 

@@ -6,6 +6,7 @@ import { MetadataRepository } from '../store/metadata/repository.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
 import { openPackage, writePackage } from '../domain/mmp/index.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
+import type { PackageSignature, PackageSigner } from '../domain/mmp/signature.js';
 import { planBatch, type Requirement } from '../domain/engine/plan.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
@@ -29,8 +30,8 @@ export interface ApplyOptions {
   packagePath: string;
   packageSize: number;
   projectId: string;
-  /** Where to write the undo package, and its header given the package's; none when undefined. */
-  undo?: { path: string; header: (packageHeader: PackageHeader) => PackageHeader };
+  /** Where to write the undo package, its header given the package's, and who signs it; none when undefined. */
+  undo?: { path: string; header: (packageHeader: PackageHeader) => PackageHeader; signer?: PackageSigner };
   /** When known, the package's bytes must hash to this, or nothing is committed. */
   expectedSha256?: string;
   dryRun: boolean;
@@ -39,6 +40,8 @@ export interface ApplyOptions {
   beforeCommit?: (trx: Kysely<Database>, result: ApplyResult) => Promise<void>;
   /** Checks the package header before any object is touched. */
   checkHeader?: (header: PackageHeader) => void;
+  /** Judges signature.json (undefined: unsigned) once every byte is verified, before commit; throws to refuse. */
+  checkSignature?: (signature: PackageSignature | undefined, header: PackageHeader, trx: Kysely<Database>) => Promise<void>;
 }
 
 export interface ApplyResult {
@@ -111,7 +114,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
   }
   const undoChannel = options.undo && !options.dryRun ? new BatchChannel<PackageEntry[]>() : undefined;
   const undoBody = new PassThrough();
-  const undoStored = undoChannel && options.undo ? startUndoWriter(options.blobs, { path: options.undo.path, header: options.undo.header(reader.header) }, undoChannel, undoBody) : undefined;
+  const undoStored = undoChannel && options.undo ? startUndoWriter(options.blobs, { path: options.undo.path, header: options.undo.header(reader.header), signer: options.undo.signer }, undoChannel, undoBody) : undefined;
   let undoAbandoned = !undoChannel;
   const abandonUndo = (reason: Error) => {
     if (undoAbandoned) return;
@@ -152,6 +155,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
         if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
       }
       const toc = reader.manifest().toc;
+      await options.checkSignature?.(reader.signature(), reader.header, trx);
       // A project merge may be told not to validate dependencies (validateDependencies: false).
       const checkDependencies = reader.header.settings.validateDependencies !== false;
       const missing = checkDependencies ? await findMissing(repo, options.projectId, required, written, deleted) : undefined;
@@ -187,12 +191,12 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
 
 function startUndoWriter(
   blobs: BlobStore,
-  undo: { path: string; header: PackageHeader },
+  undo: { path: string; header: PackageHeader; signer?: PackageSigner },
   channel: BatchChannel<PackageEntry[]>,
   body: PassThrough,
 ): Promise<StoredBlob & { path: string }> {
   const stored = blobs.put(undo.path, body);
-  const written = writePackage(body, undo.header, channel).catch((error: unknown) => abortStream(body, error));
+  const written = writePackage(body, undo.header, channel, undo.signer).catch((error: unknown) => abortStream(body, error));
   const done = Promise.all([stored, written]).then(([blob]) => ({ ...blob, path: undo.path }));
   // A storage failure stops the import (it asked for an undo package) instead of leaving push() waiting.
   done.catch((error: unknown) => channel.fail(error instanceof Error ? error : new Error(String(error))));

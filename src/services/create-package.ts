@@ -55,6 +55,7 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       const blobs = await deps.storage.blobs();
       const path = packagePath(pkg.id, new Date(pkg.createdAt));
       let toc: TocRow[] = [];
+      const signer = await deps.signing.signer();
       const write = async () => {
         const body = new PassThrough();
         const stored = blobs.put(path, body, { createOnly: true });
@@ -64,7 +65,7 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
           return error;
         });
         try {
-          ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, pkg.type as PackageType, selected)));
+          ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, pkg.type as PackageType, selected), signer));
         } catch (error) {
           abortStream(body, error);
           // The store's error says what went wrong (no space, storage unreachable); the writer's only that its output closed.
@@ -83,7 +84,8 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       }
       const storage = { path, size: blob.size, sha256: blob.sha256 };
       // The record becomes 'created' only now that the whole blob exists, and only while this node still owns the job.
-      await markCreated(deps, lease, pkg, { status: 'created', progress: 100, message: '', storage, toc, formatVersion: MMP_FORMAT_VERSION });
+      const signature = { state: 'signed-trusted' as const, environmentId: signer.environmentId, keyId: signer.keyId };
+      await markCreated(deps, lease, pkg, { status: 'created', progress: 100, message: '', storage, toc, formatVersion: MMP_FORMAT_VERSION, signature });
     },
     async fail(job: Job, message: string, migrations: MigrationRepository) {
       const pkg = await migrations.getPackage(job.packageId);

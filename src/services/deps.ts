@@ -5,6 +5,7 @@ import type { MetadataRepository } from '../store/metadata/repository.js';
 import type { MigrationRepository } from '../store/migrations.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { UserRepository } from '../store/users.js';
+import type { PackageSigning } from './package-signing.js';
 import { NotFoundError } from '../domain/errors.js';
 
 /** What the use cases need: the database (for their own transactions) and the stores over it. */
@@ -15,6 +16,8 @@ export interface ServiceDeps {
   migrations: MigrationRepository;
   storage: StorageService;
   users: UserRepository;
+  /** Signs the packages this environment writes and judges the ones it receives. */
+  signing: PackageSigning;
   log: (message: string, detail?: Record<string, unknown>) => void;
 }
 

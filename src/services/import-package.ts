@@ -12,6 +12,10 @@ import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader } from '..
 import type { MigrationRecord } from '../domain/migrations/records.js';
 import type { ImportStatus } from '../domain/migrations/states.js';
 import { publishReplicaStatus } from './replica-status.js';
+import type { Kysely } from 'kysely';
+import type { Database } from '../store/db/schema.js';
+import type { SignatureRecord } from '../domain/signature-states.js';
+import type { PackageSignature } from '../domain/mmp/signature.js';
 
 const BULK_IMPORT_OBJECTS = 10_000;
 
@@ -70,16 +74,23 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
       const projectId = targetProjectOf(record);
       const share = (status: 'importing' | 'imported') => shareImportStatus(deps, record, status, status === 'imported' ? 100 : 0, '');
       await share('importing');
+      let verdict: SignatureRecord | undefined;
+      const checkSignature = async (signature: PackageSignature | undefined, header: PackageHeader, trx: Kysely<Database>) => {
+        verdict = await deps.signing.judge(signature, trx);
+        deps.signing.refuse(verdict, header.sourceEnvironment);
+      };
+      const undoSigner = record.import.generateUndo ? await deps.signing.signer() : undefined;
       const result = await applyPackage({
         db: deps.db,
         blobs: await deps.storage.blobs(),
         packagePath: storage.path,
         packageSize: storage.size,
         projectId,
-        undo: record.import.generateUndo ? { path: undoPath(record.package.id, record.import.id), header: (packageHeader) => undoHeaderFor(record, packageHeader) } : undefined,
+        undo: undoSigner ? { path: undoPath(record.package.id, record.import.id), header: (packageHeader) => undoHeaderFor(record, packageHeader), signer: undoSigner } : undefined,
         expectedSha256: storage.sha256 || undefined,
         dryRun: false,
         checkHeader: checkHeaderAgainst(record),
+        checkSignature,
         onProgress: (progress) => void deps.migrations.updateImport(importing, { progress }, ['importing']).catch(() => undefined),
         beforeCommit: async (trx, result) => {
           // A node that lost its lease must not commit: the node that took the job over decides.
@@ -91,8 +102,12 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
           );
           if (!done) throw new SupersededError('The import was finished by another node.');
           // The record shows what the package really holds (an uploaded file's metadata says nothing of it).
-          await new MigrationRepository(trx).updatePackage(record.package, { request: { ...record.package.request, settings: result.header.settings }, toc: result.toc, formatVersion: result.header.formatVersion });
+          await new MigrationRepository(trx).updatePackage(record.package, { request: { ...record.package.request, settings: result.header.settings }, toc: result.toc, formatVersion: result.header.formatVersion, signature: verdict });
         },
+      }).catch(async (error: unknown) => {
+        // A refused package still shows who signed it (or that it was tampered with) on its record.
+        if (verdict) await deps.migrations.updatePackage(record.package, { signature: verdict }).catch(() => undefined);
+        throw error;
       });
       // A large import changes the table enough that the planner needs fresh statistics.
       if (result.outcomes.length >= BULK_IMPORT_OBJECTS) await deps.metadata.refreshStatistics();

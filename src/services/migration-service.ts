@@ -90,6 +90,7 @@ export class MigrationService {
     // Files uploaded before headers were read at upload (issue 17) have only what their client declared.
     const type = source?.packageType ?? file.packageType ?? 'project';
     const from = source?.environment ?? file.environment ?? { id: '', name: '' };
+    await this.deps.signing.refuseEarly(file.signature, from);
     const project = type === 'configuration' ? undefined : await this.project(projectHeader ?? input.project?.id, 'The target project (X-MSTR-ProjectID or importInfo.project.id)');
     const now = Date.now();
     let pkg = await this.deps.migrations.getPackage(file.packageId);
@@ -111,6 +112,7 @@ export class MigrationService {
         request: { settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] }, content: [] },
         fileGuid: file.guid,
         ...(source ? { source } : {}),
+        ...(file.signature ? { signature: file.signature } : {}),
         createdAt: file.createdAt.getTime(),
         updatedAt: now,
       };

@@ -15,6 +15,7 @@ import {
 import { uploadPartPath } from '../domain/storage-keys.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
 import { BlobMismatchError } from '../store/blob/errors.js';
+import { PackageFormatError } from '../domain/mmp/errors.js';
 import { discardResumableUpload, type ResumableUploadRepository } from '../store/resumable-uploads.js';
 import { beginUpload, fileAwaitingBinary, type SharedFileDeps } from './shared-file-service.js';
 
@@ -147,7 +148,8 @@ async function completeUpload(deps: ResumableUploadDeps, blobs: BlobStore, uploa
       throw error;
     }
   } catch (error) {
-    if (error instanceof BlobMismatchError || error instanceof NotFoundError) {
+    // A tampered package (PackageFormatError from the signature check) can never succeed either.
+    if (error instanceof BlobMismatchError || error instanceof NotFoundError || error instanceof PackageFormatError) {
       await discardResumableUpload(blobs, deps.uploads, { ...upload, parts });
     } else {
       const last = parts.at(-1);

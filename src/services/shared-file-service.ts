@@ -19,10 +19,12 @@ import { PackageInspector } from './package-inspection.js';
 import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
 import type { FileRepository } from '../store/files.js';
 import type { StorageService } from '../store/storage-settings.js';
+import type { PackageSigning } from './package-signing.js';
 
 export interface SharedFileDeps {
   files: FileRepository;
   storage: StorageService;
+  signing: PackageSigning;
   config: Pick<PackstoreConfig, 'maxPackages' | 'leaseSeconds' | 'refuseDuplicatePackages'>;
 }
 
@@ -98,7 +100,7 @@ export interface BinaryUpload {
    * match the metadata.
    */
   receive(body: Readable, signal?: AbortSignal): Promise<void>;
-  /** Makes the stored binary visible with the header's lineage: the file becomes `existing`. */
+  /** Judges the stored package's signature (a tampered one is refused), then makes the binary visible with the header's lineage: the file becomes `existing`. */
   commit(): Promise<SharedFile>;
   /** Drops whatever was stored and releases the claim; safe to call after a failed receive. */
   abort(): Promise<void>;
@@ -136,7 +138,9 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
     },
     async commit() {
       if (!source) throw new Error('commit() before a successful receive()');
-      const done = await deps.files.completeUpload(guid, claim, new Date(), source);
+      // Read back from storage as a stream: whatever transport brought the bytes, these are the ones kept.
+      const signature = await deps.signing.inspectUpload(await blobs.get(file.path));
+      const done = await deps.files.completeUpload(guid, claim, new Date(), source, signature);
       if (done) return done;
       await blobs.delete(file.path);
       throw new NotFoundError(`The shared file ${fileIdFromGuid(guid)} was deleted while its binary was uploading.`);

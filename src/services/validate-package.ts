@@ -55,6 +55,7 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
         checkHeader: (header) => {
           olderFormat = header.formatVersion < MMP_FORMAT_VERSION;
         },
+        checkSignature: async (signature, header, trx) => deps.signing.refuse(await deps.signing.judge(signature, trx), header.sourceEnvironment),
         onProgress: () => undefined,
       });
       if (olderFormat) {

@@ -1,5 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database, FilesTable } from './db/schema.js';
+import type { SignatureRecord } from '../domain/signature-states.js';
 import { PACKAGE_PURPOSES, PACKAGE_TYPES, type PackagePurpose, type PackageType, type SharedFile } from '../domain/shared-files.js';
 import type { PackageSource } from '../domain/package-source.js';
 
@@ -23,6 +24,7 @@ function toFile(row: Selectable<FilesTable>): SharedFile {
     packageType: row.package_type === '' ? undefined : pick<PackageType>(row.package_type, PACKAGE_TYPES),
     packagePurpose: pick<PackagePurpose>(row.package_purpose, PACKAGE_PURPOSES),
     path: row.path,
+    ...(row.signature ? { signature: JSON.parse(row.signature) as SignatureRecord } : {}),
     createdAt: new Date(Number(row.created_at)),
     updatedAt: new Date(Number(row.updated_at)),
     ...(row.source ? { source: JSON.parse(row.source) as PackageSource } : {}),
@@ -49,6 +51,7 @@ function toRow(file: SharedFile): FilesTable {
     upload_claim: null,
     upload_claimed_at: null,
     source: file.source ? JSON.stringify(file.source) : null,
+    signature: file.signature ? JSON.stringify(file.signature) : null,
   };
 }
 
@@ -128,13 +131,13 @@ export class FileRepository {
   }
 
   /**
-   * Marks the binary as stored, with the lineage its header gave; undefined when the claim was lost (the file was
-   * deleted meanwhile).
+   * Marks the binary as stored, with the lineage its header gave and its signature's state; undefined when the
+   * claim was lost (the file was deleted meanwhile).
    */
-  async completeUpload(guid: string, claim: string, now: Date, source: PackageSource): Promise<SharedFile | undefined> {
+  async completeUpload(guid: string, claim: string, now: Date, source: PackageSource, signature?: SignatureRecord): Promise<SharedFile | undefined> {
     const result = await this.db
       .updateTable('files')
-      .set({ existing: 1, upload_claim: null, upload_claimed_at: null, updated_at: now.getTime(), source: JSON.stringify(source) })
+      .set({ existing: 1, upload_claim: null, upload_claimed_at: null, updated_at: now.getTime(), source: JSON.stringify(source), signature: signature ? JSON.stringify(signature) : null })
       .where('guid', '=', guid)
       .where('upload_claim', '=', claim)
       .executeTakeFirst();

@@ -32,6 +32,7 @@ function toPackage(row: Selectable<PackagesTable>): PackageRecord {
     fileGuid: row.file_guid ?? undefined,
     source: parseJson(row.source),
     formatVersion: row.format_version ?? undefined,
+    signature: parseJson(row.signature),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };
@@ -62,6 +63,7 @@ function fromPackage(pkg: PackageRecord): PackagesTable {
     file_guid: pkg.fileGuid ?? null,
     source: pkg.source ? JSON.stringify(pkg.source) : null,
     format_version: pkg.formatVersion ?? null,
+    signature: pkg.signature ? JSON.stringify(pkg.signature) : null,
     created_at: pkg.createdAt,
     updated_at: pkg.updatedAt,
   };
@@ -134,7 +136,7 @@ const PACKAGE_COLUMNS: Record<string, Array<keyof PackagesTable>> = {
   name: ['name'], type: ['type'], purpose: ['purpose'], status: ['status'], progress: ['progress'], message: ['message'],
   replicated: ['replicated'], creator: ['creator_id', 'creator_name'], environment: ['env_id', 'env_name'],
   project: ['project_id', 'project_name'], storage: ['storage_path', 'storage_size', 'sha256'], request: ['request'],
-  toc: ['toc'], certification: ['certification'], fileGuid: ['file_guid'], source: ['source'], formatVersion: ['format_version'], updatedAt: ['updated_at'],
+  toc: ['toc'], certification: ['certification'], fileGuid: ['file_guid'], source: ['source'], formatVersion: ['format_version'], signature: ['signature'], updatedAt: ['updated_at'],
 };
 
 const IMPORT_COLUMNS: Record<string, Array<keyof ImportsTable>> = {

@@ -27,7 +27,7 @@ export function percent(done: number, total: number): number {
   return total > 0 ? Math.floor((done / total) * 100) : 100;
 }
 
-export { words } from '../../src/api/contract/labels.js';
+export { signatureWords, words } from '../../src/api/contract/labels.js';
 
 /** Metadata object types by number (the ones a package usually holds). */
 export const OBJECT_TYPES: Record<number, string> = {

@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { MIGRATION_PURPOSES } from './purposes.js';
 import { Maybe, Named, Open, PackageSource, WholeNumber } from './common.js';
+import { PackageSignatureRecord } from './signing.js';
 
 /** The Storage Service's shared file store (library-api-contract §2). The size limit and the hash are checked by the domain. */
 
@@ -38,6 +39,8 @@ export const SharedFile = Open({
       'Packstore\'s own: the same bytes are already stored as another file.',
     ),
   ),
+  /** A Packstore extension: who signed the uploaded package (absent before the upload, or when it is not a package). */
+  signature: Type.Optional(PackageSignatureRecord),
 });
 export type SharedFile = Static<typeof SharedFile>;
 

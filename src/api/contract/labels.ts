@@ -17,6 +17,10 @@ const WORDS: Record<string, string> = {
   import_failed: 'Import failed',
   create_failed: 'Creation failed',
   validation_failed: 'Validation failed',
+  'signed-trusted': 'Signed, trusted',
+  'signed-unknown': 'Signed by an unknown key',
+  unsigned: 'Unsigned',
+  tampered: 'Tampered',
 };
 
 /** A wire enum in words: "import_failed" → "Import failed". */
@@ -26,4 +30,11 @@ export function words(value: string | undefined): string {
   if (known) return known;
   const spaced = value.replace(/_/g, ' ');
   return spaced.charAt(0).toUpperCase() + spaced.slice(1);
+}
+
+/** A package's signature for people: its state, and who signed it when it is signed. */
+export function signatureWords(signature: { state: string; environmentId?: string; keyId?: string } | undefined): string {
+  if (!signature) return '—';
+  const state = words(signature.state);
+  return signature.keyId ? `${state} (${signature.environmentId ?? '?'}, key ${signature.keyId})` : state;
 }

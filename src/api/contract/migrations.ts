@@ -1,6 +1,7 @@
 import { Type, type Static } from 'typebox';
 import { MIGRATION_PURPOSES } from './purposes.js';
 import { Guid, Maybe, Named, Open, OptionalBody, PackageSource, Page, QueryBoolean, WholeNumber } from './common.js';
+import { PackageSignatureRecord } from './signing.js';
 
 /** The Migrations API (library-api-contract §3). Deeper rules (conflict actions, states) are the domain's. */
 
@@ -49,6 +50,8 @@ export const PackageInfo = Open({
   storage: Type.Optional(Storage),
   source: Type.Optional(PackageSource),
   tocView: Type.Optional(Open({ settings: Type.Optional(Open({})), content: Type.Optional(Type.Array(TocRow)) })),
+  /** A Packstore extension: who signed the package, as this environment last verified it. */
+  signature: Type.Optional(PackageSignatureRecord),
 });
 export type PackageInfo = Static<typeof PackageInfo>;
 

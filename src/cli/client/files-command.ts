@@ -8,7 +8,7 @@ import { downloadTo } from './download.js';
 import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, sourceOf, type SharedFile } from './shared-files.js';
 import { uploadResumable } from './resumable-upload.js';
 import { emit, oneOf, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
-import { words } from '../../api/contract/labels.js';
+import { signatureWords, words } from '../../api/contract/labels.js';
 import type { Session } from './session.js';
 import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../api/contract/purposes.js';
 
@@ -81,8 +81,8 @@ export function registerFiles(program: Command): void {
       options,
       list,
       table(
-        ['ID', 'NAME', 'TYPE', 'SIZE', 'STATE', 'SOURCE', 'PACKAGE'],
-        list.map((f) => [f.id, f.name, words(f.extraInfo?.packageType), formatBytes(f.size), f.existing ? 'Uploaded' : 'Upload not finished', sourceOf(f), f.extraInfo?.packageId]),
+        ['ID', 'NAME', 'TYPE', 'SIZE', 'STATE', 'SOURCE', 'PACKAGE', 'SIGNATURE'],
+        list.map((f) => [f.id, f.name, words(f.extraInfo?.packageType), formatBytes(f.size), f.existing ? 'Uploaded' : 'Upload not finished', sourceOf(f), f.extraInfo?.packageId, signatureWords(f.signature)]),
         `No package files on ${session.url}.`,
       ),
     );

@@ -4,6 +4,7 @@ import { registerFiles } from './files-command.js';
 import { registerMigrations } from './migrations-command.js';
 import { registerTransfer } from './transfer-command.js';
 import { registerSearch } from './search-command.js';
+import { registerTrust } from './trust-command.js';
 
 /** The commands that talk to running environments over HTTP. */
 export function registerClientCommands(program: Command): void {
@@ -12,4 +13,5 @@ export function registerClientCommands(program: Command): void {
   registerMigrations(program);
   registerTransfer(program);
   registerSearch(program);
+  registerTrust(program);
 }

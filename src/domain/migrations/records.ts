@@ -1,5 +1,6 @@
 import type { TocRow, PackageSettings } from '../mmp/types.js';
 import type { PackageSource } from '../package-source.js';
+import type { SignatureRecord } from '../signature-states.js';
 import type { ImportStatus, PackageStatus, RequestStatus } from './states.js';
 
 export interface NamedRef {
@@ -40,6 +41,8 @@ export interface PackageRecord {
   /** Lineage of an uploaded package: its header's source environment, package id and creator. */
   source?: PackageSource;
   formatVersion?: number;
+  /** Who signed the package, as this environment last verified it (on upload or import). */
+  signature?: SignatureRecord;
   createdAt: number;
   updatedAt: number;
 }

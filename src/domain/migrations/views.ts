@@ -54,6 +54,8 @@ function packageView(pkg: PackageRecord, show: ShowContent): Json {
     certification: pkg.certification,
     // Ours, not the Library's (mstrio ignores it): where an uploaded package came from, as its header says.
     source: pkg.source,
+    // A Packstore extension (mstrio ignores unknown keys): who signed the package, as last verified here.
+    signature: pkg.signature,
     tocView: show === 'tocview' || show === 'all' ? tocView(pkg) : undefined,
     treeView: show === 'treeview' || show === 'all' ? (pkg.request.treeView ?? {}) : undefined,
   });

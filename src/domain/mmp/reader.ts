@@ -1,13 +1,14 @@
 import type { Readable } from 'node:stream';
 import { type ArchiveEntry, ArchiveInput } from './archive-input.js';
 import { checkEntry, tocRowOf } from './entry-check.js';
-import { PackageFormatError, quoteName } from './errors.js';
+import { admit, readHeader, readTrailer, refuseOversize, type Digest } from './entry-steps.js';
+import { PackageFormatError } from './errors.js';
 import { FieldCheck } from './fields.js';
-import { checkHeader } from './header-check.js';
 import { forEachLine, parseJson } from './json-lines.js';
-import { classifyEntryName, HEADER_ENTRY, MANIFEST_ENTRY, pageName, type EntryNameKind } from './layout.js';
+import { HEADER_ENTRY, MANIFEST_ENTRY, pageName } from './layout.js';
 import { manifestLimit, resolveLimits } from './limits.js';
 import { checkManifest } from './manifest-check.js';
+import type { PackageSignature } from './signature.js';
 import type { PackageEntry, PackageHeader, PackageLimits, PackageManifest } from './types.js';
 import { verifyManifest, type PackageSeen } from './verify.js';
 
@@ -20,6 +21,8 @@ export interface PackageReader {
   entries(): AsyncGenerator<PackageEntry[]>;
   /** The verified manifest; available once entries() has completed. */
   manifest(): PackageManifest;
+  /** signature.json, checked to sign this manifest (not yet against any key); undefined when unsigned. Once entries() has completed. */
+  signature(): PackageSignature | undefined;
   /** Stops reading and destroys the input: for a caller that gives up before entries() has finished (or begun). */
   close(): void;
 }
@@ -48,40 +51,11 @@ export async function readPackageHeader(input: Readable, limits: Partial<Package
   }
 }
 
-type Digest = ReturnType<ArchiveEntry['digest']>;
-
-async function readHeader(archive: ArchiveInput, limits: Required<PackageLimits>): Promise<{ header: PackageHeader; digest: Digest }> {
-  const entry = await archive.next();
-  if (!entry) throw new PackageFormatError(`package is empty: ${HEADER_ENTRY} is missing`);
-  if (admit(entry).kind !== 'header') {
-    throw new PackageFormatError(`${HEADER_ENTRY} is missing: it must be the first entry, but the package starts with ${quoteName(entry.name)}`);
-  }
-  refuseOversize(entry, limits.maxObjectBytes, 'maxObjectBytes');
-  const bytes = await entry.readAll(limits.maxObjectBytes, (read) => oversize(HEADER_ENTRY, read, limits.maxObjectBytes, 'maxObjectBytes'));
-  const header = checkHeader(new FieldCheck(HEADER_ENTRY), parseJson(bytes, HEADER_ENTRY));
-  return { header, digest: entry.digest() };
-}
-
-/** The checks every entry passes before a byte of it is read: a safe name, a regular file. */
-function admit(entry: ArchiveEntry): EntryNameKind {
-  const name = classifyEntryName(entry.name);
-  if (name.kind === 'escaping') throw new PackageFormatError(`${quoteName(entry.name)}: the entry name escapes the package (path traversal)`);
-  if (entry.type !== 'file') throw new PackageFormatError(`${quoteName(entry.name)}: a ${entry.type} entry; a package holds only regular files`);
-  if (name.kind === 'unknown') throw new PackageFormatError(`${quoteName(entry.name)}: not an entry a package may have`);
-  return name;
-}
-
-function oversize(name: string, bytes: number, max: number, limitName: string): PackageFormatError {
-  return new PackageFormatError(`${name}: ${bytes} bytes is over the limit of ${max} bytes (${limitName})`);
-}
-
-function refuseOversize(entry: ArchiveEntry, max: number, limitName: string): void {
-  if (entry.size > max) throw oversize(entry.name, entry.size, max, limitName);
-}
-
 class StreamedPackageReader implements PackageReader {
   private started = false;
   private verified: PackageManifest | undefined;
+  private signed: PackageSignature | undefined;
+  private manifestSha256 = '';
   private readonly seen: PackageSeen = { toc: [], checksums: new Map(), sizes: new Map() };
   private readonly ids = new Set<string>();
   private pageBytes = 0;
@@ -104,6 +78,11 @@ class StreamedPackageReader implements PackageReader {
     return this.verified;
   }
 
+  signature(): PackageSignature | undefined {
+    if (!this.verified) throw new Error('signature() is available only after entries() has completed');
+    return this.signed;
+  }
+
   async *entries(): AsyncGenerator<PackageEntry[]> {
     if (this.started) throw new Error('entries() can be read only once');
     this.started = true;
@@ -123,8 +102,7 @@ class StreamedPackageReader implements PackageReader {
         yield await this.readPage(entry);
         nextPage += 1;
       }
-      const trailing = await this.archive.next();
-      if (trailing) throw new PackageFormatError(`${quoteName(trailing.name)}: no entry may follow ${MANIFEST_ENTRY}`);
+      this.signed = await readTrailer(this.archive, this.manifestSha256);
       this.verified = manifest;
     } finally {
       this.archive.close();
@@ -161,6 +139,7 @@ class StreamedPackageReader implements PackageReader {
     // Refused by its declared size before a byte is read; counted while read all the same.
     if (entry.size > max) throw tooLarge(entry.size);
     const json = parseJson(await entry.readAll(max, tooLarge), MANIFEST_ENTRY);
+    this.manifestSha256 = entry.digest().sha256;
     const manifest = checkManifest(new FieldCheck(MANIFEST_ENTRY), json, this.header.formatVersion, this.limits.maxEntries);
     verifyManifest(manifest, this.seen);
     return manifest;

@@ -8,8 +8,9 @@ import { checkEntry, tocRowOf } from './entry-check.js';
 import { PackageFormatError } from './errors.js';
 import { FieldCheck } from './fields.js';
 import { checkHeader } from './header-check.js';
-import { HEADER_ENTRY, MANIFEST_ENTRY, pageName } from './layout.js';
+import { HEADER_ENTRY, MANIFEST_ENTRY, pageName, SIGNATURE_ENTRY } from './layout.js';
 import { DEFAULT_PACKAGE_LIMITS, PAGE_MAX_BYTES, PAGE_MAX_ENTRIES } from './limits.js';
+import { signManifest, type PackageSigner } from './signature.js';
 import {
   MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageEntry, type PackageHeader, type PackageManifest, type TocRow,
 } from './types.js';
@@ -22,13 +23,15 @@ export type PackageHeaderInput = Omit<PackageHeader, 'formatVersion' | 'platform
  * Streams a package into `out`: header.json, pages of at most 4 MiB or 2,000 entries, then manifest.json. Only
  * the page being filled and the small toc rows are held in memory, and each entry waits until the output has
  * taken the one before (backpressure). Entries are checked as the reader will check them, so a package this
- * writes is one every reader of this format accepts. On failure `out` is destroyed and the error rethrown.
+ * writes is one every reader of this format accepts. With a signer, signature.json follows the manifest.
+ * On failure `out` is destroyed and the error rethrown.
  * Returns the table of contents it wrote, the number of objects and the bytes written to `out` (compressed).
  */
 export async function writePackage(
   out: Writable,
   header: PackageHeaderInput,
   batches: AsyncIterable<PackageEntry[]>,
+  signer?: PackageSigner,
 ): Promise<{ objects: number; bytes: number; toc: TocRow[] }> {
   const checkedHeader = completeHeader(header);
   const pack = tar.pack();
@@ -45,7 +48,7 @@ export async function writePackage(
   const flowing = pipeline(Readable.from(pack), createGzip(), tally, out);
   const outcome = flowing.then(() => undefined, (error: unknown) => error);
   // checkHeader has refused a createdAt that does not parse; tar keeps it as every entry's mtime.
-  const pages = new PageWriter(pack, parseLibraryDate(checkedHeader.createdAt) ?? new Date(0), outcome);
+  const pages = new PageWriter(pack, parseLibraryDate(checkedHeader.createdAt) ?? new Date(0), outcome, signer);
   try {
     await pages.addEntry(HEADER_ENTRY, Buffer.from(JSON.stringify(checkedHeader)));
     for await (const batch of batches) {
@@ -85,6 +88,7 @@ class PageWriter {
     private readonly mtime: Date,
     /** Settles with the output's error, if it fails. */
     private readonly outcome: Promise<unknown>,
+    private readonly signer: PackageSigner | undefined,
   ) {}
 
   async push(entry: PackageEntry): Promise<void> {
@@ -117,6 +121,11 @@ class PageWriter {
       sizes: this.sizes,
     };
     await this.addEntry(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)));
+    if (this.signer) {
+      // Not listed in the manifest it signs: added after checksums were taken, it names only the manifest's.
+      const signature = await signManifest(this.signer, this.checksums[MANIFEST_ENTRY]!);
+      await this.addEntry(SIGNATURE_ENTRY, Buffer.from(JSON.stringify(signature)));
+    }
     this.pack.finalize();
     return this.toc;
   }

@@ -28,6 +28,8 @@ export interface PackagesTable {
   format_version: number | null;
   /** Lineage of an uploaded package (PackageSource as JSON). */
   source: string | null;
+  /** JSON SignatureRecord of the package's last verification (null: not verified here). */
+  signature: string | null;
   created_at: number;
   updated_at: number;
 }

@@ -61,6 +61,27 @@ export interface FilesTable {
   upload_claimed_at: number | null;
   /** Lineage read from the package's header at upload (PackageSource as JSON); null until then. */
   source: string | null;
+  /** JSON SignatureRecord, set when the binary is uploaded (null: not a package, or uploaded before signing existed). */
+  signature: string | null;
+}
+
+/** This environment's Ed25519 keys; only the current one (retired_at null) keeps its sealed private key. */
+export interface SigningKeysTable {
+  key_id: string;
+  public_key: string;
+  sealed_private_key: string | null;
+  created_at: number;
+  retired_at: number | null;
+}
+
+/** Source environments' public keys an administrator trusts. */
+export interface TrustedKeysTable {
+  key_id: string;
+  environment_id: string;
+  environment_name: string;
+  public_key: string;
+  added_at: number;
+  added_by: string;
 }
 
 export interface StorageConfigTable {
@@ -134,5 +155,7 @@ export interface Database extends MigrationTables, MetadataTables {
   audit_log: AuditTable;
   login_throttle: LoginThrottleTable;
   identity_tokens: IdentityTokensTable;
+  signing_keys: SigningKeysTable;
+  trusted_keys: TrustedKeysTable;
   resumable_uploads: ResumableUploadsTable;
 }

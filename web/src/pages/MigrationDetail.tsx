@@ -7,7 +7,7 @@ import { Link } from '../components/Link.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { usePolling } from '../components/usePolling.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
-import { formatBytes, formatDate, words } from '../format.js';
+import { formatBytes, formatDate, signatureWords, words } from '../format.js';
 import { hrefOf, navigate } from '../router.js';
 import { MigrationActionDialog, runAction, type PendingAction } from './MigrationActionDialog.js';
 import { canUndo, isBusy, progressOf, stateLine } from './migration-state.js';
@@ -103,6 +103,8 @@ export function MigrationDetail({ id }: { id: string }) {
               <dd>{words(pkg.purpose)}</dd>
               <dt>Package type</dt>
               <dd>{words(pkg.type)}</dd>
+              <dt>Signature</dt>
+              <dd class="wrap">{signatureWords(pkg.signature)}</dd>
               <dt>Package size</dt>
               <dd>{formatBytes(pkg.storage?.size)}</dd>
               <dt>Created by</dt>

@@ -5,7 +5,7 @@ import { useAnnounce } from '../components/Announcer.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
-import { counted, formatBytes, formatDate, words } from '../format.js';
+import { counted, formatBytes, formatDate, signatureWords, words } from '../format.js';
 import { DataTable } from '../components/DataTable.js';
 import { hrefOf, navigate } from '../router.js';
 import { ImportDialog } from './ImportDialog.js';
@@ -70,7 +70,7 @@ export function PackagesPage() {
         {page === undefined && !error ? <p>Loading packages…</p> : null}
         {page && page.data.length === 0 ? <p>No packages yet. Upload one above.</p> : null}
         {page && page.data.length > 0 ? (
-          <DataTable caption={`${counted(page.total, 'package')} in the Storage Service`} columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Actions']}>
+          <DataTable caption={`${counted(page.total, 'package')} in the Storage Service`} columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Signature', 'Actions']}>
             {page.data.map((file) => (
               <tr key={file.id}>
                 <th scope="row">
@@ -95,6 +95,7 @@ export function PackagesPage() {
                     file.environment.name
                   )}
                 </td>
+                <td class="wrap">{signatureWords(file.signature)}</td>
                 <td class="row-actions">
                   {file.existing ? (
                     <a href={fileDownloadUrl(file.id)} download={`${file.name}.mmp`} aria-label={`Download ${file.name}`}>
