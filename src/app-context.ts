@@ -9,6 +9,7 @@ import type { AuditLog } from './store/audit-log.js';
 import type { FileRepository } from './store/files.js';
 import type { MetadataRepository } from './store/metadata/repository.js';
 import type { MigrationRepository } from './store/migrations.js';
+import type { OutcomeRepository } from './store/outcomes.js';
 import type { JobSystem } from './jobs/index.js';
 import type { MigrationService } from './services/migration-service.js';
 import type { CrossEnvironmentFlow } from './services/cross-environment.js';
@@ -32,6 +33,8 @@ export interface AppContext {
   files: FileRepository;
   metadata: MetadataRepository;
   migrations: MigrationRepository;
+  /** Per-object reports of imports and validations, read a page at a time. */
+  outcomes: OutcomeRepository;
   /** The async job queue and this node's runner (started only by a serving node). */
   jobs: JobSystem;
   migrationService: MigrationService;

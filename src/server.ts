@@ -14,6 +14,7 @@ import { AuditLog } from './store/audit-log.js';
 import { FileRepository } from './store/files.js';
 import { MetadataRepository } from './store/metadata/repository.js';
 import { MigrationRepository } from './store/migrations.js';
+import { OutcomeRepository } from './store/outcomes.js';
 import { createJobSystem } from './jobs/index.js';
 import { jobHandlers } from './services/handlers.js';
 import { MigrationService } from './services/migration-service.js';
@@ -70,6 +71,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       files,
       metadata,
       migrations,
+      outcomes: new OutcomeRepository(database.db),
       jobs,
       migrationService: new MigrationService(jobDeps, jobs, files, environment),
       crossEnvironment: new CrossEnvironmentFlow(jobDeps, jobs, environment),

@@ -79,7 +79,6 @@ function toImport(row: Selectable<ImportsTable>): ImportRecord {
     project: ref(row.project_id, row.project_name),
     generateUndo: row.generate_undo === 1,
     undoStorage: row.undo_path ? { path: row.undo_path, size: row.undo_size ?? 0 } : undefined,
-    report: parseJson(row.report),
     validation: parseJson(row.validation),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -104,8 +103,9 @@ function fromImport(imp: ImportRecord): ImportsTable {
     generate_undo: imp.generateUndo ? 1 : 0,
     undo_path: imp.undoStorage?.path ?? null,
     undo_size: imp.undoStorage?.size ?? null,
-    report: imp.report ? JSON.stringify(imp.report) : null,
     validation: imp.validation ? JSON.stringify(imp.validation) : null,
+    // Written with the outcomes, by OutcomeRepository.
+    report_summary: null,
     created_at: imp.createdAt,
     updated_at: imp.updatedAt,
   };
@@ -133,7 +133,7 @@ const IMPORT_COLUMNS: Record<string, Array<keyof ImportsTable>> = {
   status: ['status'], importRequestStatus: ['import_request_status'], undoRequestStatus: ['undo_request_status'],
   progress: ['progress'], message: ['message'], creator: ['creator_id', 'creator_name'], environment: ['env_id', 'env_name'],
   project: ['project_id', 'project_name'], generateUndo: ['generate_undo'], undoStorage: ['undo_path', 'undo_size'],
-  report: ['report'], validation: ['validation'], updatedAt: ['updated_at'],
+  validation: ['validation'], updatedAt: ['updated_at'],
 };
 
 /** Packages and their imports: the two halves of a migration record. */
@@ -269,10 +269,12 @@ export class MigrationRepository {
   }
 
   async deleteImport(importId: string): Promise<void> {
+    await this.db.deleteFrom('import_outcomes').where('import_id', '=', importId).execute();
     await this.db.deleteFrom('imports').where('id', '=', importId).execute();
   }
 
   async deletePackage(packageId: string): Promise<void> {
+    await this.db.deleteFrom('import_outcomes').where('import_id', 'in', this.db.selectFrom('imports').select('id').where('package_id', '=', packageId)).execute();
     await this.db.deleteFrom('imports').where('package_id', '=', packageId).execute();
     await this.db.deleteFrom('packages').where('id', '=', packageId).execute();
   }

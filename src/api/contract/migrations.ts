@@ -1,8 +1,12 @@
 import { Type, type Static } from 'typebox';
 import { MIGRATION_PURPOSES } from './purposes.js';
+import { REPORT_SORTS } from '../../domain/migrations/report.js';
 import { Guid, Maybe, Named, Open, OptionalBody, Page, QueryBoolean, WholeNumber } from './common.js';
 
 /** The Migrations API (library-api-contract §3). Deeper rules (conflict actions, states) are the domain's. */
+
+/** The most outcomes one report page holds, and the page size when none is asked. */
+export const REPORT_PAGE_MAX = 1000;
 
 export const SHOW_CONTENT = ['default', 'tocview', 'treeview', 'all'] as const;
 
@@ -71,7 +75,28 @@ export const MigrationPage = Page(Migration);
 /** What an import or validation did (or would do) to one object: GET /api/migrations/{id}/report. */
 export const ObjectOutcome = Open({ id: Type.String(), type: Type.Integer(), name: Type.String(), conflict: Type.String(), action: Type.String(), targetId: Type.Optional(Type.String()) });
 export type ObjectOutcome = Static<typeof ObjectOutcome>;
-export const Report = Page(ObjectOutcome);
+export const ReportSummary = Type.Object(
+  {
+    total: Type.Integer({ description: 'Objects in the report.' }),
+    byAction: Type.Array(Type.Object({ action: Type.String(), count: Type.Integer() })),
+    byType: Type.Array(Type.Object({ type: Type.Integer(), count: Type.Integer() })),
+  },
+  { description: 'Counts by action and by object type, of the whole report (the filters do not narrow it).' },
+);
+export type ReportSummary = Static<typeof ReportSummary>;
+/** A page of outcomes: `total` counts those the filters match; `summary` is of the whole report. */
+export const Report = Open({ total: Type.Integer(), data: Type.Array(ObjectOutcome), summary: ReportSummary });
+export type Report = Static<typeof Report>;
+
+export const ReportQuery = Type.Object({
+  offset: Type.Optional(WholeNumber(0, Number.MAX_SAFE_INTEGER)),
+  limit: Type.Optional(WholeNumber(1, REPORT_PAGE_MAX, `At most ${REPORT_PAGE_MAX} (${REPORT_PAGE_MAX} when absent).`)),
+  action: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$', 'x-message': 'must be an action such as create, replace, use_existing or keep_both', description: 'Only objects given this action.' })),
+  type: Type.Optional(WholeNumber(-1, 1_000_000, 'Only objects of this type (a metadata type number).')),
+  q: Type.Optional(Type.String({ maxLength: 250, description: 'Only objects whose name or id holds this text (any case).' })),
+  sort: Type.Optional(Type.Enum([...REPORT_SORTS], { description: 'package (the default: the package\'s order), or a column; a leading "-" sorts descending.' })),
+});
+export type ReportQuery = Static<typeof ReportQuery>;
 
 /** POST /api/migrations: a package from a tocView, an import of an uploaded file, or (with ?packageId=) a reuse. */
 export const MigrationBody = OptionalBody(

@@ -21,6 +21,8 @@ import {
   PackageIdQuery,
   ReplicatedBody,
   Report,
+  REPORT_PAGE_MAX,
+  ReportQuery,
   ReuseQuery,
   SHOW_CONTENT,
   ShowQuery,
@@ -109,11 +111,17 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.get(
     '/api/migrations/:id/report',
-    { config: { access: READ_MIGRATIONS }, schema: { tags: [PACKSTORE_EXTENSIONS], summary: 'What the last import or validation did (or would do) to each object', params: MigrationIdParams, response: replies({ 200: Report }) } },
+    {
+      config: { access: READ_MIGRATIONS },
+      schema: { tags: [PACKSTORE_EXTENSIONS], summary: 'What the last import or validation did (or would do) to each object: a page, with counts by action and type', params: MigrationIdParams, querystring: ReportQuery, response: replies({ 200: Report }) },
+    },
     async (request) => {
       const id = migrationIdOf(request.params.id);
-      const report = (await migrations.require(id.packageId, id.importId)).import.report ?? [];
-      return { total: report.length, data: report };
+      await migrations.require(id.packageId, id.importId);
+      const { offset = 0, limit = REPORT_PAGE_MAX, action, type, q, sort = 'package' } = request.query;
+      const summary = await ctx.outcomes.summary(id.importId);
+      const page = await ctx.outcomes.page(id.importId, { offset, limit, action, type, q, sort }, summary);
+      return { total: page.total, data: page.outcomes, summary };
     },
   );
 

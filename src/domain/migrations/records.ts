@@ -67,7 +67,6 @@ export interface ImportRecord {
   project?: NamedRef;
   generateUndo: boolean;
   undoStorage?: { path: string; size: number };
-  report?: ObjectOutcome[];
   validation?: ValidationState;
   createdAt: number;
   updatedAt: number;

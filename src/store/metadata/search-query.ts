@@ -3,15 +3,7 @@ import type { Database } from '../db/schema.js';
 import { OBJECT_TYPE } from '../../domain/objects.js';
 import { SEARCH_PATTERN, type DateRange, type SearchPattern } from '../../domain/search/criteria.js';
 import type { ObjectSearch } from './repository.js';
-
-/** The LIKE form of a needle: lower case, its wildcards escaped (ESCAPE '\'). */
-function likeEscaped(needle: string): string {
-  return needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function like(column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
-}
+import { like, likeEscaped } from '../sql-like.js';
 
 /** The name condition of a search pattern; every pattern ignores case. */
 function nameCondition(name: string, pattern: SearchPattern): RawBuilder<SqlBool> {
