@@ -70,7 +70,7 @@ for (const dialect of dialects()) {
       const metrics = await report('?q=paged%20metric%201&type=4');
       assert.deepEqual(metrics.data.map((o: Json) => o.name).sort(), all.filter((o) => /^Paged metric 1/.test(o.name)).map((o) => o.name).sort());
       assert.equal(metrics.total, 11, 'Paged metric 1 and 10–19');
-      const byId = await report(`?q=${all[3].id.slice(4, 20).toLowerCase()}`);
+      const byId = await report(`?q=${all[3]!.id.slice(4, 20).toLowerCase()}`);
       assert.deepEqual(byId.data, [all[3]]);
       const none = await report('?action=delete');
       assert.deepEqual([none.total, none.data], [0, []]);

@@ -6,7 +6,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../domain/error
 import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
 import { defaultFileName, sharedFilePath, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
 import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
-import type { FileRepository } from '../store/files.js';
+import type { FileListFilters, FileRepository } from '../store/files.js';
 import type { StorageService } from '../store/storage-settings.js';
 
 export interface SharedFileDeps {
@@ -125,7 +125,7 @@ export async function deleteSharedFile(deps: SharedFileDeps, guid: string): Prom
   await blobs.delete(file.path);
 }
 
-export async function listSharedFiles(deps: SharedFileDeps, offset: number, limit: number): Promise<{ total: number; files: SharedFile[] }> {
+export async function listSharedFiles(deps: SharedFileDeps, offset: number, limit: number, filters: FileListFilters): Promise<{ total: number; files: SharedFile[] }> {
   await deps.storage.blobs();
-  return deps.files.list(offset, limit);
+  return deps.files.list(offset, limit, filters);
 }

@@ -1,7 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { MIGRATION_PURPOSES } from './purposes.js';
 import { REPORT_SORTS } from '../../domain/migrations/report.js';
-import { Guid, Maybe, Named, Open, OptionalBody, Page, QueryBoolean, WholeNumber } from './common.js';
+import { CommaList, Guid, Maybe, Named, Open, OptionalBody, Page, QueryBoolean, WholeNumber } from './common.js';
+import { listFilterQuery, PackageTypeList } from './list-filters.js';
+import { MIGRATION_ORIGINS, MIGRATION_SORTS } from '../../domain/list-filters.js';
 
 /** The Migrations API (library-api-contract §3). Deeper rules (conflict actions, states) are the domain's. */
 
@@ -73,7 +75,7 @@ export type Migration = Static<typeof Migration>;
 export const MigrationPage = Page(Migration);
 
 /** What an import or validation did (or would do) to one object: GET /api/migrations/{id}/report. */
-export const ObjectOutcome = Open({ id: Type.String(), type: Type.Integer(), name: Type.String(), conflict: Type.String(), action: Type.String(), targetId: Type.Optional(Type.String()) });
+export const ObjectOutcome = Open({ id: Type.String(), type: Type.Integer(), name: Type.String(), conflict: Type.String(), action: Type.String(), targetId: Type.Optional(Type.String()), message: Type.Optional(Type.String()) });
 export type ObjectOutcome = Static<typeof ObjectOutcome>;
 export const ReportSummary = Type.Object(
   {
@@ -119,10 +121,15 @@ export const PackageEditBody = Open({});
 export const ReuseQuery = Type.Object({ packageId: Type.Optional(Guid('Reuse this package: a new record for it.')) });
 export const PackageIdQuery = Type.Object({ packageId: Guid('The package to delete, with its records.') });
 
+/** The Library's list parameters, and Packstore's optional filters and sort (issue 17). */
 export const ListQuery = Type.Object({
   'packageInfo.purpose': Type.Optional(Type.String({ description: `A comma list of ${MIGRATION_PURPOSES.join(', ')} (object_migration when absent).` })),
   offset: Type.Optional(WholeNumber(0, Number.MAX_SAFE_INTEGER)),
   limit: Type.Optional(WholeNumber(1, 1000)),
+  ...listFilterQuery(MIGRATION_SORTS),
+  type: Type.Optional(PackageTypeList),
+  status: Type.Optional(CommaList('[a-z_]{1,32}', 'must list statuses such as imported, import_failed or created', "Only migrations whose import's or package's status is one of these.")),
+  origin: Type.Optional(Type.Enum([...MIGRATION_ORIGINS], { description: 'created: made here from a tocView; uploaded: imported from a shared file; replicated: a source\'s record.' })),
 });
 
 export const ShowQuery = Type.Object({ showContent: Type.Optional(Type.String({ description: `One of ${SHOW_CONTENT.join(', ')} (any case).` })) });

@@ -17,8 +17,9 @@ import { auditRoutes } from './audit.js';
 import { consoleRoutes } from './console.js';
 import { operationsRoutes } from './operations.js';
 import { apiDocsRoutes } from './api-docs.js';
+import { environmentBadgeRoutes } from './environment-badge.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, operationsRoutes, apiDocsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, environmentBadgeRoutes, operationsRoutes, apiDocsRoutes];

@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { demand, principalOf, requires, requiresAny } from '../access.js';
 import { sendDownload } from '../send-download.js';
+import { listFiltersOf } from '../list-filters.js';
+import { commaList } from '../query-values.js';
 import { projectIdOf } from '../project-header.js';
 import { typed } from '../type-provider.js';
 import { BinaryReply, Empty, PACKSTORE_EXTENSIONS, ProjectHeader, RangeHeaders, replies } from '../contract/common.js';
@@ -97,8 +99,9 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
   );
 
   app.get('/api/migrations', { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'List migrations', querystring: ListQuery, response: replies({ 200: MigrationPage }) } }, async (request) => {
-    const { offset = 0, limit = 1000 } = request.query;
-    const page = await migrations.list({ purposes: parsePurposeList(request.query['packageInfo.purpose']), offset, limit });
+    const { offset = 0, limit = 1000, sort, origin } = request.query;
+    const filters = listFiltersOf(request.query, request.query.type);
+    const page = await migrations.list({ ...filters, purposes: parsePurposeList(request.query['packageInfo.purpose']), statuses: commaList(request.query.status), origin, sort, offset, limit });
     return { total: page.total, data: page.records.map((r) => fullView(r)) };
   });
 

@@ -8,3 +8,6 @@ export type MigrationPurpose = (typeof MIGRATION_PURPOSES)[number];
 export function isMigrationPurpose(value: unknown): value is MigrationPurpose {
   return typeof value === 'string' && (MIGRATION_PURPOSES as readonly string[]).includes(value);
 }
+
+/** What a package holds: objects of a project, its security, or the configuration. */
+export const PACKAGE_TYPES = ['project', 'configuration', 'project_security'] as const;

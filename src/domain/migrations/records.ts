@@ -84,3 +84,12 @@ export interface MigrationRecord {
   package: PackageRecord;
   import: ImportRecord;
 }
+
+/** An import made from an uploaded file, as the file list shows it ("imported into …"). */
+export interface ImportOfFile {
+  packageId: string;
+  importId: string;
+  status: ImportStatus;
+  project?: NamedRef;
+  createdAt: number;
+}
