@@ -44,8 +44,8 @@ export function ListFilterBar({ label, view, sorts, statuses, onChange }: ListFi
     <form class="filters" role="search" aria-label={label} onSubmit={(e) => e.preventDefault()}>
       {text('q', 'Search name or id')}
       {statuses ? select('status', 'Status', statuses.map((s) => [s, words(s)]), 'Any status') : null}
-      {select('type', 'Package type', PACKAGE_TYPES.map((t) => [t, words(t)]), 'Any type')}
-      {select('purpose', 'Purpose', MIGRATION_PURPOSES.map((p) => [p, words(p)]), 'Any purpose')}
+      {select('type', 'Type of package', PACKAGE_TYPES.map((t) => [t, words(t)]), 'Any type')}
+      {select('purpose', 'Made for', MIGRATION_PURPOSES.map((p) => [p, words(p)]), 'Any purpose')}
       {text('creator', 'Creator')}
       {text('from', 'From')}
       {text('to', 'To')}
