@@ -9,11 +9,16 @@ import type { AuditLog } from './store/audit-log.js';
 import type { FileRepository } from './store/files.js';
 import type { MetadataRepository } from './store/metadata/repository.js';
 import type { MigrationRepository } from './store/migrations.js';
-import type { OutcomeRepository } from './store/outcomes.js';
 import type { JobSystem } from './jobs/index.js';
 import type { MigrationService } from './services/migration-service.js';
 import type { CrossEnvironmentFlow } from './services/cross-environment.js';
 import type { PackageHolders } from './services/package-holders.js';
+import type { ObjectService } from './services/objects.js';
+import type { SearchService } from './services/search.js';
+import type { AccessorService } from './services/accessors.js';
+import type { UserDirectory } from './services/user-directory.js';
+import type { AuditService } from './services/audit.js';
+import type { SignInService } from './services/sign-in.js';
 import type { Metrics } from './observability/metrics.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
@@ -33,13 +38,22 @@ export interface AppContext {
   files: FileRepository;
   metadata: MetadataRepository;
   migrations: MigrationRepository;
-  /** Per-object reports of imports and validations, read a page at a time. */
-  outcomes: OutcomeRepository;
   /** The async job queue and this node's runner (started only by a serving node). */
   jobs: JobSystem;
   migrationService: MigrationService;
   crossEnvironment: CrossEnvironmentFlow;
   packageHolders: PackageHolders;
+  /** Reads and edits of metadata objects on behalf of a caller, and the project a request works in. */
+  objects: ObjectService;
+  /** Metadata searches, quick search and search objects. */
+  search: SearchService;
+  /** Callers as object ACLs see them. */
+  accessors: AccessorService;
+  /** Users as clients look them up (GET /api/users/{id}). */
+  userDirectory: UserDirectory;
+  auditReader: AuditService;
+  /** Login, logout and delegation (identity tokens). */
+  signIn: SignInService;
   /** This node's Prometheus metrics (GET /metrics). */
   metrics: Metrics;
   /** This environment as Library records show it: {id: public URL, name}. */

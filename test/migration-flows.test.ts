@@ -82,7 +82,7 @@ for (const dialect of dialects()) {
       assert.equal(validated.validation.status, 'validated', validated.validation.message);
       const ctx = t.s.server.env.ctx;
       const [packageId, importId] = String(record.id).split(':') as [string, string];
-      const reportOf = async () => (await ctx.outcomes.page(importId, { offset: 0, limit: Number.MAX_SAFE_INTEGER, sort: 'package' }, await ctx.outcomes.summary(importId))).outcomes;
+      const reportOf = async () => (await ctx.migrationService.report(packageId, importId, { offset: 0, limit: Number.MAX_SAFE_INTEGER, sort: 'package' })).data;
       const predicted = await reportOf();
       assert.ok(predicted.some((o) => o.conflict === 'new'), 'metrics are new in the target');
       assert.ok(predicted.some((o) => o.id === YEAR && o.conflict === 'exists_differently'));

@@ -1,7 +1,10 @@
 import { projectRef, type ServiceDeps } from './deps.js';
 import type { JobSystem } from '../jobs/index.js';
 import type { FileRepository } from '../store/files.js';
-import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
+import type { MigrationListOptions } from '../store/migrations.js';
+import { OutcomeRepository } from '../store/outcomes.js';
+import type { ReportQuery, ReportSummary } from '../domain/migrations/report.js';
+import type { ImportRecord, MigrationRecord, NamedRef, ObjectOutcome, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import { replicaStatusPath } from '../domain/storage-keys.js';
 import type { CertificationInput, CreatePackageInput, ImportFromFileInput, MigrationPatch } from '../domain/migrations/requests.js';
@@ -12,6 +15,7 @@ import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { normaliseEnvironmentId } from '../domain/input.js';
 import { assertMayDiscardUndo } from '../domain/migrations/undo-loss.js';
 import type { Privilege } from '../domain/privileges.js';
+import { blobDownload, type Download } from './download.js';
 
 export interface Caller {
   id: string;
@@ -193,6 +197,34 @@ export class MigrationService {
     );
     if (oldPath) await (await this.deps.storage.blobs()).delete(oldPath);
     return { package: updated!, import: imp };
+  }
+
+  /** One record (a package with one of its imports), or 404. */
+  require(packageId: string, importId: string): Promise<MigrationRecord> {
+    return this.deps.migrations.require(packageId, importId);
+  }
+
+  /** The records, newest first, optionally of some purposes only. */
+  list(options: MigrationListOptions): Promise<{ total: number; records: MigrationRecord[] }> {
+    return this.deps.migrations.list(options);
+  }
+
+  /** One page of what the last import or validation did to each object, with the counts of the whole report. */
+  async report(packageId: string, importId: string, query: ReportQuery): Promise<{ total: number; data: ObjectOutcome[]; summary: ReportSummary }> {
+    await this.require(packageId, importId);
+    const outcomes = new OutcomeRepository(this.deps.db);
+    const summary = await outcomes.summary(importId);
+    const page = await outcomes.page(importId, query, summary);
+    return { total: page.total, data: page.outcomes, summary };
+  }
+
+  /** A created or uploaded package's binary, or 404 while it has none. */
+  async download(packageId: string): Promise<Download> {
+    const pkg = await this.deps.migrations.getPackage(packageId);
+    if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
+    const storage = pkg.storage;
+    if (!storage) throw new NotFoundError(`Package ${packageId} has no binary: it is ${pkg.status}.`);
+    return blobDownload(await this.deps.storage.blobs(), storage.path, { size: storage.size, sha256: storage.sha256, fileName: pkg.name });
   }
 
   /** M10: deletes the package record, its imports, its created binary and its undo packages (`held`: the caller's privileges). */

@@ -4,9 +4,12 @@ import type { PackstoreConfig } from '../config/load.js';
 import { CONFIG_KEYS } from '../config/keys.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
-import { defaultFileName, sharedFilePath, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
+import { packagePath } from '../domain/storage-keys.js';
+import { defaultFileName, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
 import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
 import type { FileListFilters, FileRepository } from '../store/files.js';
+import type { MigrationRepository } from '../store/migrations.js';
+import type { ImportOfFile } from '../domain/migrations/records.js';
 import type { StorageService } from '../store/storage-settings.js';
 
 export interface SharedFileDeps {
@@ -43,7 +46,7 @@ export async function createSharedFile(deps: SharedFileDeps, input: SharedFileIn
     packageId: newGuid(),
     packageType: input.packageType,
     packagePurpose: input.packagePurpose,
-    path: sharedFilePath(guid, now),
+    path: packagePath(guid, now),
     createdAt: now,
     updatedAt: now,
   };
@@ -125,7 +128,14 @@ export async function deleteSharedFile(deps: SharedFileDeps, guid: string): Prom
   await blobs.delete(file.path);
 }
 
-export async function listSharedFiles(deps: SharedFileDeps, offset: number, limit: number, filters: FileListFilters): Promise<{ total: number; files: SharedFile[] }> {
+/** A page of files, each with the imports made from it ("imported into …"): one more query for the page. */
+export async function listSharedFiles(
+  deps: SharedFileDeps & { migrations: MigrationRepository },
+  offset: number,
+  limit: number,
+  filters: FileListFilters,
+): Promise<{ total: number; files: SharedFile[]; imports: Map<string, ImportOfFile[]> }> {
   await deps.storage.blobs();
-  return deps.files.list(offset, limit, filters);
+  const page = await deps.files.list(offset, limit, filters);
+  return { ...page, imports: await deps.migrations.importsOfFiles(page.files.map((f) => f.guid)) };
 }

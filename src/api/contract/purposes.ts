@@ -1,2 +1,2 @@
-/** The migration purposes, for the console and the CLI: a list they send, not only a type. */
-export { MIGRATION_PURPOSES, isMigrationPurpose, type MigrationPurpose } from '../../domain/migrations/purposes.js';
+/** The migration purposes and package types, for the console and the CLI: lists they send, not only types. */
+export { MIGRATION_PURPOSES, PACKAGE_TYPES, isMigrationPurpose, type MigrationPurpose } from '../../domain/migrations/purposes.js';

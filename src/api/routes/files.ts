@@ -74,10 +74,9 @@ export async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise
       // A whole file id (as the list shows it) is found by the GUID inside it.
       const q = filters.q && (guidFromFileId(filters.q) ?? filters.q);
       const page = await listSharedFiles(ctx, offset, limit, { ...filters, q, purposes: commaList(request.query.purpose), sort });
-      const imports = await ctx.migrations.importsOfFiles(page.files.map((f) => f.guid));
       // Only files that were imported say so: the list item of any other file stays the Library's shape.
       const view = (file: (typeof page.files)[number]) => {
-        const into = imports.get(file.guid);
+        const into = page.imports.get(file.guid);
         return into ? { ...sharedFileView(file), importedInto: into.map(importedIntoView) } : sharedFileView(file);
       };
       return { total: page.total, data: page.files.map(view) };

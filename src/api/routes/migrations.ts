@@ -42,7 +42,7 @@ import {
   parseReuse,
 } from '../../domain/migrations/requests.js';
 import { isOneOf } from '../../domain/migrations/states.js';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { InvalidInputError } from '../../domain/errors.js';
 import { parseMigrationId } from '../../domain/ids.js';
 import { optionalBoolean } from '../../domain/input.js';
 
@@ -70,7 +70,7 @@ function caller(request: FastifyRequest) {
 
 /** The Migrations API (contract §3): create, list, get, PATCH, delete, download. */
 export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const { migrationService: service, migrations } = ctx;
+  const { migrationService: service } = ctx;
   const app = typed(server);
 
   app.post(
@@ -101,7 +101,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
   app.get('/api/migrations', { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'List migrations', querystring: ListQuery, response: replies({ 200: MigrationPage }) } }, async (request) => {
     const { offset = 0, limit = 1000, sort, origin } = request.query;
     const filters = listFiltersOf(request.query, request.query.type);
-    const page = await migrations.list({ ...filters, purposes: parsePurposeList(request.query['packageInfo.purpose']), statuses: commaList(request.query.status), origin, sort, offset, limit });
+    const page = await service.list({ ...filters, purposes: parsePurposeList(request.query['packageInfo.purpose']), statuses: commaList(request.query.status), origin, sort, offset, limit });
     return { total: page.total, data: page.records.map((r) => fullView(r)) };
   });
 
@@ -109,7 +109,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     const id = migrationIdOf(request.params.id);
     const show = (request.query.showContent ?? 'default').toLowerCase();
     if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
-    return fullView(await ctx.crossEnvironment.sync(await migrations.require(id.packageId, id.importId)), show);
+    return fullView(await ctx.crossEnvironment.sync(await service.require(id.packageId, id.importId)), show);
   });
 
   app.get(
@@ -120,11 +120,8 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     },
     async (request) => {
       const id = migrationIdOf(request.params.id);
-      await migrations.require(id.packageId, id.importId);
       const { offset = 0, limit = REPORT_PAGE_MAX, action, type, q, sort = 'package' } = request.query;
-      const summary = await ctx.outcomes.summary(id.importId);
-      const page = await ctx.outcomes.page(id.importId, { offset, limit, action, type, q, sort }, summary);
-      return { total: page.total, data: page.outcomes, summary };
+      return service.report(id.packageId, id.importId, { offset, limit, action, type, q, sort });
     },
   );
 
@@ -162,7 +159,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'Certify a package', params: MigrationIdParams, querystring: AutoSyncQuery, body: CertificationBody, response: replies({ 204: Empty }) } },
     async (request, reply) => {
       const id = migrationIdOf(request.params.id);
-      const record = await migrations.require(id.packageId, id.importId);
+      const record = await service.require(id.packageId, id.importId);
       const body = request.body;
       const autoSync = optionalBoolean(request.query.autoSync, 'autoSync') ?? false;
       await service.certify(record, autoSync && (body === undefined || body === null) ? undefined : parseCertification(body));
@@ -175,7 +172,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('CREATE_PACKAGE') }, schema: { tags: TAGS, summary: 'Edit a package (name, content)', params: MigrationIdParams, body: PackageEditBody, response: replies({ 202: EditReply }) } },
     async (request, reply) => {
       const id = migrationIdOf(request.params.id);
-      const record = await migrations.require(id.packageId, id.importId);
+      const record = await service.require(id.packageId, id.importId);
       const edited = await service.edit(record, parsePackageEdit(request.body, record.package));
       return reply.code(202).send({ id: edited.package.id, status: edited.package.status, progress: edited.package.progress });
     },
@@ -188,7 +185,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
       const id = migrationIdOf(request.params.id);
       const patch = parseMigrationPatch(request.body);
       if (patch.undoRequestStatus === 'approved') demand(request, 'MANAGE_MIGRATION_PACKAGES', 'BYPASS_ACCESS_CHECKS');
-      const record = await service.patch(await migrations.require(id.packageId, id.importId), patch, projectIdOf(request));
+      const record = await service.patch(await service.require(id.packageId, id.importId), patch, projectIdOf(request));
       return shortView(record);
     },
   );
@@ -205,14 +202,6 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
   app.get(
     '/api/migrations/packages/:packageId/binary',
     { config: { access: requires('MANAGE_MIGRATION_PACKAGES') }, schema: { tags: TAGS, summary: 'Download a package (HTTP Range supported)', params: PackageIdParams, headers: RangeHeaders, response: replies(BinaryReply) } },
-    async (request, reply) => {
-      const { packageId } = request.params;
-      const pkg = await migrations.getPackage(packageId);
-      if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
-      const storage = pkg.storage;
-      if (!storage) throw new NotFoundError(`Package ${packageId} has no binary: it is ${pkg.status}.`);
-      const blobs = await ctx.storage.blobs();
-      return sendDownload(request, reply, { size: storage.size, sha256: storage.sha256, fileName: pkg.name, open: (range) => blobs.get(storage.path, { range }) });
-    },
+    async (request, reply) => sendDownload(request, reply, await service.download(request.params.packageId)),
   );
 }

@@ -1,9 +1,17 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { OBJECT_TYPE } from '../../domain/objects.js';
-import { SEARCH_PATTERN, type DateRange, type SearchPattern } from '../../domain/search/criteria.js';
-import type { ObjectSearch } from './repository.js';
+import { SEARCH_PATTERN, type DateRange, type SearchFilter, type SearchPattern } from '../../domain/search/criteria.js';
+import type { AclKeyFilter } from '../../domain/search/visibility.js';
 import { like, likeEscaped } from '../sql-like.js';
+
+export interface ObjectSearch extends SearchFilter {
+  projectId: string;
+  /** The objects the caller may browse, decided per ACL (see browseFilter); absent: every object. */
+  acl?: AclKeyFilter;
+  offset: number;
+  limit: number;
+}
 
 /** The name condition of a search pattern; every pattern ignores case. */
 function nameCondition(name: string, pattern: SearchPattern): RawBuilder<SqlBool> {
