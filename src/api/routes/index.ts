@@ -9,6 +9,7 @@ import { searchRoutes } from './searches.js';
 import { metadataSearchRoutes } from './metadata-searches.js';
 import { searchObjectRoutes } from './search-objects.js';
 import { fileRoutes } from './files.js';
+import { resumableUploadRoutes } from './resumable-uploads.js';
 import { storageRoutes } from './storage.js';
 import { migrationRoutes } from './migrations.js';
 import { packageHolderRoutes } from './packages.js';
@@ -22,4 +23,4 @@ import { environmentBadgeRoutes } from './environment-badge.js';
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, environmentBadgeRoutes, operationsRoutes, apiDocsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, resumableUploadRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, environmentBadgeRoutes, operationsRoutes, apiDocsRoutes];
