@@ -31,7 +31,7 @@ const BARE_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
 };
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const line = (name: string, values: number[], baseline?: number[]) =>
@@ -43,7 +43,7 @@ const firstContentfulPaint = (page: Page) =>
       new Promise<number>((resolve) => {
         const seen = performance.getEntriesByName('first-contentful-paint')[0];
         if (seen) return resolve(seen.startTime);
-        new PerformanceObserver((list) => resolve(list.getEntries()[0]!.startTime)).observe({ type: 'paint', buffered: true });
+        new PerformanceObserver((list) => resolve(list.getEntries()[0]?.startTime ?? Number.NaN)).observe({ type: 'paint', buffered: true });
       }),
   );
 
@@ -71,13 +71,13 @@ async function main(): Promise<void> {
   const server = await startTestServer('sqlite');
   const token = await server.login();
   const imported = await importToEnd(server, token, await buildPackage(newMetrics(1, 'bench')));
-  const importId = String(imported.id).split(':')[1]!;
+  const importId = String(imported.id).split(':')[1] ?? '';
   const outcomes = Array.from({ length: OBJECTS }, (_, i) => ({
     id: (i + 1).toString(16).toUpperCase().padStart(32, '0'),
-    type: TYPES[i % TYPES.length]!,
+    type: TYPES[i % TYPES.length] ?? 4,
     name: `Object ${i}`,
     conflict: i % 3 === 0 ? 'new' : 'exists_differently',
-    action: ACTIONS[i % ACTIONS.length]!,
+    action: ACTIONS[i % ACTIONS.length] ?? 'create',
   }));
   let started = performance.now();
   await server.server.env.ctx.database.db.transaction().execute((trx) => new OutcomeRepository(trx).record(importId, outcomes));

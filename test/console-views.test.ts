@@ -10,6 +10,7 @@ import { buildPackage, createPackage, importToEnd, type Json } from './support/m
 import { newMetrics } from './support/packages.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
+import { must } from './support/must.js';
 
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 const METRICS = 250;
@@ -28,7 +29,7 @@ describe('console views: paged report, lists with filters, environment badge, 80
     requireBuiltConsole();
     s = await startTestServer('sqlite', { 'environment.name': 'Test EU', 'environment.colour': '#8a1538', 'environment.production': 'true' });
     const token = await s.login();
-    const year = (await s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
+    const year = must(await s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR), 'the Year attribute');
     const entries = [...newMetrics(METRICS, 'Console metric'), { action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...year, name: 'Year in the console', version: newGuid() } }];
     imported = await importToEnd(s, token, await buildPackage(entries as Parameters<typeof buildPackage>[0]));
     assert.equal(imported.importInfo.status, 'imported', imported.importInfo.message);
@@ -48,7 +49,7 @@ describe('console views: paged report, lists with filters, environment badge, 80
     await page.waitForURL(/\/console\/$/);
     const badge = page.getByTestId('environment-badge');
     await badge.getByText('Production').waitFor();
-    assert.match(await badge.innerText(), /Test EU/);
+    assert.match((await badge.textContent()) ?? '', /Test EU/);
     assert.equal(await page.locator('.environment-name').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(138, 21, 56)');
     assert.match(await page.title(), /^PRODUCTION · Test EU · Sign in/);
     await page.getByLabel('User name').fill('Administrator');
@@ -102,8 +103,8 @@ describe('console views: paged report, lists with filters, environment badge, 80
     await page.goto(`${s.url}/console/migrations/${imported.id}`);
     const summary = page.getByTestId('report-summary');
     await summary.waitFor();
-    assert.match(await summary.innerText(), new RegExp(`${METRICS + 1} objects`));
-    assert.match(await summary.getByLabel('Objects by type').innerText(), new RegExp(`Metric\\s+${METRICS}`));
+    assert.match((await summary.textContent()) ?? '', new RegExp(`${METRICS + 1} objects`));
+    assert.match((await summary.getByLabel('Objects by type').textContent()) ?? '', new RegExp(`Metric\\s*${METRICS}`));
     const objects = page.getByRole('region', { name: 'Objects' });
     const bodyRows = objects.locator('tbody tr');
     await page.getByText(`1–100 of ${METRICS + 1}`).waitFor();
@@ -121,7 +122,7 @@ describe('console views: paged report, lists with filters, environment badge, 80
     await objects.getByLabel('Order').selectOption('-name');
     await page.getByText(`1–100 of ${METRICS + 1}`).waitFor();
     await objects.getByRole('rowheader', { name: 'Year in the console' }).waitFor();
-    assert.equal(await bodyRows.first().getByRole('rowheader').innerText(), 'Year in the console', 'Z to A');
+    assert.equal(await bodyRows.first().getByRole('rowheader').textContent(), 'Year in the console', 'Z to A');
     await shot('report-paged');
   });
 
@@ -143,7 +144,7 @@ describe('console views: paged report, lists with filters, environment badge, 80
     }
     const url = page.locator('td.url').first();
     assert.equal(await url.evaluate((e) => getComputedStyle(e).overflowWrap), 'normal', 'a URL is never broken inside a word');
-    const separators = ((await url.innerText()).replace(/[/.:?&=]+$/, '').match(/[/.:?&=]/g) ?? []).length;
+    const separators = (((await url.textContent()) ?? '').replace(/[/.:?&=]+$/, '').match(/[/.:?&=]/g) ?? []).length;
     assert.equal(await url.locator('wbr').count(), separators, 'it may wrap after each of its separators');
   });
 });

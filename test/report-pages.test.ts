@@ -6,6 +6,7 @@ import { MIGRATIONS, buildPackage, importToEnd, json, type Json } from './suppor
 import { newMetrics } from './support/packages.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
+import { must } from './support/must.js';
 
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 
@@ -18,7 +19,7 @@ for (const dialect of dialects()) {
 
     before(async () => {
       const metadata = t.s.server.env.ctx.metadata;
-      const year = (await metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
+      const year = must(await metadata.getObject(TUTORIAL_PROJECT_ID, YEAR), 'the Year attribute');
       const existing = (await metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 0, limit: 5 })).objects;
       // New metrics (created), Year changed (replaced), and metrics the target holds, kept as they are.
       const entries = [
@@ -70,7 +71,7 @@ for (const dialect of dialects()) {
       const metrics = await report('?q=paged%20metric%201&type=4');
       assert.deepEqual(metrics.data.map((o: Json) => o.name).sort(), all.filter((o) => /^Paged metric 1/.test(o.name)).map((o) => o.name).sort());
       assert.equal(metrics.total, 11, 'Paged metric 1 and 10–19');
-      const byId = await report(`?q=${all[3]!.id.slice(4, 20).toLowerCase()}`);
+      const byId = await report(`?q=${all[3]?.id.slice(4, 20).toLowerCase()}`);
       assert.deepEqual(byId.data, [all[3]]);
       const none = await report('?action=delete');
       assert.deepEqual([none.total, none.data], [0, []]);

@@ -24,6 +24,7 @@ describe('where you are: environment badge, root redirect, console URL, log form
   it('prints the console URL, logs JSON lines into a pipe, leads / to the console and names the environment', async () => {
     server = await startServeProcess(process.execPath, args(), env({ PACKSTORE_ENVIRONMENT_NAME: 'Prod EU', PACKSTORE_ENVIRONMENT_COLOUR: '#B00020', PACKSTORE_ENVIRONMENT_PRODUCTION: 'true' }));
     await server.waitForOutput(/Packstore console: \S+/);
+    await server.waitForOutput(/"msg":"packstore ready"/);
     assert.match(server.output(), new RegExp(`Packstore console: ${server.url}/console/\\n`));
     const logLines = server.output().split('\n').filter((line) => line.startsWith('{'));
     assert.ok(logLines.length >= 2, 'log lines are JSON when stdout is not a terminal');

@@ -314,9 +314,11 @@ export class MigrationRepository {
       .orderBy('imports.created_at', 'desc')
       .execute();
     for (const row of rows) {
-      const list = byFile.get(row.file_guid!) ?? [];
+      // The query matched file_guid IN (…): it is never null here.
+      const guid = row.file_guid ?? '';
+      const list = byFile.get(guid) ?? [];
       list.push({ packageId: row.package_id, importId: row.id, status: row.status as ImportStatus, project: ref(row.project_id, row.project_name), createdAt: Number(row.created_at) });
-      byFile.set(row.file_guid!, list);
+      byFile.set(guid, list);
     }
     return byFile;
   }

@@ -41,6 +41,7 @@ export function ListFilterBar({ label, view, sorts, statuses, onChange }: ListFi
     </div>
   );
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers the console supports; role=search makes the landmark
     <form class="filters" role="search" aria-label={label} onSubmit={(e) => e.preventDefault()}>
       {text('q', 'Search name or id')}
       {statuses ? select('status', 'Status', statuses.map((s) => [s, words(s)]), 'Any status') : null}

@@ -21,6 +21,7 @@ const SORTS: Array<[string, string]> = [
 /** Search, filters and order of the report; the choices come from the report's own counts. */
 export function ReportFilterBar({ view, summary, onChange }: { view: ReportView; summary: ReportSummary; onChange: (next: Partial<ReportView>) => void }) {
   return (
+    // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers the console supports; role=search makes the landmark
     <form class="filters" role="search" aria-label="Objects" onSubmit={(e) => e.preventDefault()}>
       <div class="field">
         <label for="report-q">Search name or id</label>
