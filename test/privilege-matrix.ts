@@ -146,6 +146,9 @@ export const MATRIX: Record<string, MatrixRow> = {
   // The web console's files are public (its API calls carry the user's token); whether it is built decides the status.
   'GET /console': { probe: { path: '/console' }, expect: everyone(SERVED) },
   'GET /console/*': { probe: { path: '/console/' }, expect: everyone(SERVED) },
+  'GET /': { probe: { path: '/' }, expect: everyone(SERVED) },
+  // Where you are: the console's sign-in page shows it before anyone signs in.
+  'GET /api/environment': { probe: { path: '/api/environment' }, expect: everyone(200) },
 
   // Operations: readiness for load balancers (no session), metrics for a scraper on the node's own host (tests call from loopback).
   'GET /api/health': { probe: { path: '/api/health' }, expect: everyone(200) },

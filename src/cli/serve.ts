@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { exitGracefullyOnSignals } from './shutdown.js';
+import { loggerOptions } from './log-format.js';
 
 interface ServeOptions {
   port?: string;
@@ -30,12 +31,14 @@ export function registerServe(program: Command): void {
       const https = config.tlsCert ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
       // Loaded here, not at the top: `packstore --help` and the client commands never load the server.
       const { startServer } = await import('../server.js');
-      const server = await startServer(config, { port: config.port, host: config.host }, { logger: { level: config.logLevel }, https });
+      const server = await startServer(config, { port: config.port, host: config.host }, { logger: loggerOptions(config.logLevel, config.logFormat, process.stdout.isTTY === true), https });
       if (server.env.bootstrap.generatedAdminPassword) {
         // Printed once, at the first start only; it is stored as a scrypt hash.
         process.stderr.write(`\nAdministrator password (shown once): ${server.env.bootstrap.generatedAdminPassword}\n\n`);
       }
       server.app.log.info({ database: server.env.ctx.database.describe, environment: server.env.ctx.environment }, 'packstore ready');
+      // Where a person goes next, on its own line whatever the log format.
+      process.stderr.write(`Packstore console: ${(config.environmentId || server.url).replace(/\/$/, '')}/console/\n`);
       exitGracefullyOnSignals(server, config.shutdownGraceSeconds * 1000);
     });
 }

@@ -26,6 +26,7 @@ const anyText = (raw: string) => raw.trim();
 const boolean = (raw: string) => (/^\s*true\s*$/i.test(raw) ? true : /^\s*false\s*$/i.test(raw) ? false : undefined);
 const commaList = (raw: string) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const LOG_FORMATS = ['auto', 'json', 'pretty'];
 
 /** Fastify's trustProxy: off, every proxy, a number of hops, or the proxies' addresses and ranges. */
 export type TrustProxy = boolean | number | string[];
@@ -70,7 +71,14 @@ export const CONFIG_KEYS = {
     defaultValue: () => 'info',
     parse: (raw: string) => (LOG_LEVELS.includes(raw.trim()) ? raw.trim() : undefined),
     describe: LOG_LEVELS.join(', '),
-    doc: `\`info\`: one of ${LOG_LEVELS.map((level) => `\`${level}\``).join(', ')} (JSON lines on stdout)`,
+    doc: `\`info\`: one of ${LOG_LEVELS.map((level) => `\`${level}\``).join(', ')}`,
+  },
+  logFormat: {
+    key: 'log.format',
+    defaultValue: () => 'auto',
+    parse: (raw: string) => (LOG_FORMATS.includes(raw.trim()) ? raw.trim() : undefined),
+    describe: LOG_FORMATS.join(', '),
+    doc: '`auto`: readable lines when stdout is a terminal, JSON lines otherwise; `json` or `pretty` to choose',
   },
   trustProxy: {
     key: 'http.trustProxy',
@@ -247,7 +255,21 @@ export const CONFIG_KEYS = {
     defaultValue: () => 'Packstore',
     parse: text,
     describe: 'a non-empty name',
-    doc: '`Packstore`',
+    doc: '`Packstore`: shown in the console\'s header and page titles, and in records this environment writes',
+  },
+  environmentColour: {
+    key: 'environment.colour',
+    defaultValue: () => '#1d4f7a',
+    parse: (raw: string) => (/^\s*#[0-9a-fA-F]{6}\s*$/.test(raw) ? raw.trim().toLowerCase() : undefined),
+    describe: 'a colour as #rrggbb',
+    doc: '`#1d4f7a`: the console header\'s colour, so that environments are told apart at a glance',
+  },
+  environmentProduction: {
+    key: 'environment.production',
+    defaultValue: () => false,
+    parse: boolean,
+    describe: 'true or false',
+    doc: '`false`; `true` marks the console as production (a PRODUCTION badge in the header and the page title)',
   },
   loginMaxFailures: {
     key: 'auth.login.maxFailures',

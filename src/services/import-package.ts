@@ -4,6 +4,7 @@ import type { ServiceDeps } from './deps.js';
 import { applyPackage, SupersededError } from './apply-package.js';
 import { undoPath } from '../domain/storage-keys.js';
 import { MigrationRepository } from '../store/migrations.js';
+import { OutcomeRepository } from '../store/outcomes.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import { InvalidInputError } from '../domain/errors.js';
@@ -97,10 +98,11 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
           if (!(await lease.finishIn(trx))) throw new SupersededError('The import was taken over by another node.');
           const done = await new MigrationRepository(trx).updateImport(
             importing,
-            { status: 'imported', progress: 100, message: '', report: result.outcomes, undoStorage: result.undo ? { path: result.undo.path, size: result.undo.size } : undefined },
+            { status: 'imported', progress: 100, message: '', undoStorage: result.undo ? { path: result.undo.path, size: result.undo.size } : undefined },
             ['importing'],
           );
           if (!done) throw new SupersededError('The import was finished by another node.');
+          await new OutcomeRepository(trx).record(importing.id, result.outcomes);
           // The record shows what the package really holds (an uploaded file's metadata says nothing of it).
           await new MigrationRepository(trx).updatePackage(record.package, { request: { ...record.package.request, settings: result.header.settings }, toc: result.toc, formatVersion: result.header.formatVersion, signature: verdict });
         },

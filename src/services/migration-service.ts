@@ -1,7 +1,10 @@
 import { projectRef, type ServiceDeps } from './deps.js';
 import type { JobSystem } from '../jobs/index.js';
 import type { FileRepository } from '../store/files.js';
-import type { ImportRecord, MigrationRecord, NamedRef, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
+import type { MigrationListOptions } from '../store/migrations.js';
+import { OutcomeRepository } from '../store/outcomes.js';
+import type { ReportQuery, ReportSummary } from '../domain/migrations/report.js';
+import type { ImportRecord, MigrationRecord, NamedRef, ObjectOutcome, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import { replicaStatusPath } from '../domain/storage-keys.js';
 import type { CertificationInput, CreatePackageInput, ImportFromFileInput, MigrationPatch } from '../domain/migrations/requests.js';
@@ -210,8 +213,17 @@ export class MigrationService {
   }
 
   /** The records, newest first, optionally of some purposes only. */
-  list(options: { purposes: readonly string[]; offset: number; limit: number }): Promise<{ total: number; records: MigrationRecord[] }> {
+  list(options: MigrationListOptions): Promise<{ total: number; records: MigrationRecord[] }> {
     return this.deps.migrations.list(options);
+  }
+
+  /** One page of what the last import or validation did to each object, with the counts of the whole report. */
+  async report(packageId: string, importId: string, query: ReportQuery): Promise<{ total: number; data: ObjectOutcome[]; summary: ReportSummary }> {
+    await this.require(packageId, importId);
+    const outcomes = new OutcomeRepository(this.deps.db);
+    const summary = await outcomes.summary(importId);
+    const page = await outcomes.page(importId, query, summary);
+    return { total: page.total, data: page.outcomes, summary };
   }
 
   /** A created or uploaded package's binary, or 404 while it has none. */

@@ -17,7 +17,9 @@ import {
 } from '../domain/shared-files.js';
 import { PackageInspector } from './package-inspection.js';
 import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
-import type { FileRepository } from '../store/files.js';
+import type { FileListFilters, FileRepository } from '../store/files.js';
+import type { MigrationRepository } from '../store/migrations.js';
+import type { ImportOfFile } from '../domain/migrations/records.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { PackageSigning } from './package-signing.js';
 
@@ -178,7 +180,14 @@ export async function deleteSharedFile(deps: SharedFileDeps, guid: string): Prom
   await blobs.delete(file.path);
 }
 
-export async function listSharedFiles(deps: SharedFileDeps, offset: number, limit: number): Promise<{ total: number; files: SharedFile[] }> {
+/** A page of files, each with the imports made from it ("imported into …"): one more query for the page. */
+export async function listSharedFiles(
+  deps: SharedFileDeps & { migrations: MigrationRepository },
+  offset: number,
+  limit: number,
+  filters: FileListFilters,
+): Promise<{ total: number; files: SharedFile[]; imports: Map<string, ImportOfFile[]> }> {
   await deps.storage.blobs();
-  return deps.files.list(offset, limit);
+  const page = await deps.files.list(offset, limit, filters);
+  return { ...page, imports: await deps.migrations.importsOfFiles(page.files.map((f) => f.guid)) };
 }

@@ -3,6 +3,7 @@ import type { Job } from '../jobs/queue.js';
 import type { ServiceDeps } from './deps.js';
 import { applyPackage, SupersededError } from './apply-package.js';
 import { MigrationRepository } from '../store/migrations.js';
+import { OutcomeRepository } from '../store/outcomes.js';
 import { targetProjectOf } from './import-package.js';
 import { publishReplicaStatus } from './replica-status.js';
 import { MMP_FORMAT_VERSION } from '../domain/mmp/types.js';
@@ -34,7 +35,8 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
     const validation = result(record.import.validation, status, message);
     await deps.db.transaction().execute(async (trx) => {
       if (!(await lease.finishIn(trx))) throw new SupersededError('The validation was taken over by another node.');
-      await new MigrationRepository(trx).updateImport(record.import, { validation, report });
+      await new MigrationRepository(trx).updateImport(record.import, { validation });
+      await new OutcomeRepository(trx).record(record.import.id, report);
     });
     await publish(record, validation);
   };

@@ -1,8 +1,18 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database, FilesTable } from './db/schema.js';
 import type { SignatureRecord } from '../domain/signature-states.js';
 import { PACKAGE_PURPOSES, PACKAGE_TYPES, type PackagePurpose, type PackageType, type SharedFile } from '../domain/shared-files.js';
 import type { PackageSource } from '../domain/package-source.js';
+import { sortOrder, type FileSort, type ListFilters } from '../domain/list-filters.js';
+import { contains } from './sql-like.js';
+
+export interface FileListFilters extends ListFilters {
+  purposes: string[];
+  sort: FileSort;
+}
+
+const NO_FILE_FILTERS: FileListFilters = { types: [], purposes: [], sort: '-created' };
+const FILE_SORT_COLUMNS = { created: 'created_at', name: 'name', size: 'size' } as const;
 
 function pick<T extends string>(value: string, allowed: readonly T[]): T {
   const found = allowed.find((a) => a === value);
@@ -92,22 +102,23 @@ export class FileRepository {
     return row && toFile(row);
   }
 
-  async count(): Promise<number> {
-    const row = await this.db.selectFrom('files').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    return Number(row.n);
-  }
-
-  /** Newest first. */
-  async list(offset: number, limit: number): Promise<{ total: number; files: SharedFile[] }> {
-    const rows = await this.db
-      .selectFrom('files')
-      .selectAll()
-      .orderBy('created_at', 'desc')
-      .orderBy('guid', 'desc')
-      .offset(offset)
-      .limit(limit)
-      .execute();
-    return { total: await this.count(), files: rows.map(toFile) };
+  /** A page of files matching the filters, in the order asked (newest first by default). */
+  async list(offset: number, limit: number, filters: FileListFilters = NO_FILE_FILTERS): Promise<{ total: number; files: SharedFile[] }> {
+    let base = this.db.selectFrom('files');
+    const { q, types, creator, from, to } = filters;
+    if (q) base = base.where((eb) => eb.or([contains(sql.ref('name'), q), contains(sql.ref('guid'), q), contains(sql.ref('package_id'), q)]));
+    if (types.length > 0) base = base.where('package_type', 'in', types);
+    if (filters.purposes.length > 0) base = base.where('package_purpose', 'in', filters.purposes);
+    if (creator) base = base.where((eb) => eb.or([contains(sql.ref('creator_name'), creator), contains(sql.ref('creator_id'), creator)]));
+    if (from !== undefined) base = base.where('created_at', '>=', from);
+    if (to !== undefined) base = base.where('created_at', '<=', to);
+    const { key, direction } = sortOrder(filters.sort);
+    const column = FILE_SORT_COLUMNS[key];
+    const [count, rows] = await Promise.all([
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      base.selectAll().orderBy(column, direction).orderBy('guid', direction).offset(offset).limit(limit).execute(),
+    ]);
+    return { total: Number(count.n), files: rows.map(toFile) };
   }
 
   /**

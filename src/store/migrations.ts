@@ -1,10 +1,12 @@
-import type { Kysely, Selectable, Updateable } from 'kysely';
+import { sql, type Kysely, type Selectable, type Updateable } from 'kysely';
 import type { Database } from './db/schema.js';
 import type { ImportsTable, PackagesTable } from './db/migration-tables.js';
-import type { ImportRecord, MigrationRecord, PackageRecord } from '../domain/migrations/records.js';
+import type { ImportOfFile, ImportRecord, MigrationRecord, PackageRecord } from '../domain/migrations/records.js';
 import type { ImportStatus, PackageStatus, RequestStatus } from '../domain/migrations/states.js';
 import { NotFoundError } from '../domain/errors.js';
 import { replicaStatusPath } from '../domain/storage-keys.js';
+import { sortOrder, type ListFilters, type MigrationOrigin, type MigrationSort } from '../domain/list-filters.js';
+import { contains } from './sql-like.js';
 
 const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? '' } : undefined);
 
@@ -83,7 +85,6 @@ function toImport(row: Selectable<ImportsTable>): ImportRecord {
     project: ref(row.project_id, row.project_name),
     generateUndo: row.generate_undo === 1,
     undoStorage: row.undo_path ? { path: row.undo_path, size: row.undo_size ?? 0 } : undefined,
-    report: parseJson(row.report),
     validation: parseJson(row.validation),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -114,8 +115,9 @@ function fromImport(imp: ImportRecord): ImportsTable {
     generate_undo: imp.generateUndo ? 1 : 0,
     undo_path: imp.undoStorage?.path ?? null,
     undo_size: imp.undoStorage?.size ?? null,
-    report: imp.report ? JSON.stringify(imp.report) : null,
     validation: imp.validation ? JSON.stringify(imp.validation) : null,
+    // Written with the outcomes, by OutcomeRepository.
+    report_summary: null,
     created_at: imp.createdAt,
     updated_at: imp.updatedAt,
   };
@@ -143,8 +145,19 @@ const IMPORT_COLUMNS: Record<string, Array<keyof ImportsTable>> = {
   status: ['status'], importRequestStatus: ['import_request_status'], undoRequestStatus: ['undo_request_status'],
   progress: ['progress'], message: ['message'], creator: ['creator_id', 'creator_name'], environment: ['env_id', 'env_name'],
   project: ['project_id', 'project_name'], generateUndo: ['generate_undo'], undoStorage: ['undo_path', 'undo_size'],
-  report: ['report'], validation: ['validation'], updatedAt: ['updated_at'],
+  validation: ['validation'], updatedAt: ['updated_at'],
 };
+
+export interface MigrationListOptions extends Partial<ListFilters> {
+  purposes: readonly string[];
+  offset: number;
+  limit: number;
+  statuses?: string[];
+  origin?: MigrationOrigin;
+  sort?: MigrationSort;
+}
+
+const MIGRATION_SORT_COLUMNS = { created: 'imports.created_at', updated: 'imports.updated_at', name: 'packages.name', status: 'imports.status' } as const;
 
 /** Packages and their imports: the two halves of a migration record. */
 export class MigrationRepository {
@@ -219,17 +232,28 @@ export class MigrationRepository {
     return { ...imp, ...stamped };
   }
 
-  /** Newest first; purposes filter on packageInfo.purpose. */
-  async list(options: { purposes: readonly string[]; offset: number; limit: number }): Promise<{ total: number; records: MigrationRecord[] }> {
-    const base = this.db
+  /** A page of records matching the filters (purposes filter on packageInfo.purpose), newest first unless asked otherwise. */
+  async list(options: MigrationListOptions): Promise<{ total: number; records: MigrationRecord[] }> {
+    let base = this.db
       .selectFrom('imports')
       .innerJoin('packages', 'packages.id', 'imports.package_id')
       .where('packages.purpose', 'in', [...options.purposes]);
+    const { q, types, creator, from, to, statuses = [], origin } = options;
+    if (q) base = base.where((eb) => eb.or([contains(sql.ref('packages.name'), q), contains(sql.ref('packages.id'), q), contains(sql.ref('imports.id'), q)]));
+    if (types && types.length > 0) base = base.where('packages.type', 'in', types);
+    if (statuses.length > 0) base = base.where((eb) => eb.or([eb('imports.status', 'in', statuses), eb('packages.status', 'in', statuses)]));
+    if (creator) base = base.where((eb) => eb.or([contains(sql.ref('packages.creator_name'), creator), contains(sql.ref('packages.creator_id'), creator)]));
+    if (from !== undefined) base = base.where('imports.created_at', '>=', from);
+    if (to !== undefined) base = base.where('imports.created_at', '<=', to);
+    if (origin === 'replicated') base = base.where('packages.replicated', '=', 1);
+    if (origin === 'uploaded') base = base.where('packages.purpose', '=', 'migration_from_shared_file_store');
+    if (origin === 'created') base = base.where('packages.replicated', '=', 0).where('packages.purpose', '!=', 'migration_from_shared_file_store');
     const count = await base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const { key, direction } = sortOrder(options.sort ?? '-created');
     const page = await base
       .selectAll('imports')
-      .orderBy('imports.created_at', 'desc')
-      .orderBy('imports.id')
+      .orderBy(MIGRATION_SORT_COLUMNS[key], direction)
+      .orderBy('imports.id', direction)
       .offset(options.offset)
       .limit(options.limit)
       .execute();
@@ -282,11 +306,34 @@ export class MigrationRepository {
     ]);
   }
 
+  /** The imports made from each of these uploaded files, newest first: one query for a page of files. */
+  async importsOfFiles(fileGuids: readonly string[]): Promise<Map<string, ImportOfFile[]>> {
+    const byFile = new Map<string, ImportOfFile[]>();
+    if (fileGuids.length === 0) return byFile;
+    const rows = await this.db
+      .selectFrom('imports')
+      .innerJoin('packages', 'packages.id', 'imports.package_id')
+      .select(['packages.file_guid', 'imports.package_id', 'imports.id', 'imports.status', 'imports.project_id', 'imports.project_name', 'imports.created_at'])
+      .where('packages.file_guid', 'in', [...fileGuids])
+      .orderBy('imports.created_at', 'desc')
+      .execute();
+    for (const row of rows) {
+      // The query matched file_guid IN (…): it is never null here.
+      const guid = row.file_guid ?? '';
+      const list = byFile.get(guid) ?? [];
+      list.push({ packageId: row.package_id, importId: row.id, status: row.status as ImportStatus, project: ref(row.project_id, row.project_name), createdAt: Number(row.created_at) });
+      byFile.set(guid, list);
+    }
+    return byFile;
+  }
+
   async deleteImport(importId: string): Promise<void> {
+    await this.db.deleteFrom('import_outcomes').where('import_id', '=', importId).execute();
     await this.db.deleteFrom('imports').where('id', '=', importId).execute();
   }
 
   async deletePackage(packageId: string): Promise<void> {
+    await this.db.deleteFrom('import_outcomes').where('import_id', 'in', this.db.selectFrom('imports').select('id').where('package_id', '=', packageId)).execute();
     await this.db.deleteFrom('imports').where('package_id', '=', packageId).execute();
     await this.db.deleteFrom('packages').where('id', '=', packageId).execute();
   }

@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { storedToken, whenSessionEnds } from './api/client.js';
-import { signOut, userInfo } from './api/packstore.js';
-import type { UserInfo } from './api/types.js';
+import { getEnvironment, signOut, userInfo } from './api/packstore.js';
+import type { EnvironmentBadge as Badge, UserInfo } from './api/types.js';
+import { EnvironmentBadge, titleOf } from './components/EnvironmentBadge.js';
 import { AnnouncerProvider } from './components/Announcer.js';
 import { ErrorNotice } from './components/ErrorNotice.js';
 import { Link } from './components/Link.js';
@@ -25,6 +26,7 @@ type Who = { state: 'checking' } | { state: 'signed-out'; notice?: string } | { 
 
 export function App() {
   const [who, setWho] = useState<Who>(() => (storedToken() ? { state: 'checking' } : { state: 'signed-out' }));
+  const [environment, setEnvironment] = useState<Badge>();
 
   const loadUser = () =>
     userInfo()
@@ -34,26 +36,37 @@ export function App() {
   useEffect(() => {
     whenSessionEnds(() => setWho({ state: 'signed-out', notice: 'Your session has ended. Sign in again to go on.' }));
     if (storedToken()) void loadUser();
+    // Without it the console still works; it only cannot say where it is.
+    getEnvironment().then(setEnvironment, () => undefined);
   }, []);
 
   useEffect(() => {
-    if (who.state === 'signed-out') document.title = 'Sign in — Packstore console';
-  }, [who.state]);
+    if (who.state === 'signed-out') document.title = titleOf('Sign in', environment);
+  }, [who.state, environment]);
 
   if (who.state === 'checking') return <p class="loading">Loading the console…</p>;
-  if (who.state === 'signed-out') return <SignIn notice={who.notice} onSignedIn={loadUser} />;
+  if (who.state === 'signed-out')
+    return (
+      <>
+        <header class="top">
+          <p class="brand">Packstore console</p>
+          <EnvironmentBadge environment={environment} />
+        </header>
+        <SignIn notice={who.notice} onSignedIn={loadUser} />
+      </>
+    );
   return (
     <AnnouncerProvider>
-      <Shell user={who.user} onSignedOut={() => setWho({ state: 'signed-out', notice: 'You have signed out.' })} />
+      <Shell user={who.user} environment={environment} onSignedOut={() => setWho({ state: 'signed-out', notice: 'You have signed out.' })} />
     </AnnouncerProvider>
   );
 }
 
-function Shell({ user, onSignedOut }: { user: UserInfo; onSignedOut: () => void }) {
+function Shell({ user, environment, onSignedOut }: { user: UserInfo; environment: Badge | undefined; onSignedOut: () => void }) {
   const route = useRoute();
   useEffect(() => {
-    document.title = `${TITLES[route.page]} — Packstore console`;
-  }, [route.page]);
+    document.title = titleOf(TITLES[route.page], environment);
+  }, [route.page, environment]);
   const leave = () => {
     void signOut().finally(onSignedOut);
   };
@@ -64,6 +77,7 @@ function Shell({ user, onSignedOut }: { user: UserInfo; onSignedOut: () => void 
       </a>
       <header class="top">
         <p class="brand">Packstore console</p>
+        <EnvironmentBadge environment={environment} />
         <nav aria-label="Main">
           <ul>
             <li>

@@ -23,6 +23,25 @@ export function formatDate(text: string | null | undefined): string {
   return date ? date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : '—';
 }
 
+/** To the second, with the time zone: two administrators in two countries read the same moment. */
+export function formatDateTime(text: string | null | undefined): string {
+  const date = parseLibraryDate(text);
+  return date ? date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }) : '—';
+}
+
+/** From one Library date to another: "850 ms", "42 s", "3 min 5 s", "2 h 4 min". */
+export function formatDuration(from: string | null | undefined, to: string | null | undefined): string {
+  const start = parseLibraryDate(from);
+  const end = parseLibraryDate(to);
+  if (!start || !end) return '—';
+  const ms = Math.max(0, end.getTime() - start.getTime());
+  if (ms < 1000) return `${ms} ms`;
+  const s = Math.round(ms / 1000);
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
+}
+
 export function percent(done: number, total: number): number {
   return total > 0 ? Math.floor((done / total) * 100) : 100;
 }

@@ -1,7 +1,9 @@
 import { Type, type Static } from 'typebox';
 import { MIGRATION_PURPOSES } from './purposes.js';
-import { Maybe, Named, Open, PackageSource, WholeNumber } from './common.js';
+import { CommaList, Maybe, Named, Open, PackageSource, WholeNumber } from './common.js';
 import { PackageSignatureRecord } from './signing.js';
+import { listFilterQuery, PackageTypeList } from './list-filters.js';
+import { FILE_SORTS } from '../../domain/list-filters.js';
 
 /** The Storage Service's shared file store (library-api-contract §2). The size limit and the hash are checked by the domain. */
 
@@ -41,6 +43,12 @@ export const SharedFile = Open({
   ),
   /** A Packstore extension: who signed the uploaded package (absent before the upload, or when it is not a package). */
   signature: Type.Optional(PackageSignatureRecord),
+  importedInto: Type.Optional(
+    Type.Array(
+      Type.Object({ migrationId: Type.String(), status: Type.String(), project: Type.Optional(Named), creationDate: Type.String() }),
+      { description: "Packstore's own: the imports made from this file, newest first (in the list, on files that were imported)." },
+    ),
+  ),
 });
 export type SharedFile = Static<typeof SharedFile>;
 
@@ -48,6 +56,9 @@ export const FileListQuery = Type.Object({
   type: Type.Optional(Type.Literal('migrations.packages', { 'x-message': 'must be migrations.packages' })),
   offset: Type.Optional(WholeNumber(0, Number.MAX_SAFE_INTEGER)),
   limit: Type.Optional(WholeNumber(1, 1000)),
+  ...listFilterQuery(FILE_SORTS),
+  packageType: Type.Optional(PackageTypeList),
+  purpose: Type.Optional(CommaList(`(${MIGRATION_PURPOSES.join('|')})`, `must list package purposes (${MIGRATION_PURPOSES.join(', ')})`, 'Only packages of these purposes.')),
 });
 
 /** The multipart upload: one part named `file` (checked while it streams, so not a body schema). */

@@ -66,6 +66,9 @@ export function serveConsoleFrom(root: string) {
 
       const toConsole = { tags: CONSOLE_TAGS, summary: 'To the web console', response: replies({ 301: Type.Null({ description: 'To /console/.' }) }) };
       scope.get(CONSOLE_PATH, { config: { access: PUBLIC }, schema: toConsole }, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 301));
+      // The server's root leads a person who typed only host and port to the console (302: the root may serve more one day).
+      const fromRoot = { tags: CONSOLE_TAGS, summary: 'To the web console', response: replies({ 302: Type.Null({ description: 'To /console/.' }) }) };
+      scope.get('/', { config: { access: PUBLIC }, schema: fromRoot }, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 302));
 
       const files = { tags: CONSOLE_TAGS, summary: 'The web console', params: Type.Object({ '*': Type.String() }), response: replies({ 200: PAGE, 503: PAGE }) };
       scope.get<{ Params: { '*': string } }>(`${CONSOLE_PATH}/*`, { config: { access: PUBLIC }, schema: files }, async (request, reply) => {

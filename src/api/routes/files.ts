@@ -8,6 +8,10 @@ import { typed } from '../type-provider.js';
 import { BinaryReply, Empty, Page, RangeHeaders, replies } from '../contract/common.js';
 import { FileIdParams, FileListQuery, SharedFile, SharedFileBody, UPLOAD_DESCRIPTION } from '../contract/files.js';
 import { parseSharedFileInput, sharedFileView } from '../../domain/shared-files.js';
+import { importedIntoView } from '../../domain/migrations/views.js';
+import { guidFromFileId } from '../../domain/ids.js';
+import { listFiltersOf } from '../list-filters.js';
+import { commaList } from '../query-values.js';
 import {
   beginUpload,
   createSharedFile,
@@ -68,9 +72,17 @@ export async function fileRoutes(app: FastifyInstance, ctx: AppContext): Promise
     });
 
     scope.get(FILES, { config: { access: MANAGE }, schema: { tags: TAGS, summary: 'List package files', querystring: FileListQuery, response: replies({ 200: Page(SharedFile) }) } }, async (request) => {
-      const { offset = 0, limit = DEFAULT_LIST_LIMIT } = request.query;
-      const page = await listSharedFiles(ctx, offset, limit);
-      return { total: page.total, data: page.files.map((file) => sharedFileView(file)) };
+      const { offset = 0, limit = DEFAULT_LIST_LIMIT, sort = '-created' } = request.query;
+      const filters = listFiltersOf(request.query, request.query.packageType);
+      // A whole file id (as the list shows it) is found by the GUID inside it.
+      const q = filters.q && (guidFromFileId(filters.q) ?? filters.q);
+      const page = await listSharedFiles(ctx, offset, limit, { ...filters, q, purposes: commaList(request.query.purpose), sort });
+      // Only files that were imported say so: the list item of any other file stays the Library's shape.
+      const view = (file: (typeof page.files)[number]) => {
+        const into = page.imports.get(file.guid);
+        return into ? { ...sharedFileView(file), importedInto: into.map(importedIntoView) } : sharedFileView(file);
+      };
+      return { total: page.total, data: page.files.map(view) };
     });
 
     scope.delete(`${FILES}/:fileId`, { config: { access: MANAGE_AND_ADMINISTER }, schema: { tags: TAGS, summary: 'Delete the file and its bytes', params: FileIdParams, response: replies({ 204: Empty }) } }, async (request, reply) => {

@@ -19,8 +19,9 @@ import { consoleRoutes } from './console.js';
 import { operationsRoutes } from './operations.js';
 import { apiDocsRoutes } from './api-docs.js';
 import { signingRoutes } from './signing.js';
+import { environmentBadgeRoutes } from './environment-badge.js';
 
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, resumableUploadRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, signingRoutes, consoleRoutes, operationsRoutes, apiDocsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, resumableUploadRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, signingRoutes, consoleRoutes, environmentBadgeRoutes, operationsRoutes, apiDocsRoutes];

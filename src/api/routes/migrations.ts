@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AppContext } from '../../app-context.js';
 import { demand, principalOf, requires, requiresAny } from '../access.js';
 import { sendDownload } from '../send-download.js';
+import { listFiltersOf } from '../list-filters.js';
+import { commaList } from '../query-values.js';
 import { projectIdOf } from '../project-header.js';
 import { typed } from '../type-provider.js';
 import { BinaryReply, Empty, PACKSTORE_EXTENSIONS, ProjectHeader, RangeHeaders, replies } from '../contract/common.js';
@@ -21,6 +23,8 @@ import {
   PackageIdQuery,
   ReplicatedBody,
   Report,
+  REPORT_PAGE_MAX,
+  ReportQuery,
   ReuseQuery,
   SHOW_CONTENT,
   ShowQuery,
@@ -94,8 +98,9 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
   );
 
   app.get('/api/migrations', { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'List migrations', querystring: ListQuery, response: replies({ 200: MigrationPage }) } }, async (request) => {
-    const { offset = 0, limit = 1000 } = request.query;
-    const page = await service.list({ purposes: parsePurposeList(request.query['packageInfo.purpose']), offset, limit });
+    const { offset = 0, limit = 1000, sort, origin } = request.query;
+    const filters = listFiltersOf(request.query, request.query.type);
+    const page = await service.list({ ...filters, purposes: parsePurposeList(request.query['packageInfo.purpose']), statuses: commaList(request.query.status), origin, sort, offset, limit });
     return { total: page.total, data: page.records.map((r) => fullView(r)) };
   });
 
@@ -108,11 +113,14 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.get(
     '/api/migrations/:id/report',
-    { config: { access: READ_MIGRATIONS }, schema: { tags: [PACKSTORE_EXTENSIONS], summary: 'What the last import or validation did (or would do) to each object', params: MigrationIdParams, response: replies({ 200: Report }) } },
+    {
+      config: { access: READ_MIGRATIONS },
+      schema: { tags: [PACKSTORE_EXTENSIONS], summary: 'What the last import or validation did (or would do) to each object: a page, with counts by action and type', params: MigrationIdParams, querystring: ReportQuery, response: replies({ 200: Report }) },
+    },
     async (request) => {
       const id = migrationIdOf(request.params.id);
-      const report = (await service.require(id.packageId, id.importId)).import.report ?? [];
-      return { total: report.length, data: report };
+      const { offset = 0, limit = REPORT_PAGE_MAX, action, type, q, sort = 'package' } = request.query;
+      return service.report(id.packageId, id.importId, { offset, limit, action, type, q, sort });
     },
   );
 

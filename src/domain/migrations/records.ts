@@ -73,7 +73,6 @@ export interface ImportRecord {
   project?: NamedRef;
   generateUndo: boolean;
   undoStorage?: { path: string; size: number };
-  report?: ObjectOutcome[];
   validation?: ValidationState;
   createdAt: number;
   updatedAt: number;
@@ -90,4 +89,13 @@ export interface ValidationState {
 export interface MigrationRecord {
   package: PackageRecord;
   import: ImportRecord;
+}
+
+/** An import made from an uploaded file, as the file list shows it ("imported into …"). */
+export interface ImportOfFile {
+  packageId: string;
+  importId: string;
+  status: ImportStatus;
+  project?: NamedRef;
+  createdAt: number;
 }

@@ -1,6 +1,6 @@
 import { formatLibraryDate } from '../dates.js';
 import { formatMigrationId } from '../ids.js';
-import type { ImportRecord, MigrationRecord, PackageRecord } from './records.js';
+import type { ImportOfFile, ImportRecord, MigrationRecord, PackageRecord } from './records.js';
 
 export type ShowContent = 'default' | 'tocview' | 'treeview' | 'all';
 
@@ -118,5 +118,15 @@ export function shortView(record: MigrationRecord): Json {
       progress: record.import.progress,
     },
     validation: validationView(record.import),
+  });
+}
+
+/** One entry of a shared file's `importedInto` (Packstore's own, in the file list). */
+export function importedIntoView(imp: ImportOfFile): Json {
+  return compact({
+    migrationId: formatMigrationId({ packageId: imp.packageId, importId: imp.importId }),
+    status: imp.status,
+    project: imp.project,
+    creationDate: formatLibraryDate(new Date(imp.createdAt)),
   });
 }

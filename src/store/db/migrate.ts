@@ -12,6 +12,7 @@ import * as m009 from './migrations/009_search.js';
 import * as m011 from './migrations/011_package_signing.js';
 import * as m012 from './migrations/012_resumable_uploads.js';
 import * as m014 from './migrations/014_package_source.js';
+import * as m015 from './migrations/015_report_outcomes.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '011_package_signing': m011,
   '012_resumable_uploads': m012,
   '014_package_source': m014,
+  '015_report_outcomes': m015,
 };
 
 class StaticMigrationProvider implements MigrationProvider {

@@ -51,11 +51,24 @@ export interface ImportsTable {
   generate_undo: number;
   undo_path: string | null;
   undo_size: number | null;
-  /** The per-object outcome of the last import or validation, as JSON. */
-  report: string | null;
+  /** Counts by action and type of the last import's or validation's outcomes (import_outcomes), as JSON. */
+  report_summary: string | null;
   validation: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** One object of the last import's or validation's report, in package order (seq). */
+export interface ImportOutcomesTable {
+  import_id: string;
+  seq: number;
+  object_id: string;
+  type: number;
+  name: string;
+  conflict: string;
+  action: string;
+  target_id: string | null;
+  message: string | null;
 }
 
 export interface JobsTable {
@@ -77,5 +90,6 @@ export interface JobsTable {
 export interface MigrationTables {
   packages: PackagesTable;
   imports: ImportsTable;
+  import_outcomes: ImportOutcomesTable;
   jobs: JobsTable;
 }

@@ -3,6 +3,7 @@ import type { Database } from '../db/schema.js';
 import { OBJECT_TYPE } from '../../domain/objects.js';
 import { SEARCH_PATTERN, type DateRange, type SearchFilter, type SearchPattern } from '../../domain/search/criteria.js';
 import type { AclKeyFilter } from '../../domain/search/visibility.js';
+import { like, likeEscaped } from '../sql-like.js';
 
 export interface ObjectSearch extends SearchFilter {
   projectId: string;
@@ -10,15 +11,6 @@ export interface ObjectSearch extends SearchFilter {
   acl?: AclKeyFilter;
   offset: number;
   limit: number;
-}
-
-/** The LIKE form of a needle: lower case, its wildcards escaped (ESCAPE '\'). */
-function likeEscaped(needle: string): string {
-  return needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
-}
-
-function like(column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> {
-  return sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
 }
 
 /** The name condition of a search pattern; every pattern ignores case. */

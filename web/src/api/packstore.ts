@@ -1,5 +1,5 @@
 import { call, callJson, storeToken } from './client.js';
-import type { Migration, ObjectOutcome, Page, Project, SharedFile, UserInfo } from './types.js';
+import type { EnvironmentBadge, Migration, Page, Project, Report, SharedFile, UserInfo } from './types.js';
 import { MIGRATION_PURPOSES } from '../../../src/api/contract/purposes.js';
 
 export const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
@@ -24,7 +24,39 @@ export async function signOut(): Promise<void> {
 
 export const userInfo = () => callJson<UserInfo>('GET', '/api/sessions/userInfo');
 
-export const listFiles = (offset: number) => callJson<Page<SharedFile>>('GET', `${FILES}?type=migrations.packages&offset=${offset}&limit=${PAGE_SIZE}`);
+/** Query parameters, the empty ones left out (the server reads an empty one as absent anyway). */
+function query(params: Record<string, string | number | undefined>): string {
+  const kept = Object.entries(params).filter((entry): entry is [string, string | number] => entry[1] !== undefined && entry[1] !== '');
+  return new URLSearchParams(kept.map(([k, v]) => [k, String(v)])).toString();
+}
+
+/** The filters the package and migration lists share; `type` is a package type. */
+export interface ListFilters {
+  q?: string;
+  type?: string;
+  creator?: string;
+  /** yyyy-mm-dd, in the browser's time zone: from the start of that day, to its end. */
+  from?: string;
+  to?: string;
+  sort?: string;
+}
+
+/** A day picked in a date input, as the bound the server takes (epoch milliseconds). */
+function dayBound(day: string | undefined, end: boolean): number | undefined {
+  if (!day) return undefined;
+  const date = new Date(`${day}T${end ? '23:59:59.999' : '00:00:00'}`);
+  return Number.isNaN(date.getTime()) ? undefined : date.getTime();
+}
+
+function filterParams(f: ListFilters) {
+  return { q: f.q, creator: f.creator, from: dayBound(f.from, false), to: dayBound(f.to, true), sort: f.sort };
+}
+
+export const listFiles = (offset: number, filters: ListFilters & { purpose?: string } = {}) =>
+  callJson<Page<SharedFile>>(
+    'GET',
+    `${FILES}?${query({ type: 'migrations.packages', offset, limit: PAGE_SIZE, ...filterParams(filters), packageType: filters.type, purpose: filters.purpose })}`,
+  );
 
 export async function deleteFile(fileId: string): Promise<void> {
   await call('DELETE', `${FILES}/${fileId}`);
@@ -36,13 +68,30 @@ export const packageDownloadUrl = (packageId: string) => `${MIGRATIONS}/packages
 
 export const listProjects = () => callJson<Project[]>('GET', '/api/projects');
 
-export const listMigrations = (offset: number) =>
-  callJson<Page<Migration>>('GET', `${MIGRATIONS}?packageInfo.purpose=${ALL_PURPOSES}&offset=${offset}&limit=${PAGE_SIZE}`);
+export const listMigrations = (offset: number, filters: ListFilters & { purpose?: string; status?: string; origin?: string } = {}) =>
+  callJson<Page<Migration>>(
+    'GET',
+    `${MIGRATIONS}?${query({ 'packageInfo.purpose': filters.purpose || ALL_PURPOSES, offset, limit: PAGE_SIZE, ...filterParams(filters), type: filters.type, status: filters.status, origin: filters.origin })}`,
+  );
 
-export const getMigration = (id: string) => callJson<Migration>('GET', `${MIGRATIONS}/${id}?showContent=all`);
+/** The record without its table of contents: a package of a million objects is read a page at a time, from the report. */
+export const getMigration = (id: string) => callJson<Migration>('GET', `${MIGRATIONS}/${id}`);
 
-/** Per-object outcomes of the last import or validation (a Packstore extension of the Library API). */
-export const getReport = (id: string) => callJson<Page<ObjectOutcome>>('GET', `${MIGRATIONS}/${id}/report`);
+export interface ReportFilters {
+  offset: number;
+  limit: number;
+  action?: string;
+  type?: string;
+  q?: string;
+  sort?: string;
+}
+
+/** One page of the per-object outcomes of the last import or validation, with counts of the whole (a Packstore extension). */
+export const getReport = (id: string, f: ReportFilters) =>
+  callJson<Report>('GET', `${MIGRATIONS}/${id}/report?${query({ offset: f.offset, limit: f.limit, action: f.action, type: f.type, q: f.q, sort: f.sort })}`);
+
+/** Where you are: the environment's name, colour and production mark (public, for the sign-in page too). */
+export const getEnvironment = () => callJson<EnvironmentBadge>('GET', '/api/environment');
 
 /** The seed's step 4: import an uploaded package; configuration packages go without a project. */
 export function startImport(file: SharedFile, project: Project | undefined): Promise<Migration> {

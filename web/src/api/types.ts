@@ -4,6 +4,7 @@
  */
 export type { Named, Page } from '../../../src/api/contract/common.js';
 export type { SharedFile } from '../../../src/api/contract/files.js';
-export type { ImportInfo, Migration, ObjectOutcome, PackageInfo, TocRow, Validation } from '../../../src/api/contract/migrations.js';
+export type { ImportInfo, Migration, ObjectOutcome, PackageInfo, Report, ReportSummary, TocRow, Validation } from '../../../src/api/contract/migrations.js';
+export type { EnvironmentBadge } from '../../../src/api/contract/environment-badge.js';
 export type { MetadataObject, Project, StoredSearch } from '../../../src/api/contract/objects.js';
 export type { UserInfo } from '../../../src/api/contract/sessions.js';

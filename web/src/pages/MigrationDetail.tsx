@@ -1,16 +1,17 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
-import { getMigration, getReport, packageDownloadUrl } from '../api/packstore.js';
-import type { Migration, ObjectOutcome } from '../api/types.js';
+import { getMigration, packageDownloadUrl } from '../api/packstore.js';
+import type { Migration } from '../api/types.js';
 import { useAnnounce } from '../components/Announcer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { BreakableUrl } from '../components/BreakableUrl.js';
 import { Link } from '../components/Link.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { usePolling } from '../components/usePolling.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
-import { formatBytes, formatDate, signatureWords, words } from '../format.js';
+import { formatBytes, formatDateTime, formatDuration, signatureWords, words } from '../format.js';
 import { hrefOf, navigate } from '../router.js';
 import { MigrationActionDialog, runAction, type PendingAction } from './MigrationActionDialog.js';
-import { canUndo, isBusy, progressOf, stateLine } from './migration-state.js';
+import { canUndo, isBusy, progressOf, stateLine, timesOf } from './migration-state.js';
 import { ObjectReport } from './ObjectReport.js';
 
 const BUSY_POLL_MS = 1000;
@@ -20,7 +21,6 @@ const FAILED = new Set(['create_failed', 'import_failed', 'undo_failed', 'valida
 /** One migration: its state (live), its objects, undo, download and delete. */
 export function MigrationDetail({ id }: { id: string }) {
   const [migration, setMigration] = useState<Migration>();
-  const [outcomes, setOutcomes] = useState<ObjectOutcome[]>([]);
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState<PendingAction>();
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -29,8 +29,7 @@ export function MigrationDetail({ id }: { id: string }) {
 
   const load = useCallback(async () => {
     try {
-      const [next, report] = await Promise.all([getMigration(id), getReport(id)]);
-      setOutcomes(report.data);
+      const next = await getMigration(id);
       const line = stateLine(next);
       if (lastState.current !== undefined && lastState.current !== line) announce(`${next.packageInfo.name}: ${line}.`);
       lastState.current = line;
@@ -90,9 +89,9 @@ export function MigrationDetail({ id }: { id: string }) {
               <dt>Target project</dt>
               <dd>{imp?.project?.name ?? '—'}</dd>
               <dt>Target environment</dt>
-              <dd class="wrap">{imp?.environment?.name ?? '—'}</dd>
+              <dd class="url"><BreakableUrl url={imp?.environment?.name} /></dd>
               <dt>Source environment</dt>
-              <dd class="wrap" data-testid="detail-source-environment">{pkg.environment?.name ?? '—'}</dd>
+              <dd class="url" data-testid="detail-source-environment"><BreakableUrl url={pkg.environment?.name} /></dd>
               {pkg.source ? (
                 <>
                   <dt>Source package id</dt>
@@ -109,10 +108,14 @@ export function MigrationDetail({ id }: { id: string }) {
               <dd>{formatBytes(pkg.storage?.size)}</dd>
               <dt>Created by</dt>
               <dd>{pkg.creator?.name ?? '—'}</dd>
-              <dt>Import started</dt>
-              <dd>{formatDate(imp?.creationDate)}</dd>
+              <dt>Started</dt>
+              <dd>{formatDateTime(timesOf(migration).started)}</dd>
+              <dt>Finished</dt>
+              <dd>{formatDateTime(timesOf(migration).finished)}</dd>
+              <dt>Duration</dt>
+              <dd>{formatDuration(timesOf(migration).started, timesOf(migration).finished)}</dd>
               <dt>Last update</dt>
-              <dd>{formatDate(imp?.lastUpdatedDate ?? pkg.lastUpdatedDate)}</dd>
+              <dd>{formatDateTime(imp?.lastUpdatedDate ?? pkg.lastUpdatedDate)}</dd>
               <dt>Undo package</dt>
               <dd>{imp?.undoStorage?.path ? `Saved (${formatBytes(imp.undoStorage.size)})` : 'None'}</dd>
               <dt>Migration id</dt>
@@ -121,22 +124,27 @@ export function MigrationDetail({ id }: { id: string }) {
               </dd>
             </dl>
             <div class="actions">
-              {canUndo(migration) ? (
-                <button type="button" onClick={() => setPending({ kind: 'undo', migration })}>
-                  Undo import
-                </button>
-              ) : null}
               {pkg.storage?.path ? (
                 <a class="button" href={packageDownloadUrl(pkg.id)} download={`${pkg.name}.mmp`}>
                   Download package
                 </a>
               ) : null}
-              <button type="button" class="danger" onClick={() => setPending({ kind: 'delete', migration })}>
+              {canUndo(migration) ? (
+                <button type="button" class="secondary" onClick={() => setPending({ kind: 'undo', migration })}>
+                  Undo import
+                </button>
+              ) : null}
+              <button type="button" class="danger" disabled={isBusy(migration)} aria-describedby={isBusy(migration) ? 'busy-note' : undefined} onClick={() => setPending({ kind: 'delete', migration })}>
                 Delete migration
               </button>
+              {isBusy(migration) ? (
+                <span id="busy-note" class="hint">
+                  Delete waits until the work in progress ends.
+                </span>
+              ) : null}
             </div>
           </section>
-          <ObjectReport migration={migration} outcomes={outcomes} />
+          <ObjectReport migration={migration} runKey={`${imp?.status}|${migration.validation?.status}`} />
         </>
       ) : null}
       {!migration && !error ? <p>Loading the migration…</p> : null}

@@ -7,20 +7,50 @@ import { Link } from '../components/Link.js';
 import { ProgressBar } from '../components/ProgressBar.js';
 import { usePolling } from '../components/usePolling.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
-import { counted, formatDate, words } from '../format.js';
+import { counted, formatDateTime, formatDuration, words } from '../format.js';
+import { useDebounced } from '../components/useDebounced.js';
+import { ListFilterBar, type ListView } from './ListFilterBar.js';
 import { DataTable } from '../components/DataTable.js';
 import { hrefOf } from '../router.js';
-import { canUndo, isBusy, progressOf, stateLine } from './migration-state.js';
+import { canUndo, isBusy, progressOf, stateLine, timesOf } from './migration-state.js';
 import { MigrationActionDialog, runAction, type PendingAction } from './MigrationActionDialog.js';
 import { Pager } from './Pager.js';
 
 const BUSY_POLL_MS = 1000;
 const IDLE_POLL_MS = 5000;
 
+const SORTS: Array<[string, string]> = [
+  ['-created', 'Newest first'],
+  ['created', 'Oldest first'],
+  ['-updated', 'Last changed first'],
+  ['name', 'Name, A to Z'],
+  ['-name', 'Name, Z to A'],
+  ['status', 'Import status'],
+];
+const STATUSES = ['pending', 'importing', 'imported', 'import_failed', 'undoing', 'undo_success', 'undo_failed', 'creating', 'created', 'create_failed'] as const;
+
+const filtered = (v: ListView) => Boolean(v.q || v.type || v.purpose || v.status || v.creator || v.from || v.to);
+
+/** Started, finished and how long: the times of the work that matters now (see timesOf). */
+function Times({ migration }: { migration: Migration }) {
+  const { started, finished } = timesOf(migration);
+  return (
+    <>
+      <td>
+        <time dateTime={started}>{formatDateTime(started)}</time>
+      </td>
+      <td>{finished ? <time dateTime={finished}>{formatDateTime(finished)}</time> : '—'}</td>
+      <td>{finished ? formatDuration(started, finished) : '—'}</td>
+    </>
+  );
+}
+
 /** Every migration of this environment, kept up to date by polling. */
 export function MigrationsPage() {
   const [page, setPage] = useState<Page<Migration>>();
-  const [offset, setOffset] = useState(0);
+  const [view, setView] = useState<ListView>({ offset: 0, sort: '-created' });
+  const q = useDebounced(view.q, 250);
+  const creator = useDebounced(view.creator, 250);
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState<PendingAction>();
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -29,7 +59,7 @@ export function MigrationsPage() {
 
   const load = useCallback(async () => {
     try {
-      const next = await listMigrations(offset);
+      const next = await listMigrations(view.offset, { ...view, q, creator });
       const changes: string[] = [];
       for (const m of next.data) {
         const line = stateLine(m);
@@ -43,7 +73,7 @@ export function MigrationsPage() {
     } catch (e) {
       setError(e);
     }
-  }, [offset, announce]);
+  }, [view.offset, view.type, view.purpose, view.status, view.from, view.to, view.sort, q, creator, announce]);
   const busy = page?.data.some(isBusy) ?? false;
   usePolling(load, busy ? BUSY_POLL_MS : IDLE_POLL_MS);
 
@@ -63,36 +93,43 @@ export function MigrationsPage() {
       <p class="lead">Packages made or imported here, with the state of each import. The list refreshes itself while work is in progress.</p>
       <ErrorNotice error={error} title="The migrations could not be listed." />
       {page === undefined && !error ? <p>Loading migrations…</p> : null}
-      {page && page.data.length === 0 ? (
+      <ListFilterBar label="Migrations" view={view} sorts={SORTS} statuses={STATUSES} onChange={(next) => setView({ ...view, offset: 0, ...next })} />
+      {page && page.data.length === 0 && page.total === 0 && !filtered(view) ? (
         <p>
           No migrations yet. Start one from an uploaded package on the <Link href={hrefOf({ page: 'packages' })}>Packages</Link> page.
         </p>
       ) : null}
+      {page && page.data.length === 0 && filtered(view) ? <p>No migrations match these filters.</p> : null}
       {page && page.data.length > 0 ? (
-        <DataTable caption={counted(page.total, 'migration')} columns={['Package', 'Purpose', 'Type', 'Package status', 'Import status', 'Progress', 'Project', 'Started', 'Actions']}>
+        <DataTable caption={counted(page.total, 'migration')} columns={['Package', 'Import status', 'Progress', 'Project', 'Started', 'Finished', 'Duration', 'Actions']}>
           {page.data.map((m) => (
             <tr key={m.id}>
-              <th scope="row">
+              <th scope="row" class="wrap">
                 <Link href={hrefOf({ page: 'migration', id: m.id })}>{m.packageInfo.name}</Link>
+                <span class="row-meta">
+                  {words(m.packageInfo.purpose)} · {words(m.packageInfo.type)} · package {words(m.packageInfo.status).toLowerCase()}
+                </span>
               </th>
-              <td>{words(m.packageInfo.purpose)}</td>
-              <td>{words(m.packageInfo.type)}</td>
-              <td>{words(m.packageInfo.status)}</td>
               <td data-testid="import-status">{words(m.importInfo?.status)}</td>
               <td>
                 <ProgressBar id={`progress-${m.id}`} label={`Progress of ${m.packageInfo.name}`} value={progressOf(m)} />
               </td>
               <td>{m.importInfo?.project?.name ?? '—'}</td>
-              <td>
-                <time dateTime={m.importInfo?.creationDate ?? undefined}>{formatDate(m.importInfo?.creationDate ?? m.packageInfo.creationDate)}</time>
-              </td>
+              <Times migration={m} />
               <td class="row-actions">
                 {canUndo(m) ? (
-                  <button type="button" aria-label={`Undo import of ${m.packageInfo.name}`} onClick={() => setPending({ kind: 'undo', migration: m })}>
+                  <button type="button" class="secondary" aria-label={`Undo import of ${m.packageInfo.name}`} onClick={() => setPending({ kind: 'undo', migration: m })}>
                     Undo import
                   </button>
                 ) : null}
-                <button type="button" class="danger" aria-label={`Delete ${m.packageInfo.name}`} onClick={() => setPending({ kind: 'delete', migration: m })}>
+                <button
+                  type="button"
+                  class="danger"
+                  disabled={isBusy(m)}
+                  title={isBusy(m) ? 'Delete waits until the work in progress ends.' : undefined}
+                  aria-label={`Delete ${m.packageInfo.name}`}
+                  onClick={() => setPending({ kind: 'delete', migration: m })}
+                >
                   Delete
                 </button>
               </td>
@@ -100,7 +137,7 @@ export function MigrationsPage() {
           ))}
         </DataTable>
       ) : null}
-      {page ? <Pager label="Migration pages" offset={offset} shown={page.data.length} total={page.total} onChange={setOffset} /> : null}
+      {page ? <Pager label="Migration pages" offset={view.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} /> : null}
       {pending ? <MigrationActionDialog pending={pending} onConfirm={() => act(pending)} onClose={() => setPending(undefined)} /> : null}
     </>
   );

@@ -1,15 +1,44 @@
-import type { Migration, ObjectOutcome } from '../api/types.js';
-import { counted, formatDate, objectTypeName, words } from '../format.js';
+import { useEffect, useState } from 'preact/hooks';
+import { getReport, PAGE_SIZE } from '../api/packstore.js';
+import type { Migration, Report } from '../api/types.js';
 import { DataTable } from '../components/DataTable.js';
+import { ErrorNotice } from '../components/ErrorNotice.js';
+import { counted, formatDate, objectTypeName, words } from '../format.js';
+import { Pager } from './Pager.js';
+import { ReportFilterBar, type ReportView } from './ReportFilterBar.js';
+import { useDebounced } from '../components/useDebounced.js';
+
+const FIRST_PAGE: ReportView = { offset: 0, q: '', action: '', type: '', sort: 'package' };
 
 /**
- * Object by object: each object of the package with the action its conflict rule gives it, and,
- * once an import or validation ran, what the target held and what was (or would be) done.
+ * What the last import or validation did (or would do) to each object: counts by action and type
+ * first, then one page of objects, filtered and sorted by the server. A report of a million objects
+ * costs the browser one page.
  */
-export function ObjectReport({ migration, outcomes }: { migration: Migration; outcomes: ObjectOutcome[] }) {
-  const rows = migration.packageInfo.tocView?.content ?? [];
-  const outcomeOf = new Map(outcomes.map((o) => [o.id, o]));
+export function ObjectReport({ migration, runKey }: { migration: Migration; runKey: string }) {
+  const [view, setView] = useState<ReportView>(FIRST_PAGE);
+  const [report, setReport] = useState<Report>();
+  const [error, setError] = useState<unknown>();
+  const q = useDebounced(view.q, 250);
+
+  useEffect(() => {
+    let current = true;
+    getReport(migration.id, { offset: view.offset, limit: PAGE_SIZE, action: view.action, type: view.type, q, sort: view.sort }).then(
+      (next) => {
+        if (!current) return;
+        setReport(next);
+        setError(undefined);
+      },
+      (e: unknown) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
+  }, [migration.id, runKey, view.offset, view.action, view.type, view.sort, q]);
+
   const validation = migration.validation;
+  const summary = report?.summary;
+  const change = (next: Partial<ReportView>) => setView({ ...view, offset: 0, ...next });
   return (
     <>
       <section aria-labelledby="validation-heading" class="panel">
@@ -33,32 +62,65 @@ export function ObjectReport({ migration, outcomes }: { migration: Migration; ou
           <p>No validation was run for this package.</p>
         )}
       </section>
-      <section aria-labelledby="objects-heading" class="panel">
-        <h2 id="objects-heading">Objects in the package</h2>
-        <p class="hint">
-          Each object with the action the package gives it, what the target held, and what the import did — or, after a validation, would do. A failed import
-          changes nothing; its message above names the object and the reason.
-        </p>
-        {rows.length === 0 ? (
-          <p>The server lists no objects for this package yet{migration.importInfo?.status === 'importing' ? ': it fills the list in while the import runs' : ''}.</p>
-        ) : (
-          <DataTable caption={counted(rows.length, 'object')} columns={['Object', 'Type', 'Action', 'Included', 'In the target', 'Result', 'ID']}>
-            {rows.map((row) => (
-              <tr key={`${row.id}:${row.type}`}>
-                <th scope="row">{row.name ?? row.id}</th>
-                <td>{objectTypeName(row.type)}</td>
-                <td>{words(row.action)}</td>
-                <td>{row.explicitIncluded === false ? 'As a dependency' : 'Chosen'}</td>
-                <td data-testid="object-conflict">{words(outcomeOf.get(row.id)?.conflict)}</td>
-                <td data-testid="object-result">{outcomeOf.has(row.id) ? words(outcomeOf.get(row.id)?.action) : 'Not run yet'}</td>
-                <td>
-                  <code>{row.id}</code>
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
+      <section aria-labelledby="summary-heading" class="panel">
+        <h2 id="summary-heading">Summary</h2>
+        <ErrorNotice error={error} title="The report could not be loaded." />
+        {summary && summary.total > 0 ? (
+          <div class="summary" data-testid="report-summary">
+            <p class="summary-total">{counted(summary.total, 'object')}</p>
+            <dl class="counts" aria-label="Objects by action">
+              {summary.byAction.map((a) => (
+                <div key={a.action}>
+                  <dt>{words(a.action)}</dt>
+                  <dd>{a.count.toLocaleString()}</dd>
+                </div>
+              ))}
+            </dl>
+            <dl class="counts" aria-label="Objects by type">
+              {summary.byType.map((t) => (
+                <div key={t.type}>
+                  <dt>{objectTypeName(t.type)}</dt>
+                  <dd>{t.count.toLocaleString()}</dd>
+                </div>
+              ))}
+            </dl>
+          </div>
+        ) : null}
+        {summary && summary.total === 0 ? (
+          <p>
+            No import or validation has reported on this package yet
+            {migration.importInfo?.status === 'importing' ? ': the report appears when the import ends' : ''}.
+          </p>
+        ) : null}
       </section>
+      {summary && summary.total > 0 ? (
+        <section aria-labelledby="objects-heading" class="panel">
+          <h2 id="objects-heading">Objects</h2>
+          <p class="hint">What the target held and what the import did — or, after a validation, would do. A failed import changes nothing; its message above names the object and the reason.</p>
+          <ReportFilterBar view={view} summary={summary} onChange={change} />
+          {report ? (
+            <>
+              <DataTable caption={`${counted(report.total, 'object')} match${report.total === 1 ? 'es' : ''}`} columns={['Object', 'Type', 'In the target', 'Result', 'ID']}>
+                {report.data.map((o) => (
+                  <tr key={`${o.id}:${o.type}`}>
+                    <th scope="row" class="wrap">
+                      {o.name || o.id}
+                      {o.message ? <span class="row-note">{o.message}</span> : null}
+                    </th>
+                    <td>{objectTypeName(o.type)}</td>
+                    <td data-testid="object-conflict">{words(o.conflict)}</td>
+                    <td data-testid="object-result">{words(o.action)}</td>
+                    <td>
+                      <code class="wrap">{o.id}</code>
+                    </td>
+                  </tr>
+                ))}
+              </DataTable>
+              <Pager label="Object pages" offset={view.offset} shown={report.data.length} total={report.total} onChange={(offset) => setView({ ...view, offset })} />
+            </>
+          ) : null}
+        </section>
+      ) : null}
     </>
   );
 }

@@ -4,8 +4,13 @@ import type { Migration, Page, SharedFile } from '../api/types.js';
 import { useAnnounce } from '../components/Announcer.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { BreakableUrl } from '../components/BreakableUrl.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
-import { counted, formatBytes, formatDate, signatureWords, words } from '../format.js';
+import { counted, formatBytes, formatDateTime, signatureWords, words } from '../format.js';
+import { useDebounced } from '../components/useDebounced.js';
+import { Link } from '../components/Link.js';
+import { CreatedPackages } from './CreatedPackages.js';
+import { ListFilterBar, type ListView } from './ListFilterBar.js';
 import { DataTable } from '../components/DataTable.js';
 import { hrefOf, navigate } from '../router.js';
 import { ImportDialog } from './ImportDialog.js';
@@ -14,10 +19,41 @@ import { UploadForm } from './UploadForm.js';
 
 type Pending = { kind: 'import'; file: SharedFile } | { kind: 'delete'; file: SharedFile };
 
-/** The packages in the Storage Service: upload, download, import, delete. */
+const SORTS: Array<[string, string]> = [
+  ['-created', 'Newest first'],
+  ['created', 'Oldest first'],
+  ['name', 'Name, A to Z'],
+  ['-name', 'Name, Z to A'],
+  ['-size', 'Largest first'],
+  ['size', 'Smallest first'],
+];
+
+const RUNNING = new Set(['pending', 'importing', 'undoing']);
+const importRuns = (file: SharedFile) => (file.importedInto ?? []).some((i) => RUNNING.has(i.status));
+
+const filtered = (v: ListView) => Boolean(v.q || v.type || v.purpose || v.creator || v.from || v.to);
+
+/** "Imported into …": the projects this file went into, each a link to its migration. */
+function ImportedInto({ file }: { file: SharedFile }) {
+  const into = file.importedInto ?? [];
+  if (into.length === 0) return <>Not imported</>;
+  return (
+    <ul class="plain">
+      {into.map((i) => (
+        <li key={i.migrationId}>
+          <Link href={hrefOf({ page: 'migration', id: i.migrationId })}>{i.project?.name ?? 'Configuration'}</Link> ({words(i.status).toLowerCase()})
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The packages in the Storage Service: upload, download, import, delete; and those created here. */
 export function PackagesPage() {
   const [page, setPage] = useState<Page<SharedFile>>();
-  const [offset, setOffset] = useState(0);
+  const [view, setView] = useState<ListView>({ offset: 0, sort: '-created' });
+  const q = useDebounced(view.q, 250);
+  const creator = useDebounced(view.creator, 250);
   const [error, setError] = useState<unknown>();
   const [pending, setPending] = useState<Pending>();
   const heading = useFocusOnMount<HTMLHeadingElement>();
@@ -26,12 +62,12 @@ export function PackagesPage() {
 
   const load = useCallback(async () => {
     try {
-      setPage(await listFiles(offset));
+      setPage(await listFiles(view.offset, { ...view, q, creator }));
       setError(undefined);
     } catch (e) {
       setError(e);
     }
-  }, [offset]);
+  }, [view.offset, view.type, view.purpose, view.from, view.to, view.sort, q, creator]);
   useEffect(() => {
     void load();
   }, [load]);
@@ -64,16 +100,18 @@ export function PackagesPage() {
       <UploadForm onUploaded={uploaded} />
       <section aria-labelledby="packages-heading" class="panel">
         <h2 id="packages-heading" ref={listHeading} tabIndex={-1}>
-          Stored packages
+          Uploaded packages
         </h2>
+        <ListFilterBar label="Packages" view={view} sorts={SORTS} onChange={(next) => setView({ ...view, offset: 0, ...next })} />
         <ErrorNotice error={error} title="The packages could not be listed." />
         {page === undefined && !error ? <p>Loading packages…</p> : null}
-        {page && page.data.length === 0 ? <p>No packages yet. Upload one above.</p> : null}
+        {page && page.total === 0 && !filtered(view) ? <p>No uploaded packages yet. Upload one above.</p> : null}
+        {page && page.data.length === 0 && filtered(view) ? <p>No packages match these filters.</p> : null}
         {page && page.data.length > 0 ? (
-          <DataTable caption={`${counted(page.total, 'package')} in the Storage Service`} columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Signature', 'Actions']}>
+          <DataTable caption={`${counted(page.total, 'package')} in the Storage Service`} columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Signature', 'Imported into', 'Actions']}>
             {page.data.map((file) => (
               <tr key={file.id}>
-                <th scope="row">
+                <th scope="row" class="wrap">
                   {file.name}
                   {file.existing ? null : <span class="tag"> (upload not finished)</span>}
                 </th>
@@ -81,21 +119,24 @@ export function PackagesPage() {
                 <td>{words(file.extraInfo.packagePurpose)}</td>
                 <td>{formatBytes(file.size)}</td>
                 <td>
-                  <time dateTime={file.creationDate}>{formatDate(file.creationDate)}</time>
+                  <time dateTime={file.creationDate}>{formatDateTime(file.creationDate)}</time>
                 </td>
                 <td>{file.creator.name}</td>
-                <td class="wrap" data-testid="file-source">
+                <td class="url" data-testid="file-source">
                   {file.source ? (
                     <>
-                      {file.source.environment.name || file.source.environment.id}
+                      <BreakableUrl url={file.source.environment.name || file.source.environment.id} />
                       <br />
                       <span class="hint">package {file.source.packageId}</span>
                     </>
                   ) : (
-                    file.environment.name
+                    <BreakableUrl url={file.environment.name} />
                   )}
                 </td>
                 <td class="wrap">{signatureWords(file.signature)}</td>
+                <td data-testid="imported-into">
+                  <ImportedInto file={file} />
+                </td>
                 <td class="row-actions">
                   {file.existing ? (
                     <a href={fileDownloadUrl(file.id)} download={`${file.name}.mmp`} aria-label={`Download ${file.name}`}>
@@ -105,7 +146,14 @@ export function PackagesPage() {
                   <button type="button" disabled={!file.existing} aria-label={`Import ${file.name}`} onClick={() => setPending({ kind: 'import', file })}>
                     Import…
                   </button>
-                  <button type="button" class="danger" aria-label={`Delete ${file.name}`} onClick={() => setPending({ kind: 'delete', file })}>
+                  <button
+                    type="button"
+                    class="danger"
+                    disabled={importRuns(file)}
+                    title={importRuns(file) ? 'Delete waits until the import of this package ends.' : undefined}
+                    aria-label={`Delete ${file.name}`}
+                    onClick={() => setPending({ kind: 'delete', file })}
+                  >
                     Delete
                   </button>
                 </td>
@@ -113,12 +161,16 @@ export function PackagesPage() {
             ))}
           </DataTable>
         ) : null}
-        {page ? <Pager label="Package pages" offset={offset} shown={page.data.length} total={page.total} onChange={setOffset} /> : null}
+        {page ? <Pager label="Package pages" offset={view.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} /> : null}
       </section>
+      <CreatedPackages />
       {pending?.kind === 'import' ? <ImportDialog file={pending.file} onClose={() => setPending(undefined)} onStarted={(m) => started(pending.file, m)} /> : null}
       {pending?.kind === 'delete' ? (
         <ConfirmDialog title={`Delete ${pending.file.name}?`} confirmLabel="Delete package" onClose={() => setPending(undefined)} onConfirm={() => remove(pending.file)}>
-          <p>This removes the package file and its metadata from the Storage Service. Migrations already made from it keep their records.</p>
+          <p>
+            This removes the package file and its metadata from the Storage Service: it cannot be imported again unless uploaded again.
+            {pending.file.importedInto?.length ? ` Its ${counted(pending.file.importedInto.length, 'import')} keep their records.` : ''}
+          </p>
         </ConfirmDialog>
       ) : null}
     </>

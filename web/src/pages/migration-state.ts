@@ -25,3 +25,15 @@ export function stateLine(m: Migration): string {
   if (m.validation?.status) parts.push(`validation ${words(m.validation.status).toLowerCase()}`);
   return parts.join(', ');
 }
+
+const FINISHED_IMPORT = new Set(['imported', 'import_failed', 'undo_success', 'undo_failed']);
+const FINISHED_PACKAGE = new Set(['created', 'create_failed', 'locked']);
+
+/** When the work of a record started and, once it ended, when: its import's, or else its package's creation. */
+export function timesOf(m: Migration): { started?: string; finished?: string } {
+  const imp = m.importInfo;
+  if (imp?.status && FINISHED_IMPORT.has(imp.status)) return { started: imp.creationDate ?? undefined, finished: imp.lastUpdatedDate ?? undefined };
+  if (imp?.status && imp.status !== 'pending') return { started: imp.creationDate ?? undefined };
+  const pkg = m.packageInfo;
+  return { started: pkg.creationDate ?? undefined, finished: FINISHED_PACKAGE.has(pkg.status ?? '') ? (pkg.lastUpdatedDate ?? undefined) : undefined };
+}
