@@ -13,6 +13,7 @@ import type { JobSystem } from './jobs/index.js';
 import type { MigrationService } from './services/migration-service.js';
 import type { CrossEnvironmentFlow } from './services/cross-environment.js';
 import type { PackageHolders } from './services/package-holders.js';
+import type { PackageDiffs } from './services/package-diff.js';
 import type { Metrics } from './observability/metrics.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
@@ -37,6 +38,8 @@ export interface AppContext {
   migrationService: MigrationService;
   crossEnvironment: CrossEnvironmentFlow;
   packageHolders: PackageHolders;
+  /** Diff previews of packages and undo packages against their target (issue 18). */
+  packageDiffs: PackageDiffs;
   /** This node's Prometheus metrics (GET /metrics). */
   metrics: Metrics;
   /** This environment as Library records show it: {id: public URL, name}. */

@@ -16,6 +16,7 @@ import { MetadataRepository } from './store/metadata/repository.js';
 import { MigrationRepository } from './store/migrations.js';
 import { createJobSystem } from './jobs/index.js';
 import { jobHandlers } from './services/handlers.js';
+import { PackageDiffs } from './services/package-diff.js';
 import { MigrationService } from './services/migration-service.js';
 import { CrossEnvironmentFlow } from './services/cross-environment.js';
 import { PackageHolders } from './services/package-holders.js';
@@ -74,6 +75,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       migrationService: new MigrationService(jobDeps, jobs, files, environment),
       crossEnvironment: new CrossEnvironmentFlow(jobDeps, jobs, environment),
       packageHolders: new PackageHolders(jobDeps, jobs, environment),
+      packageDiffs: new PackageDiffs(jobDeps, jobs, files, config.diffSyncMaxBytes),
       metrics,
       environment,
       lifecycle: { draining: false },

@@ -14,7 +14,7 @@ export interface JobSystem {
    * Writes a record and enqueues its job in one transaction, so that a crash leaves both or
    * neither; `write` returning undefined (a conditional update that matched nothing) enqueues nothing.
    */
-  submit<T>(job: JobTarget, write: (migrations: MigrationRepository) => Promise<T | undefined>): Promise<T | undefined>;
+  submit<T>(job: JobTarget, write: (migrations: MigrationRepository, trx: Kysely<Database>) => Promise<T | undefined>): Promise<T | undefined>;
   /** Fails a record whose job is gone (recovery), as its handler would. */
   failRecord(job: JobTarget, message: string): Promise<void>;
 }
@@ -56,7 +56,7 @@ export function createJobSystem(
   );
   const submit: JobSystem['submit'] = async (job, write) => {
     const written = await deps.db.transaction().execute(async (trx) => {
-      const result = await write(new MigrationRepository(trx));
+      const result = await write(new MigrationRepository(trx), trx);
       if (result !== undefined) await queue.enqueue(trx, job.kind, job.packageId, job.importId);
       return result;
     });

@@ -1,5 +1,6 @@
 import { newGuid } from '../../src/domain/ids.js';
-import type { PackageEntry } from '../../src/domain/mmp/types.js';
+import type { ConflictAction, PackageEntry } from '../../src/domain/mmp/types.js';
+import type { MetadataObject } from '../../src/domain/objects.js';
 
 /** The Tutorial's Public Objects folder: new objects can go there without other dependencies. */
 export const PUBLIC_OBJECTS_FOLDER = '98FE182C2A10427EACE0CD30B6768258';
@@ -17,3 +18,17 @@ export function newMetrics(count: number, label: string): PackageEntry[] {
     },
   }));
 }
+
+/** The epoch the golden tables' objects were made at. */
+export const T0 = Date.UTC(2024, 0, 1);
+
+/** A metric in Public Objects, made at T0 by the Administrator, with what the case overrides. */
+export function metric(name: string, overrides: Partial<MetadataObject> = {}): MetadataObject {
+  return {
+    id: newGuid(), type: 4, subtype: 1024, name, description: '', folderId: PUBLIC_OBJECTS_FOLDER, version: newGuid(),
+    dateCreated: T0, dateModified: T0, ownerId: '54F3D26011D2896560009A8E67019608', ownerName: 'Administrator',
+    acl: [], definition: { formula: `Sum(${name})` }, uses: [], hidden: false, ...overrides,
+  };
+}
+
+export const explicitEntry = (o: MetadataObject, action: ConflictAction): PackageEntry => ({ action, explicitIncluded: true, level: 'project_object', object: o });

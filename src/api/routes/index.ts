@@ -11,6 +11,7 @@ import { searchObjectRoutes } from './search-objects.js';
 import { fileRoutes } from './files.js';
 import { storageRoutes } from './storage.js';
 import { migrationRoutes } from './migrations.js';
+import { diffRoutes } from './diffs.js';
 import { packageHolderRoutes } from './packages.js';
 import { userRoutes } from './users.js';
 import { auditRoutes } from './audit.js';
@@ -21,4 +22,4 @@ import { apiDocsRoutes } from './api-docs.js';
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, operationsRoutes, apiDocsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, diffRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, operationsRoutes, apiDocsRoutes];

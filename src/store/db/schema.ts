@@ -1,5 +1,6 @@
 import type { MigrationTables } from './migration-tables.js';
 import type { MetadataTables } from './metadata-tables.js';
+import type { DiffTables } from './diff-tables.js';
 
 
 /**
@@ -106,7 +107,7 @@ export interface IdentityTokensTable {
   redeemed_at: number | null;
 }
 
-export interface Database extends MigrationTables, MetadataTables {
+export interface Database extends MigrationTables, MetadataTables, DiffTables {
   users: UsersTable;
   user_groups: GroupsTable;
   group_members: GroupMembersTable;

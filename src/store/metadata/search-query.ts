@@ -5,11 +5,11 @@ import { SEARCH_PATTERN, type DateRange, type SearchPattern } from '../../domain
 import type { ObjectSearch } from './repository.js';
 
 /** The LIKE form of a needle: lower case, its wildcards escaped (ESCAPE '\'). */
-function likeEscaped(needle: string): string {
+export function likeEscaped(needle: string): string {
   return needle.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-function like(column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> {
+export function like(column: RawBuilder<unknown>, pattern: string): RawBuilder<SqlBool> {
   return sql<SqlBool>`lower(${column}) like ${pattern} escape '\\'`;
 }
 
