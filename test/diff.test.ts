@@ -10,6 +10,7 @@ import type { AclEntry, MetadataObject } from '../src/domain/objects.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
 import { applyPackage } from '../src/services/apply-package.js';
+import { cliHome } from './support/cli-client.js';
 
 const REPORTS_FOLDER = 'D3C7D461F69C4610AA6BAA5EF51F4125';
 const DIFF = '/api/migrations/diff';
@@ -170,6 +171,28 @@ for (const dialect of dialects()) {
       // The same migration's package, diffed again now that it is imported: everything is kept.
       const again = await json(await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { id: imported.id } } }), 200);
       assert.deepEqual(again.objects.map((o: Json) => o.action), ['keep', 'keep']);
+    });
+
+    it('CLI: packstore migrations diff prints a readable summary (no colours off a terminal), filters, and --json', async () => {
+      const home = await cliHome();
+      try {
+        assert.equal((await home.run(['login', s.url, '--profile', 'p'])).code, 0);
+        const kept = object('cli kept');
+        await importToEnd(s, token, await buildPackage([entry(kept, 'replace')]));
+        const file = await uploaded(await buildPackage([entry({ ...kept, version: newGuid(), name: 'cli kept renamed' }, 'replace'), entry(object('cli new'), 'replace')]));
+        const text = await home.run(['migrations', 'diff', file.id, '--project', 'MicroStrategy Tutorial', '--profile', 'p']);
+        assert.equal(text.code, 0, text.stderr);
+        assert.doesNotMatch(text.stdout, /\u001b\[/, 'no colours when stdout is not a terminal');
+        assert.match(text.stdout, /^diff [0-9A-F]{32}: 2 objects\n  by action: create 1, replace 1\n  by type: type 4: 2\n/);
+        assert.match(text.stdout, new RegExp(`replace ${kept.id}  cli kept renamed \\(type 4\\)\n    name: cli kept → cli kept renamed\n`));
+        const filtered = await home.json<Json>(['migrations', 'diff', file.id, '--project', TUTORIAL_PROJECT_ID, '--action', 'create', '--type', '4', '--profile', 'p']);
+        assert.deepEqual(filtered.objects.map((o: Json) => o.name), ['cli new']);
+        assert.equal(filtered.stale, false);
+        const bad = await home.run(['migrations', 'diff', file.id, '--project', TUTORIAL_PROJECT_ID, '--action', 'rename', '--profile', 'p']);
+        assert.equal(bad.code, 2);
+      } finally {
+        await home.dispose();
+      }
     });
 
     it('unknown ids: 404; bad bodies and queries: 400, in the Library error shape', async () => {

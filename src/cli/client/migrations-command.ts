@@ -17,6 +17,7 @@ import {
 import { collect, emit, oneOf, reportRecord, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
 import type { Session } from './session.js';
 import { buildContent, countsByType } from './package-content.js';
+import { registerDiff } from './diff-command.js';
 
 const ACTIONS = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'] as const;
 const CREATE_TYPES = ['project', 'configuration'] as const;
@@ -72,7 +73,8 @@ interface CreateOptions extends WaitOptions {
 }
 
 export function registerMigrations(program: Command): void {
-  const migrations = program.command('migrations').description('migration packages: create, import, follow, undo, delete');
+  const migrations = program.command('migrations').description('migration packages: create, import, follow, diff, undo, delete');
+  registerDiff(migrations);
 
   withClientOptions(migrations.command('ls').description('list migrations of every purpose')).action(async (options: ClientOptions) => {
     const list = await listMigrations(await openSession(options));
