@@ -17,7 +17,7 @@ import { growProject } from '../src/store/metadata/seed-generator.js';
 import { createTestEnvironmentFiles, dialects } from '../test/support/env.js';
 import { isPostgresUrl } from '../src/store/db/connect.js';
 import { writePackage } from '../src/domain/mmp/index.js';
-import { sharedFilePath } from '../src/domain/shared-files.js';
+import { packagePath } from '../src/domain/storage-keys.js';
 import { fileIdFromGuid, newGuid } from '../src/domain/ids.js';
 import type { PackageEntry } from '../src/domain/mmp/types.js';
 import type { MetadataRepository } from '../src/store/metadata/repository.js';
@@ -89,7 +89,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
     process.stderr.write(`[${dialect}] writing a package of ${DIFF_OBJECTS} objects…\n`);
     const guid = newGuid();
     const now = new Date();
-    const path = sharedFilePath(guid, now);
+    const path = packagePath(guid, now);
     const body = new PassThrough();
     const blobs = await ctx.storage.blobs();
     const stored = blobs.put(path, body, { maxBytes: Number.MAX_SAFE_INTEGER });

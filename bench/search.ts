@@ -14,8 +14,6 @@ import { growProject } from '../src/store/metadata/seed-generator.js';
 import { seedObjectId } from '../src/domain/seed-objects.js';
 import { createTestEnvironmentFiles, dialects } from '../test/support/env.js';
 import { isPostgresUrl } from '../src/store/db/connect.js';
-import { SearchService } from '../src/services/search.js';
-import { SearchInstanceRepository } from '../src/store/metadata/search-instances.js';
 import type { Accessor } from '../src/domain/acl.js';
 import type { SearchFilter } from '../src/domain/search/criteria.js';
 
@@ -111,7 +109,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
   try {
     process.stderr.write(`[${dialect}] seeding a project of ${PROJECT_OBJECTS} objects…\n`);
     await growProject(env.ctx.metadata, { projectId: PROJECT, objects: PROJECT_OBJECTS });
-    const service = new SearchService(env.ctx.metadata, new SearchInstanceRepository(env.ctx.database.db));
+    const service = env.ctx.search;
     const raw = await rawRunner(files.config.databaseUrl);
     try {
       for (const c of CASES) {

@@ -14,6 +14,12 @@ import type { MigrationService } from './services/migration-service.js';
 import type { CrossEnvironmentFlow } from './services/cross-environment.js';
 import type { PackageHolders } from './services/package-holders.js';
 import type { PackageDiffs } from './services/package-diff.js';
+import type { ObjectService } from './services/objects.js';
+import type { SearchService } from './services/search.js';
+import type { AccessorService } from './services/accessors.js';
+import type { UserDirectory } from './services/user-directory.js';
+import type { AuditService } from './services/audit.js';
+import type { SignInService } from './services/sign-in.js';
 import type { Metrics } from './observability/metrics.js';
 
 /** What routes may use. Built once per server by src/server.ts. */
@@ -40,6 +46,17 @@ export interface AppContext {
   packageHolders: PackageHolders;
   /** Diff previews of packages and undo packages against their target (issue 18). */
   packageDiffs: PackageDiffs;
+  /** Reads and edits of metadata objects on behalf of a caller, and the project a request works in. */
+  objects: ObjectService;
+  /** Metadata searches, quick search and search objects. */
+  search: SearchService;
+  /** Callers as object ACLs see them. */
+  accessors: AccessorService;
+  /** Users as clients look them up (GET /api/users/{id}). */
+  userDirectory: UserDirectory;
+  auditReader: AuditService;
+  /** Login, logout and delegation (identity tokens). */
+  signIn: SignInService;
   /** This node's Prometheus metrics (GET /metrics). */
   metrics: Metrics;
   /** This environment as Library records show it: {id: public URL, name}. */

@@ -17,6 +17,13 @@ import { MigrationRepository } from './store/migrations.js';
 import { createJobSystem } from './jobs/index.js';
 import { jobHandlers } from './services/handlers.js';
 import { PackageDiffs } from './services/package-diff.js';
+import { ObjectService } from './services/objects.js';
+import { SearchService } from './services/search.js';
+import { AccessorService } from './services/accessors.js';
+import { UserDirectory } from './services/user-directory.js';
+import { AuditService } from './services/audit.js';
+import { SignInService } from './services/sign-in.js';
+import { SearchInstanceRepository } from './store/metadata/search-instances.js';
 import { MigrationService } from './services/migration-service.js';
 import { CrossEnvironmentFlow } from './services/cross-environment.js';
 import { PackageHolders } from './services/package-holders.js';
@@ -55,18 +62,22 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
     const jobDeps = { db: database.db, dialect: database.dialect, metadata, migrations, storage, users, log: options.log ?? (() => undefined) };
     const jobs = createJobSystem(jobDeps, jobHandlers(jobDeps), config.leaseSeconds * 1000, (job, outcome, seconds) => metrics.job(job.kind, outcome, seconds));
     const metrics = new Metrics(() => jobs.queue.depth());
+    const audit = new AuditLog(database.db);
+    const sessions = new SessionRepository(database.db, config.sessionIdleTimeout * 1000);
+    const loginThrottle = new LoginThrottle(database.db, {
+      maxFailures: config.loginMaxFailures,
+      windowMs: config.loginLockSeconds * 1000,
+      knownAddressMs: config.loginKnownAddressDays * 86_400_000,
+    });
+    const identityTokens = new IdentityTokenRepository(database.db, { lifetimeMs: config.identityTokenLifetime * 1000, singleUse: config.identityTokenSingleUse });
     const ctx: AppContext = {
       config,
       database,
       users,
-      sessions: new SessionRepository(database.db, config.sessionIdleTimeout * 1000),
-      loginThrottle: new LoginThrottle(database.db, {
-        maxFailures: config.loginMaxFailures,
-        windowMs: config.loginLockSeconds * 1000,
-        knownAddressMs: config.loginKnownAddressDays * 86_400_000,
-      }),
-      identityTokens: new IdentityTokenRepository(database.db, { lifetimeMs: config.identityTokenLifetime * 1000, singleUse: config.identityTokenSingleUse }),
-      audit: new AuditLog(database.db),
+      sessions,
+      loginThrottle,
+      identityTokens,
+      audit,
       storage,
       files,
       metadata,
@@ -76,6 +87,12 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       crossEnvironment: new CrossEnvironmentFlow(jobDeps, jobs, environment),
       packageHolders: new PackageHolders(jobDeps, jobs, environment),
       packageDiffs: new PackageDiffs(jobDeps, jobs, files, config.diffSyncMaxBytes),
+      objects: new ObjectService(metadata),
+      search: new SearchService(metadata, new SearchInstanceRepository(database.db)),
+      accessors: new AccessorService(users),
+      userDirectory: new UserDirectory(users, metadata),
+      auditReader: new AuditService(audit),
+      signIn: new SignInService(users, sessions, loginThrottle, identityTokens),
       metrics,
       environment,
       lifecycle: { draining: false },

@@ -1,20 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { InvalidInputError, NotFoundError } from '../domain/errors.js';
-import { CONFIGURATION_PROJECT_ID, CONFIGURATION_TYPES } from '../domain/objects.js';
-import type { MetadataRepository } from '../store/metadata/repository.js';
+import { InvalidInputError } from '../domain/errors.js';
+import type { ObjectService } from '../services/objects.js';
 import { MAX_NAME_LENGTH } from './contract/objects.js';
 import { projectIdOf } from './project-header.js';
 
-/**
- * The project a request works in: X-MSTR-ProjectID, or the configuration when the header is
- * absent or the type is a configuration type (mstrio sends the header session-wide).
- */
-export async function projectScope(request: FastifyRequest, metadata: MetadataRepository, type?: number): Promise<string> {
-  if (type !== undefined && CONFIGURATION_TYPES.has(type)) return CONFIGURATION_PROJECT_ID;
-  const projectId = projectIdOf(request);
-  if (projectId === undefined) return CONFIGURATION_PROJECT_ID;
-  if (!(await metadata.getProject(projectId))) throw new NotFoundError(`No project with id ${projectId}.`);
-  return projectId;
+/** The project a request works in: X-MSTR-ProjectID, checked by the object service (see ObjectService.scope). */
+export function projectScope(request: FastifyRequest, objects: ObjectService, type?: number): Promise<string> {
+  return objects.scope(projectIdOf(request), type);
 }
 
 /** An object's name: trimmed, not empty, at most MAX_NAME_LENGTH characters. */

@@ -2,7 +2,7 @@ import { formatLibraryDate } from '../domain/dates.js';
 import { CONFIGURATION_PROJECT_ID, OBJECT_TYPE, type MetadataObject, type ProjectRecord } from '../domain/objects.js';
 import { defaultProjectAcl, effectiveRights, type Accessor } from '../domain/acl.js';
 import { stableGuid } from '../domain/stable-ids.js';
-import type { Ancestor } from '../store/metadata/object-service.js';
+import type { Ancestor } from '../services/objects.js';
 
 /**
  * An object as GET /api/objects/{id} shows it (object-model §2). Empty descriptions and

@@ -1,6 +1,6 @@
 import type { Accessor } from '../domain/acl.js';
 import type { MetadataObject } from '../domain/objects.js';
-import type { ObjectService } from '../store/metadata/object-service.js';
+import type { ObjectService } from '../services/objects.js';
 import { objectJson } from './object-json.js';
 
 /** Search results as the Library shows them, each with its folder path when the caller asked for ancestors. */

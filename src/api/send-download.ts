@@ -1,17 +1,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
-import type { ByteRange } from '../store/blob/blob-store.js';
 import { LibraryError } from '../domain/errors.js';
+import type { Download } from '../services/download.js';
 import { parseRange } from './http-range.js';
-
-export interface Download {
-  size: number;
-  /** Makes a strong ETag, so that `If-Range` can resume; without it the ETag is weak. */
-  sha256?: string;
-  /** Without extension; `.mmp` is appended. */
-  fileName: string;
-  open(range?: ByteRange): Promise<Readable>;
-}
 
 function header(request: FastifyRequest, name: string): string | undefined {
   const value = request.headers[name];

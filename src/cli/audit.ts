@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { auditView } from '../domain/audit.js';
+import { AuditService } from '../services/audit.js';
 import { AuditLog } from '../store/audit-log.js';
-import { withReadOnlyDatabase } from './read-only-store.js';
+import { withReadOnlyDatabase, type StoreOptions } from './read-only-store.js';
 import { parseTimeBound } from '../domain/dates.js';
 import { integer } from '../domain/input.js';
-import { withStore, type StoreOptions } from './users.js';
+import { withStore } from './users.js';
 
 interface AuditOptions extends StoreOptions {
   user?: string;
@@ -38,13 +38,12 @@ export function registerAudit(program: Command): void {
       limit: integer(opts.limit, '--limit', 1, 100_000),
     };
     await withReadOnlyDatabase(opts, async (db) => {
-      const page = await new AuditLog(db).query(filter);
-      const rows = page.records.map(auditView);
+      const page = await new AuditService(new AuditLog(db)).page(filter);
       if (opts.json) {
-        process.stdout.write(JSON.stringify({ total: page.total, data: rows }, null, 2) + '\n');
+        process.stdout.write(JSON.stringify(page, null, 2) + '\n');
         return;
       }
-      for (const r of rows) {
+      for (const r of page.data) {
         process.stdout.write([r.time, r.action, r.outcome, r.userName ?? '-', r.remoteAddress, r.target ?? '-'].join('\t') + '\n');
       }
     });

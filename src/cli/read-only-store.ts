@@ -1,7 +1,12 @@
 import type { Kysely } from 'kysely';
 import { loadConfig } from '../config/load.js';
 import type { Database } from '../store/db/schema.js';
-import type { StoreOptions } from './users.js';
+
+/** Where a command finds the environment: its data dir, and a config file if any. */
+export interface StoreOptions {
+  dataDir: string;
+  config?: string;
+}
 
 /**
  * An environment's database for commands that only read (`audit`, `users list`): no schema

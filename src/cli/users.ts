@@ -6,13 +6,8 @@ import { checkPasswordPolicy, hashPassword } from '../domain/passwords.js';
 import { ALL_PRIVILEGES, isPrivilege, type Privilege } from '../domain/privileges.js';
 import { CLI_ADDRESS } from '../store/audit-log.js';
 import { readSecret } from './prompt.js';
-import { withReadOnlyDatabase } from './read-only-store.js';
+import { withReadOnlyDatabase, type StoreOptions } from './read-only-store.js';
 import { UserRepository } from '../store/users.js';
-
-export interface StoreOptions {
-  dataDir: string;
-  config?: string;
-}
 
 /** Loads the server's code only when a command runs, so that `packstore --help` stays fast. */
 export async function withEnvironment<T>(opts: StoreOptions, work: (env: OpenedEnvironment) => Promise<T>): Promise<T> {

@@ -15,6 +15,8 @@ export interface AuditRecord extends AuditEntry {
   at: number;
 }
 
+export type AuditView = ReturnType<typeof auditView>;
+
 /** An audit record as `GET /api/audit` and `packstore audit --json` show it. */
 export function auditView(record: AuditRecord) {
   return {

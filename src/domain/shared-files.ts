@@ -3,7 +3,7 @@ import { isRecord, oneOf, text } from './input.js';
 import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from './migrations/states.js';
 
 export { PACKAGE_PURPOSES, PACKAGE_TYPES };
-import { dayFolder, formatLibraryDate } from './dates.js';
+import { formatLibraryDate } from './dates.js';
 import { fileIdFromGuid } from './ids.js';
 
 export const SHARED_FILE_TYPE = 'migrations.packages';
@@ -84,11 +84,6 @@ export function parseSharedFileInput(body: unknown, maxSize: number): SharedFile
 /** A file sent without a name is named after its own id, so it stays unique and traceable. */
 export function defaultFileName(guid: string): string {
   return `uploaded_${guid}`;
-}
-
-/** mstr/shared/migrations/packages/YYYY-MM-DD/<GUID>.mmp, with the file's own GUID (not the package id). */
-export function sharedFilePath(guid: string, createdAt: Date): string {
-  return `mstr/shared/migrations/packages/${dayFolder(createdAt)}/${guid}.${SHARED_FILE_EXTENSION}`;
 }
 
 /** The Library's JSON for a shared file, as POST, PUT .../binary and the list return it. */

@@ -7,7 +7,10 @@ import { dayFolder } from './dates.js';
  */
 export const KEY_ROOT = 'mstr/shared/migrations/';
 
-/** One per package and one per import, whatever the attempt. */
+/**
+ * One per package and one per import, whatever the attempt. An uploaded file lies at the same place
+ * under its own GUID (not the package id): packages/YYYY-MM-DD/<GUID>.mmp.
+ */
 export function packagePath(packageId: string, createdAt: Date): string {
   return `${KEY_ROOT}packages/${dayFolder(createdAt)}/${packageId}.mmp`;
 }
@@ -20,6 +23,9 @@ export function undoPath(packageId: string, importId: string): string {
 export function replicaStatusPath(packageId: string, importId: string): string {
   return `${KEY_ROOT}status/${packageId}/${importId}.json`;
 }
+
+/** A key no blob has: a HEAD of it proves the store answers (and, on S3, that bucket and credentials work). */
+export const HEALTH_PROBE_KEY = `${KEY_ROOT}.health-probe`;
 
 /**
  * Written beside an environment's first blob. Recovery acts only where it finds it: a store that

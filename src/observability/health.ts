@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { AppContext } from '../app-context.js';
+import { HEALTH_PROBE_KEY } from '../domain/storage-keys.js';
 
 export type CheckName = 'database' | 'storage' | 'jobs';
 
@@ -11,8 +12,6 @@ export interface HealthReport {
 
 const CHECK_TIMEOUT_MS = 3000;
 
-/** A key no blob has: a HEAD of it proves the store answers (and, on S3, that bucket and credentials work). */
-const PROBE_KEY = 'mstr/shared/migrations/.health-probe';
 
 /** What a failed check shows: never the error's own text, which may name hosts, paths or credentials. */
 const UNAVAILABLE = 'unavailable (see the server log)';
@@ -39,7 +38,7 @@ export async function checkHealth(ctx: AppContext, log: (check: CheckName, error
       await sql`select 1`.execute(ctx.database.db);
     }, (error) => log('database', error)),
     within(async () => {
-      await (await ctx.storage.blobs()).head(PROBE_KEY);
+      await (await ctx.storage.blobs()).head(HEALTH_PROBE_KEY);
     }, (error) => log('storage', error)),
   ]);
   const checks = { database, storage, jobs: ctx.jobs.runner.isRunning ? 'ok' : 'the job runner is not running' };

@@ -1,7 +1,8 @@
 import { PassThrough } from 'node:stream';
 import type { JobHandler, JobLease } from '../jobs/runner.js';
 import type { Job } from '../jobs/queue.js';
-import { accessorOf, type ServiceDeps } from './deps.js';
+import type { ServiceDeps } from './deps.js';
+import { AccessorService } from './accessors.js';
 import { contentPages, selectContent, selectWholeProject } from './package-content.js';
 import { packagePath } from '../domain/storage-keys.js';
 import { abortStream } from './streams.js';
@@ -45,7 +46,7 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       // Users and groups (configuration and project_security packages) live at environment level.
       const projectId = pkg.type === 'project' ? pkg.project?.id : CONFIGURATION_PROJECT_ID;
       if (!projectId) throw new Error('A project package needs its source project.');
-      const accessor = await accessorOf(deps.users, pkg.creator);
+      const accessor = await new AccessorService(deps.users).ofUser(pkg.creator);
       const selected = pkg.purpose === 'project_merge'
         ? await selectWholeProject(deps.metadata, projectId, pkg.request.settings, accessor)
         : await selectContent(deps.metadata, projectId, pkg.request, accessor);

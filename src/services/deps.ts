@@ -5,7 +5,6 @@ import type { MetadataRepository } from '../store/metadata/repository.js';
 import type { MigrationRepository } from '../store/migrations.js';
 import type { StorageService } from '../store/storage-settings.js';
 import type { UserRepository } from '../store/users.js';
-import type { Accessor } from '../domain/acl.js';
 import { NotFoundError } from '../domain/errors.js';
 
 /** What the use cases need: the database (for their own transactions) and the stores over it. */
@@ -17,12 +16,6 @@ export interface ServiceDeps {
   storage: StorageService;
   users: UserRepository;
   log: (message: string, detail?: Record<string, unknown>) => void;
-}
-
-/** The ACL identity of a user, as the user is now (privileges may have changed since the request). */
-export async function accessorOf(users: UserRepository, user: { id: string; name: string }): Promise<Accessor> {
-  const [privileges, groupIds] = await Promise.all([users.privilegesOf(user.id), users.groupIdsOf(user.id)]);
-  return { userId: user.id, userName: user.name, groupIds, bypass: privileges.has('BYPASS_ACCESS_CHECKS') };
 }
 
 /** A project of this environment as records name it, or 404. */

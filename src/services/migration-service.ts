@@ -12,6 +12,7 @@ import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { normaliseEnvironmentId } from '../domain/input.js';
 import { assertMayDiscardUndo } from '../domain/migrations/undo-loss.js';
 import type { Privilege } from '../domain/privileges.js';
+import { blobDownload, type Download } from './download.js';
 
 export interface Caller {
   id: string;
@@ -193,6 +194,25 @@ export class MigrationService {
     );
     if (oldPath) await (await this.deps.storage.blobs()).delete(oldPath);
     return { package: updated!, import: imp };
+  }
+
+  /** One record (a package with one of its imports), or 404. */
+  require(packageId: string, importId: string): Promise<MigrationRecord> {
+    return this.deps.migrations.require(packageId, importId);
+  }
+
+  /** The records, newest first, optionally of some purposes only. */
+  list(options: { purposes: readonly string[]; offset: number; limit: number }): Promise<{ total: number; records: MigrationRecord[] }> {
+    return this.deps.migrations.list(options);
+  }
+
+  /** A created or uploaded package's binary, or 404 while it has none. */
+  async download(packageId: string): Promise<Download> {
+    const pkg = await this.deps.migrations.getPackage(packageId);
+    if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
+    const storage = pkg.storage;
+    if (!storage) throw new NotFoundError(`Package ${packageId} has no binary: it is ${pkg.status}.`);
+    return blobDownload(await this.deps.storage.blobs(), storage.path, { size: storage.size, sha256: storage.sha256, fileName: pkg.name });
   }
 
   /** M10: deletes the package record, its imports, its created binary and its undo packages (`held`: the caller's privileges). */

@@ -12,6 +12,8 @@ import { DEFAULT_SETTINGS } from './package-content.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import { assertMayDiscardUndo } from '../domain/migrations/undo-loss.js';
 import type { Privilege } from '../domain/privileges.js';
+import { holderStatus } from '../domain/migrations/holders.js';
+import { blobDownload, type Download } from './download.js';
 
 /** Holders of the older API are packages under this purpose, kept out of GET /api/migrations. */
 export const HOLDER_PURPOSE = 'package_holder';
@@ -40,6 +42,22 @@ export class PackageHolders {
     const imp = await this.deps.migrations.getImport(id);
     if (!imp) throw new NotFoundError(`Import ${id} does not exist.`);
     return imp;
+  }
+
+  /** The holder's package binary, or 404 while it has none. */
+  async download(id: string): Promise<Download> {
+    const { package: pkg } = await this.require(id);
+    const storage = pkg.storage;
+    if (!storage) throw new NotFoundError(`The package is ${holderStatus(pkg)}: it has no binary.`);
+    return blobDownload(await this.deps.storage.blobs(), storage.path, { size: storage.size, sha256: storage.sha256, fileName: pkg.name });
+  }
+
+  /** An import's undo package, or 404 when it made none. */
+  async undoDownload(importId: string): Promise<Download> {
+    const imp = await this.requireImport(importId);
+    const undo = imp.undoStorage;
+    if (!undo) throw new NotFoundError('This import has no undo package.');
+    return blobDownload(await this.deps.storage.blobs(), undo.path, { size: undo.size, fileName: `undo-${imp.id}` });
   }
 
   async createEmpty(projectId: string, caller: Caller): Promise<MigrationRecord> {

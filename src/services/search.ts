@@ -4,7 +4,7 @@ import { OBJECT_TYPE, type MetadataObject } from '../domain/objects.js';
 import { RIGHTS, hasRights, type Accessor } from '../domain/acl.js';
 import { narrowToSubtype, type SearchFilter } from '../domain/search/criteria.js';
 import { filterOf, parseDefinition, type SearchDefinition } from '../domain/search/definition.js';
-import { ObjectService, type ObjectListing } from '../store/metadata/object-service.js';
+import { ObjectService, type ObjectListing } from './objects.js';
 import type { MetadataRepository } from '../store/metadata/repository.js';
 import type { SearchInstanceRepository } from '../store/metadata/search-instances.js';
 

@@ -4,7 +4,8 @@ import type { PackstoreConfig } from '../config/load.js';
 import { CONFIG_KEYS } from '../config/keys.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
-import { defaultFileName, sharedFilePath, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
+import { packagePath } from '../domain/storage-keys.js';
+import { defaultFileName, type Named, type SharedFile, type SharedFileInput } from '../domain/shared-files.js';
 import type { BlobStore, ByteRange } from '../store/blob/blob-store.js';
 import type { FileRepository } from '../store/files.js';
 import type { StorageService } from '../store/storage-settings.js';
@@ -43,7 +44,7 @@ export async function createSharedFile(deps: SharedFileDeps, input: SharedFileIn
     packageId: newGuid(),
     packageType: input.packageType,
     packagePurpose: input.packagePurpose,
-    path: sharedFilePath(guid, now),
+    path: packagePath(guid, now),
     createdAt: now,
     updatedAt: now,
   };

@@ -1,13 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../app-context.js';
-import { initialsOf } from './users.js';
+import { initialsOf } from '../../domain/users.js';
 import { PUBLIC, SIGNED_IN, principalOf } from '../access.js';
 import { sendNewSession, sessionCookie } from '../session-reply.js';
 import { typed } from '../type-provider.js';
 import { Empty, replies } from '../contract/common.js';
 import { LoginBody, ServerStatus, SessionInfo, UserInfo } from '../contract/sessions.js';
-import { LoginFailedError, LoginThrottledError } from '../../domain/errors.js';
-import { DUMMY_PASSWORD_HASH, MAX_PASSWORD_LENGTH, verifyPassword } from '../../domain/passwords.js';
+import { LoginFailedError } from '../../domain/errors.js';
 
 export const LIBRARY_VERSION = '11.5.1000.0100';
 
@@ -22,7 +21,7 @@ const NO_BODY = replies({ 204: Empty });
 
 /** Sessions: POST /api/auth/login|logout, /api/sessions, /api/sessions/userInfo, /api/status. */
 export function authRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const { users, sessions, loginThrottle, config } = ctx;
+  const { signIn, config } = ctx;
   const app = typed(server);
 
   app.post('/api/auth/login', { config: { access: PUBLIC }, schema: { tags: TAGS, summary: 'Log in (standard login); the token comes back in X-MSTR-AuthToken', body: LoginBody, response: NO_BODY } }, async (request, reply) => {
@@ -32,22 +31,14 @@ export function authRoutes(server: FastifyInstance, ctx: AppContext): void {
     const username = stringField(fields.username);
     const password = stringField(fields.password) ?? '';
     if (!username) throw new LoginFailedError();
-    // The attempt is reserved before anything is checked, and the same way for unknown names.
-    const admission = await loginThrottle.admit(username, request.ip);
-    if (!admission.allowed) throw new LoginThrottledError(admission.retryAfterSeconds);
-    const user = await users.findByLogin(username);
-    // Over-long passwords are never valid and are not hashed: scrypt's work grows with the input.
-    const valid = password.length <= MAX_PASSWORD_LENGTH && (await verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH));
-    if (!user || !valid || !user.enabled) throw new LoginFailedError();
-    await loginThrottle.succeeded(username, request.ip, admission);
-    const token = await sessions.create(user.id, Date.now());
-    request.log.info({ user: user.login }, 'login');
-    return sendNewSession(request, reply, token);
+    const session = await signIn.login(username, password, request.ip);
+    request.log.info({ user: session.login }, 'login');
+    return sendNewSession(request, reply, session.token);
   });
 
   // Signed in by the header only (a POST): a cross-site form cannot log a user out with the cookie.
   app.post('/api/auth/logout', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Log out', response: NO_BODY } }, async (request, reply) => {
-    await sessions.destroy(principalOf(request).token);
+    await signIn.logout(principalOf(request).token);
     return reply.code(204).header('set-cookie', sessionCookie(request, '', 0)).send();
   });
 
@@ -64,7 +55,7 @@ export function authRoutes(server: FastifyInstance, ctx: AppContext): void {
   });
 
   app.put('/api/sessions', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Keep the session alive', response: NO_BODY } }, async (request, reply) => {
-    await sessions.renew(principalOf(request).token);
+    await signIn.renew(principalOf(request).token);
     return reply.code(204).send();
   });
 

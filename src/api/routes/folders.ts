@@ -9,21 +9,20 @@ import { typed } from '../type-provider.js';
 import { ProjectHeader, replies } from '../contract/common.js';
 import { FolderBody, FolderQuery, MAX_PAGE, MetadataObject, ObjectIdParams, ObjectList } from '../contract/objects.js';
 import { optionalBoolean } from '../../domain/input.js';
-import { ObjectService } from '../../store/metadata/object-service.js';
 
 const TAGS = ['Folders'];
 
 /** POST /api/folders and GET /api/folders/{id} (a folder's children). */
 export function folderRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const service = new ObjectService(ctx.metadata);
+  const service = ctx.objects;
   const app = typed(server);
   const config = { access: SIGNED_IN };
 
   app.post('/api/folders', { config, schema: { tags: TAGS, summary: 'Create a folder', headers: ProjectHeader, body: FolderBody, response: replies({ 201: MetadataObject }) } }, async (request, reply) => {
     const { name, description, parent } = request.body;
     const input = { name: objectName(name) ?? '', description: description ?? '', parent };
-    const accessor = await accessorOf(request, ctx.users);
-    const projectId = await projectScope(request, ctx.metadata);
+    const accessor = await accessorOf(request, ctx.accessors);
+    const projectId = await projectScope(request, ctx.objects);
     const folder = await service.createFolder(projectId, input, accessor);
     return reply.code(201).send(objectJson(folder, projectId, accessor, await service.ancestors(projectId, folder)));
   });
@@ -33,8 +32,8 @@ export function folderRoutes(server: FastifyInstance, ctx: AppContext): void {
     const { id } = request.params;
     const { offset = 0, limit = -1 } = request.query;
     const hidden = optionalBoolean(request.query.hidden, 'hidden');
-    const accessor = await accessorOf(request, ctx.users);
-    const projectId = await projectScope(request, ctx.metadata);
+    const accessor = await accessorOf(request, ctx.accessors);
+    const projectId = await projectScope(request, ctx.objects);
     const listing = await service.children(
       projectId,
       id,

@@ -11,8 +11,7 @@ import { ProjectHeader, replies } from '../contract/common.js';
 import { ObjectList } from '../contract/objects.js';
 import { MetadataSearchBody, MetadataSearchQuery, SearchIdQuery, SearchTree, StoredSearch } from '../contract/searches.js';
 import { CONFIGURATION_PROJECT_ID } from '../../domain/objects.js';
-import { MAX_RESULTS, SearchService } from '../../services/search.js';
-import { SearchInstanceRepository } from '../../store/metadata/search-instances.js';
+import { MAX_RESULTS } from '../../services/search.js';
 
 const TAGS = ['Searches'];
 
@@ -22,7 +21,7 @@ const TAGS = ['Searches'];
  * are the same calls with usesObject / usedByObject.
  */
 export function metadataSearchRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const service = new SearchService(ctx.metadata, new SearchInstanceRepository(ctx.database.db));
+  const service = ctx.search;
   const app = typed(server);
   const config = { access: SIGNED_IN };
 
@@ -30,8 +29,8 @@ export function metadataSearchRoutes(server: FastifyInstance, ctx: AppContext): 
   const store = async (request: StoreRequest) => {
     const { filter, domain } = metadataSearchInput(request.query, request.body ?? undefined, Date.now());
     // Configuration objects (users, groups, sources) are searched with domain 4, mostly without a project header.
-    const projectId = domain === SEARCH_DOMAIN.CONFIGURATION ? CONFIGURATION_PROJECT_ID : await projectScope(request, ctx.metadata);
-    return service.store(projectId, filter, await accessorOf(request, ctx.users));
+    const projectId = domain === SEARCH_DOMAIN.CONFIGURATION ? CONFIGURATION_PROJECT_ID : await projectScope(request, ctx.objects);
+    return service.store(projectId, filter, await accessorOf(request, ctx.accessors));
   };
   const storeSchema = { tags: TAGS, querystring: MetadataSearchQuery, headers: ProjectHeader, response: replies({ 200: StoredSearch }) };
   app.post('/api/metadataSearches/results', { config, schema: { ...storeSchema, summary: 'Store a metadata search (criteria in the query)' } }, store);
@@ -40,7 +39,7 @@ export function metadataSearchRoutes(server: FastifyInstance, ctx: AppContext): 
   const results = { tags: TAGS, summary: 'A stored search\'s results (the total in X-MSTR-Total-Count)', querystring: SearchIdQuery(MAX_RESULTS), response: replies({ 200: ObjectList }) };
   app.get('/api/metadataSearches/results', { config, schema: results }, async (request, reply) => {
     const { searchId, offset = 0, limit = -1 } = request.query;
-    const accessor = await accessorOf(request, ctx.users);
+    const accessor = await accessorOf(request, ctx.accessors);
     const { projectId, listing } = await service.results(searchId, { offset, limit }, accessor);
     return reply.header('x-mstr-total-count', String(listing.total)).send(listing.objects.map((o) => objectJson(o, projectId, accessor)));
   });
@@ -48,7 +47,7 @@ export function metadataSearchRoutes(server: FastifyInstance, ctx: AppContext): 
   const tree = { tags: TAGS, summary: 'A stored search\'s results as a folder tree', querystring: SearchIdQuery(MAX_RESULTS), response: replies({ 200: SearchTree }) };
   app.get('/api/metadataSearches/results/tree', { config, schema: tree }, async (request, reply) => {
     const { searchId, offset = 0, limit = -1 } = request.query;
-    const { total, roots } = await service.tree(searchId, { offset, limit }, await accessorOf(request, ctx.users));
+    const { total, roots } = await service.tree(searchId, { offset, limit }, await accessorOf(request, ctx.accessors));
     return reply.header('x-mstr-total-count', String(total)).send({ totalItems: total, folders: roots });
   });
 }

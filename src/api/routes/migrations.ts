@@ -38,7 +38,7 @@ import {
   parseReuse,
 } from '../../domain/migrations/requests.js';
 import { isOneOf } from '../../domain/migrations/states.js';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { InvalidInputError } from '../../domain/errors.js';
 import { parseMigrationId } from '../../domain/ids.js';
 import { optionalBoolean } from '../../domain/input.js';
 
@@ -66,7 +66,7 @@ function caller(request: FastifyRequest) {
 
 /** The Migrations API (contract §3): create, list, get, PATCH, delete, download. */
 export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const { migrationService: service, migrations } = ctx;
+  const { migrationService: service } = ctx;
   const app = typed(server);
 
   app.post(
@@ -96,7 +96,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.get('/api/migrations', { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'List migrations', querystring: ListQuery, response: replies({ 200: MigrationPage }) } }, async (request) => {
     const { offset = 0, limit = 1000 } = request.query;
-    const page = await migrations.list({ purposes: parsePurposeList(request.query['packageInfo.purpose']), offset, limit });
+    const page = await service.list({ purposes: parsePurposeList(request.query['packageInfo.purpose']), offset, limit });
     return { total: page.total, data: page.records.map((r) => fullView(r)) };
   });
 
@@ -104,7 +104,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     const id = migrationIdOf(request.params.id);
     const show = (request.query.showContent ?? 'default').toLowerCase();
     if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
-    return fullView(await ctx.crossEnvironment.sync(await migrations.require(id.packageId, id.importId)), show);
+    return fullView(await ctx.crossEnvironment.sync(await service.require(id.packageId, id.importId)), show);
   });
 
   app.get(
@@ -112,7 +112,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     { config: { access: READ_MIGRATIONS }, schema: { tags: [PACKSTORE_EXTENSIONS], summary: 'What the last import or validation did (or would do) to each object', params: MigrationIdParams, response: replies({ 200: Report }) } },
     async (request) => {
       const id = migrationIdOf(request.params.id);
-      const report = (await migrations.require(id.packageId, id.importId)).import.report ?? [];
+      const report = (await service.require(id.packageId, id.importId)).import.report ?? [];
       return { total: report.length, data: report };
     },
   );
@@ -151,7 +151,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'Certify a package', params: MigrationIdParams, querystring: AutoSyncQuery, body: CertificationBody, response: replies({ 204: Empty }) } },
     async (request, reply) => {
       const id = migrationIdOf(request.params.id);
-      const record = await migrations.require(id.packageId, id.importId);
+      const record = await service.require(id.packageId, id.importId);
       const body = request.body;
       const autoSync = optionalBoolean(request.query.autoSync, 'autoSync') ?? false;
       await service.certify(record, autoSync && (body === undefined || body === null) ? undefined : parseCertification(body));
@@ -164,7 +164,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('CREATE_PACKAGE') }, schema: { tags: TAGS, summary: 'Edit a package (name, content)', params: MigrationIdParams, body: PackageEditBody, response: replies({ 202: EditReply }) } },
     async (request, reply) => {
       const id = migrationIdOf(request.params.id);
-      const record = await migrations.require(id.packageId, id.importId);
+      const record = await service.require(id.packageId, id.importId);
       const edited = await service.edit(record, parsePackageEdit(request.body, record.package));
       return reply.code(202).send({ id: edited.package.id, status: edited.package.status, progress: edited.package.progress });
     },
@@ -177,7 +177,7 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
       const id = migrationIdOf(request.params.id);
       const patch = parseMigrationPatch(request.body);
       if (patch.undoRequestStatus === 'approved') demand(request, 'MANAGE_MIGRATION_PACKAGES', 'BYPASS_ACCESS_CHECKS');
-      const record = await service.patch(await migrations.require(id.packageId, id.importId), patch, projectIdOf(request));
+      const record = await service.patch(await service.require(id.packageId, id.importId), patch, projectIdOf(request));
       return shortView(record);
     },
   );
@@ -194,14 +194,6 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
   app.get(
     '/api/migrations/packages/:packageId/binary',
     { config: { access: requires('MANAGE_MIGRATION_PACKAGES') }, schema: { tags: TAGS, summary: 'Download a package (HTTP Range supported)', params: PackageIdParams, headers: RangeHeaders, response: replies(BinaryReply) } },
-    async (request, reply) => {
-      const { packageId } = request.params;
-      const pkg = await migrations.getPackage(packageId);
-      if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
-      const storage = pkg.storage;
-      if (!storage) throw new NotFoundError(`Package ${packageId} has no binary: it is ${pkg.status}.`);
-      const blobs = await ctx.storage.blobs();
-      return sendDownload(request, reply, { size: storage.size, sha256: storage.sha256, fileName: pkg.name, open: (range) => blobs.get(storage.path, { range }) });
-    },
+    async (request, reply) => sendDownload(request, reply, await service.download(request.params.packageId)),
   );
 }

@@ -7,9 +7,8 @@ import { objectJson, projectObjectJson } from '../object-json.js';
 import { typed } from '../type-provider.js';
 import { Empty, ProjectHeader, replies } from '../contract/common.js';
 import { MetadataObject, ObjectCopyBody, ObjectIdParams, ObjectTypeQuery, ObjectUpdateBody } from '../contract/objects.js';
-import { InvalidInputError, NotFoundError } from '../../domain/errors.js';
+import { InvalidInputError } from '../../domain/errors.js';
 import { OBJECT_TYPE } from '../../domain/objects.js';
-import { ObjectService } from '../../store/metadata/object-service.js';
 
 const TAGS = ['Objects'];
 /** Every /api/objects call names the object by id and type, in the project of X-MSTR-ProjectID. */
@@ -21,20 +20,18 @@ function refuseProjectType(type: number): void {
 
 /** GET/PUT/DELETE /api/objects/{id}?type= and POST /api/objects/{id}/copy?type=. */
 export function objectRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const service = new ObjectService(ctx.metadata);
+  const service = ctx.objects;
   const app = typed(server);
   const config = { access: SIGNED_IN };
 
   app.get('/api/objects/:id', { config, schema: { ...ADDRESS, summary: 'An object (type 32: a project)', response: replies({ 200: MetadataObject }) } }, async (request) => {
     const { id } = request.params;
     const { type } = request.query;
-    const accessor = await accessorOf(request, ctx.users);
+    const accessor = await accessorOf(request, ctx.accessors);
     if (type === OBJECT_TYPE.PROJECT) {
-      const project = await ctx.metadata.getProject(id);
-      if (!project) throw new NotFoundError(`No project with id ${id}.`);
-      return projectObjectJson(project, accessor);
+      return projectObjectJson(await ctx.objects.project(id), accessor);
     }
-    const projectId = await projectScope(request, ctx.metadata, type);
+    const projectId = await projectScope(request, ctx.objects, type);
     const object = await service.read(projectId, id, type, accessor);
     return objectJson(object, projectId, accessor, await service.ancestors(projectId, object));
   });
@@ -45,8 +42,8 @@ export function objectRoutes(server: FastifyInstance, ctx: AppContext): void {
     refuseProjectType(type);
     const fields = request.body ?? {};
     const changes = { name: objectName(fields.name), description: fields.description ?? undefined, folderId: fields.folderId ?? undefined };
-    const accessor = await accessorOf(request, ctx.users);
-    const projectId = await projectScope(request, ctx.metadata, type);
+    const accessor = await accessorOf(request, ctx.accessors);
+    const projectId = await projectScope(request, ctx.objects, type);
     const object = await service.update(projectId, id, type, changes, accessor);
     return objectJson(object, projectId, accessor, await service.ancestors(projectId, object));
   });
@@ -57,8 +54,8 @@ export function objectRoutes(server: FastifyInstance, ctx: AppContext): void {
     refuseProjectType(type);
     const fields = request.body ?? {};
     const input = { name: objectName(fields.name), folderId: fields.folderId ?? undefined };
-    const accessor = await accessorOf(request, ctx.users);
-    const projectId = await projectScope(request, ctx.metadata, type);
+    const accessor = await accessorOf(request, ctx.accessors);
+    const projectId = await projectScope(request, ctx.objects, type);
     const copy = await service.copy(projectId, id, type, input, accessor);
     return reply.code(201).send(objectJson(copy, projectId, accessor, await service.ancestors(projectId, copy)));
   });
@@ -67,8 +64,8 @@ export function objectRoutes(server: FastifyInstance, ctx: AppContext): void {
     const { id } = request.params;
     const { type } = request.query;
     refuseProjectType(type);
-    const accessor = await accessorOf(request, ctx.users);
-    const projectId = await projectScope(request, ctx.metadata, type);
+    const accessor = await accessorOf(request, ctx.accessors);
+    const projectId = await projectScope(request, ctx.objects, type);
     await service.remove(projectId, id, type, accessor);
     return reply.code(204).send();
   });

@@ -11,7 +11,6 @@ import { Holder, HolderBody, HolderDetails, HolderIdParams, HolderImport, Holder
 import { UPLOAD_DESCRIPTION } from '../contract/files.js';
 import { holderId, holderImportStatus, holderStatus, parseHolderId } from '../../domain/migrations/holders.js';
 import { parseCreatePackage } from '../../domain/migrations/requests.js';
-import { NotFoundError } from '../../domain/errors.js';
 import { optionalBoolean } from '../../domain/input.js';
 import { CONFIGURATION_PROJECT_ID } from '../../domain/objects.js';
 import type { MigrationRecord } from '../../domain/migrations/records.js';
@@ -56,13 +55,9 @@ export async function packageHolderRoutes(app: FastifyInstance, ctx: AppContext)
       };
     });
 
-    scope.get('/api/packages/:id/binary', { config: { access: requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE') }, schema: { ...ID, summary: 'Download the holder\'s package', headers: RangeHeaders, response: replies(BinaryReply) } }, async (request, reply) => {
-      const record = await holders.require(parseHolderId(request.params.id).guid);
-      const storage = record.package.storage;
-      if (!storage) throw new NotFoundError(`The package is ${holderStatus(record.package)}: it has no binary.`);
-      const blobs = await ctx.storage.blobs();
-      return sendDownload(request, reply, { ...storage, fileName: record.package.name, open: (range) => blobs.get(storage.path, { range }) });
-    });
+    scope.get('/api/packages/:id/binary', { config: { access: requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE') }, schema: { ...ID, summary: 'Download the holder\'s package', headers: RangeHeaders, response: replies(BinaryReply) } }, async (request, reply) =>
+      sendDownload(request, reply, await holders.download(parseHolderId(request.params.id).guid)),
+    );
 
     const upload = { ...ID, summary: 'Upload a package into a holder', description: UPLOAD_DESCRIPTION, consumes: ['multipart/form-data'], response: replies({ 200: Holder }) };
     scope.put('/api/packages/:id/binary', { config: { access: requires('CREATE_PACKAGE') }, schema: upload }, async (request) => {
@@ -100,12 +95,8 @@ export async function packageHolderRoutes(app: FastifyInstance, ctx: AppContext)
       return reply.code(202).send();
     });
 
-    scope.get('/api/packages/imports/:id/undoPackage/binary', { config: { access: requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE') }, schema: { ...ID, summary: 'Download an import\'s undo package', headers: RangeHeaders, response: replies(BinaryReply) } }, async (request, reply) => {
-      const imp = await holders.requireImport(parseHolderId(request.params.id).guid);
-      const undo = imp.undoStorage;
-      if (!undo) throw new NotFoundError('This import has no undo package.');
-      const blobs = await ctx.storage.blobs();
-      return sendDownload(request, reply, { size: undo.size, fileName: `undo-${imp.id}`, open: (range) => blobs.get(undo.path, { range }) });
-    });
+    scope.get('/api/packages/imports/:id/undoPackage/binary', { config: { access: requiresAny('CREATE_PACKAGE', 'APPLY_PACKAGE') }, schema: { ...ID, summary: 'Download an import\'s undo package', headers: RangeHeaders, response: replies(BinaryReply) } }, async (request, reply) =>
+      sendDownload(request, reply, await holders.undoDownload(parseHolderId(request.params.id).guid)),
+    );
   });
 }

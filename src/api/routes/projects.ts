@@ -8,5 +8,5 @@ import { ProjectList } from '../contract/objects.js';
 /** GET /api/projects: a bare array, which mstrio requires (it matches projects by exact name). */
 export function projectRoutes(app: FastifyInstance, ctx: AppContext): void {
   const schema = { tags: ['Projects'], summary: 'The projects (a bare array)', response: replies({ 200: ProjectList }) };
-  app.get('/api/projects', { config: { access: SIGNED_IN }, schema }, async () => (await ctx.metadata.listProjects()).map(projectJson));
+  app.get('/api/projects', { config: { access: SIGNED_IN }, schema }, async () => (await ctx.objects.projects()).map(projectJson));
 }

@@ -12,9 +12,7 @@ import { InvalidInputError } from '../../domain/errors.js';
 import { optionalBoolean } from '../../domain/input.js';
 import { CONFIGURATION_PROJECT_ID, CONFIGURATION_ROOT_FOLDER_ID, PROJECT_ROOT_FOLDER_ID, type MetadataObject } from '../../domain/objects.js';
 import { DEFINITION_FIELDS, parseDefinition, type SearchDefinition } from '../../domain/search/definition.js';
-import { MAX_RESULTS, SearchService } from '../../services/search.js';
-import { ObjectService } from '../../store/metadata/object-service.js';
-import { SearchInstanceRepository } from '../../store/metadata/search-instances.js';
+import { MAX_RESULTS } from '../../services/search.js';
 
 const TAGS = ['Search objects'];
 
@@ -37,8 +35,8 @@ function patchChanges(operations: readonly Record<string, unknown>[]): Record<st
 
 /** Search objects (type 39, search contract §4.9–4.10): create, read and alter their criteria, and run them. */
 export function searchObjectRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const service = new SearchService(ctx.metadata, new SearchInstanceRepository(ctx.database.db));
-  const objects = new ObjectService(ctx.metadata);
+  const service = ctx.search;
+  const objects = ctx.objects;
   const app = typed(server);
   const config = { access: SIGNED_IN };
   const ONE = { tags: TAGS, params: ObjectIdParams, headers: ProjectHeader };
@@ -46,7 +44,7 @@ export function searchObjectRoutes(server: FastifyInstance, ctx: AppContext): vo
   const create = { tags: TAGS, summary: 'Save a search object', headers: ProjectHeader, body: SearchObjectBody, response: replies({ 201: SearchObjectDefinition }) };
   app.post('/api/searchObjects', { config, schema: create }, async (request, reply) => {
     const { name, description, location, ...criteria } = request.body;
-    const projectId = await projectScope(request, ctx.metadata);
+    const projectId = await projectScope(request, ctx.objects);
     const input = {
       name: objectName(name) ?? '',
       description: description ?? '',
@@ -54,21 +52,21 @@ export function searchObjectRoutes(server: FastifyInstance, ctx: AppContext): vo
       folderId: location ?? (projectId === CONFIGURATION_PROJECT_ID ? CONFIGURATION_ROOT_FOLDER_ID : PROJECT_ROOT_FOLDER_ID),
       definition: parseDefinition(criteria),
     };
-    const object = await service.createSearchObject(projectId, input, await accessorOf(request, ctx.users));
+    const object = await service.createSearchObject(projectId, input, await accessorOf(request, ctx.accessors));
     return reply.code(201).send(definitionJson(object, input.definition));
   });
 
   app.get('/api/searchObjects/:id', { config, schema: { ...ONE, summary: 'A search object\'s criteria', response: replies({ 200: SearchObjectDefinition }) } }, async (request) => {
-    const projectId = await projectScope(request, ctx.metadata);
-    const { object, definition } = await service.searchObjectDefinition(projectId, request.params.id, await accessorOf(request, ctx.users));
+    const projectId = await projectScope(request, ctx.objects);
+    const { object, definition } = await service.searchObjectDefinition(projectId, request.params.id, await accessorOf(request, ctx.accessors));
     return definitionJson(object, definition);
   });
 
   const alter = { ...ONE, summary: 'Replace some of a search object\'s criteria', body: SearchObjectPatchBody, response: replies({ 200: SearchObjectDefinition }) };
   app.patch('/api/searchObjects/:id', { config, schema: alter }, async (request) => {
     const changes = patchChanges(request.body.operationList);
-    const projectId = await projectScope(request, ctx.metadata);
-    const { object, definition } = await service.alterSearchObject(projectId, request.params.id, changes, await accessorOf(request, ctx.users));
+    const projectId = await projectScope(request, ctx.objects);
+    const { object, definition } = await service.alterSearchObject(projectId, request.params.id, changes, await accessorOf(request, ctx.accessors));
     return definitionJson(object, definition);
   });
 
@@ -76,8 +74,8 @@ export function searchObjectRoutes(server: FastifyInstance, ctx: AppContext): vo
   app.get('/api/searchObjects/:id/results', { config, schema: run }, async (request, reply) => {
     const { offset = 0, limit = -1, 'result.subtypes': subtype = 0 } = request.query;
     const ancestors = optionalBoolean(request.query.includeAncestors, 'includeAncestors') ?? false;
-    const accessor = await accessorOf(request, ctx.users);
-    const projectId = await projectScope(request, ctx.metadata);
+    const accessor = await accessorOf(request, ctx.accessors);
+    const projectId = await projectScope(request, ctx.objects);
     const listing = await service.runSearchObject(projectId, request.params.id, subtype > 0 ? subtype : undefined, { offset, limit }, accessor);
     const result = await resultsJson(objects, listing.objects, projectId, accessor, ancestors);
     return reply.header('x-mstr-total-count', String(listing.total)).send({ totalItems: listing.total, result });

@@ -12,9 +12,7 @@ import { ObjectsByIdBody, ObjectsByIdQuery, QuickSearchQuery, SearchResults, Sug
 import { InvalidInputError } from '../../domain/errors.js';
 import { optionalBoolean } from '../../domain/input.js';
 import { SEARCH_PATTERN } from '../../domain/search/criteria.js';
-import { MAX_RESULTS, SearchService } from '../../services/search.js';
-import { ObjectService } from '../../store/metadata/object-service.js';
-import { SearchInstanceRepository } from '../../store/metadata/search-instances.js';
+import { MAX_RESULTS } from '../../services/search.js';
 
 const CERTIFIED_STATUSES = ['ALL', 'CERTIFIED_ONLY', 'NOT_CERTIFIED_ONLY', 'OFF'];
 const MAX_SUGGESTIONS = 100;
@@ -44,8 +42,8 @@ function idsByProject(list: readonly { projectId: string; objectIds: string[] }[
 
 /** Quick search (GET /api/searches/results), suggestions, and objects by id (POST /api/searches/objects). */
 export function searchRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const objects = new ObjectService(ctx.metadata);
-  const service = new SearchService(ctx.metadata, new SearchInstanceRepository(ctx.database.db));
+  const objects = ctx.objects;
+  const service = ctx.search;
   const app = typed(server);
   const config = { access: SIGNED_IN };
 
@@ -56,8 +54,8 @@ export function searchRoutes(server: FastifyInstance, ctx: AppContext): void {
     const hidden = optionalBoolean(query['result.hidden'], 'result.hidden');
     const certified = (query.certifiedStatus ?? 'ALL').toUpperCase();
     if (!CERTIFIED_STATUSES.includes(certified)) throw new InvalidInputError(`certifiedStatus must be one of ${CERTIFIED_STATUSES.join(', ')}.`);
-    const accessor = await accessorOf(request, ctx.users);
-    const projectId = await projectScope(request, ctx.metadata);
+    const accessor = await accessorOf(request, ctx.accessors);
+    const projectId = await projectScope(request, ctx.objects);
     const filter = {
       ...(name ? { name, pattern: patternOf(query.pattern) } : {}),
       ...typeList(query.type),
@@ -76,8 +74,8 @@ export function searchRoutes(server: FastifyInstance, ctx: AppContext): void {
   const suggestions = { tags: TAGS, summary: 'Names that start with the key', querystring: SuggestionQuery, headers: ProjectHeader, response: replies({ 200: Suggestions }) };
   app.get('/api/searches/suggestions', { config, schema: suggestions }, async (request) => {
     const { key, count } = suggestionInput(request.query);
-    const accessor = await accessorOf(request, ctx.users);
-    const projectId = await projectScope(request, ctx.metadata);
+    const accessor = await accessorOf(request, ctx.accessors);
+    const projectId = await projectScope(request, ctx.objects);
     if (key.trim() === '') return { suggestions: [] };
     const listing = await service.find(projectId, { name: key, pattern: SEARCH_PATTERN.BEGIN_WITH_PHRASE }, { offset: 0, limit: count }, accessor);
     return { suggestions: listing.objects.map((o) => ({ name: o.name })) };
@@ -86,7 +84,7 @@ export function searchRoutes(server: FastifyInstance, ctx: AppContext): void {
   const byId = { tags: TAGS, summary: 'Objects by id, across projects', querystring: ObjectsByIdQuery, body: ObjectsByIdBody, response: replies({ 200: SearchResults }) };
   app.post('/api/searches/objects', { config, schema: byId }, async (request) => {
     const ancestors = optionalBoolean(request.query.includeAncestors, 'includeAncestors') ?? false;
-    const accessor = await accessorOf(request, ctx.users);
+    const accessor = await accessorOf(request, ctx.accessors);
     const result = [];
     for (const [projectId, ids] of idsByProject(request.body.projectIdAndObjectIds)) {
       result.push(...(await resultsJson(objects, await service.byIds(projectId, ids, accessor), projectId, accessor, ancestors)));

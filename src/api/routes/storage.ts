@@ -5,7 +5,7 @@ import { applyStorageBody, storageView } from '../storage-input.js';
 import { typed } from '../type-provider.js';
 import { Empty, replies } from '../contract/common.js';
 import { StorageBody, StorageView } from '../contract/storage.js';
-import { checkStorageSettings, validateStorage } from '../../store/storage-validation.js';
+import { checkStorageSettings, validateStorage } from '../../services/storage-validation.js';
 import type { LocationRules } from '../../store/storage-location.js';
 
 const STORAGE = '/api/mstrServices/library/storage';

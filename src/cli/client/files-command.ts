@@ -9,7 +9,7 @@ import { downloadTo } from './download.js';
 import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, uploadBinary, type SharedFile } from './shared-files.js';
 import { emit, oneOf, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
 import type { Session } from './session.js';
-import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../domain/migrations/states.js';
+import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../api/contract/purposes.js';
 
 
 interface UploadOptions extends ClientOptions {

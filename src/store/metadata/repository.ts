@@ -4,9 +4,8 @@ import type { Database } from '../db/schema.js';
 import type { ObjectsTable, ProjectsTable } from '../db/metadata-tables.js';
 import { type AclEntry, type MetadataObject, type ProjectRecord } from '../../domain/objects.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
-import type { SearchFilter } from '../../domain/search/criteria.js';
-import type { AclKeyFilter, AclSet } from '../../domain/search/visibility.js';
-import { searchQuery } from './search-query.js';
+import type { AclSet } from '../../domain/search/visibility.js';
+import { searchQuery, type ObjectSearch } from './search-query.js';
 
 /** Ids per IN (...) list: far below every dialect's bind-parameter limit. */
 const ID_CHUNK = 500;
@@ -15,14 +14,6 @@ const MAX_BIND_PARAMETERS = 30_000;
 const OBJECT_COLUMNS = 17;
 const OBJECT_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / OBJECT_COLUMNS);
 const USES_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / 3);
-
-export interface ObjectSearch extends SearchFilter {
-  projectId: string;
-  /** The objects the caller may browse, decided per ACL (see browseFilter); absent: every object. */
-  acl?: AclKeyFilter;
-  offset: number;
-  limit: number;
-}
 
 export interface ObjectSearchResult {
   total: number;

@@ -1,8 +1,16 @@
 import { sql, type Expression, type Kysely, type RawBuilder, type SqlBool } from 'kysely';
 import type { Database } from '../db/schema.js';
 import { OBJECT_TYPE } from '../../domain/objects.js';
-import { SEARCH_PATTERN, type DateRange, type SearchPattern } from '../../domain/search/criteria.js';
-import type { ObjectSearch } from './repository.js';
+import { SEARCH_PATTERN, type DateRange, type SearchFilter, type SearchPattern } from '../../domain/search/criteria.js';
+import type { AclKeyFilter } from '../../domain/search/visibility.js';
+
+export interface ObjectSearch extends SearchFilter {
+  projectId: string;
+  /** The objects the caller may browse, decided per ACL (see browseFilter); absent: every object. */
+  acl?: AclKeyFilter;
+  offset: number;
+  limit: number;
+}
 
 /** The LIKE form of a needle: lower case, its wildcards escaped (ESCAPE '\'). */
 export function likeEscaped(needle: string): string {

@@ -1,7 +1,7 @@
 import { InvalidInputError, LibraryError } from '../domain/errors.js';
-import { blobStoreFor, type SharedFileStoreSettings } from './storage-settings.js';
-import { parseS3Location } from './blob/s3/location.js';
-import { checkFolderLocation, type LocationRules } from './storage-location.js';
+import { blobStoreFor, type SharedFileStoreSettings } from '../store/storage-settings.js';
+import { parseS3Location } from '../store/blob/s3/location.js';
+import { checkFolderLocation, type LocationRules } from '../store/storage-location.js';
 
 const S3_REQUIRED = ['location', 's3Region', 'awsAccessId', 'awsSecretKey'] as const;
 

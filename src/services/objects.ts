@@ -1,10 +1,11 @@
-import { CONFIGURATION_PROJECT_ID, OBJECT_TYPE, type MetadataObject } from '../../domain/objects.js';
-import { ConflictError, InvalidInputError, NotFoundError } from '../../domain/errors.js';
-import { RIGHTS, aclEntry, aclForNewObject, demandRights, type Accessor } from '../../domain/acl.js';
-import type { SearchFilter } from '../../domain/search/criteria.js';
-import { browseFilter } from '../../domain/search/visibility.js';
-import { newGuid } from '../../domain/ids.js';
-import type { MetadataRepository, ObjectSearch } from './repository.js';
+import { CONFIGURATION_PROJECT_ID, CONFIGURATION_TYPES, OBJECT_TYPE, type MetadataObject, type ProjectRecord } from '../domain/objects.js';
+import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
+import { RIGHTS, aclEntry, aclForNewObject, demandRights, type Accessor } from '../domain/acl.js';
+import type { SearchFilter } from '../domain/search/criteria.js';
+import { browseFilter } from '../domain/search/visibility.js';
+import { newGuid } from '../domain/ids.js';
+import type { MetadataRepository } from '../store/metadata/repository.js';
+import type { ObjectSearch } from '../store/metadata/search-query.js';
 
 /** A folder chain longer than this is corrupt data, not a real tree. */
 const MAX_FOLDER_DEPTH = 64;
@@ -40,6 +41,26 @@ export interface ObjectListing {
 /** Reads and edits of metadata objects on behalf of a user: existence, type, ACL and folder rules. */
 export class ObjectService {
   constructor(private readonly repo: MetadataRepository) {}
+
+  /** The project, or 404. */
+  async project(id: string): Promise<ProjectRecord> {
+    const project = await this.repo.getProject(id);
+    if (!project) throw new NotFoundError(`No project with id ${id}.`);
+    return project;
+  }
+
+  async projects(): Promise<ProjectRecord[]> {
+    return this.repo.listProjects();
+  }
+
+  /**
+   * The project a request works in: the one it names (it must exist), or the configuration when it
+   * names none or the type is a configuration type (mstrio sends X-MSTR-ProjectID session-wide).
+   */
+  async scope(projectId: string | undefined, type?: number): Promise<string> {
+    if ((type !== undefined && CONFIGURATION_TYPES.has(type)) || projectId === undefined) return CONFIGURATION_PROJECT_ID;
+    return (await this.project(projectId)).id;
+  }
 
   /** The object, when it exists with this type and the accessor may read it (404 / 403 otherwise). */
   async read(projectId: string, id: string, type: number, accessor: Accessor): Promise<MetadataObject> {
