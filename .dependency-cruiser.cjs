@@ -9,14 +9,14 @@ module.exports = {
       comment: 'src/domain is pure logic: it imports nothing of the other layers, and no package but the tar reader of the .mmp format.',
       severity: 'error',
       from: { path: '^src/domain/' },
-      to: { pathNot: ['^src/domain/', '^node_modules/tar-stream/'], dependencyTypesNot: ['core'] },
+      to: { pathNot: ['^src/domain/', '(^|/)node_modules/tar-stream/'], dependencyTypesNot: ['core'] },
     },
     {
       name: 'no-http-below-the-api',
       comment: 'Use cases, stores and jobs know no HTTP: no Fastify, no route code.',
       severity: 'error',
       from: { path: '^src/(services|store|jobs)/' },
-      to: { path: ['^src/api/', '^node_modules/(fastify|@fastify)/'] },
+      to: { path: ['^src/api/', '(^|/)node_modules/(fastify|@fastify)/'] },
     },
     {
       name: 'jobs-run-handlers-only',

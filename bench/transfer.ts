@@ -1,10 +1,11 @@
 /**
  * Upload and download one package through the API of a server run as a child process, next to
- * `openssl dgst -sha256` and a plain copy of the same file. BENCH_SIZE_MB sets the size (1024).
+ * `openssl dgst -sha256` and a plain copy of the same file; then the same package as a resumable
+ * (tus) upload whose connection is cut once, part-way. BENCH_SIZE_MB sets the size (1024).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
+import { Upload } from 'tus-js-client';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const PASSWORD = 'bench-admin-password';
@@ -135,6 +137,38 @@ async function waitForServer(port: number, child: ReturnType<typeof spawn>): Pro
 
 const mbps = (bytes: number, seconds: number) => bytes / 1024 / 1024 / seconds;
 
+/** Forgets the process's peak RSS (VmHWM), so that the next phase's peak is its own. */
+const resetPeak = (pid: number) => writeFile(`/proc/${pid}/clear_refs`, '5');
+
+/**
+ * A tus upload with tus-js-client that cuts its own connection once `cutAt` bytes went out (an
+ * abort drops the socket mid-PATCH), then starts again: it asks the server where it stands and
+ * sends the rest from there. Returns the offset it resumed at.
+ */
+function resumableUpload(port: number, fileId: string, token: string, file: string, size: number, cutAt: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    let cut = false;
+    let resumedAt = -1;
+    const upload: Upload = new Upload(createReadStream(file), {
+      endpoint: `http://127.0.0.1:${port}${FILES}/${fileId}/uploads`,
+      headers: { 'X-MSTR-AuthToken': token },
+      uploadSize: size,
+      retryDelays: [0, 1000, 3000, 5000, 10_000, 20_000],
+      onBeforeRequest: (req) => {
+        if (cut && req.getMethod() === 'PATCH') resumedAt = Number(req.getHeader('Upload-Offset'));
+      },
+      onProgress: (sent) => {
+        if (cut || sent < cutAt) return;
+        cut = true;
+        void upload.abort().then(() => upload.start(), reject);
+      },
+      onError: reject,
+      onSuccess: () => resolve(resumedAt),
+    });
+    upload.start();
+  });
+}
+
 async function main(): Promise<void> {
   const work = await mkdtemp(path.join(tmpdir(), 'packstore-bench-'));
   const port = await freePort();
@@ -181,11 +215,22 @@ async function main(): Promise<void> {
     const after = await memoryOf(pid);
     if (downloading.value !== size || opensslSha256(target) !== hashing.value) throw new Error('the download differs from the package');
 
+    const second = await call(port, 'POST', FILES, { headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...metadata, name: 'bench resumable' }) });
+    const resumableId = (JSON.parse(second.body.toString()) as { id: string }).id;
+    await resetPeak(pid);
+    const beforeResumable = await memoryOf(pid);
+    const resuming = await timed(() => resumableUpload(port, resumableId, token, source, size, Math.floor(size * 0.4)));
+    const afterResumable = await memoryOf(pid);
+    const listed = JSON.parse((await call(port, 'GET', `${FILES}?limit=10`, { headers: { 'X-MSTR-AuthToken': token } })).body.toString()) as { data: { id: string; existing: boolean; sha256: string }[] };
+    const resumed = listed.data.find((f) => f.id === resumableId);
+    if (!resumed?.existing || resumed.sha256 !== hashing.value) throw new Error('the resumable upload did not store the package');
+
     const rows: Array<[string, number, number]> = [
       ['openssl dgst -sha256', hashing.seconds, mbps(size, hashing.seconds)],
       ['plain copy (fs.copyFile)', copying.seconds, mbps(size, copying.seconds)],
       ['upload through the API', uploading.seconds, mbps(size, uploading.seconds)],
       ['download through the API', downloading.seconds, mbps(size, downloading.seconds)],
+      ['tus upload, cut once', resuming.seconds, mbps(size, resuming.seconds)],
     ];
     process.stdout.write(`\nPackage: ${SIZE_MB} MiB\n`);
     for (const [what, seconds, rate] of rows) process.stdout.write(`${what.padEnd(28)} ${seconds.toFixed(2).padStart(7)} s ${rate.toFixed(0).padStart(6)} MB/s\n`);
@@ -194,6 +239,9 @@ async function main(): Promise<void> {
     const growth = (after.hwm - before.rss) / 1024 / 1024;
     process.stdout.write(`\nupload / openssl hashing:   ${uploadRatio.toFixed(2)} (aim >= 0.5)\n`);
     process.stdout.write(`download / plain copy:      ${downloadRatio.toFixed(2)} (aim >= 0.8)\n`);
+    const resumableGrowth = (afterResumable.hwm - beforeResumable.rss) / 1024 / 1024;
+    process.stdout.write(`tus upload cut at 40%, resumed at ${(resuming.value / 1024 / 1024).toFixed(0)} MiB: / openssl hashing ${(hashing.seconds / resuming.seconds).toFixed(2)}, / the multipart upload ${(uploading.seconds / resuming.seconds).toFixed(2)} (the bytes are written twice: as parts, then as the file)\n`);
+    process.stdout.write(`server RSS during the tus upload: before ${(beforeResumable.rss / 1024 / 1024).toFixed(0)} MB, peak ${(afterResumable.hwm / 1024 / 1024).toFixed(0)} MB, growth ${resumableGrowth.toFixed(0)} MB (aim < 100)\n`);
     process.stdout.write(`server RSS before transfers ${(before.rss / 1024 / 1024).toFixed(0)} MB, peak (VmHWM) ${(after.hwm / 1024 / 1024).toFixed(0)} MB, growth ${growth.toFixed(0)} MB (aim < 100)\n`);
   } finally {
     child.kill('SIGTERM');

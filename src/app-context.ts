@@ -7,6 +7,7 @@ import type { LoginThrottle } from './store/login-throttle.js';
 import type { IdentityTokenRepository } from './store/identity-tokens.js';
 import type { AuditLog } from './store/audit-log.js';
 import type { FileRepository } from './store/files.js';
+import type { ResumableUploadRepository } from './store/resumable-uploads.js';
 import type { MetadataRepository } from './store/metadata/repository.js';
 import type { MigrationRepository } from './store/migrations.js';
 import type { JobSystem } from './jobs/index.js';
@@ -37,6 +38,8 @@ export interface AppContext {
   storage: StorageService;
   /** Shared-file metadata; a file's blob key is its `path`. */
   files: FileRepository;
+  /** Resumable (tus) uploads of shared files' binaries, until they complete or expire. */
+  uploads: ResumableUploadRepository;
   metadata: MetadataRepository;
   migrations: MigrationRepository;
   /** The async job queue and this node's runner (started only by a serving node). */

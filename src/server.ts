@@ -12,6 +12,7 @@ import { IdentityTokenRepository } from './store/identity-tokens.js';
 import { loadSecretKeyring } from './store/secret-keys.js';
 import { AuditLog } from './store/audit-log.js';
 import { FileRepository } from './store/files.js';
+import { ResumableUploadRepository } from './store/resumable-uploads.js';
 import { MetadataRepository } from './store/metadata/repository.js';
 import { MigrationRepository } from './store/migrations.js';
 import { createJobSystem } from './jobs/index.js';
@@ -80,6 +81,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       audit,
       storage,
       files,
+      uploads: new ResumableUploadRepository(database.db),
       metadata,
       migrations,
       jobs,

@@ -13,6 +13,9 @@ import { MIGRATIONS, json, waitForMigration } from './support/migrations.js';
 import { CONSOLE_DIST, serveConsoleFrom } from '../src/api/routes/console.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { formatBytes } from '../web/src/format.js';
+import { cuttingProxy, type CuttingProxy } from './support/cutting-proxy.js';
+import { sampleHeader, written } from './support/mmp.js';
+import { newMetrics } from './support/packages.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -325,5 +328,47 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('link', { name: 'Migrations' }).first().click();
     await page.getByRole('heading', { level: 1, name: 'Sign in to Packstore' }).waitFor();
     await page.getByText('Your session has ended.').waitFor();
+  });
+});
+
+// The console's upload is a tus upload: a connection cut part-way resumes instead of failing.
+describe('web console upload over a cut connection [sqlite]', { skip: browserSkip }, () => {
+  let s: TestServer;
+  let proxy: CuttingProxy;
+  let workDir: string;
+  let context: BrowserContext;
+  let bytes: Buffer;
+
+  before(async () => {
+    requireBuiltConsole();
+    [s, bytes] = await Promise.all([startTestServer('sqlite'), written(sampleHeader(), [newMetrics(3000, 'console resumable')])]);
+    // The console's first PATCH is cut half-way; what follows passes.
+    proxy = await cuttingProxy(Number(new URL(s.url).port), Math.floor(bytes.length / 2), { upload: /PATCH [^ ]*\/uploads\/[0-9a-f]{32} /, maxCuts: 1 });
+    workDir = await mkdtemp(path.join(tmpdir(), 'packstore-console-cut-'));
+    await writeFile(path.join(workDir, 'cut package.mmp'), bytes);
+    context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS });
+  });
+  after(async () => {
+    await context?.close();
+    await proxy?.close();
+    await s?.close();
+    if (workDir) await rm(workDir, { recursive: true, force: true });
+  });
+
+  it('resumes the upload and stores the package whole', async () => {
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30_000);
+    await page.goto(`${proxy.url}/console/`);
+    await page.getByLabel('User name').fill('Administrator');
+    await page.getByLabel('Password').fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
+    await page.getByLabel('Package file (.mmp)').setInputFiles(path.join(workDir, 'cut package.mmp'));
+    await page.getByRole('button', { name: 'Upload', exact: true }).click();
+    await page.getByTestId('upload-status').filter({ hasText: 'Uploaded cut package.' }).waitFor();
+    assert.equal(proxy.cuts, 1, 'the proxy cut the upload');
+    const listed = await json(await s.request('GET', `${FILES}?type=migrations.packages`, { token: await s.login() }), 200);
+    const stored = listed.data as { name: string; sha256: string; existing: boolean }[];
+    assert.deepEqual(stored.map((f) => [f.name, f.existing, f.sha256]), [['cut package', true, sha256(bytes)]]);
   });
 });

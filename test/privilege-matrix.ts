@@ -37,6 +37,10 @@ const guid = () => randomBytes(16).toString('hex').toUpperCase();
 const missingFileId = fileIdFromGuid('0123456789ABCDEF0123456789ABCDEF');
 const missingMigration = `${'0'.repeat(31)}1:${'0'.repeat(31)}2`;
 const missingObject = '0123456789ABCDEF0123456789ABCDE0';
+const MISSING_UPLOAD = `${FILES}/${missingFileId}/uploads/${'0'.repeat(32)}`;
+const TUS = { 'Tus-Resumable': '1.0.0' };
+const TUS_CREATE = { ...TUS, 'Upload-Length': '10' };
+const TUS_CHUNK = { ...TUS, 'Upload-Offset': '0', 'Content-Type': 'application/offset+octet-stream' };
 
 /** Any status but 401 and 403: for public routes whose answer depends on the installation. */
 export const SERVED = 0;
@@ -77,6 +81,12 @@ export const MATRIX: Record<string, MatrixRow> = {
   [`GET ${FILES}/:fileId/binary`]: { probe: { path: `${FILES}/${missingFileId}/binary` }, expect: only(404, ['MANAGE_MIGRATION_PACKAGES']) },
   [`GET ${FILES}`]: { probe: { path: FILES }, expect: only(200, ['MANAGE_MIGRATION_PACKAGES']) },
   [`DELETE ${FILES}/:fileId`]: { probe: { path: `${FILES}/${missingFileId}` }, expect: only(404, []) },
+  // Resumable (tus) uploads of a binary: as the multipart PUT. OPTIONS only tells the protocol, to anyone.
+  [`OPTIONS ${FILES}/:fileId/uploads`]: { probe: { path: `${FILES}/${missingFileId}/uploads` }, expect: everyone(204) },
+  [`POST ${FILES}/:fileId/uploads`]: { probe: { path: `${FILES}/${missingFileId}/uploads`, headers: TUS_CREATE }, expect: only(404, []) },
+  [`GET ${FILES}/:fileId/uploads/:uploadId`]: { probe: { path: MISSING_UPLOAD, headers: TUS }, expect: only(404, []) },
+  [`PATCH ${FILES}/:fileId/uploads/:uploadId`]: { probe: { path: MISSING_UPLOAD, headers: TUS_CHUNK }, expect: only(404, []) },
+  [`DELETE ${FILES}/:fileId/uploads/:uploadId`]: { probe: { path: MISSING_UPLOAD, headers: TUS }, expect: only(404, []) },
 
   // Storage configuration: environment administrators only.
   [`GET ${STORAGE}`]: { probe: { path: STORAGE }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },

@@ -110,6 +110,13 @@ export const CONFIG_KEYS = {
     describe: 'a size in bytes of at least 1',
     doc: '2147483648 (2 GiB)',
   },
+  resumableUploadExpiry: {
+    key: 'storage.sharedFileStore.uploads.expirySeconds',
+    defaultValue: () => 86400,
+    parse: integer(60, 30 * 86400),
+    describe: 'seconds, from 60 to 2592000 (30 days)',
+    doc: '86400 (24 h): a resumable (tus) upload that receives nothing this long is removed with what it received',
+  },
   databaseUrl: {
     key: 'database.url',
     defaultValue: (dataDir: string) => `${dataDir}/packstore.sqlite`,

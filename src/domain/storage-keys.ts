@@ -34,3 +34,17 @@ export const HEALTH_PROBE_KEY = `${KEY_ROOT}.health-probe`;
 export function ownerMarkerPath(ownerId: string): string {
   return `${KEY_ROOT}owners/${ownerId}.json`;
 }
+
+/** Where the parts of resumable uploads wait until the upload is whole (see services/resumable-uploads.ts). */
+export const UPLOADS_ROOT = `${KEY_ROOT}uploads/`;
+
+/** One part of a resumable upload: one chunk, named by where it starts and by the request that wrote it. */
+export function uploadPartPath(uploadId: string, offset: number, writer: string): string {
+  return `${UPLOADS_ROOT}${uploadId}/${String(offset).padStart(16, '0')}.${writer}.part`;
+}
+
+/** The upload a part key belongs to, or undefined for any other key. */
+export function uploadIdOfPart(key: string): string | undefined {
+  if (!key.startsWith(UPLOADS_ROOT)) return undefined;
+  return /^([0-9a-f]{32})\/\d{16}\.[0-9a-f]+\.part$/.exec(key.slice(UPLOADS_ROOT.length))?.[1];
+}

@@ -57,6 +57,16 @@ export async function createSharedFile(deps: SharedFileDeps, input: SharedFileIn
   return file;
 }
 
+const alreadyStored = (guid: string) => `The shared file ${fileIdFromGuid(guid)} already has its binary; delete it and create a new file to upload again.`;
+
+/** A file whose binary can still be uploaded: 404 when unknown, 409 when it has one. */
+export async function fileAwaitingBinary(deps: SharedFileDeps, guid: string): Promise<SharedFile> {
+  await deps.storage.blobs();
+  const file = await requireFile(deps.files, guid);
+  if (file.existing) throw new ConflictError(alreadyStored(guid));
+  return file;
+}
+
 /** One upload of a file's binary, holding the file's upload claim until commit or abort. */
 export interface BinaryUpload {
   readonly file: SharedFile;
@@ -74,11 +84,7 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
   const claim = `${Date.now()}:${randomBytes(8).toString('hex')}`;
   if (file.existing || !(await deps.files.claimUpload(guid, claim))) {
     const current = await requireFile(deps.files, guid);
-    throw new ConflictError(
-      current.existing
-        ? `The shared file ${fileIdFromGuid(guid)} already has its binary; delete it and create a new file to upload again.`
-        : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`,
-    );
+    throw new ConflictError(current.existing ? alreadyStored(guid) : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`);
   }
   let stored = false;
   return {

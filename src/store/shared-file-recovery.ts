@@ -2,6 +2,8 @@ import { ServiceUnavailableError } from '../domain/errors.js';
 import type { PackstoreConfig } from '../config/load.js';
 import type { OwnedBlobStore } from './blob/owned-blob-store.js';
 import type { FileRepository } from './files.js';
+import { discardResumableUpload, type ResumableUploadRepository } from './resumable-uploads.js';
+import { uploadIdOfPart } from '../domain/storage-keys.js';
 import type { MigrationRepository } from './migrations.js';
 import type { StorageService } from './storage-settings.js';
 
@@ -10,6 +12,8 @@ export interface RecoveryReport {
   temporaryRemoved: number;
   markedMissing: number;
   orphansRemoved: number;
+  /** Resumable uploads removed, with their parts, because they expired. */
+  uploadsExpired: number;
   /** Why the storage was left alone, when it was. */
   skipped?: string;
 }
@@ -18,6 +22,7 @@ export interface RecoveryDeps {
   files: FileRepository;
   migrations: MigrationRepository;
   storage: StorageService;
+  uploads: ResumableUploadRepository;
 }
 
 export interface RecoveryTimes {
@@ -61,12 +66,12 @@ async function configuredStore(storage: StorageService): Promise<OwnedBlobStore 
  * a crash of any of its nodes: stale upload claims are released, its abandoned temporary uploads
  * removed, a file whose binary is gone is no longer `existing`, and blobs it wrote that no record
  * points at (a crash between writing a blob and its record, or between deleting a record and its
- * blob) are deleted. It acts only on keys this environment recorded writing (owned_blobs), only
+ * blob) are deleted, and so are resumable uploads that expired, with their parts. It acts only on keys this environment recorded writing (owned_blobs), only
  * on what has been stale for `staleMs`, and only in a store that holds the environment's marker.
  */
 export async function recoverSharedFiles(deps: RecoveryDeps, times: RecoveryTimes, now = Date.now()): Promise<RecoveryReport> {
   const claimsCleared = await deps.files.clearStaleClaims(now - times.claimStaleMs);
-  const nothing = { claimsCleared, temporaryRemoved: 0, markedMissing: 0, orphansRemoved: 0 };
+  const nothing = { claimsCleared, temporaryRemoved: 0, markedMissing: 0, orphansRemoved: 0, uploadsExpired: 0 };
   const store = await configuredStore(deps.storage);
   if (!store) return nothing;
   const owned = await deps.storage.owned.all();
@@ -76,6 +81,8 @@ export async function recoverSharedFiles(deps: RecoveryDeps, times: RecoveryTime
     return { ...nothing, skipped: 'the storage does not hold this environment\'s marker; nothing was changed' };
   }
   const staleBefore = now - times.staleMs;
+  const expired = await deps.uploads.expired(now);
+  for (const upload of expired) await discardResumableUpload(store, deps.uploads, upload);
   const temporaryRemoved = await store.cleanupTemporary(new Date(staleBefore), new Set(owned.map((b) => b.key)));
   let markedMissing = 0;
   for (const file of await deps.files.listStored()) {
@@ -85,9 +92,11 @@ export async function recoverSharedFiles(deps: RecoveryDeps, times: RecoveryTime
     markedMissing++;
   }
   const inUse = new Set([...(await deps.files.pathsInUse()), ...(await deps.migrations.blobPathsInUse())]);
+  // A resumable upload may wait for its client for a day: its parts are not orphans until it expires.
+  const liveUploads = await deps.uploads.liveIds(now);
   let orphansRemoved = 0;
   for (const blob of owned) {
-    if (inUse.has(blob.key) || blob.writtenAt >= staleBefore) continue;
+    if (inUse.has(blob.key) || liveUploads.has(uploadIdOfPart(blob.key) ?? '') || blob.writtenAt >= staleBefore) continue;
     // Forget first, and only if nobody recorded writing the key again since the listing.
     if (!(await deps.storage.owned.forgetIfUnchanged(blob))) continue;
     const current = await store.head(blob.key);
@@ -98,5 +107,5 @@ export async function recoverSharedFiles(deps: RecoveryDeps, times: RecoveryTime
     await store.inner.delete(blob.key);
     if (current) orphansRemoved++;
   }
-  return { claimsCleared, temporaryRemoved, markedMissing, orphansRemoved };
+  return { claimsCleared, temporaryRemoved, markedMissing, orphansRemoved, uploadsExpired: expired.length };
 }

@@ -7,11 +7,20 @@ export interface CuttingProxy {
   close(): Promise<void>;
 }
 
+export interface CutOptions {
+  /** The uploads to cut: where a request line matching this starts (default: the multipart PUT of a binary). */
+  upload?: RegExp;
+  /** Cut this many uploads, then let everything through (default: every one). */
+  maxCuts?: number;
+}
+
 /**
- * A loopback TCP proxy to `targetPort` that lets everything through except binary uploads:
- * once a connection sends `PUT …/binary`, both sides are destroyed after `cutAfter` more bytes.
+ * A loopback TCP proxy to `targetPort` that lets everything through except uploads: once a
+ * connection sends an upload's request line, both sides are destroyed after `cutAfter` more bytes.
  */
-export async function cuttingProxy(targetPort: number, cutAfter: number): Promise<CuttingProxy> {
+export async function cuttingProxy(targetPort: number, cutAfter: number, options: CutOptions = {}): Promise<CuttingProxy> {
+  const upload = options.upload ?? /PUT [^ ]*\/binary /;
+  const maxCuts = options.maxCuts ?? Number.POSITIVE_INFINITY;
   const sockets = new Set<net.Socket>();
   const state = { cuts: 0 };
   const server = net.createServer((client) => {
@@ -20,8 +29,8 @@ export async function cuttingProxy(targetPort: number, cutAfter: number): Promis
     let uploading = -1;
     client.on('data', (chunk: Buffer) => {
       if (uploading < 0) {
-        const at = chunk.indexOf('PUT ');
-        if (at < 0 || chunk.indexOf('/binary', at) < 0) return void upstream.write(chunk);
+        const at = state.cuts < maxCuts ? chunk.toString('latin1').search(upload) : -1;
+        if (at < 0) return void upstream.write(chunk);
         upstream.write(chunk.subarray(0, at));
         chunk = chunk.subarray(at);
         uploading = 0;

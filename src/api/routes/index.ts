@@ -9,6 +9,7 @@ import { searchRoutes } from './searches.js';
 import { metadataSearchRoutes } from './metadata-searches.js';
 import { searchObjectRoutes } from './search-objects.js';
 import { fileRoutes } from './files.js';
+import { resumableUploadRoutes } from './resumable-uploads.js';
 import { storageRoutes } from './storage.js';
 import { migrationRoutes } from './migrations.js';
 import { diffRoutes } from './diffs.js';
@@ -22,4 +23,4 @@ import { apiDocsRoutes } from './api-docs.js';
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, diffRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, operationsRoutes, apiDocsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, resumableUploadRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, diffRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, consoleRoutes, operationsRoutes, apiDocsRoutes];

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
-import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ClientError } from './http.js';
-import { chain, digestFile, HashingStream } from './hashing.js';
+import { digestFile } from './hashing.js';
 import { ByteProgress, formatBytes } from './progress.js';
 import { downloadTo } from './download.js';
-import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, uploadBinary, type SharedFile } from './shared-files.js';
+import { createFile, deleteFile, discardFile, FILES, findFile, listFiles, type SharedFile } from './shared-files.js';
+import { uploadResumable } from './resumable-upload.js';
 import { emit, oneOf, openSession, showsProgress, table, usage, withClientOptions, type ClientOptions } from './command-kit.js';
 import type { Session } from './session.js';
 import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../api/contract/purposes.js';
@@ -34,7 +34,7 @@ export async function outputPath(output: string | undefined, name: string): Prom
   return path.resolve(output);
 }
 
-/** Hashes the local file (first pass), creates the metadata, then streams it up (second pass). */
+/** Hashes the local file (first pass), creates the metadata, then sends it with tus (second pass, resumable). */
 async function uploadLocal(session: Session, file: string, options: UploadOptions, progress: boolean): Promise<SharedFile> {
   const info = await stat(file).catch(() => undefined);
   if (!info?.isFile()) throw new ClientError(`${file} is not a readable file`);
@@ -49,11 +49,17 @@ async function uploadLocal(session: Session, file: string, options: UploadOption
     packagePurpose: options.purpose,
   });
   const bar = new ByteProgress('upload', digest.size, progress);
-  const hash = new HashingStream();
-  const body = chain(createReadStream(file, { highWaterMark: 1024 * 1024 }), hash, bar.meter());
+  let shown = 0;
   try {
-    const stored = await uploadBinary(session, created.id, body, digest.size, () => hash.digest());
-    if (stored.sha256 !== digest.sha256) throw new ClientError(`${file} changed while it was uploaded; nothing was kept`);
+    await uploadResumable(session, created.id, file, digest.size, (sent) => {
+      // After a cut the client may report fewer bytes (what the server kept): show only progress.
+      if (sent > shown) bar.add(sent - shown);
+      shown = Math.max(shown, sent);
+    });
+    const stored = await findFile(session, created.id);
+    if (!stored.existing || stored.size !== digest.size || stored.sha256 !== digest.sha256) {
+      throw new ClientError(`the server stored ${stored.size} bytes with sha256 ${stored.sha256}, but ${digest.size} bytes with sha256 ${digest.sha256} were sent`);
+    }
     return stored;
   } catch (error) {
     await discardFile(session, created.id);
@@ -81,7 +87,7 @@ export function registerFiles(program: Command): void {
   withClientOptions(
     files
       .command('upload <file>')
-      .description('upload a .mmp package file (hashed first, then streamed)')
+      .description('upload a .mmp package file (hashed first, then sent with tus: a cut connection resumes)')
       .option('--name <name>', 'the package name (default: the file name)')
       .option('--type <type>', `package type: ${PACKAGE_TYPES.join(', ')}`, 'project')
       .option('--purpose <purpose>', `package purpose: ${PACKAGE_PURPOSES.join(', ')}`, 'object_migration'),

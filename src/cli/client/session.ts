@@ -67,8 +67,13 @@ export class Session {
     await saveProfile(this.profileName, this.profile);
   }
 
+  /** The session's header, for clients that send their own requests (tus uploads). */
+  authHeaders(): Record<string, string> {
+    return { 'X-MSTR-AuthToken': this.profile.token ?? '' };
+  }
+
   private withToken(options: SendOptions): SendOptions {
-    return { ...options, headers: { ...options.headers, 'X-MSTR-AuthToken': this.profile.token ?? '' } };
+    return { ...options, headers: { ...options.headers, ...this.authHeaders() } };
   }
 
   /**

@@ -9,9 +9,7 @@ export type ImportStatus = (typeof IMPORT_STATUSES)[number];
 export const REQUEST_STATUSES = ['unknown', 'pending', 'requested', 'rejected', 'approved'] as const;
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 
-export { MIGRATION_PURPOSES, type MigrationPurpose } from './purposes.js';
-
-export const PACKAGE_TYPES = ['project', 'configuration', 'project_security'] as const;
+export { MIGRATION_PURPOSES, PACKAGE_TYPES, type MigrationPurpose } from './purposes.js';
 
 /** Import requests: pending → requested → approved | rejected; a rejected request may be asked again. */
 const IMPORT_REQUEST_TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> = {

@@ -13,7 +13,11 @@ export class BlobTooLargeError extends PayloadTooLargeError {
 }
 
 export class BlobMismatchError extends InvalidInputError {
-  constructor(field: 'size' | 'sha256', expected: string | number, actual: string | number) {
+  constructor(
+    readonly field: 'size' | 'sha256',
+    readonly expected: string | number,
+    readonly actual: string | number,
+  ) {
     super(`The uploaded file's ${field} does not match its metadata: expected ${expected}, got ${actual}. Nothing was kept.`);
   }
 }

@@ -9,6 +9,7 @@ import * as m006 from './migrations/006_login_throttle.js';
 import * as m007 from './migrations/007_ownership_and_retries.js';
 import * as m008 from './migrations/008_identity_tokens.js';
 import * as m009 from './migrations/009_search.js';
+import * as m012 from './migrations/012_resumable_uploads.js';
 import * as m013 from './migrations/013_diffs.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '007_ownership_and_retries': m007,
   '008_identity_tokens': m008,
   '009_search': m009,
+  '012_resumable_uploads': m012,
   '013_diffs': m013,
 };
 

@@ -107,6 +107,20 @@ export interface IdentityTokensTable {
   redeemed_at: number | null;
 }
 
+/** One tus upload of a shared file's binary (migration 012). */
+export interface ResumableUploadsTable {
+  id: string;
+  file_guid: string;
+  length: number;
+  received: number;
+  /** JSON: [{key, size}], the blobs of its chunks in order. */
+  parts: string;
+  lock: string | null;
+  locked_at: number | null;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface Database extends MigrationTables, MetadataTables, DiffTables {
   users: UsersTable;
   user_groups: GroupsTable;
@@ -119,4 +133,5 @@ export interface Database extends MigrationTables, MetadataTables, DiffTables {
   audit_log: AuditTable;
   login_throttle: LoginThrottleTable;
   identity_tokens: IdentityTokensTable;
+  resumable_uploads: ResumableUploadsTable;
 }

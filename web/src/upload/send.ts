@@ -1,33 +1,45 @@
+import { Upload, type DetailedError } from 'tus-js-client';
 import { ApiError, errorFromBody, reportSessionEnd, storedToken } from '../api/client.js';
 import { FILES } from '../api/packstore.js';
-import type { SharedFile } from '../api/types.js';
+
+/** Waits between attempts after a failure: a cut connection is tried again at once, a down server for a while. */
+const RETRY_DELAYS_MS = [0, 1000, 3000, 5000, 10_000, 20_000];
+
+function uploadError(error: Error): ApiError {
+  const response = (error as DetailedError).originalResponse;
+  if (!response) return new ApiError(`The upload was interrupted: ${error.message}`, 0);
+  const failure = errorFromBody(response.getStatus(), '', response.getBody());
+  reportSessionEnd(failure);
+  return failure;
+}
 
 /**
- * PUT .../files/{id}/binary as one multipart part named "file". XMLHttpRequest, not fetch,
- * because only it reports upload progress.
+ * Sends the file's bytes with tus (POST …/files/{id}/uploads, then PATCH): a cut connection is
+ * resumed at the byte the server kept, instead of starting over. The browser reads the File from
+ * disk as it sends it. Cancelling terminates the upload, so the server keeps nothing of it.
  */
-export function sendBinary(fileId: string, file: Blob, onProgress: (sent: number) => void, signal: AbortSignal): Promise<SharedFile> {
+export function sendBinary(fileId: string, file: Blob, onProgress: (sent: number) => void, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    const xhr = new XMLHttpRequest();
-    xhr.open('PUT', `${FILES}/${fileId}/binary`);
     const token = storedToken();
-    if (token) xhr.setRequestHeader('X-MSTR-AuthToken', token);
-    xhr.setRequestHeader('Accept', 'application/json');
-    xhr.upload.onprogress = (event) => onProgress(event.loaded);
-    xhr.onload = () => {
-      if (xhr.status >= 200 && xhr.status < 300) {
-        resolve(JSON.parse(xhr.responseText) as SharedFile);
-        return;
-      }
-      const error = errorFromBody(xhr.status, xhr.statusText, xhr.responseText);
-      reportSessionEnd(error);
-      reject(error);
-    };
-    xhr.onerror = () => reject(new ApiError('The upload was interrupted: the server cannot be reached.', 0));
-    xhr.onabort = () => reject(new DOMException('The upload was cancelled.', 'AbortError'));
-    signal.addEventListener('abort', () => xhr.abort(), { once: true });
-    const form = new FormData();
-    form.append('file', file, 'file');
-    xhr.send(form);
+    const upload = new Upload(file, {
+      endpoint: `${FILES}/${fileId}/uploads`,
+      headers: token ? { 'X-MSTR-AuthToken': token } : {},
+      uploadSize: file.size,
+      retryDelays: RETRY_DELAYS_MS,
+      // Each upload goes to a new shared file: there is no earlier upload of it to find after a reload.
+      storeFingerprintForResuming: false,
+      onProgress: (sent) => onProgress(sent),
+      onSuccess: () => resolve(),
+      onError: (error) => reject(uploadError(error)),
+    });
+    signal.addEventListener(
+      'abort',
+      () => {
+        void upload.abort(true).catch(() => undefined);
+        reject(new DOMException('The upload was cancelled.', 'AbortError'));
+      },
+      { once: true },
+    );
+    upload.start();
   });
 }

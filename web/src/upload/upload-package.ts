@@ -1,5 +1,5 @@
 import { call, callJson } from '../api/client.js';
-import { FILES } from '../api/packstore.js';
+import { FILES, listFiles } from '../api/packstore.js';
 import type { Named, SharedFile } from '../api/types.js';
 import { sha256OfFile } from './sha256.js';
 import { sendBinary } from './send.js';
@@ -13,6 +13,17 @@ export interface UploadRequest {
 }
 
 export type UploadProgress = { phase: 'hashing' | 'sending'; done: number; total: number };
+
+/** The file's record once its binary is stored (the store lists files newest first, so it is near the top). */
+async function storedFile(fileId: string): Promise<SharedFile> {
+  for (let offset = 0; ; ) {
+    const page = await listFiles(offset);
+    const found = page.data.find((f) => f.id === fileId);
+    if (found) return found;
+    if (page.data.length === 0) throw new Error('The upload finished, but the file is no longer listed: it was deleted meanwhile.');
+    offset += page.data.length;
+  }
+}
 
 /**
  * The seed's steps 2 and 3: checksum in the browser, metadata, then the bytes. A failed or
@@ -37,7 +48,8 @@ export async function uploadPackage(request: UploadRequest, onProgress: (progres
   });
   try {
     onProgress({ phase: 'sending', done: 0, total });
-    return await sendBinary(created.id, file, (done) => onProgress({ phase: 'sending', done, total }), signal);
+    await sendBinary(created.id, file, (done) => onProgress({ phase: 'sending', done, total }), signal);
+    return await storedFile(created.id);
   } catch (error) {
     await call('DELETE', `${FILES}/${created.id}`).catch(() => undefined);
     throw error;
