@@ -31,12 +31,14 @@ const RAW_TABLE = `CREATE TABLE bench_raw (project_id varchar(32), id varchar(32
 /** The baseline: the same rows, inserted in one transaction with the driver's fastest plain path. */
 async function rawBulkInsert(url: string, objects: MetadataObject[]): Promise<number> {
   const rows = objects.map((o) => rowOf(TARGET_PROJECT, o));
+  const [first] = rows;
+  if (!first) throw new Error('the baseline needs at least one row to insert');
   if (!isPostgresUrl(url)) {
     const db = new SQLite(url);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.exec(RAW_TABLE);
-    const insert = db.prepare(`INSERT INTO bench_raw VALUES (${rows[0]!.map(() => '?').join(',')})`);
+    const insert = db.prepare(`INSERT INTO bench_raw VALUES (${first.map(() => '?').join(',')})`);
     const start = performance.now();
     db.transaction(() => {
       for (const row of rows) insert.run(...row);
@@ -54,7 +56,8 @@ async function rawBulkInsert(url: string, objects: MetadataObject[]): Promise<nu
   for (let i = 0; i < rows.length; i += perStatement) {
     const chunk = rows.slice(i, i + perStatement);
     const params: unknown[] = [];
-    const values = chunk.map((row) => `(${row.map((v) => (params.push(v), `$${params.length}`)).join(',')})`);
+    // push answers the new length, which is the value's placeholder number.
+    const values = chunk.map((row) => `(${row.map((v) => `$${params.push(v)}`).join(',')})`);
     await client.query(`INSERT INTO bench_raw VALUES ${values.join(',')}`, params);
   }
   await client.query('COMMIT');
@@ -98,6 +101,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
     });
     const pkg = await migrations.getPackage(record.package.id);
     if (pkg?.status !== 'created') throw new Error(`package creation failed: ${pkg?.message}`);
+    if (!pkg.storage) throw new Error('the created package has no stored binary');
 
     // Import the package into the big target project, as an uploaded package would be imported.
     const imp = { ...record.import, id: newGuid(), status: 'importing' as const, importRequestStatus: 'approved' as const, project: { id: TARGET_PROJECT, name: 'target' } };
@@ -109,7 +113,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
     const baselineMs = await rawBulkInsert(files.config.databaseUrl, sourceObjects);
     return {
       dialect,
-      'package MB': (pkg.storage!.size / 1e6).toFixed(1),
+      'package MB': (pkg.storage.size / 1e6).toFixed(1),
       'create obj/s': rate(sourceObjects.length, createMs),
       'import obj/s': rate(sourceObjects.length, importMs),
       'raw insert obj/s': rate(sourceObjects.length, baselineMs),

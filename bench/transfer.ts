@@ -119,7 +119,9 @@ function downloadFile(port: number, url: string, token: string, target: string):
 function opensslSha256(file: string): string {
   const result = spawnSync('openssl', ['dgst', '-sha256', '-r', file], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`openssl failed: ${result.stderr}`);
-  return result.stdout.split(' ')[0]!;
+  const [digest] = result.stdout.split(' ');
+  if (!digest) throw new Error(`openssl printed no digest: ${result.stdout}`);
+  return digest;
 }
 
 async function waitForServer(port: number, child: ReturnType<typeof spawn>): Promise<void> {
@@ -183,7 +185,8 @@ async function main(): Promise<void> {
     await writeSource(source, SIZE_MB);
     const size = (await stat(source)).size;
     await waitForServer(port, child);
-    const pid = child.pid!;
+    const pid = child.pid;
+    if (pid === undefined) throw new Error('the server process has no pid');
 
     const hashing = await timed(async () => opensslSha256(source));
     const copying = await timed(() => copyFile(source, path.join(work, 'copy.mmp')));

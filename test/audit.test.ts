@@ -10,6 +10,7 @@ import { FILES, STORAGE, createFile, loginWith, multipartBody, upload } from './
 import { AUDITED_ROUTES } from '../src/api/audit-hook.js';
 import { AuditLog } from '../src/store/audit-log.js';
 import { ADMINISTRATOR_USER_ID } from '../src/domain/privileges.js';
+import { must } from './support/must.js';
 
 interface AuditRow {
   id: string;
@@ -97,7 +98,7 @@ for (const dialect of dialects()) {
     it('records storage configuration changes', async () => {
       await expectLibraryError(await s.request('PATCH', STORAGE, { token: admin, json: { sharedFileStore: { type: 'no-such-type' } } }), 400, 'ERR006');
       const rows = await records('action=storage.configure');
-      assert.equal(rows[0]!.outcome, 400);
+      assert.equal(must(rows[0], 'at least one entry in rows').outcome, 400);
     });
 
     it('records privilege changes made with the CLI, and the CLI reads the log', async () => {
@@ -105,12 +106,12 @@ for (const dialect of dialects()) {
       const grant = await runCli(['users', 'grant', 'audited', 'create-package'], s.files.config);
       assert.equal(grant.code, 0, grant.stderr);
       const rows = await records('action=privilege.grant');
-      assert.equal(rows[0]!.target, 'audited:CREATE_PACKAGE');
-      assert.equal(rows[0]!.remoteAddress, 'cli');
+      assert.equal(must(rows[0], 'at least one entry in rows').target, 'audited:CREATE_PACKAGE');
+      assert.equal(must(rows[0], 'at least one entry in rows').remoteAddress, 'cli');
       const cli = await runCli(['audit', '--action', 'privilege.grant', '--json'], s.files.config);
       assert.equal(cli.code, 0, cli.stderr);
       const printed = JSON.parse(cli.stdout) as { total: number; data: AuditRow[] };
-      assert.equal(printed.data[0]!.target, 'audited:CREATE_PACKAGE');
+      assert.equal(must(printed.data[0], 'at least one entry in printed.data').target, 'audited:CREATE_PACKAGE');
       const text = await runCli(['audit', '--user', ADMINISTRATOR_USER_ID, '--limit', '3'], s.files.config);
       assert.equal(text.stdout.trim().split('\n').length, 3);
     });
@@ -136,7 +137,7 @@ for (const dialect of dialects()) {
 
     it('filters by user, action and time, and pages with offset and limit', async () => {
       const all = await records('limit=1000');
-      const newest = all[0]!;
+      const newest = must(all[0], 'at least one entry in all');
       const at = Date.parse(newest.time.replace('+0000', 'Z'));
       const inWindow = await records(`from=${at}&to=${encodeURIComponent(newest.time)}&limit=1000`);
       assert.ok(inWindow.some((r) => r.id === newest.id));

@@ -9,6 +9,7 @@ import { startServer, type RunningServer } from '../src/server.js';
 import { checkPasswordPolicy, hashPassword } from '../src/domain/passwords.js';
 import { SESSION_COOKIE } from '../src/api/access.js';
 import { hashToken } from '../src/domain/tokens.js';
+import { must } from './support/must.js';
 
 const login = (s: TestServer, username: string, password: string) =>
   s.request('POST', '/api/auth/login', { body: new URLSearchParams({ loginMode: '1', username, password }) });
@@ -139,7 +140,7 @@ for (const dialect of dialects()) {
       s.request = request;
       const wrongPassword = 'wrong-password-that-must-not-be-logged';
       const ok = await login(s, 'Administrator', ADMIN_PASSWORD);
-      const token = ok.headers.get('x-mstr-authtoken')!;
+      const token = must(ok.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer');
       for (const path of ['/api/sessions', '/api/sessions/userInfo', '/api/projects', '/api/mstrServices/library/storage', '/api/migrations']) {
         assert.equal((await request('GET', path, { token })).status, 200);
       }

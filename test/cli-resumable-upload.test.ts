@@ -11,9 +11,10 @@ import { sampleHeader, written } from './support/mmp.js';
 import { newMetrics } from './support/packages.js';
 import { UPLOADS_ROOT } from '../src/domain/storage-keys.js';
 import type { Json } from './support/migrations.js';
+import { must } from './support/must.js';
 
 // The CLI is a client: one server, on the first selected dialect.
-const dialect = dialects()[0]!;
+const dialect = must(dialects()[0], 'a dialect to run on');
 
 describe(`packstore files upload, resumable [${dialect}]`, () => {
   let s: TestServer;

@@ -8,6 +8,7 @@ import { sha256 } from './support/shared-files.js';
 import { cliHome, filesUnder, type CliHome } from './support/cli-client.js';
 import { cuttingProxy, type CuttingProxy } from './support/cutting-proxy.js';
 import type { Json } from './support/migrations.js';
+import { must } from './support/must.js';
 
 const TUTORIAL = 'MicroStrategy Tutorial';
 const OBJECTS = ['8D679D5111D3E4981000E787EC6DE8A4:12', '8D679D3711D3E4981000E787EC6DE8A4:12', '8D679D3811D3E4981000E787EC6DE8A4:12'];
@@ -27,8 +28,8 @@ async function waitUntil(check: () => Promise<boolean>): Promise<boolean> {
 
 // The CLI is a client; its servers run on both dialects at once (source on the first selected
 // dialect, target on the last), which keeps this file to one pass.
-const sourceDialect = dialects()[0]!;
-const targetDialect = dialects().at(-1)!;
+const sourceDialect = must(dialects()[0], 'at least one dialect');
+const targetDialect = must(dialects().at(-1), 'at least one dialect');
 
 describe(`packstore transfer [${sourceDialect} → ${targetDialect}]`, () => {
   let source: TestServer;
@@ -80,7 +81,7 @@ describe(`packstore transfer [${sourceDialect} → ${targetDialect}]`, () => {
     const r = await home.run(['transfer', packageId, '--from', 'src', '--to', 'flaky', '--project', TUTORIAL]);
     assert.equal(r.code, 1, r.stdout);
     assert.ok(proxy.cuts >= 1, 'the proxy cut the upload');
-    assert.match(r.stderr.split('\n').filter(Boolean).at(-1)!, /^packstore: connection to http:\/\/127\.0\.0\.1:\d+ failed \(PUT \/api\/mstrServices\/library\/storage\/sharedFileStore\/files\/\S+\/binary\): \S+$/);
+    assert.match(must(r.stderr.split('\n').filter(Boolean).at(-1), 'a last line on stderr'), /^packstore: connection to http:\/\/127\.0\.0\.1:\d+ failed \(PUT \/api\/mstrServices\/library\/storage\/sharedFileStore\/files\/\S+\/binary\): \S+$/);
     assert.match(r.stderr, /\n$/);
     assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('packstore:')).length, 1, 'one error line');
 

@@ -9,6 +9,7 @@ import { sha256 } from './support/shared-files.js';
 import { cliHome, LIBRARY_ERROR_LINE, type CliHome } from './support/cli-client.js';
 import type { Json } from './support/migrations.js';
 import { hashPassword } from '../src/domain/passwords.js';
+import { must } from './support/must.js';
 
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 const TUTORIAL = 'MicroStrategy Tutorial';
@@ -29,8 +30,8 @@ async function editProfile(home: CliHome, name: string, change: (p: Json) => voi
 
 // The CLI is a client; its two servers run on both dialects at once (source on the first
 // selected dialect, target on the last), which keeps this file to one pass.
-const sourceDialect = dialects()[0]!;
-const targetDialect = dialects().at(-1)!;
+const sourceDialect = must(dialects()[0], 'at least one dialect');
+const targetDialect = must(dialects().at(-1), 'at least one dialect');
 
 describe(`the packstore CLI [${sourceDialect} → ${targetDialect}]`, () => {
   let source: TestServer;
@@ -71,7 +72,7 @@ describe(`the packstore CLI [${sourceDialect} → ${targetDialect}]`, () => {
   it('exits 2 on usage errors', async () => {
     const cases = [['login', 'ftp://example'], ['migrations', 'rm', 'not-a-package-id'], ['files', 'frobnicate'], ['migrations', 'create', '--project', TUTORIAL]];
     const results = await Promise.all(cases.map((args) => home.run(args)));
-    results.forEach((r, i) => assert.equal(r.code, 2, `${cases[i]!.join(' ')}: ${r.stderr}`));
+    for (const [i, args] of cases.entries()) assert.equal(results[i]?.code, 2, `${args.join(' ')}: ${results[i]?.stderr}`);
     const r = await home.run(['migrations', 'create', '--project', TUTORIAL, '--object', 'nonsense', '--profile', 'src']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /--object must be <id>:<type>/);

@@ -9,6 +9,7 @@ import { buildPackage, uploadAndImport, waitForMigration, FINAL_IMPORT_STATES, j
 import { newMetrics } from './support/packages.js';
 import { JobQueue } from '../src/jobs/queue.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
+import { must } from './support/must.js';
 
 /**
  * Two nodes on one PostgreSQL database and one S3 bucket (s3rver): any node accepts any token,
@@ -68,7 +69,7 @@ describe('two nodes on PostgreSQL and S3', { skip: !dialects().includes('postgre
       const { id } = await uploadAndImport(accepting, token, await buildPackage(newMetrics(3, `node-run ${randomBytes(3).toString('hex')}`)));
       const record = await waitForMigration(accepting, token, id, (r) => FINAL_IMPORT_STATES.includes(r.importInfo.status));
       assert.equal(record.importInfo.status, 'imported');
-      const importId = id.split(':')[1]!;
+      const importId = must(id.split(':')[1], 'an import id after the colon');
       const job = await running.server.env.ctx.database.db.selectFrom('jobs').select('owner').where('import_id', '=', importId).executeTakeFirstOrThrow();
       assert.equal(job.owner, running.server.env.ctx.jobs.queue.nodeId);
       idle.server.env.ctx.jobs.runner.start();

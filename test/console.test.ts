@@ -16,6 +16,7 @@ import { formatBytes } from '../web/src/format.js';
 import { cuttingProxy, type CuttingProxy } from './support/cutting-proxy.js';
 import { sampleHeader, written } from './support/mmp.js';
 import { newMetrics } from './support/packages.js';
+import { must } from './support/must.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -184,6 +185,7 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     const alert = page.getByRole('alert');
     await alert.waitFor();
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
     assert.match(await alert.innerText(), /Sign-in failed\.[\s\S]*Error code ERR003\.[\s\S]*Ticket [0-9a-f]{32}\./);
     await shot('sign-in-error');
 
@@ -225,8 +227,8 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
 
     const stored = (await files()).data as { name: string; sha256: string; size: number; existing: boolean }[];
     assert.equal(stored.length, 1);
-    assert.equal(stored[0]!.sha256, sha256(bytes), 'the checksum computed in the browser is the bytes\' SHA-256');
-    assert.equal(stored[0]!.existing, true);
+    assert.equal(must(stored[0], 'at least one entry in stored').sha256, sha256(bytes), 'the checksum computed in the browser is the bytes\' SHA-256');
+    assert.equal(must(stored[0], 'at least one entry in stored').existing, true);
 
     const row = page.getByRole('row', { name: /console package/ });
     await row.waitFor();

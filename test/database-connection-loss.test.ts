@@ -5,6 +5,7 @@ import { sql } from 'kysely';
 import { dialects, createTestEnvironmentFiles, type TestEnvironmentFiles } from './support/env.js';
 import { connectDatabase } from '../src/store/db/connect.js';
 import { isDatabaseUnavailable } from '../src/store/db/availability.js';
+import { must } from './support/must.js';
 
 /**
  * A PostgreSQL restart cuts every connection, also one a transaction holds between two queries.
@@ -25,7 +26,7 @@ for (const dialect of dialects().filter((d) => d === 'postgres')) {
       try {
         const outcome = await handle.db.connection().execute(async (conn) => {
           const { rows } = await sql<{ pid: number }>`SELECT pg_backend_pid() AS pid`.execute(conn);
-          const pid = rows[0]!.pid;
+          const pid = must(rows[0], 'at least one entry in rows').pid;
           await admin.query('SELECT pg_terminate_backend($1)', [pid]);
           // While the backend goes, its client sits idle in our hands and receives the termination.
           for (let i = 0; i < 400; i++) {
@@ -36,7 +37,7 @@ for (const dialect of dialects().filter((d) => d === 'postgres')) {
         });
         assert.ok(isDatabaseUnavailable(outcome), `the next query fails as unreachable, got ${String(outcome)}`);
         const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(handle.db);
-        assert.equal(rows[0]!.one, 1, 'the pool replaced the lost connection');
+        assert.equal(must(rows[0], 'at least one entry in rows').one, 1, 'the pool replaced the lost connection');
       } finally {
         await admin.end();
         await handle.db.destroy();

@@ -20,6 +20,7 @@ import {
   uploadedFile,
   type FileJson,
 } from './support/shared-files.js';
+import { must } from './support/must.js';
 
 const DATE = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 
@@ -304,13 +305,13 @@ for (const dialect of dialects()) {
       assert.equal(all.data.length, Math.min(page.total, 100));
       for (const query of ['offset=-1', 'offset=x', 'limit=0', 'limit=1001', 'limit=1.5', 'type=other']) {
         const error = await expectLibraryError(await s.request('GET', `${FILES}?${query}`, { token }), 400, 'ERR006');
-        assert.ok(error.message.startsWith(query.split('=')[0]!), error.message);
+        assert.ok(error.message.startsWith(must(query.split('=')[0], 'the query parameter name')), error.message);
       }
     });
 
     it('answers 404 ERR006 for unknown or foreign file ids', async () => {
       const unknown = Buffer.from(`migrations.packages:${'A'.repeat(32)}`).toString('base64');
-      for (const id of [unknown, 'not-an-id', Buffer.from('other.type:' + 'A'.repeat(32)).toString('base64')]) {
+      for (const id of [unknown, 'not-an-id', Buffer.from(`other.type:${'A'.repeat(32)}`).toString('base64')]) {
         const del = await expectLibraryError(await s.request('DELETE', `${FILES}/${id}`, { token }), 404, 'ERR006');
         assert.notEqual(del.message, 'HTTP 404 Not Found');
         await expectLibraryError(await s.request('GET', `${FILES}/${id}/binary`, { token }), 404, 'ERR006');

@@ -10,6 +10,7 @@ import { ADMINISTRATOR_USER_ID } from '../src/domain/privileges.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { MAX_JSON_DEPTH } from '../src/api/json-body.js';
 import type { SharedFileStoreSettings } from '../src/store/storage-settings.js';
+import { must } from './support/must.js';
 
 type Json = unknown;
 
@@ -44,15 +45,16 @@ function templates(fileBytes: Buffer): Record<string, Json> {
 /** Every path inside a JSON value, so one of them can be replaced. */
 function pathsOf(value: Json, prefix: (string | number)[] = []): (string | number)[][] {
   const paths = [prefix];
-  if (Array.isArray(value)) value.forEach((v, i) => paths.push(...pathsOf(v, [...prefix, i])));
+  if (Array.isArray(value)) for (const [i, v] of value.entries()) paths.push(...pathsOf(v, [...prefix, i]));
   else if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) paths.push(...pathsOf(v, [...prefix, k]));
   return paths;
 }
 
 function replaceAt(value: Json, path: (string | number)[], replacement: Json): Json {
-  if (path.length === 0) return replacement;
+  const [head, ...rest] = path;
+  if (head === undefined) return replacement;
   const copy = (Array.isArray(value) ? [...value] : { ...(value as Record<string, Json>) }) as Record<string | number, Json>;
-  copy[path[0]!] = replaceAt(copy[path[0]!], path.slice(1), replacement);
+  copy[head] = replaceAt(copy[head], rest, replacement);
   return copy;
 }
 
@@ -72,7 +74,8 @@ const queryKey = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...QUERY_KEYS)
 const queryString = fc
   .tuple(fc.array(fc.tuple(queryKey, queryValue), { maxLength: 6 }), fc.boolean(), queryValue)
   .map(([pairs, repeat, again]) => (repeat ? [...pairs, ...pairs.map(([k]) => [k, again] as const)] : pairs))
-  .map((pairs) => (pairs.length ? '?' + pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&') : ''));
+  .map((pairs) => pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'))
+  .map((query) => (query ? `?${query}` : ''));
 const headerSets = fc.record(
   {
     'X-MSTR-ProjectID': guidLike,
@@ -121,13 +124,13 @@ for (const dialect of dialects()) {
             ? fc.constant({})
             : fc.nat().chain((n) => {
                 const paths = pathsOf(template);
-                return fc.jsonValue({ maxDepth: 3 }).map((v) => replaceAt(template, paths[n % paths.length]!, v));
+                return fc.jsonValue({ maxDepth: 3 }).map((v) => replaceAt(template, must(paths[n % paths.length], 'at least one path in the template'), v));
               }),
         );
         await fc.assert(
           fc.asyncProperty(fc.array(paramValue, { minLength: 3, maxLength: 3 }), queryString, headerSets, body, fc.oneof({ weight: 8, arbitrary: fc.constant('admin') }, fc.constantFrom('none', 'garbage')), async (params, query, headers, payload, who) => {
             let i = 0;
-            const path = route.url.replace(/:[A-Za-z]+/g, () => encodeURIComponent(params[i++]!)) + query;
+            const path = route.url.replace(/:[A-Za-z]+/g, () => encodeURIComponent(must(params[i++], 'a value for each path parameter'))) + query;
             // Never lock out or log out the session the fuzzer works with.
             const callerToken = key === 'POST /api/auth/logout' ? await s.server.env.ctx.sessions.create(ADMINISTRATOR_USER_ID) : who === 'admin' ? token : who === 'garbage' ? randomBytes(8).toString('hex') : undefined;
             const isLogin = key === 'POST /api/auth/login';
@@ -163,7 +166,7 @@ for (const dialect of dialects()) {
     it('refuses JSON nested too deep, by depth, with a 400', async () => {
       const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
       await expectLibraryError(await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: deep }), 400, 'ERR006');
-      const bomb = '{"a":'.repeat(150_000) + '1' + '}'.repeat(150_000);
+      const bomb = ['{"a":'.repeat(150_000), '1', '}'.repeat(150_000)].join('');
       await expectLibraryError(await s.request('POST', '/api/migrations', { token, headers: { 'Content-Type': 'application/json' }, body: bomb }), 400, 'ERR006');
       const inStrings = JSON.stringify({ name: '['.repeat(5000), description: '{'.repeat(5000), parent: 'D3C7D461F69C4610AA6BAA5EF51F4125' });
       const res = await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json', 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, body: inStrings });
@@ -208,7 +211,7 @@ for (const dialect of dialects()) {
       assert.match(reply, /^HTTP\/1\.1 400 /);
       const body = JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)) as Record<string, string>;
       assert.equal(body.code, 'ERR006');
-      assert.match(body.ticketId!, /^[0-9a-f]{32}$/);
+      assert.match(must(body.ticketId, 'a ticket id'), /^[0-9a-f]{32}$/);
     });
 
     describe('control characters', () => {

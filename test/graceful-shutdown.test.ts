@@ -7,6 +7,7 @@ import { ADMIN_PASSWORD } from './support/server.js';
 import { CLI_FROM_SOURCES } from './support/cli.js';
 import { startServeProcess, type ServeProcess } from './support/serve-process.js';
 import { FILES, MULTIPART_TYPE, metadataFor, multipartBody, sha256 } from './support/shared-files.js';
+import { must } from './support/must.js';
 
 const PUT_IN_FLIGHT = /"method":"PUT","url":"[^"]*\/binary"/;
 const DRAINING = /readiness answers 503, no new connections accepted/;
@@ -14,7 +15,7 @@ const DRAINING = /readiness answers 503, no new connections accepted/;
 async function login(url: string): Promise<string> {
   const res = await fetch(`${url}/api/auth/login`, { method: 'POST', body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }) });
   assert.equal(res.status, 204);
-  return res.headers.get('x-mstr-authtoken')!;
+  return must(res.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer');
 }
 
 /** An upload whose body is sent in two halves: the second only when the test says so. */

@@ -103,7 +103,7 @@ describe('packstore serve --tls-cert --tls-key', () => {
         child.stdout.on('data', (c: Buffer) => {
           out += c.toString();
           const found = /Server listening at (https:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (found) resolve(found[1]!);
+          if (found?.[1]) resolve(found[1]);
         });
         child.on('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
       });

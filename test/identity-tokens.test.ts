@@ -8,6 +8,7 @@ import { delegate, delegatedSession, identityTokenOf, validate } from './support
 import { hashPassword } from '../src/domain/passwords.js';
 import { ADMINISTRATOR_USER_ID, type Privilege } from '../src/domain/privileges.js';
 import { SESSION_COOKIE } from '../src/api/access.js';
+import { must } from './support/must.js';
 
 const USER_PASSWORD = 'identity-token-user-password';
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -55,7 +56,7 @@ for (const dialect of dialects()) {
       assert.equal((await validate(s, admin, identityToken)).status, 204);
       const res = await delegate(s, identityToken);
       assert.equal(res.status, 204, await res.clone().text());
-      const session = res.headers.get('x-mstr-authtoken')!;
+      const session = must(res.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer');
       assert.ok(session && session !== admin && session !== identityToken, 'a session of its own');
       const cookie = res.headers.get('set-cookie') ?? '';
       assert.ok(cookie.startsWith(`${SESSION_COOKIE}=${session};`), cookie);
@@ -123,7 +124,7 @@ for (const dialect of dialects()) {
     it('answers unknown and malformed tokens with 401 and a clear message, other bad input with 400, and never a 500', async () => {
       const unknown = await expectLibraryError(await delegate(s, unknownToken()), 401, 'ERR003');
       assert.match(unknown.message, /identity token is unknown/);
-      for (const malformed of ['abc', 12345, 'x'.repeat(42) + '!', 'y'.repeat(10_000), admin.slice(0, 20)]) {
+      for (const malformed of ['abc', 12345, `${'x'.repeat(42)}!`, 'y'.repeat(10_000), admin.slice(0, 20)]) {
         assert.match((await expectLibraryError(await delegate(s, malformed), 401, 'ERR003')).message, /malformed/, String(malformed).slice(0, 40));
       }
       assert.match((await expectLibraryError(await validate(s, admin, 'abc'), 401, 'ERR003')).message, /malformed/);

@@ -8,6 +8,7 @@ import type { ConflictAction } from '../src/domain/mmp/types.js';
 import type { MetadataObject } from '../src/domain/objects.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
+import { must } from './support/must.js';
 
 const PUBLIC_OBJECTS = PUBLIC_OBJECTS_FOLDER;
 const REPORTS_FOLDER = 'D3C7D461F69C4610AA6BAA5EF51F4125';
@@ -66,14 +67,14 @@ for (const dialect of dialects()) {
         else assert.equal(identical?.description, expected.identical === 'written' ? 'forced' : '');
         for (const key of ['newer', 'older'] as const) {
           const now = await get(c[key].id);
-          const original = base[key === 'newer' ? 1 : 2]!;
+          const original = must(base[key === 'newer' ? 1 : 2], 'the base object for that case');
           if (expected[key] === 'deleted') assert.equal(now, undefined, key);
           else if (expected[key] === 'written') assert.deepEqual([now?.name, now?.version], [c[key].name, c[key].version], key);
           else assert.deepEqual([now?.name, now?.version], [original.name, original.version], key);
           if (expected[key] === 'copied') {
             const copies = await s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, name: `${c[key].name} (1)`, offset: 0, limit: 5 });
             assert.equal(copies.total, 1, `${key}: keep_both saved the source beside the target`);
-            assert.notEqual(copies.objects[0]!.id, c[key].id);
+            assert.notEqual(must(copies.objects[0], 'at least one entry in copies.objects').id, c[key].id);
           }
         }
         const moved = await get(c.moved.id);
@@ -96,10 +97,10 @@ for (const dialect of dialects()) {
       const base = [object('override A'), object('override B')];
       await importToEnd(s, token, await buildPackage(base.map((o) => entry(o, 'replace'))));
       const changed = base.map((o) => ({ ...o, version: newGuid(), name: `${o.name} changed` }));
-      const result = await importToEnd(s, token, await buildPackage([entry(changed[0]!, 'replace'), entry(changed[1]!, 'use_existing')], { settings: { defaultAction: 'replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] } }));
+      const result = await importToEnd(s, token, await buildPackage([entry(must(changed[0], 'at least one entry in changed'), 'replace'), entry(must(changed[1], 'an entry 1 in changed'), 'use_existing')], { settings: { defaultAction: 'replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] } }));
       assert.equal(result.importInfo.status, 'imported');
-      assert.equal((await get(base[0]!.id))?.name, 'override A changed');
-      assert.equal((await get(base[1]!.id))?.name, 'override B');
+      assert.equal((await get(must(base[0], 'at least one entry in base').id))?.name, 'override A changed');
+      assert.equal((await get(must(base[1], 'an entry 1 in base').id))?.name, 'override B');
     });
 
     it('delete fails while the target object still has dependents, and changes nothing', async () => {
@@ -137,7 +138,8 @@ for (const dialect of dialects()) {
       assert.ok(garbage.importInfo.message.length > 10, garbage.importInfo.message);
       const good = await buildPackage([entry(object('tamper target'), 'replace')]);
       const tampered = Buffer.from(good);
-      tampered[Math.floor(tampered.length / 2)]! ^= 0xff;
+      const middle = Math.floor(tampered.length / 2);
+      tampered.writeUInt8(tampered.readUInt8(middle) ^ 0xff, middle);
       const result = await importToEnd(s, token, tampered);
       assert.equal(result.importInfo.status, 'import_failed');
       const truncated = await importToEnd(s, token, good.subarray(0, good.length - 40));

@@ -9,6 +9,7 @@ import { newMetrics } from './support/packages.js';
 import { startLocalS3, type LocalS3 } from './support/s3.js';
 import { recoverStrandedWork } from '../src/services/stranded.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
+import { must } from './support/must.js';
 
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 
@@ -66,8 +67,8 @@ for (const dialect of dialects()) {
         const res2 = await t.s.request('POST', MIGRATIONS, { token: t.token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { packageInfo: { name: 'failed', type: 'project', tocView: { content: [{ id: YEAR, type: 12 }] } }, importInfo: {} } });
         const failed = (await json(res2, 201)).id as string;
         // What a crash of an older version left: a record in a working state with no job at all, and one whose job failed.
-        await ctx.database.db.deleteFrom('jobs').where('package_id', '=', stranded.split(':')[0]!).execute();
-        await ctx.database.db.updateTable('jobs').set({ state: 'failed', error: 'The package could not be created (ticket 0123).' }).where('package_id', '=', failed.split(':')[0]!).execute();
+        await ctx.database.db.deleteFrom('jobs').where('package_id', '=', must(stranded.split(':')[0], 'a package id before the colon')).execute();
+        await ctx.database.db.updateTable('jobs').set({ state: 'failed', error: 'The package could not be created (ticket 0123).' }).where('package_id', '=', must(failed.split(':')[0], 'a package id before the colon')).execute();
 
         assert.deepEqual(await recoverStrandedWork(ctx.migrations, ctx.jobs), { requeued: 1, failed: 1 });
         assert.deepEqual(await recoverStrandedWork(ctx.migrations, ctx.jobs), { requeued: 0, failed: 0 }, 'once is enough');
@@ -86,7 +87,7 @@ for (const dialect of dialects()) {
       const record = await createPackage(t.s, t.token, { tocView: { content: [{ id: YEAR, type: 12 }] } });
       const jobs = await jobsOf(t.s, record.packageInfo.id as string);
       assert.equal(jobs.length, 1);
-      assert.equal(jobs[0]!.state, 'done');
+      assert.equal(must(jobs[0], 'at least one entry in jobs').state, 'done');
     });
   });
 
@@ -116,7 +117,7 @@ for (const dialect of dialects()) {
       s.server.env.ctx.jobs.runner.start();
 
       const retried = await until('a retry to be scheduled', async () => {
-        const jobs = await jobsOf(s, packageId!);
+        const jobs = await jobsOf(s, must(packageId, 'the package id'));
         return jobs.find((j) => j.state === 'queued' && j.attempts >= 1);
       });
       assert.ok(Number(retried.run_after) > 0);

@@ -7,6 +7,7 @@ import { archiveOf, jsonPart, manifestPart, pagePart, sampleHeader } from './sup
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
+import { must } from './support/must.js';
 
 const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
@@ -43,28 +44,30 @@ for (const dialect of dialects()) {
       const copy = newGuid();
       for await (const page of metadata.iterateObjects(TUTORIAL_PROJECT_ID, 500)) await metadata.upsertObjects(copy, page);
       await metadata.createProject({ id: copy, name: 'Tutorial copy', description: '', dateCreated: 0, dateModified: 0, ownerId: '54F3D26011D2896560009A8E67019608', ownerName: 'Administrator' });
-      const year = (await metadata.getObject(copy, YEAR))!;
+      const year = must(await metadata.getObject(copy, YEAR), 'Year in the metadata');
       const metrics = (await metadata.search({ projectId: copy, type: [4], offset: 0, limit: 50 })).objects.filter((m) => m.subtype === 1024).slice(0, 2);
+      const targetMetric = must(metrics[0], 'a metric in the copy');
+      const sourceMetric = must(metrics[1], 'a second metric in the copy');
       // The target changed: Year renamed, one metric changed; the source changed another metric.
-      await metadata.upsertObjects(copy, [{ ...year, name: 'Target Year', version: newGuid() }, { ...metrics[0]!, name: 'target metric', version: newGuid() }]);
-      await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [{ ...metrics[1]!, name: 'source metric', version: newGuid() }]);
+      await metadata.upsertObjects(copy, [{ ...year, name: 'Target Year', version: newGuid() }, { ...targetMetric, name: 'target metric', version: newGuid() }]);
+      await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [{ ...sourceMetric, name: 'source metric', version: newGuid() }]);
       const before = await metadata.fingerprint(copy);
       const record = await createPackage(t.s, t.token, {
         purpose: 'project_merge',
-        tocView: { settings: { defaultAction: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'], objectTypeActions: [{ type: 4, subtype: 1024, action: 'use_existing' }], objectActions: [{ id: metrics[1]!.id, action: 'replace' }] } },
+        tocView: { settings: { defaultAction: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'], objectTypeActions: [{ type: 4, subtype: 1024, action: 'use_existing' }], objectActions: [{ id: sourceMetric.id, action: 'replace' }] } },
       });
       const rows = record.packageInfo.tocView.content as Json[];
-      assert.equal(rows.find((r) => r.id === metrics[0]!.id)!.action, 'use_existing', 'type action');
-      assert.equal(rows.find((r) => r.id === metrics[1]!.id)!.action, 'replace', 'object action wins over the type action');
+      assert.equal(must(rows.find((r) => r.id === targetMetric.id), 'the metric in the table of contents').action, 'use_existing', 'type action');
+      assert.equal(must(rows.find((r) => r.id === sourceMetric.id), 'the metric in the table of contents').action, 'replace', 'object action wins over the type action');
       const merged = await importReplicated(t.s, t.token, record, copy);
       assert.equal(merged.importInfo.status, 'imported', merged.importInfo.message);
-      assert.equal((await metadata.getObject(copy, YEAR))!.name, 'Year', 'default action replace');
-      assert.equal((await metadata.getObject(copy, metrics[0]!.id))!.name, 'target metric', 'use_existing for metrics');
-      assert.equal((await metadata.getObject(copy, metrics[1]!.id))!.name, 'source metric');
+      assert.equal(must(await metadata.getObject(copy, YEAR), 'Year in the metadata').name, 'Year', 'default action replace');
+      assert.equal(must(await metadata.getObject(copy, targetMetric.id), 'the target metric in the copy').name, 'target metric', 'use_existing for metrics');
+      assert.equal(must(await metadata.getObject(copy, sourceMetric.id), 'the source metric in the copy').name, 'source metric');
       const undone = await undo(t.s, t.token, record.id, copy);
       assert.equal(undone.importInfo.status, 'undo_success', undone.importInfo.message);
       assert.equal(await metadata.fingerprint(copy), before);
-      await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [metrics[1]!]);
+      await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [sourceMetric]);
     });
 
     it('predicts the import with validation: the same outcome for every object', async () => {
@@ -72,9 +75,9 @@ for (const dialect of dialects()) {
       const target = newGuid();
       for await (const page of metadata.iterateObjects(TUTORIAL_PROJECT_ID, 500)) await metadata.upsertObjects(target, page.filter((o) => o.type !== 4));
       await metadata.createProject({ id: target, name: 'Target without metrics', description: '', dateCreated: 0, dateModified: 0, ownerId: '54F3D26011D2896560009A8E67019608', ownerName: 'Administrator' });
-      const year = (await metadata.getObject(target, YEAR))!;
+      const year = must(await metadata.getObject(target, YEAR), 'Year in the metadata');
       await metadata.upsertObjects(target, [{ ...year, version: newGuid(), name: 'changed' }]);
-      const report = (await metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [3], offset: 0, limit: 1 })).objects[0]!;
+      const report = must((await metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [3], offset: 0, limit: 1 })).objects[0], 'a report in the Tutorial');
       const record = await createPackage(t.s, t.token, { tocView: { settings: { defaultAction: 'replace' }, content: [{ id: report.id, type: 3, includeDependents: true }, { id: YEAR, type: 12 }] } });
       const validate = await t.s.request('PUT', `${MIGRATIONS}/${record.id}/validation`, { token: t.token, headers: { 'X-MSTR-ProjectID': target }, json: record });
       assert.equal(validate.status, 202);
@@ -82,7 +85,7 @@ for (const dialect of dialects()) {
       assert.equal(validated.validation.status, 'validated', validated.validation.message);
       const ctx = t.s.server.env.ctx;
       const [packageId, importId] = String(record.id).split(':') as [string, string];
-      const predicted = (await ctx.migrations.getImport(importId))!.report!;
+      const predicted = must(must(await ctx.migrations.getImport(importId), 'the import record').report, 'a report on the import record');
       assert.ok(predicted.some((o) => o.conflict === 'new'), 'metrics are new in the target');
       assert.ok(predicted.some((o) => o.id === YEAR && o.conflict === 'exists_differently'));
       assert.ok(predicted.some((o) => o.conflict === 'exists_identically'));
@@ -90,7 +93,7 @@ for (const dialect of dialects()) {
       await json(await t.s.request('PATCH', `${MIGRATIONS}/${record.id}`, { token: t.token, json: { importInfo: { importRequestStatus: 'approved' } } }), 200);
       const imported = await importReplicated(t.s, t.token, { ...record, packageInfo: { ...record.packageInfo, status: 'locked' } }, target);
       assert.equal(imported.importInfo.status, 'imported', imported.importInfo.message);
-      const actual = (await ctx.migrations.getImport(importId))!.report!;
+      const actual = must(must(await ctx.migrations.getImport(importId), 'the import record').report, 'a report on the import record');
       assert.deepEqual(actual, predicted);
       assert.ok(await ctx.migrations.getPackage(packageId));
     });
@@ -130,13 +133,13 @@ for (const dialect of dialects()) {
       const done = await waitForMigration(t.s, t.token, record.id, (r) => r.importInfo.status === 'imported', target);
       assert.equal(done.importInfo.project.id, target);
       assert.equal(await t.s.server.env.ctx.jobs.queue.pending(), 0);
-      const jobs = await t.s.server.env.ctx.database.db.selectFrom('jobs').select('id').where('import_id', '=', String(record.id).split(':')[1]!).execute();
+      const jobs = await t.s.server.env.ctx.database.db.selectFrom('jobs').select('id').where('import_id', '=', must(String(record.id).split(':')[1], 'an import id after the colon')).execute();
       assert.equal(jobs.length, 1, 'one import job');
     });
 
     it('edits a package only while it is created and not requested for import', async () => {
       const record = await createPackage(t.s, t.token, { tocView: { settings: {}, content: [{ id: YEAR, type: 12 }] } });
-      const report = (await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [3], offset: 0, limit: 1 })).objects[0]!;
+      const report = must((await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [3], offset: 0, limit: 1 })).objects[0], 'a report in the Tutorial');
       const edit = await json(await t.s.request('PUT', `${MIGRATIONS}/${record.id}/packageInfo`, { token: t.token, headers: PROJECT, json: { name: 'edited', type: 'project', tocView: { settings: {}, content: [{ id: report.id, type: 3 }] } } }), 202);
       assert.equal(edit.status, 'creating');
       const rebuilt = await waitForMigration(t.s, t.token, record.id, (r) => r.packageInfo.status !== 'creating');
@@ -172,7 +175,7 @@ for (const dialect of dialects()) {
     const t = serverPerSuite(dialect);
 
     async function formatPackage(formatVersion: number): Promise<Buffer> {
-      const year = (await t.s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
+      const year = must(await t.s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR), 'Year in the metadata');
       const entry = { action: 'replace', explicitIncluded: true, object: { ...year, name: `Year v${formatVersion}`, version: newGuid() } };
       const parts = [jsonPart('header.json', sampleHeader({ formatVersion })), pagePart(1, [entry])];
       return archiveOf([...parts, manifestPart(parts, (m) => { delete m.sizes; m.toc = m.toc.map(({ level: _level, ...rest }) => rest as (typeof m.toc)[number]); })]);

@@ -6,6 +6,7 @@ import { loginWith } from './support/shared-files.js';
 import { MIGRATIONS, buildPackage, importToEnd, json, uploadAndImport, waitForMigration, type Json } from './support/migrations.js';
 import { CONFIGURATION_PROJECT_ID, TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
+import { must } from './support/must.js';
 
 const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
@@ -135,7 +136,7 @@ for (const dialect of dialects()) {
       const target = await startTestServer(dialect);
       try {
         await s.server.env.ctx.metadata.upsertObjects(CONFIGURATION_PROJECT_ID, [
-          { ...(await s.server.env.ctx.metadata.getObject(CONFIGURATION_PROJECT_ID, DEMO_USER))!, name: 'Demo User (renamed)', version: newGuid() },
+          { ...must(await s.server.env.ctx.metadata.getObject(CONFIGURATION_PROJECT_ID, DEMO_USER), 'the demo user in the metadata'), name: 'Demo User (renamed)', version: newGuid() },
         ]);
         const res = await s.request('POST', MIGRATIONS, { token, json: tocBody([{ id: DEMO_USER, type: 34 }], 'configuration') });
         const pkg = await waitForMigration(s, token, (await json(res, 201)).id, (r) => r.packageInfo.status !== 'creating');
@@ -171,9 +172,9 @@ for (const dialect of dialects()) {
 
     it('without Bypass, refuses to pull in a dependency the creator may not read', async () => {
       const metadata = s.server.env.ctx.metadata;
-      const year = (await metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
-      const hiddenTable = year.uses.find((id) => id !== year.folderId)!;
-      const table = (await metadata.getObject(TUTORIAL_PROJECT_ID, hiddenTable))!;
+      const year = must(await metadata.getObject(TUTORIAL_PROJECT_ID, YEAR), 'Year in the metadata');
+      const hiddenTable = must(year.uses.find((id) => id !== year.folderId), 'a table that Year uses');
+      const table = must(await metadata.getObject(TUTORIAL_PROJECT_ID, hiddenTable), 'the hidden table in the metadata');
       await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [{ ...table, acl: table.acl.map((e) => ({ ...e, deny: e.trusteeId === 'C82C6B1011D2894CC0009D9F29718E4F' ? true : e.deny, rights: 255 })) }]);
       const creator = await loginWith(s, ['CREATE_PACKAGE']);
       const res = await s.request('POST', MIGRATIONS, { token: creator, headers: PROJECT, json: tocBody([{ id: YEAR, type: 12, includeDependents: true }]) });
@@ -190,7 +191,7 @@ for (const dialect of dialects()) {
     const t = serverPerSuite(dialect);
 
     it('reports what an import did to each object', async () => {
-      const year = (await t.s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR))!;
+      const year = must(await t.s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR), 'Year in the metadata');
       const bytes = await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...year, name: 'Year (report test)', version: newGuid() } }]);
       const imported = await importToEnd(t.s, t.token, bytes);
       const report = await json(await t.s.request('GET', `${MIGRATIONS}/${imported.id}/report`, { token: t.token }), 200);

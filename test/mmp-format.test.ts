@@ -14,6 +14,7 @@ import {
 import {
   archiveOf, batchesOf, collect, jsonPart, manifestPart, pagePart, readBack, sampleEntry, sampleHeader, streamOf, tocRow, written,
 } from './support/mmp.js';
+import { must } from './support/must.js';
 
 const hex32 = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('hex').toUpperCase());
 const text = (maxLength: number) => fc.string({ unit: 'binary', maxLength });
@@ -77,7 +78,10 @@ const batches = fc
   .map(([entries, sizes]) => {
     const cut: PackageEntry[][] = [];
     let at = 0;
-    for (const size of sizes) cut.push(entries.slice(at, (at += size)));
+    for (const size of sizes) {
+      cut.push(entries.slice(at, at + size));
+      at += size;
+    }
     cut.push(entries.slice(at));
     return cut;
   });
@@ -162,7 +166,7 @@ describe('mmp format', () => {
       for await (const page of reader.entries()) {
         pages += 1;
         assert.ok(page.length <= PAGE_MAX_ENTRIES);
-        assert.equal(page[0]!.object.name, `Object ${seen}`);
+        assert.equal(must(page[0], 'at least one entry in page').object.name, `Object ${seen}`);
         seen += page.length;
       }
       assert.equal(seen, total);

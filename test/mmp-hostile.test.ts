@@ -8,6 +8,7 @@ import {
   validParts, type Part, written,
 } from './support/mmp.js';
 import { paddedPackage } from './support/padded-package.js';
+import { must } from './support/must.js';
 
 const MiB = 1024 * 1024;
 const ID = /[0-9A-F]{32}/.source;
@@ -68,7 +69,7 @@ describe('mmp hostile packages', () => {
     it('refuses an entry after manifest.json', async () => {
       const parts = validParts([[sampleEntry()]]);
       await assertRefused(await archiveOf([...parts, pagePart(2, [sampleEntry()])]), /^"objects\/00000002.ndjson": no entry may follow manifest.json$/);
-      await assertRefused(await archiveOf([...parts, parts.at(-1)!]), /^"manifest.json": no entry may follow manifest.json$/);
+      await assertRefused(await archiveOf([...parts, must(parts.at(-1), 'a last entry in parts')]), /^"manifest.json": no entry may follow manifest.json$/);
     });
   });
 
@@ -104,14 +105,15 @@ describe('mmp hostile packages', () => {
 
     it('refuses a package whose compressed bytes were altered', async () => {
       const bytes = Buffer.from(await written(sampleHeader(), [Array.from({ length: 50 }, () => sampleEntry())]));
-      bytes[bytes.length - 6]! ^= 0xff; // inside the gzip trailer's CRC
+      const crc = bytes.length - 6; // inside the gzip trailer's CRC
+      bytes.writeUInt8(bytes.readUInt8(crc) ^ 0xff, crc);
       await assertRefused(bytes, /^package is not a valid gzip stream/);
     });
 
     it('refuses a page whose content was changed after the manifest was made', async () => {
       const parts = validParts([[sampleEntry()], [sampleEntry({ action: 'use_existing' })]]);
-      const page = parts[2]!;
-      parts[2] = { ...page, body: Buffer.from(page.body!.toString().replace('"use_existing"', '"force_replace"')) };
+      const page = must(parts[2], 'an entry 2 in parts');
+      parts[2] = { ...page, body: Buffer.from(must(page.body, 'a body on the object page').toString().replace('"use_existing"', '"force_replace"')) };
       await assertRefused(await archiveOf(parts), /^objects\/00000002.ndjson: checksum mismatch \(manifest.json says [0-9a-f]{64}, the entry has [0-9a-f]{64}\)$/);
     });
   });
@@ -149,7 +151,7 @@ describe('mmp hostile packages', () => {
     it('refuses a manifest larger than the package it describes could need', async () => {
       const parts = [jsonPart('header.json', sampleHeader()), pagePart(1, [sampleEntry()])];
       const padded = manifestPart(parts);
-      padded.body = Buffer.concat([padded.body!, Buffer.alloc(2 * MiB, 0x20)]);
+      padded.body = Buffer.concat([must(padded.body, 'a body on the object page'), Buffer.alloc(2 * MiB, 0x20)]);
       await assertRefused(await archiveOf([...parts, padded]), /^manifest.json is \d+ bytes; the limit for a package of 1 objects in \d+ bytes of pages is \d+$/);
     });
   });
@@ -202,21 +204,21 @@ describe('mmp hostile packages', () => {
     });
 
     it('about a size', async () => {
-      await assertRefused(await lyingManifest((m) => { m.sizes!['objects/00000002.ndjson'] = 10; }), /^objects\/00000002.ndjson: size mismatch \(manifest.json says 10, the entry has \d+\)$/);
+      await assertRefused(await lyingManifest((m) => { must(m.sizes, 'sizes in the manifest')['objects/00000002.ndjson'] = 10; }), /^objects\/00000002.ndjson: size mismatch \(manifest.json says 10, the entry has \d+\)$/);
       await assertRefused(await lyingManifest((m) => { delete m.sizes; }), /^manifest.json: sizes must be a JSON object$/);
     });
 
     it('about the toc: an object missing from it, one too many, one out of order', async () => {
       await assertRefused(await lyingManifest((m) => { m.toc.pop(); m.counts.objects = 3; }), new RegExp(`^manifest.json: object ${ID} is in the package but not in the toc$`));
-      await assertRefused(await lyingManifest((m) => { m.toc.push({ ...m.toc[0]!, id: 'A'.repeat(32) }); }), /^manifest.json: the toc lists object A{32}, which is not in the package$/);
-      await assertRefused(await lyingManifest((m) => { m.toc.push(m.toc[0]!); }), new RegExp(`^manifest.json: the toc lists object ${ID} twice$`));
+      await assertRefused(await lyingManifest((m) => { m.toc.push({ ...must(m.toc[0], 'at least one entry in m.toc'), id: 'A'.repeat(32) }); }), /^manifest.json: the toc lists object A{32}, which is not in the package$/);
+      await assertRefused(await lyingManifest((m) => { m.toc.push(must(m.toc[0], 'at least one entry in m.toc')); }), new RegExp(`^manifest.json: the toc lists object ${ID} twice$`));
       await assertRefused(await lyingManifest((m) => { m.toc.reverse(); }), new RegExp(`^manifest.json: toc row 1 is object ${ID}, but object 1 of the package is ${ID}$`));
     });
 
     it('about the toc: an action, a version or the explicit flag that differs', async () => {
-      await assertRefused(await lyingManifest((m) => { m.toc[1]!.action = 'delete'; }), new RegExp(`^manifest.json: the toc gives object ${ID} action "delete", but its entry has "replace"$`));
-      await assertRefused(await lyingManifest((m) => { m.toc[2]!.version = 'B'.repeat(32); }), /^manifest.json: the toc gives object [0-9A-F]{32} version "B{32}"/);
-      await assertRefused(await lyingManifest((m) => { m.toc[0]!.explicitIncluded = false; }), /explicitIncluded false, but its entry has true$/);
+      await assertRefused(await lyingManifest((m) => { must(m.toc[1], 'an entry 1 in m.toc').action = 'delete'; }), new RegExp(`^manifest.json: the toc gives object ${ID} action "delete", but its entry has "replace"$`));
+      await assertRefused(await lyingManifest((m) => { must(m.toc[2], 'an entry 2 in m.toc').version = 'B'.repeat(32); }), /^manifest.json: the toc gives object [0-9A-F]{32} version "B{32}"/);
+      await assertRefused(await lyingManifest((m) => { must(m.toc[0], 'at least one entry in m.toc').explicitIncluded = false; }), /explicitIncluded false, but its entry has true$/);
     });
   });
 
@@ -240,8 +242,8 @@ describe('mmp hostile packages', () => {
       await assertRefused(await archiveOf([header, { name: 'objects/00000001.ndjson', body: Buffer.from('{"action":\n') }]), /^objects\/00000001.ndjson line 1: not valid JSON \(/);
       await assertRefused(await archiveOf([header, { name: 'objects/00000001.ndjson', body: Buffer.from([0xff, 0xfe, 0x0a]) }]), /^objects\/00000001.ndjson line 1: not valid UTF-8$/);
       const page = pagePart(1, [sampleEntry()]);
-      await assertRefused(await archiveOf([header, { ...page, body: Buffer.concat([page.body!, Buffer.from('\n')]) }]), /^objects\/00000001.ndjson line 2: an empty line$/);
-      await assertRefused(await archiveOf([header, { ...page, body: page.body!.subarray(0, -1) }]), /^objects\/00000001.ndjson line 1: the line does not end with a newline$/);
+      await assertRefused(await archiveOf([header, { ...page, body: Buffer.concat([must(page.body, 'a body on the object page'), Buffer.from('\n')]) }]), /^objects\/00000001.ndjson line 2: an empty line$/);
+      await assertRefused(await archiveOf([header, { ...page, body: must(page.body, 'a body on the object page').subarray(0, -1) }]), /^objects\/00000001.ndjson line 1: the line does not end with a newline$/);
       await assertRefused(await archiveOf([header, { name: 'objects/00000001.ndjson', body: Buffer.alloc(0) }]), /^objects\/00000001.ndjson: an empty page/);
       await assertRefused(await archiveOf([header, { name: 'manifest.json', body: Buffer.from('[1,2') }]), /^manifest.json: not valid JSON \(/);
     });
@@ -284,7 +286,7 @@ describe('mmp hostile packages', () => {
 
     it('never lets a hostile page reach the caller as a whole package', async () => {
       const parts = validParts([[sampleEntry()], [sampleEntry()]]);
-      parts[2] = { ...parts[2]!, body: Buffer.from(parts[2]!.body!.toString().replace('"replace"', '"delete"')) };
+      parts[2] = { ...must(parts[2], 'an entry 2 in parts'), body: Buffer.from(must(must(parts[2], 'an entry 2 in parts').body, 'parts[2]!.body').toString().replace('"replace"', '"delete"')) };
       const reader = await openPackage(streamOf(await archiveOf(parts)));
       const pages: PackageEntry[][] = [];
       await assert.rejects(async () => {

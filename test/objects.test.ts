@@ -5,6 +5,7 @@ import { expectLibraryError, startTestServer, type TestServer } from './support/
 import { hashPassword } from '../src/domain/passwords.js';
 import { TUTORIAL_PROJECT_ID, PROJECT_ROOT_FOLDER_ID, CONFIGURATION_ROOT_FOLDER_ID } from '../src/domain/objects.js';
 import { ADMINISTRATOR_TRUSTEE, aclEntry } from '../src/domain/acl.js';
+import { must } from './support/must.js';
 
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 const REVENUE_METRIC = '4C05177011D3E877C000B3B2D86C964F';
@@ -227,7 +228,7 @@ for (const dialect of dialects()) {
 
       const secret = await body(await send('POST', `/api/objects/${CUSTOMER_ANALYSIS}/copy?type=3`, { name: 'Secret' }), 201);
       const metadata = s.server.env.ctx.metadata;
-      const stored = (await metadata.getObject(TUTORIAL_PROJECT_ID, secret.id))!;
+      const stored = must(await metadata.getObject(TUTORIAL_PROJECT_ID, secret.id), 'the secret in the metadata');
       await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [{ ...stored, acl: [aclEntry(ADMINISTRATOR_TRUSTEE, 255), aclEntry({ id: user.id, name: 'analyst', subtype: 8704 }, 255, { deny: true })] }]);
       await expectLibraryError(await get(`/api/objects/${secret.id}?type=3`, tutorial, analyst), 403, 'ERR017');
       const search = await body<{ result: ObjectJson[] }>(await get('/api/searches/results?name=Secret', tutorial, analyst));

@@ -7,6 +7,7 @@ import { BOUNDARY, MULTIPART_TYPE, multipartBody } from './support/shared-files.
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
+import { must } from './support/must.js';
 
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 
@@ -32,7 +33,7 @@ for (const dialect of dialects()) {
       assert.equal(filled.status, 'PROCESSING');
       const ready = await poll(t.s, t.token, `/api/packages/${holder.id}?showContent=True`, TUTORIAL_PROJECT_ID, (b) => b.status !== 'PROCESSING');
       assert.equal(ready.status, 'READY');
-      const year = (ready.content as Json[]).find((r) => r.id === YEAR)!;
+      const year = must((ready.content as Json[]).find((r) => r.id === YEAR), 'Year in the package content');
       assert.deepEqual([year.explicitIncluded, year.level, year.owner.id], [true, 'project_object', '54F3D26011D2896560009A8E67019608']);
       assert.match(year.dateModified, /\+0000$/);
       const bytes = Buffer.from(await (await t.s.request('GET', `/api/packages/${holder.id}/binary`, { token: t.token, headers: source })).arrayBuffer());

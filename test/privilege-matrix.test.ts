@@ -9,6 +9,7 @@ import { buildPackage, importToEnd } from './support/migrations.js';
 import { newMetrics } from './support/packages.js';
 import { holderId } from '../src/domain/migrations/holders.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
+import { must } from './support/must.js';
 
 const ERROR_CODES: Record<number, string> = { 401: 'ERR009', 403: 'ERR014' };
 
@@ -30,7 +31,7 @@ for (const dialect of dialects()) {
         const idleMs = s.files.config.sessionIdleTimeout * 1000;
         return sessions.create(ADMINISTRATOR_USER_ID, Date.now() - idleMs - 60_000);
       }
-      return sessions.create(userIds.get(caller)!);
+      return sessions.create(must(userIds.get(caller), 'a user for the caller'));
     }
 
     before(async () => {

@@ -11,6 +11,7 @@ import { holderId } from '../src/domain/migrations/holders.js';
 import { newGuid } from '../src/domain/ids.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import type { PackageEntry, PackageType } from '../src/domain/mmp/types.js';
+import { must } from './support/must.js';
 
 const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
@@ -99,7 +100,7 @@ for (const dialect of dialects()) {
       ];
       for (const c of cases) {
         const before = await fingerprints();
-        const misplaced = c.pages.flat().find((e) => e.object.type === c.misplaced)!;
+        const misplaced = must(c.pages.flat().find((e) => e.object.type === c.misplaced), 'the misplaced object in the pages');
         const imported = await importToEnd(t.s, t.token, await mixedPackage(c.type, c.pages), { type: c.type });
         assert.equal(imported.importInfo.status, 'import_failed', `${c.type} with type ${c.misplaced}`);
         assert.ok(imported.importInfo.message.includes(`Object ${misplaced.object.id} (type ${c.misplaced}) does not belong in a ${c.type} package`), imported.importInfo.message);

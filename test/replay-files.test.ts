@@ -5,6 +5,7 @@ import { dialects } from './support/env.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from './support/server.js';
 import { recordedRequests, urlOf, type RecordedRequest as Recorded } from './support/fixtures.js';
 import { BOUNDARY, multipartBody, sha256, STORAGE } from './support/shared-files.js';
+import { must } from './support/must.js';
 
 /** Of mstrio's recorded upload flow, the requests of sessions, status, storage and shared files. */
 const MINE = /^\/api\/(auth\/|sessions|status$|mstrServices\/library\/storage)/;
@@ -52,7 +53,7 @@ async function checkAnswer(request: Recorded, res: Response, state: Replay): Pro
     const token = res.headers.get('x-mstr-authtoken');
     assert.ok(token, 'login answers X-MSTR-AuthToken');
     state.token = token;
-    state.cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    state.cookie = must((res.headers.get('set-cookie') ?? '').split(';')[0], 'a cookie before the first semicolon');
   } else if (request.path === '/api/sessions') {
     assert.ok(Number.isInteger(json?.timeout), 'GET /api/sessions has an integer timeout');
   } else if (request.path === '/api/status') {
@@ -109,7 +110,7 @@ for (const dialect of dialects()) {
         const { url, init } = withSubstitutions(request, state);
         await checkAnswer(request, await fetch(s.url + url, init), state);
       }
-      const methods = recorded.map((r) => `${r.method} ${r.path.replace(state.recordedFileId!, '{id}')}`);
+      const methods = recorded.map((r) => `${r.method} ${r.path.replace(must(state.recordedFileId, 'the recorded file id'), '{id}')}`);
       assert.ok(methods.includes('DELETE /api/mstrServices/library/storage/sharedFileStore/files/{id}'));
       assert.ok(methods.includes('POST /api/auth/logout'));
     });

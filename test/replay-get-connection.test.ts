@@ -4,6 +4,7 @@ import { dialects } from './support/env.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import { ADMINISTRATOR_USER_ID } from '../src/domain/privileges.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
+import { must } from './support/must.js';
 
 /**
  * What mstrio-py (26.07) sent for a Workstation script: `get_connection(connectionData, project_name=
@@ -60,7 +61,7 @@ function readAnswer(call: RecordedCall, res: Response, json: Json | Json[] | und
     values['<identity token>'] = res.headers.get('x-mstr-identitytoken') ?? assert.fail('no X-MSTR-IdentityToken');
   } else if (route === '/api/auth/delegate') {
     values['<token>'] = res.headers.get('x-mstr-authtoken') ?? assert.fail('no X-MSTR-AuthToken');
-    values['<session cookie>'] = (res.headers.get('set-cookie') ?? '').split(';')[0]!;
+    values['<session cookie>'] = must((res.headers.get('set-cookie') ?? '').split(';')[0], 'a cookie before the first semicolon');
   } else if (route === '/api/sessions') {
     assert.ok(Number.isInteger((json as Json).timeout), 'an integer timeout');
   } else if (route === '/api/status') {

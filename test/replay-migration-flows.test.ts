@@ -7,6 +7,7 @@ import { dialects } from './support/env.js';
 import { ADMIN_PASSWORD, startTestServer, type TestServer } from './support/server.js';
 import { mapIds, recordedRequests, urlOf, type RecordedRequest } from './support/fixtures.js';
 import type { Json } from './support/migrations.js';
+import { must } from './support/must.js';
 
 const RECORDED_MIGRATION = '967F829A37514D3CBB5F442BAEF6DFFF:59207E06820A4D58BA2006AF9BD6BDF8';
 const RECORDED_REUSE = '967F829A37514D3CBB5F442BAEF6DFFF:6497E8C153474957938074830ABCAAED';
@@ -58,6 +59,7 @@ for (const dialect of dialects()) {
       const ids = new Map<string, string>();
       const tokens = new Map<TestServer, string>();
       const answers = new Map<number, Json>();
+      const answerTo = (step: number) => must(answers.get(step), `the answer to step ${step}`);
       const send = async (i: number, row: RecordedRequest): Promise<{ status: number; body: Json; headers: Headers }> => {
         const server = TO_TARGET.has(i) ? target : source;
         const headers: Record<string, string> = {};
@@ -67,7 +69,7 @@ for (const dialect of dialects()) {
         if (token && row.path !== '/api/auth/login') headers['X-MSTR-AuthToken'] = token;
         let body: string | undefined;
         if (row.path === '/api/auth/login') body = new URLSearchParams({ ...(row.body as Record<string, string>), password: ADMIN_PASSWORD }).toString();
-        else if (ECHOES[i]) body = JSON.stringify({ ...answers.get(ECHOES[i].of)!, packageInfo: { ...answers.get(ECHOES[i].of)!.packageInfo, replicated: ECHOES[i].replicated } });
+        else if (ECHOES[i]) body = JSON.stringify({ ...answerTo(ECHOES[i].of), packageInfo: { ...answerTo(ECHOES[i].of).packageInfo, replicated: ECHOES[i].replicated } });
         else if (row.body !== null) body = JSON.stringify(mapIds(row.body, ids)).replaceAll('/data/pkgs', shared);
         const res = await fetch(server.url + urlOf(row, ids), { method: row.method, headers, body });
         const text = await res.text();
@@ -79,17 +81,18 @@ for (const dialect of dialects()) {
           for (const server of [source, target]) {
             const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...(row.body as Record<string, string>), password: ADMIN_PASSWORD }) });
             assert.equal(login.status, 204);
-            tokens.set(server, login.headers.get('x-mstr-authtoken')!);
+            tokens.set(server, must(login.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer'));
           }
           continue;
         }
         let answer = await send(i, row);
-        for (let tries = 0; WAIT_FOR[i] && answer.status === 200 && !WAIT_FOR[i]!(answer.body) && tries < 400; tries++) {
+        const waitFor = WAIT_FOR[i];
+        for (let tries = 0; waitFor && answer.status === 200 && !waitFor(answer.body) && tries < 400; tries++) {
           await new Promise((r) => setTimeout(r, 25));
           answer = await send(i, row);
         }
         const where = `row ${i}: ${row.method} ${row.path}`;
-        if (WAIT_FOR[i]) assert.ok(WAIT_FOR[i]!(answer.body), `${where}: never reached the state mstrio waits for`);
+        if (waitFor) assert.ok(waitFor(answer.body), `${where}: never reached the state mstrio waits for`);
         const { status, body } = answer;
         assert.ok(status >= 200 && status < 300, `${where} → ${status} ${JSON.stringify(body)}`);
         answers.set(i, body);
@@ -117,33 +120,33 @@ for (const dialect of dialects()) {
       }
 
       // What the flows did, as mstrio would see it afterwards.
-      assert.equal(answers.get(11)!.packageInfo.certification.status, 'certified');
-      assert.equal(answers.get(19)!.validation.status, 'validated', JSON.stringify(answers.get(19)!.validation));
-      assert.ok(answers.get(19)!.validation.lastUpdateDate, 'mstrio reads lastUpdateDate (sic)');
-      assert.equal(answers.get(26)!.importInfo.status, 'imported', answers.get(26)!.importInfo.message);
-      assert.equal(answers.get(30)!.importInfo.status, 'undo_success', answers.get(30)!.importInfo.message);
-      assert.equal(answers.get(24)!.packageInfo.status, 'locked', 'approval locks the package');
-      assert.equal(answers.get(36)!.id.split(':')[0], ids.get(RECORDED_PACKAGE), 'reuse keeps the package id');
-      assert.notEqual(answers.get(36)!.id, ids.get(RECORDED_MIGRATION), 'reuse gets a new import id');
-      assert.equal(answers.get(40)!.sharedFileStore.location, shared);
+      assert.equal(answerTo(11).packageInfo.certification.status, 'certified');
+      assert.equal(answerTo(19).validation.status, 'validated', JSON.stringify(answerTo(19).validation));
+      assert.ok(answerTo(19).validation.lastUpdateDate, 'mstrio reads lastUpdateDate (sic)');
+      assert.equal(answerTo(26).importInfo.status, 'imported', answerTo(26).importInfo.message);
+      assert.equal(answerTo(30).importInfo.status, 'undo_success', answerTo(30).importInfo.message);
+      assert.equal(answerTo(24).packageInfo.status, 'locked', 'approval locks the package');
+      assert.equal(answerTo(36).id.split(':')[0], ids.get(RECORDED_PACKAGE), 'reuse keeps the package id');
+      assert.notEqual(answerTo(36).id, ids.get(RECORDED_MIGRATION), 'reuse gets a new import id');
+      assert.equal(answerTo(40).sharedFileStore.location, shared);
 
       // Through the shared storage the source sees what the target did, and the target kept the certification.
-      assert.equal(answers.get(41)!.importInfo.status, 'undo_success', 'the source record follows the target');
-      assert.deepEqual(answers.get(41)!.importInfo.undoStorage, {}, 'undo stays with the target');
-      assert.equal(answers.get(26)!.packageInfo.certification.status, 'certified');
+      assert.equal(answerTo(41).importInfo.status, 'undo_success', 'the source record follows the target');
+      assert.deepEqual(answerTo(41).importInfo.undoStorage, {}, 'undo stays with the target');
+      assert.equal(answerTo(26).packageInfo.certification.status, 'certified');
 
       // Deleting the target's record leaves the source's package in the shared storage.
-      const [packageId] = ids.get(RECORDED_MIGRATION)!.split(':');
-      const del = (server: TestServer) => fetch(`${server.url}/api/migrations?packageId=${packageId}`, { method: 'DELETE', headers: { 'X-MSTR-AuthToken': tokens.get(server)! } });
+      const [packageId] = must(ids.get(RECORDED_MIGRATION), 'the id the target gave the recorded migration').split(':');
+      const del = (server: TestServer) => fetch(`${server.url}/api/migrations?packageId=${packageId}`, { method: 'DELETE', headers: { 'X-MSTR-AuthToken': must(tokens.get(server), 'a session on that server') } });
       await target.server.env.ctx.jobs.runner.whenIdle(); // the reused import may still be running there
       assert.equal((await del(target)).status, 204);
-      const download = await fetch(`${source.url}/api/migrations/packages/${packageId}/binary`, { headers: { 'X-MSTR-AuthToken': tokens.get(source)! } });
+      const download = await fetch(`${source.url}/api/migrations/packages/${packageId}/binary`, { headers: { 'X-MSTR-AuthToken': must(tokens.get(source), 'a session on the source') } });
       assert.equal(download.status, 200, 'the source still has its package');
       await download.arrayBuffer();
       assert.equal((await del(source)).status, 204);
       const blobs = await source.server.env.ctx.storage.blobs();
-      assert.equal(await blobs.head(answers.get(41)!.packageInfo.storage.path), undefined, 'the source deletes its own package');
-      assert.equal(await blobs.head(`mstr/shared/migrations/status/${packageId}/${ids.get(RECORDED_MIGRATION)!.split(':')[1]}.json`), undefined, 'and what the target shared about it');
+      assert.equal(await blobs.head(answerTo(41).packageInfo.storage.path), undefined, 'the source deletes its own package');
+      assert.equal(await blobs.head(`mstr/shared/migrations/status/${packageId}/${must(ids.get(RECORDED_MIGRATION), 'the id the target gave the recorded migration').split(':')[1]}.json`), undefined, 'and what the target shared about it');
     });
   });
 }

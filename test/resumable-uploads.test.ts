@@ -16,6 +16,7 @@ import { newMetrics } from './support/packages.js';
 import { UPLOADS_ROOT } from '../src/domain/storage-keys.js';
 import { guidFromFileId } from '../src/domain/ids.js';
 import { recoverSharedFiles, recoveryTimes } from '../src/store/shared-file-recovery.js';
+import { must } from './support/must.js';
 
 const TUS = { 'Tus-Resumable': '1.0.0' };
 const CHUNK = { ...TUS, 'Content-Type': 'application/offset+octet-stream' };
@@ -71,7 +72,7 @@ async function offsetOf(s: TestServer, token: string, location: string): Promise
 
 /** Polls the server's record (not the clock) until the upload has kept some bytes. */
 async function keptSomeBytes(s: TestServer, location: string): Promise<void> {
-  const id = location.split('/').at(-1)!;
+  const id = must(location.split('/').at(-1), 'an upload id at the end of the Location');
   for (let i = 0; i < 10_000; i++) {
     if (((await s.server.env.ctx.uploads.get(id))?.received ?? 0) > 0) return;
     await new Promise((r) => setImmediate(r));
@@ -151,7 +152,7 @@ for (const dialect of dialects()) {
         assert.equal(offsets[0], 0);
         // The last PATCH starts where the cut one stopped: past 0, before the end. (A PATCH sent while
         // the server still finished the cut one is refused with 409, and the client asks again.)
-        const resumedAt = offsets.at(-1)!;
+        const resumedAt = must(offsets.at(-1), 'an offset the client resumed at');
         assert.ok(resumedAt > 0 && resumedAt < file.size, `PATCH offsets ${offsets.join(', ')}`);
 
         const stored = await fileById(s, token, file.id);
@@ -173,7 +174,7 @@ for (const dialect of dialects()) {
         assert.equal(res.status, 201, await res.clone().text());
         assert.equal(res.headers.get('upload-offset'), '1000');
         assert.ok(Date.parse(res.headers.get('upload-expires') ?? '') > Date.now());
-        const location = res.headers.get('location')!;
+        const location = must(res.headers.get('location'), 'a Location header');
         const rest = packageBytes.subarray(1000);
         const done = await patch(s, token, location, 1000, rest, { 'Upload-Checksum': checksum(rest) });
         assert.equal(done.status, 204, await done.clone().text());
@@ -217,7 +218,7 @@ for (const dialect of dialects()) {
 
       it('refuses the whole when it does not match the declared sha256, and keeps nothing', async () => {
         const altered = Buffer.from(packageBytes);
-        altered[altered.length >> 1]! ^= 0xff;
+        altered.writeUInt8(altered.readUInt8(altered.length >> 1) ^ 0xff, altered.length >> 1);
         const file = await createFile(s, token, packageBytes);
         const location = await createUpload(s, token, file);
         assert.equal((await patch(s, token, location, 0, altered.subarray(0, 7000))).status, 204);
@@ -227,8 +228,8 @@ for (const dialect of dialects()) {
         assert.equal((await fileById(s, token, file.id)).existing, false);
         assert.equal((await s.request('HEAD', location, { token, headers: TUS })).status, 404);
         assert.deepEqual(await storedParts(s), []);
-        const record = await s.server.env.ctx.files.get(guidFromFileId(file.id)!);
-        assert.equal(await (await s.server.env.ctx.storage.blobs()).head(record!.path), undefined, 'no binary stored');
+        const record = must(await s.server.env.ctx.files.get(must(guidFromFileId(file.id), 'a file GUID')), 'the file record');
+        assert.equal(await (await s.server.env.ctx.storage.blobs()).head(record.path), undefined, 'no binary stored');
       });
 
       it('terminates an upload: what it received is removed', async () => {
@@ -248,7 +249,7 @@ for (const dialect of dialects()) {
         const file = await createFile(s, token, packageBytes);
         const location = await createUpload(s, token, file);
         assert.equal((await patch(s, token, location, 0, packageBytes.subarray(0, 2048))).status, 204);
-        const expires = Date.parse((await s.request('HEAD', location, { token, headers: TUS })).headers.get('upload-expires')!);
+        const expires = Date.parse((await s.request('HEAD', location, { token, headers: TUS })).headers.get('upload-expires') ?? '');
         const times = recoveryTimes(s.files.config, false);
         // Before its expiry, recovery keeps it and its part, however old the part.
         await recoverSharedFiles(s.server.env.ctx, times, expires - 1000);

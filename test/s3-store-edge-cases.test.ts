@@ -6,6 +6,7 @@ import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { S3BlobStore } from '../src/store/blob/s3/s3-blob-store.js';
 import { s3ClientFor } from '../src/store/blob/s3/client.js';
 import { BlobExistsError, BlobMismatchError, BlobStoreUnavailableError } from '../src/store/blob/errors.js';
+import { must } from './support/must.js';
 
 /**
  * What s3rver cannot show (it answers 405 to AbortMultipartUpload and ListParts, and ignores
@@ -110,7 +111,7 @@ describe('S3 store at the edges s3rver does not cover', () => {
       assert.deepEqual(names.filter((h) => h.startsWith('x-amz-checksum') || h === 'x-amz-sdk-checksum-algorithm' || h === 'x-amz-trailer' || h === 'x-amz-decoded-content-length'), []);
       assert.doesNotMatch(r.headers['content-encoding'] ?? '', /aws-chunked/);
     }
-    assert.deepEqual(uploads[0]!.body, small);
+    assert.deepEqual(must(uploads[0], 'at least one entry in uploads').body, small);
     assert.deepEqual(Buffer.concat(uploads.slice(1).map((r) => r.body)), big);
     assert.ok(seen.some(isComplete));
   });
@@ -118,9 +119,9 @@ describe('S3 store at the edges s3rver does not cover', () => {
   it('sends If-None-Match for createOnly, and a 412 answer means the blob exists', async () => {
     const { store, seen } = fakeS3((r) => (r.headers['if-none-match'] === '*' ? s3Error(412, 'PreconditionFailed') : multipartAnswers(r)));
     await assert.rejects(store.put('exists.mmp', Readable.from([randomBytes(10)]), { createOnly: true }), BlobExistsError);
-    assert.equal(seen[0]!.headers['if-none-match'], '*');
+    assert.equal(must(seen[0], 'at least one entry in seen').headers['if-none-match'], '*');
     await store.put('plain.mmp', Readable.from([randomBytes(10)]));
-    assert.equal(seen.at(-1)!.headers['if-none-match'], undefined);
+    assert.equal(must(seen.at(-1), 'a last entry in seen').headers['if-none-match'], undefined);
   });
 
   it('aborts only stale multipart uploads; without ListParts (405) their start time decides', async () => {

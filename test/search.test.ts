@@ -6,6 +6,7 @@ import { hashPassword } from '../src/domain/passwords.js';
 import { TUTORIAL_PROJECT_ID, PROJECT_ROOT_FOLDER_ID } from '../src/domain/objects.js';
 import { ADMINISTRATOR_TRUSTEE, aclEntry } from '../src/domain/acl.js';
 import { createPackage, importToEnd } from './support/migrations.js';
+import { must } from './support/must.js';
 
 const REVENUE_FACT = '8D67958411D3E4981000E787EC6DE8A4';
 const REVENUE_METRIC = '4C05177011D3E877C000B3B2D86C964F';
@@ -43,7 +44,7 @@ for (const dialect of dialects()) {
     /** A v2 store call the way mstrio sends it, then the results read (limit/offset only when given). */
     const fullSearch = async (params: Array<[string, string]>, body: unknown = {}, options: { as?: string; page?: string; headers?: Record<string, string> } = {}) => {
       const given = new Set(params.map(([key]) => key));
-      const defaults = [['pattern', '4'], ['domain', '2'], ...FLAGS].filter(([key]) => !given.has(key!));
+      const defaults = ([['pattern', '4'], ['domain', '2'], ...FLAGS] satisfies Array<[string, string]>).filter(([key]) => !given.has(key));
       const query = new URLSearchParams([...defaults, ...params]);
       const headers = options.headers ?? tutorial;
       const stored = await json<{ id: string; totalItems: number }>(
@@ -133,7 +134,7 @@ for (const dialect of dialects()) {
       assert.deepEqual(owned.results.map((o) => o.id), [folder.id]);
 
       const metadata = s.server.env.ctx.metadata;
-      const stored = (await metadata.getObject(TUTORIAL_PROJECT_ID, folder.id))!;
+      const stored = must(await metadata.getObject(TUTORIAL_PROJECT_ID, folder.id), 'the folder in the metadata');
       await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [{ ...stored, hidden: true }]);
       const all = await fullSearch([['name', 'Search Dates']]);
       assert.equal(all.results[0]?.hidden, true, 'hidden objects are found without visibility');
@@ -152,7 +153,7 @@ for (const dialect of dialects()) {
       let frontier = [REVENUE_FACT];
       while (frontier.length > 0) {
         const next = [...(await metadata.dependentsOf(TUTORIAL_PROJECT_ID, frontier)).values()].flat().filter((id) => !reachable.has(id));
-        next.forEach((id) => reachable.add(id));
+        for (const id of next) reachable.add(id);
         frontier = next;
       }
       reachable.delete(REVENUE_FACT);
@@ -162,7 +163,7 @@ for (const dialect of dialects()) {
       const reports = (await fullSearch([['usesObject', `${REVENUE_FACT};13`], ['usesRecursive', 'True'], ['type', '3']])).results;
       assert.ok(reports.length > 0 && reports.every((o) => o.type === 3));
 
-      const metric = (await metadata.getObject(TUTORIAL_PROJECT_ID, REVENUE_METRIC))!;
+      const metric = must(await metadata.getObject(TUTORIAL_PROJECT_ID, REVENUE_METRIC), 'the Revenue metric in the metadata');
       const components = (await fullSearch([['usedByObject', `${REVENUE_METRIC};4`]])).results;
       assert.deepEqual(new Set(components.map((o) => o.id)), new Set(metric.uses.filter((id) => id !== REVENUE_METRIC)));
       assert.ok(components.some((o) => o.id === REVENUE_FACT));
@@ -192,7 +193,7 @@ for (const dialect of dialects()) {
       for (const name of ['Secret Alpha', 'Secret Beta', 'Visible Gamma']) {
         const child = await json<Found>(await s.request('POST', '/api/folders', { token, headers: tutorial, json: { name, parent: folder.id } }), 201);
         if (name.startsWith('Secret')) {
-          const stored = (await metadata.getObject(TUTORIAL_PROJECT_ID, child.id))!;
+          const stored = must(await metadata.getObject(TUTORIAL_PROJECT_ID, child.id), 'the child in the metadata');
           await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [{ ...stored, acl: secretAcl }]);
         }
       }
@@ -219,7 +220,7 @@ for (const dialect of dialects()) {
       assert.equal(tree.folders[0]?.id, PROJECT_ROOT_FOLDER_ID);
       const leaves = (node: { id: string; children: unknown[] }): string[] =>
         node.children.length === 0 ? [node.id] : node.children.flatMap((c) => leaves(c as { id: string; children: unknown[] }));
-      assert.deepEqual(leaves(tree.folders[0]!), [REVENUE_METRIC]);
+      assert.deepEqual(leaves(must(tree.folders[0], 'at least one entry in tree.folders')), [REVENUE_METRIC]);
     });
 
     it('searches configuration objects with domain 4 and no project header', async () => {

@@ -11,6 +11,7 @@ import { seedObject } from '../src/domain/seed-objects.js';
 import { stableGuid } from '../src/domain/stable-ids.js';
 import { OBJECT_TYPE } from '../src/domain/objects.js';
 import type { MetadataRepository } from '../src/store/metadata/repository.js';
+import { must } from './support/must.js';
 
 const run = promisify(execFile);
 const PROJECT = stableGuid('seed-test-project');
@@ -57,7 +58,7 @@ for (const dialect of dialects()) {
       for (const type of [OBJECT_TYPE.FOLDER, OBJECT_TYPE.TABLE, OBJECT_TYPE.ATTRIBUTE, OBJECT_TYPE.FACT, OBJECT_TYPE.METRIC, OBJECT_TYPE.REPORT, OBJECT_TYPE.DOCUMENT]) {
         assert.ok(types.has(type), `holds type ${type}`);
       }
-      const report = objects.find((o) => o.type === OBJECT_TYPE.REPORT)!;
+      const report = must(objects.find((o) => o.type === OBJECT_TYPE.REPORT), 'a report among the seeded objects');
       assert.ok(report.uses.length >= 3, 'reports use metrics and attributes');
     });
 

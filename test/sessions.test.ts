@@ -2,6 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
 import { ADMIN_PASSWORD, expectLibraryError, startTestServer, type TestServer } from './support/server.js';
+import { must } from './support/must.js';
 
 for (const dialect of dialects()) {
   describe(`sessions [${dialect}]`, () => {
@@ -53,8 +54,8 @@ for (const dialect of dialects()) {
 
     it('reports Library versions mstrio can parse', async () => {
       const body = (await (await s.request('GET', '/api/status')).json()) as Record<string, string>;
-      assert.match(body.iServerVersion!, /^11\.5\.1000\.\d{4}$/);
-      assert.match(body.webVersion!, /^11\.5\.1000\.\d{4}$/);
+      assert.match(must(body.iServerVersion, 'an iServer version'), /^11\.5\.1000\.\d{4}$/);
+      assert.match(must(body.webVersion, 'a web version'), /^11\.5\.1000\.\d{4}$/);
     });
 
     it('serves the API under a context path too', async () => {

@@ -12,6 +12,7 @@ import { MIGRATIONS, createPackage, json, waitForMigration, type Json } from './
 import { recoverSharedFiles, recoveryTimes, type RecoveryReport } from '../src/store/shared-file-recovery.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { guidFromFileId } from '../src/domain/ids.js';
+import { must } from './support/must.js';
 
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 const AN_HOUR = 3600_000;
@@ -65,7 +66,7 @@ for (const dialect of dialects()) {
       // B starts later on the same folder; one of its own uploads loses its record (a crash between the two deletes).
       const b = await environment(folder);
       const bOrphan = await uploadedFile(b.s, b.token, randomBytes(500));
-      assert.equal(await b.s.server.env.ctx.files.delete(guidFromFileId(bOrphan.id)!), true);
+      assert.equal(await b.s.server.env.ctx.files.delete(must(guidFromFileId(bOrphan.id), 'a GUID inside the file id of the orphan')), true);
 
       const bReport = await sweepLater(b.s);
       const aReport = await sweepLater(a.s);

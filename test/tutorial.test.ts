@@ -4,6 +4,7 @@ import { dialects } from './support/env.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { buildTutorialContent } from '../src/domain/tutorial/build.js';
 import { CONFIGURATION_PROJECT_ID, PROJECT_ROOT_FOLDER_ID, TUTORIAL_PROJECT_ID, type MetadataObject } from '../src/domain/objects.js';
+import { must } from './support/must.js';
 
 const REVENUE_METRIC = '4C05177011D3E877C000B3B2D86C964F';
 const REVENUE_FACT = '8D67958411D3E4981000E787EC6DE8A4';
@@ -56,7 +57,7 @@ describe('Tutorial content', () => {
     assert.ok(byId.get(REVENUE_METRIC)?.uses.includes(REVENUE_FACT), 'metric → fact');
     assert.ok(byId.get(YEAR)?.uses.includes(LU_YEAR), 'attribute → table');
     assert.ok(byId.get(REVENUE_FACT)?.uses.some((id) => byId.get(id)?.type === 15), 'fact → table');
-    const cockpit = byId.get(COCKPIT)!.uses;
+    const cockpit = must(byId.get(COCKPIT), 'the cockpit dashboard').uses;
     assert.ok(cockpit.length > 0 && cockpit.every((id) => byId.get(id)?.type === 3), 'document → datasets');
     assert.ok(content.projectObjects.length > 150);
     assert.ok(content.configurationObjects.some((o) => o.type === 34 && o.subtype === 8705 && o.name === 'Everyone'));

@@ -7,6 +7,7 @@ import { buildPackage, importToEnd, undo } from './support/migrations.js';
 import type { ConflictAction, PackageEntry } from '../src/domain/mmp/types.js';
 import { TUTORIAL_PROJECT_ID, type MetadataObject } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
+import { must } from './support/must.js';
 
 const ACTIONS: ConflictAction[] = ['use_existing', 'replace', 'use_newer', 'use_older', 'force_replace', 'delete'];
 
@@ -23,7 +24,7 @@ function packageFrom(pool: MetadataObject[], dependentIds: Set<string>, folders:
   const seen = new Set<string>();
   const entries: PackageEntry[] = [];
   for (const c of changes) {
-    const base = pool[c.pick % pool.length]!;
+    const base = must(pool[c.pick % pool.length], 'a non-empty pool of objects');
     if (seen.has(base.id)) continue;
     seen.add(base.id);
     // Deleting an object that others use must fail; the round trip is about imports that succeed.
@@ -32,12 +33,12 @@ function packageFrom(pool: MetadataObject[], dependentIds: Set<string>, folders:
       ...base,
       ...(c.rename ? { name: `${base.name} v2`, version: newGuid() } : {}),
       dateModified: base.dateModified + (c.later ? 1000 : -1000),
-      ...(c.move ? { folderId: folders[c.pick % folders.length]! } : {}),
+      ...(c.move ? { folderId: must(folders[c.pick % folders.length], 'a non-empty list of folders') } : {}),
     };
     entries.push({ action, explicitIncluded: true, level: 'project_object', object });
   }
   for (let i = 0; i < fresh; i++) {
-    const template = pool[i % pool.length]!;
+    const template = must(pool[i % pool.length], 'a non-empty pool of objects');
     entries.push({ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...template, id: newGuid(), version: newGuid(), name: `new ${i}` } });
   }
   return entries;
@@ -71,7 +72,7 @@ for (const dialect of dialects()) {
 
     it('refuses to undo when an imported object was changed since, and changes nothing', async () => {
       const pool = (await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 0, limit: 1 })).objects;
-      const target = pool[0]!;
+      const target = must(pool[0], 'a non-empty pool of objects');
       const imported = await importToEnd(t.s, t.token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...target, name: `${target.name} imported`, version: newGuid() } }]));
       assert.equal(imported.importInfo.status, 'imported');
       const edited = await t.s.request('PUT', `/api/objects/${target.id}?type=${target.type}`, { token: t.token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { name: 'edited after import' } });
@@ -84,7 +85,7 @@ for (const dialect of dialects()) {
     });
 
     it('refuses an undo request that skips "requested", naming the current state', async () => {
-      const imported = await importToEnd(t.s, t.token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...(await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 1, limit: 1 })).objects[0]!, version: newGuid() } }]));
+      const imported = await importToEnd(t.s, t.token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...must((await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 1, limit: 1 })).objects[0], 'a second metric in the Tutorial'), version: newGuid() } }]));
       const res = await t.s.request('PATCH', `/api/migrations/${imported.id}`, { token: t.token, json: { importInfo: { undoRequestStatus: 'approved' } } });
       assert.equal(res.status, 409);
       assert.match(((await res.json()) as { message: string }).message, /it is pending now/);

@@ -87,7 +87,7 @@ export function installAccessControl(app: FastifyInstance, users: UserRepository
     if (!token) throw new SessionError('No session: log in and send the X-MSTR-AuthToken header.');
     const userId = await sessions.resolve(token);
     const user = userId ? await users.findById(userId) : undefined;
-    if (!user || !user.enabled) throw new SessionError();
+    if (!user?.enabled) throw new SessionError();
     const privileges = await users.privilegesOf(user.id);
     request.principal = { userId: user.id, login: user.login, fullName: user.fullName, token, privileges };
     const missing = missingPrivileges(privileges, access.privileges);

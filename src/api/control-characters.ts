@@ -27,7 +27,7 @@ function scan(value: unknown, field: string, allowLayout: boolean): void {
     const found = controlCharacterIn(value, allowLayout);
     if (found !== undefined) refuse(field, found);
   } else if (Array.isArray(value)) {
-    value.forEach((item, index) => scan(item, `${field}[${index}]`, allowLayout));
+    for (const [index, item] of value.entries()) scan(item, `${field}[${index}]`, allowLayout);
   } else if (isFieldObject(value)) {
     scanFields(value, (key) => `${field}.${key}`);
   }

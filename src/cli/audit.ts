@@ -40,11 +40,11 @@ export function registerAudit(program: Command): void {
     await withReadOnlyDatabase(opts, async (db) => {
       const page = await new AuditService(new AuditLog(db)).page(filter);
       if (opts.json) {
-        process.stdout.write(JSON.stringify(page, null, 2) + '\n');
+        process.stdout.write(`${JSON.stringify(page, null, 2)}\n`);
         return;
       }
       for (const r of page.data) {
-        process.stdout.write([r.time, r.action, r.outcome, r.userName ?? '-', r.remoteAddress, r.target ?? '-'].join('\t') + '\n');
+        process.stdout.write(`${[r.time, r.action, r.outcome, r.userName ?? '-', r.remoteAddress, r.target ?? '-'].join('\t')}\n`);
       }
     });
   });

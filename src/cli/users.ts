@@ -60,7 +60,7 @@ export function registerUsers(program: Command): void {
     .action(async (opts: StoreOptions & { json?: boolean }) => {
       await withReadOnlyDatabase(opts, async (db) => {
         const list = await new UserRepository(db).list();
-        if (opts.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+        if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else for (const u of list) process.stdout.write(`${u.login}\t${u.id}\t${u.fullName}\t${u.privileges.join(',')}\n`);
       });
     });

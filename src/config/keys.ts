@@ -282,5 +282,5 @@ export const CONFIG_KEYS = {
 export type ConfigKeyName = keyof typeof CONFIG_KEYS;
 
 export function envVarName(key: string): string {
-  return 'PACKSTORE_' + key.replace(/\./g, '_').toUpperCase();
+  return `PACKSTORE_${key.replace(/\./g, '_').toUpperCase()}`;
 }

@@ -3,8 +3,11 @@
  * the other controls have no place in identifiers, names or query values; tab, line feed and carriage
  * return are the layout characters of free text (descriptions).
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this module's purpose
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this module's purpose
 const CONTROL_BUT_LAYOUT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is this module's purpose
 const CONTROL_ALL = /[\u0000-\u001f\u007f]/g;
 
 /** The first control character in `text`, or undefined; `allowLayout` lets tab, line feed and carriage return through. */

@@ -13,8 +13,9 @@ export interface JobSystem {
   /**
    * Writes a record and enqueues its job in one transaction, so that a crash leaves both or
    * neither; `write` returning undefined (a conditional update that matched nothing) enqueues nothing.
+   * The answer is what `write` returned, so an unconditional write answers a record.
    */
-  submit<T>(job: JobTarget, write: (migrations: MigrationRepository, trx: Kysely<Database>) => Promise<T | undefined>): Promise<T | undefined>;
+  submit<T>(job: JobTarget, write: (migrations: MigrationRepository, trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Fails a record whose job is gone (recovery), as its handler would. */
   failRecord(job: JobTarget, message: string): Promise<void>;
 }

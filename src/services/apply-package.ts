@@ -206,10 +206,10 @@ async function findMissing(
   written: Set<string>,
   deleted: Set<string>,
 ): Promise<string | undefined> {
-  const outside = [...required.keys()].filter((id) => !written.has(id));
-  const present = await repo.getObjects(projectId, outside);
-  for (const id of outside) {
-    if (!present.has(id) || deleted.has(id)) return missingMessage(required.get(id)!);
+  const outside = [...required].filter(([id]) => !written.has(id));
+  const present = await repo.getObjects(projectId, outside.map(([id]) => id));
+  for (const [id, requirement] of outside) {
+    if (!present.has(id) || deleted.has(id)) return missingMessage(requirement);
   }
   return undefined;
 }

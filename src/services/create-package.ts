@@ -13,6 +13,7 @@ import { formatLibraryDate } from '../domain/dates.js';
 import type { PackageRecord } from '../domain/migrations/records.js';
 import { MigrationRepository, type PackageChanges } from '../store/migrations.js';
 import { BlobExistsError } from '../store/blob/errors.js';
+import type { StoredBlob } from '../store/blob/blob-store.js';
 
 function headerOf(pkg: PackageRecord): PackageHeader {
   return {
@@ -42,7 +43,7 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
   return {
     async run(job: Job, lease: JobLease) {
       const pkg = await deps.migrations.getPackage(job.packageId);
-      if (!pkg || pkg.status !== 'creating') return; // already finished by an earlier attempt, or deleted
+      if (pkg?.status !== 'creating') return; // already finished by an earlier attempt, or deleted
       // Users and groups (configuration and project_security packages) live at environment level.
       const projectId = pkg.type === 'project' ? pkg.project?.id : CONFIGURATION_PROJECT_ID;
       if (!projectId) throw new Error('A project package needs its source project.');
@@ -71,7 +72,7 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
         }
         return stored;
       };
-      let blob;
+      let blob: StoredBlob;
       try {
         blob = await write();
       } catch (error) {

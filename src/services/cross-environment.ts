@@ -119,7 +119,7 @@ export class CrossEnvironmentFlow {
     const now = Date.now();
     const validation: ValidationState = { status: 'validating', progress: 0, message: '', createdAt: now, updatedAt: now };
     const imp = await this.jobs.submit({ kind: 'validate', packageId: input.packageId, importId: input.importId }, (migrations) => migrations.updateImport(record.import, { validation }));
-    return { package: record.package, import: imp! };
+    return { package: record.package, import: imp };
   }
 
   /** What the target did with this migration, when it shares the storage (see replica-status.ts). */

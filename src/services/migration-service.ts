@@ -125,7 +125,7 @@ export class MigrationService {
     if (patch.environment || patch.project) {
       if (imp.status !== 'pending') throw new ConflictError(`The import target cannot change: the import is ${imp.status}.`);
       // The project named here is the target's, in another environment: it cannot be checked from the source.
-      imp = (await migrations.updateImport(imp, { ...(patch.environment ? { environment: patch.environment } : {}), ...(patch.project ? { project: patch.project } : {}) }))!;
+      imp = await migrations.updateImport(imp, { ...(patch.environment ? { environment: patch.environment } : {}), ...(patch.project ? { project: patch.project } : {}) });
     }
     if (patch.importRequestStatus !== undefined) {
       assertImportRequestTransition(imp.importRequestStatus, patch.importRequestStatus);
@@ -133,22 +133,22 @@ export class MigrationService {
         if (pkg.status !== 'created' && pkg.status !== 'locked') throw new ConflictError(`The package cannot be approved for import: it is ${pkg.status}.`);
         pkg = await migrations.updatePackage(pkg, { status: 'locked' });
       }
-      imp = (await migrations.updateImport(imp, { importRequestStatus: patch.importRequestStatus }))!;
+      imp = await migrations.updateImport(imp, { importRequestStatus: patch.importRequestStatus });
     }
     if (patch.undoRequestStatus !== undefined) imp = await this.changeUndoRequest(pkg, imp, patch.undoRequestStatus, projectHeader);
     if (patch.validationStatus === 'validating') {
       if (pkg.status !== 'created') throw new ConflictError(`A package can be validated only while it is created; it is ${pkg.status}.`);
       const now = Date.now();
-      imp = (await migrations.updateImport(imp, {
+      imp = await migrations.updateImport(imp, {
         validation: { status: 'validating', progress: 0, message: '', createdAt: imp.validation?.createdAt ?? now, updatedAt: now },
-      }))!;
+      });
     }
     return { package: pkg, import: imp };
   }
 
   private async changeUndoRequest(pkg: PackageRecord, imp: ImportRecord, to: ImportRecord['undoRequestStatus'], projectHeader: string | undefined): Promise<ImportRecord> {
     assertUndoRequestTransition(imp.undoRequestStatus, to);
-    if (to !== 'approved') return (await this.deps.migrations.updateImport(imp, { undoRequestStatus: to }))!;
+    if (to !== 'approved') return this.deps.migrations.updateImport(imp, { undoRequestStatus: to });
     if (imp.status !== 'imported') throw new ConflictError(`Only an imported migration can be undone; this one is ${imp.status}.`);
     if (!imp.undoStorage) throw new ConflictError('This import has no undo package: keep_both was used, or undo was not generated.');
     const target = pkg.type === 'configuration' ? CONFIGURATION_PROJECT_ID : imp.project?.id;
@@ -193,7 +193,7 @@ export class MigrationService {
       migrations.updatePackage(pkg, { ...(edit.name ? { name: edit.name } : {}), request: edit.request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined }),
     );
     if (oldPath) await (await this.deps.storage.blobs()).delete(oldPath);
-    return { package: updated!, import: imp };
+    return { package: updated, import: imp };
   }
 
   /** One record (a package with one of its imports), or 404. */

@@ -148,9 +148,10 @@ export class ObjectService {
       demandRights(object, accessor, RIGHTS.DELETE);
       if (object.folderId === null) throw new InvalidInputError('id: a root folder cannot be deleted.');
       const dependents = (await repo.dependentsOf(projectId, [id])).get(id) ?? [];
-      if (dependents.length > 0) {
-        const first = await repo.getObject(projectId, dependents[0]!);
-        const who = first ? `'${first.name}' (${first.id}, type ${first.type})` : dependents[0]!;
+      const [firstId] = dependents;
+      if (firstId !== undefined) {
+        const first = await repo.getObject(projectId, firstId);
+        const who = first ? `'${first.name}' (${first.id}, type ${first.type})` : firstId;
         const more = dependents.length > 1 ? ` and ${dependents.length - 1} other object(s)` : '';
         throw new ConflictError(`'${object.name}' (${id}) cannot be deleted: it is used by ${who}${more}.`);
       }

@@ -84,7 +84,7 @@ export class PackageHolders {
     const pkg = await this.jobs.submit({ kind: 'create_package', packageId: id, importId: null }, (migrations) =>
       migrations.updatePackage(record.package, { type, request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined, project }),
     );
-    return { package: pkg!, import: record.import };
+    return { package: pkg, import: record.import };
   }
 
   /** The content rows of GET /api/packages/{id}?showContent=True, enriched from the source objects. */

@@ -51,13 +51,13 @@ export async function syncFromReplica(deps: ServiceDeps, record: MigrationRecord
   if (!status) return record;
   let imp = record.import;
   const v = status.validation;
-  if (validating && v && (v.status === 'validated' || v.status === 'validation_failed')) {
-    const validation: ValidationState = { ...imp.validation!, status: v.status, message: String(v.message ?? ''), progress: 100, updatedAt: Number(v.finishedAt) || Date.now() };
-    imp = (await deps.migrations.updateImport(imp, { validation })) ?? imp;
+  if (imp.validation && validating && v && (v.status === 'validated' || v.status === 'validation_failed')) {
+    const validation: ValidationState = { ...imp.validation, status: v.status, message: String(v.message ?? ''), progress: 100, updatedAt: Number(v.finishedAt) || Date.now() };
+    imp = await deps.migrations.updateImport(imp, { validation });
   }
   const i = status.import;
   if (awaitingTarget && i && isOneOf(IMPORT_STATUSES, i.status) && i.status !== imp.status) {
-    imp = (await deps.migrations.updateImport(imp, { status: i.status, progress: Number(i.progress) || 0, message: String(i.message ?? '') })) ?? imp;
+    imp = await deps.migrations.updateImport(imp, { status: i.status, progress: Number(i.progress) || 0, message: String(i.message ?? '') });
   }
   return { package: record.package, import: imp };
 }

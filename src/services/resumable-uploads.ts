@@ -150,7 +150,8 @@ async function completeUpload(deps: ResumableUploadDeps, blobs: BlobStore, uploa
     if (error instanceof BlobMismatchError || error instanceof NotFoundError) {
       await discardResumableUpload(blobs, deps.uploads, { ...upload, parts });
     } else {
-      await blobs.delete(parts.at(-1)!.key);
+      const last = parts.at(-1);
+      if (last) await blobs.delete(last.key);
     }
     throw error;
   }

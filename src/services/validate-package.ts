@@ -22,9 +22,14 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
     if (!record.package.replicated) return;
     await publishReplicaStatus(deps, record.package.id, record.import.id, { validation: { status: validation.status, message: validation.message, finishedAt: validation.updatedAt } });
   };
+  /** The record a validation job works on: the job names its import. */
+  const recordOf = (job: Job) => {
+    if (!job.importId) throw new Error('validation job without an import id');
+    return deps.migrations.require(job.packageId, job.importId);
+  };
   /** The result and the end of the job commit together. */
   const finish = async (job: Job, lease: JobLease, status: ValidationState['status'], message: string, report: ObjectOutcome[]) => {
-    const record = await deps.migrations.require(job.packageId, job.importId!);
+    const record = await recordOf(job);
     if (!record.import.validation) return;
     const validation = result(record.import.validation, status, message);
     await deps.db.transaction().execute(async (trx) => {
@@ -35,8 +40,7 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
   };
   return {
     async run(job: Job, lease: JobLease) {
-      if (!job.importId) throw new Error('validation job without an import id');
-      const record = await deps.migrations.require(job.packageId, job.importId);
+      const record = await recordOf(job);
       if (record.import.validation?.status !== 'validating') return;
       const storage = record.package.storage;
       if (!storage) throw new Error('The package has no stored binary yet.');

@@ -86,6 +86,12 @@ function toImport(row: Selectable<ImportsTable>): ImportRecord {
   };
 }
 
+/** An import row with its package, or nothing when the package is not among `packages` (deleted meanwhile). */
+function withPackage(packages: ReadonlyMap<string, PackageRecord>, row: Selectable<ImportsTable>): MigrationRecord[] {
+  const pkg = packages.get(row.package_id);
+  return pkg ? [{ package: pkg, import: toImport(row) }] : [];
+}
+
 function fromImport(imp: ImportRecord): ImportsTable {
   return {
     id: imp.id,
@@ -198,6 +204,8 @@ export class MigrationRepository {
    * Updates an import; with `onlyIf`, only while its status is still one of those (returns
    * undefined otherwise), so that two nodes or a late progress write cannot overwrite a final state.
    */
+  updateImport(imp: ImportRecord, changes: ImportChanges): Promise<ImportRecord>;
+  updateImport(imp: ImportRecord, changes: ImportChanges, onlyIf: readonly ImportStatus[]): Promise<ImportRecord | undefined>;
   async updateImport(imp: ImportRecord, changes: ImportChanges, onlyIf?: readonly ImportStatus[]): Promise<ImportRecord | undefined> {
     const stamped = { ...changes, updatedAt: changes.updatedAt ?? Date.now() };
     let query = this.db.updateTable('imports').set(columnsOf(stamped, imp, fromImport, IMPORT_COLUMNS)).where('id', '=', imp.id);
@@ -225,7 +233,8 @@ export class MigrationRepository {
     const packageIds = [...new Set(page.map((row) => row.package_id))];
     const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').selectAll().where('id', 'in', packageIds).execute();
     const byId = new Map(packages.map((row) => [row.id, toPackage(row)]));
-    const records = page.map((row) => ({ package: byId.get(row.package_id)!, import: toImport(row) }));
+    // A package deleted between the two queries leaves its imports out of the page.
+    const records = page.flatMap((row) => withPackage(byId, row));
     return { total: Number(count.n), records };
   }
 
@@ -243,11 +252,12 @@ export class MigrationRepository {
     const packageIds = [...new Set([...imports.map((row) => row.package_id), ...creating.map((row) => row.id)])];
     const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').selectAll().where('id', 'in', packageIds).execute();
     const byId = new Map(packages.map((row) => [row.id, toPackage(row)]));
-    const records = imports.flatMap((row) => (byId.has(row.package_id) ? [{ package: byId.get(row.package_id)!, import: toImport(row) }] : []));
+    const records = imports.flatMap((row) => withPackage(byId, row));
     // A package being created is named by its first import record.
     for (const { id } of creating) {
       const first = await this.importsOf(id);
-      if (first[0] && !records.some((r) => r.package.id === id)) records.push({ package: byId.get(id)!, import: first[0] });
+      const pkg = byId.get(id);
+      if (pkg && first[0] && !records.some((r) => r.package.id === id)) records.push({ package: pkg, import: first[0] });
     }
     return records;
   }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { link, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { PackstoreConfig } from '../config/load.js';
+import { ConfigError, type PackstoreConfig } from '../config/load.js';
 import { decodeSecretKey, type SecretKeyring } from '../domain/secret-box.js';
 
 export const SECRET_KEY_FILE = 'secret.key';
@@ -33,5 +33,11 @@ async function currentKey(config: PackstoreConfig): Promise<Buffer> {
 }
 
 export async function loadSecretKeyring(config: PackstoreConfig): Promise<SecretKeyring> {
-  return { current: await currentKey(config), previous: config.storagePreviousSecretKeys.map((text) => decodeSecretKey(text)!) };
+  const previous = config.storagePreviousSecretKeys.map((text) => {
+    const key = decodeSecretKey(text);
+    // The configuration refuses such a key at load; this guards a config built another way.
+    if (!key) throw new ConfigError('storage.previousSecretKeys holds a value that is not a 32-byte key.');
+    return key;
+  });
+  return { current: await currentKey(config), previous };
 }

@@ -2,6 +2,7 @@ import { constants } from 'node:fs';
 import { access, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InvalidInputError } from '../domain/errors.js';
+import { controlCharacterIn } from '../domain/control-characters.js';
 
 /** Where an administrator may point a file_system Storage Service (from the configuration). */
 export interface LocationRules {
@@ -62,7 +63,7 @@ function systemReason(folder: string): string | undefined {
  * writable folder or one that can be created in a writable folder. Throws a 400 naming the rule.
  */
 export async function checkFolderLocation(location: string, rules: LocationRules): Promise<void> {
-  if (/[\u0000-\u001f\u007f]/.test(location)) refuse(location, 'it contains a NUL or control character');
+  if (controlCharacterIn(location) !== undefined) refuse(location, 'it contains a NUL or control character');
   if (!path.isAbsolute(location)) refuse(location, 'it must be an absolute folder path');
   const folder = path.resolve(location);
   const { real, existing } = await resolveReal(folder).catch((error: unknown) =>

@@ -4,6 +4,7 @@ import { buffer } from 'node:stream/consumers';
 import { KEY_ROOT, replicaStatusPath } from '../../src/domain/storage-keys.js';
 import type { FaultContext } from './context.js';
 import { sleep } from './nodes.js';
+import { must } from '../support/must.js';
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const WORKING_PACKAGE = ['creating'];
@@ -49,7 +50,7 @@ export async function checkStorage(ctx: FaultContext): Promise<void> {
   }
   const replicated = await ctx.db.selectFrom('imports').innerJoin('packages', 'packages.id', 'imports.package_id').select(['imports.package_id', 'imports.id']).where('packages.replicated', '=', 1).execute();
   const statusNotes = new Set(replicated.map((r) => replicaStatusPath(r.package_id, r.id)));
-  for (const i of await ctx.db.selectFrom('imports').select('undo_path').where('undo_path', 'is not', null).execute()) referenced.set(i.undo_path!, null);
+  for (const i of await ctx.db.selectFrom('imports').select('undo_path').where('undo_path', 'is not', null).execute()) referenced.set(must(i.undo_path, 'an undo path (the query selects only set ones)'), null);
   for (const [key, expected] of referenced) {
     const stored = await ctx.blobs.get(key).then((s) => buffer(s), () => undefined);
     if (!stored) ctx.report.fail('lost packages', `${key} is referenced by a record but not in the storage`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { BOUNDARY, FILES, metadataFor } from '../support/shared-files.js';
 import { TUTORIAL_PROJECT_ID } from '../../src/domain/objects.js';
 import { sleep } from './nodes.js';
+import { must } from '../support/must.js';
 
 export const ADMIN_PASSWORD = 'fault-suite-admin-password';
 export const MIGRATIONS = '/api/migrations';
@@ -9,6 +10,7 @@ export const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 /** Long enough for any answer under faults; a request never hangs the suite. */
 const REQUEST_TIMEOUT_MS = 90_000;
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read by deep property access; the tests assert their shapes
 export type Json = Record<string, any>;
 
 /** One request and what came back: status 0 when nothing did, and then `body` is the error text. */
@@ -67,7 +69,7 @@ export async function expectJson(status: number, base: string, method: string, p
 export async function login(base: string): Promise<string> {
   const res = await fetch(`${base}/api/auth/login`, { method: 'POST', body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }) });
   if (res.status !== 204) throw new UnexpectedAnswer({ method: 'POST', url: `${base}/api/auth/login`, status: res.status, body: await res.text() });
-  return res.headers.get('x-mstr-authtoken')!;
+  return must(res.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer');
 }
 
 export async function createFile(base: string, token: string, bytes: Buffer): Promise<{ id: string; path: string }> {
@@ -124,7 +126,7 @@ export async function migrationRecord(bases: string[], token: string, id: string
     answer = await exchange(base, 'GET', `${MIGRATIONS}/${id}${query}`, token, { headers: PROJECT });
     if (answer.status === 200) return { record: JSON.parse(answer.body) as Json, answer };
   }
-  return { answer: answer! };
+  return { answer: must(answer, 'at least one node to ask') };
 }
 
 /** Where a record's state is, per kind of work. */

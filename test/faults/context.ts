@@ -1,5 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import { must } from '../support/must.js';
 import type { Database } from '../../src/store/db/schema.js';
 import type { MetadataRepository } from '../../src/store/metadata/repository.js';
 import type { S3BlobStore } from '../../src/store/blob/s3/s3-blob-store.js';
@@ -24,7 +25,7 @@ export interface FaultContext {
   report: FaultReport;
 }
 
-export const pick = <T>(items: readonly T[]): T => items[randomInt(items.length)]!;
+export const pick = <T>(items: readonly T[]): T => must(items[randomInt(items.length)], 'a non-empty list to pick from');
 
 export const fingerprint = (ctx: FaultContext) => ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
 

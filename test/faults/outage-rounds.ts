@@ -8,6 +8,7 @@ import pg from 'pg';
 import { createFile, describe, slowUpload, waitForState, type Exchange } from './client.js';
 import { checkImportOutcome, jobRunning, pick, startMetricsImport, until, type FaultContext } from './context.js';
 import { sleep } from './nodes.js';
+import { must } from '../support/must.js';
 
 const FINISH_MS = 120_000;
 const TERMINATE = 'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()';
@@ -26,7 +27,7 @@ async function terminateBackends(databaseUrl: string): Promise<number> {
 
 export async function databaseRestartRound(ctx: FaultContext): Promise<void> {
   const started = await startMetricsImport(ctx);
-  await jobRunning(ctx, started.id.split(':')[0]!, 'import');
+  await jobRunning(ctx, must(started.id.split(':')[0], 'a package id before the colon'), 'import');
   await sleep(randomInt(0, 400));
   ctx.report.count('database connections cut', await terminateBackends(ctx.databaseUrl));
   const record = await waitForState(ctx.urls, ctx.token, started.id, 'import', ['imported', 'import_failed'], FINISH_MS);
@@ -82,7 +83,7 @@ export async function storageDuringUploadRound(ctx: FaultContext): Promise<void>
  */
 export async function storageDuringImportRound(ctx: FaultContext): Promise<void> {
   const started = await startMetricsImport(ctx);
-  const packageId = started.id.split(':')[0]!;
+  const packageId = must(started.id.split(':')[0], 'a package id before the colon');
   await jobRunning(ctx, packageId, 'import');
   await ctx.s3.pause();
   ctx.report.count('storage stops');

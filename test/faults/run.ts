@@ -26,6 +26,7 @@ import { databaseRestartRound, storageDuringImportRound, storageDuringUploadRoun
 import { loadPhase } from './load.js';
 import { NodeProcess, freePort, sleep } from './nodes.js';
 import { FaultReport } from './report.js';
+import { must } from '../support/must.js';
 
 const ROUNDS = Number(process.env.FAULT_ROUNDS ?? 6);
 const LEASE_SECONDS = 2;
@@ -95,7 +96,7 @@ try {
   const ctx: FaultContext = {
     nodes,
     urls: nodes.map((n) => n.url),
-    token: await login(nodes[0]!.url),
+    token: await login(must(nodes[0], 'a first node').url),
     db: database.db,
     databaseUrl: env.config.databaseUrl,
     metadata: new MetadataRepository(database.db),
@@ -105,7 +106,7 @@ try {
   };
   const started = Date.now();
   for (let round = 0; round < ROUNDS; round++) {
-    const extra = EXTRA_FAULTS[round % EXTRA_FAULTS.length]!;
+    const extra = must(EXTRA_FAULTS[round % EXTRA_FAULTS.length], 'at least one extra fault');
     progress(`round ${round + 1}/${ROUNDS}: kills during an upload, an import and its undo; ${extra.name}`);
     await uploadRound(ctx);
     await importRound(ctx);
@@ -123,7 +124,7 @@ try {
   for (const node of nodes) await node.stop();
   await sleep(STALE_MS + 1000);
   progress('restart after everything is stale; checking records and storage');
-  await nodes[0]!.start();
+  await must(nodes[0], 'a first node').start();
   await waitForQueueToDrain(ctx);
   await checkFinalStates(ctx);
   await checkStorage(ctx);

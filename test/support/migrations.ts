@@ -7,6 +7,7 @@ import { TUTORIAL_PROJECT_ID } from '../../src/domain/objects.js';
 import type { TestServer } from './server.js';
 import { createFile, multipartBody, upload } from './shared-files.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: response bodies are read by deep property access; the tests assert their shapes
 export type Json = Record<string, any>;
 
 export const MIGRATIONS = '/api/migrations';

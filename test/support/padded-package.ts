@@ -34,7 +34,7 @@ function tarHeader(name: string, size: number): Buffer {
   header.fill(0x20, 148, 156);
   let sum = 0;
   for (const byte of header) sum += byte;
-  header.write(octal(sum, 7) + ' ', 148);
+  header.write(`${octal(sum, 7)} `, 148);
   return header;
 }
 

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { must } from './must.js';
 
 /** `packstore serve` as a child process: its URL once it listens, its log, and its exit. */
 export interface ServeProcess {
@@ -42,7 +43,7 @@ export async function startServeProcess(command: string, args: string[], env: Re
       });
     });
   await waitForOutput(/Server listening at https?:\/\/\S+/);
-  const url = /Server listening at (https?:\/\/[^\s"]+)/.exec(out)![1]!;
+  const url = must(/Server listening at (https?:\/\/[^\s"]+)/.exec(out)?.[1], 'the URL in the line the server printed');
   return {
     url,
     child,

@@ -2,6 +2,7 @@ import { after, before } from 'node:test';
 import type { DialectName } from '../../src/store/db/connect.js';
 import { startServer, type RunningServer } from '../../src/server.js';
 import { createTestEnvironmentFiles, type TestEnvironmentFiles } from './env.js';
+import { must } from './must.js';
 
 export const ADMIN_PASSWORD = 'admin-password-for-tests';
 
@@ -56,7 +57,7 @@ export async function startTestServer(
         body: new URLSearchParams({ loginMode: '1', username, password }),
       });
       if (res.status !== 204) throw new Error(`login failed: ${res.status} ${await res.text()}`);
-      return res.headers.get('x-mstr-authtoken')!;
+      return must(res.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer');
     },
     async stop() {
       if (!stopped) await server.close();

@@ -71,7 +71,7 @@ export async function resumableUploadRoutes(app: FastifyInstance, ctx: AppContex
       requireTusVersion(request.headers['tus-resumable']);
       const fileGuid = guidOf(request.params.fileId);
       let upload = await createResumableUpload(ctx, fileGuid, parseUploadLength(request.headers['upload-length']));
-      const location = `${request.originalUrl.split('?')[0]!.replace(/\/$/, '')}/${upload.id}`;
+      const location = `${request.originalUrl.replace(/\?.*$/, '').replace(/\/$/, '')}/${upload.id}`;
       reply.header('Location', location);
       if (hasBody(request)) {
         requireChunkType(request);

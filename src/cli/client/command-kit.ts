@@ -19,8 +19,8 @@ export function withClientOptions(command: Command): Command {
 
 /** Prints the result: JSON with --json, else the human text (if any). */
 export function emit(options: { json?: boolean }, value: unknown, human: string | undefined): void {
-  if (options.json) process.stdout.write(JSON.stringify(value, null, 2) + '\n');
-  else if (human !== undefined) process.stdout.write(human.endsWith('\n') ? human : human + '\n');
+  if (options.json) process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+  else if (human !== undefined) process.stdout.write(human.endsWith('\n') ? human : `${human}\n`);
 }
 
 export function showsProgress(options: { json?: boolean }): boolean {

@@ -20,6 +20,7 @@ interface UploadOptions extends ClientOptions {
 
 /** A download's file name: the server's name made safe for a file system. */
 export function localName(name: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are not allowed in file names, so they are replaced
   return `${name.replace(/[\\/:*?"<>|\x00-\x1f]/g, '_').trim() || 'package'}.mmp`;
 }
 

@@ -141,7 +141,7 @@ export async function expectOk(response: http.IncomingMessage): Promise<http.Inc
 }
 
 /** The parsed JSON body of a 2xx answer (undefined when empty), or the server's error. */
-export async function valueOf(response: http.IncomingMessage): Promise<unknown> {
+export async function bodyValueOf(response: http.IncomingMessage): Promise<unknown> {
   const text = await readText(await expectOk(response));
   if (!text) return undefined;
   try {
@@ -153,7 +153,7 @@ export async function valueOf(response: http.IncomingMessage): Promise<unknown> 
 
 /** The JSON object of a 2xx answer ({} when empty), or the server's error. */
 export async function jsonOf(response: http.IncomingMessage): Promise<Json> {
-  const value = await valueOf(response);
+  const value = await bodyValueOf(response);
   if (value === undefined) return {};
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ClientError('the server answered with JSON that is not an object');
   return value as Json;

@@ -48,9 +48,9 @@ interface ParsedObject {
 
 function parseObjects(command: Command, values: string[]): ParsedObject[] {
   return values.map((value) => {
-    const match = /^([0-9A-Fa-f]{32}):(\d{1,4})$/.exec(value);
-    if (!match) usage(command, `--object must be <id>:<type> (a 32-hex id and an object type number); got ${value}`);
-    return { id: match[1]!.toUpperCase(), type: Number(match[2]) };
+    const [, id, type] = /^([0-9A-Fa-f]{32}):(\d{1,4})$/.exec(value) ?? [];
+    if (!id || !type) usage(command, `--object must be <id>:<type> (a 32-hex id and an object type number); got ${value}`);
+    return { id: id.toUpperCase(), type: Number(type) };
   });
 }
 

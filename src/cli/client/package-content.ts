@@ -27,8 +27,9 @@ export interface ContentRow {
 async function searchObjectId(session: Session, project: Named, idOrName: string): Promise<string> {
   if (GUID.test(idOrName)) return idOrName;
   const found = await metadataSearch(session, project, { name: idOrName, pattern: 2, types: [SEARCH_OBJECT] });
-  if (found.length !== 1) throw new ClientError(`${found.length} search objects are named ${JSON.stringify(idOrName)} in ${project.name}; give its id`);
-  return found[0]!.id;
+  const [only] = found;
+  if (found.length !== 1 || !only) throw new ClientError(`${found.length} search objects are named ${JSON.stringify(idOrName)} in ${project.name}; give its id`);
+  return only.id;
 }
 
 async function searchResults(session: Session, project: Named, idOrName: string): Promise<FoundObject[]> {
@@ -56,7 +57,9 @@ async function folderByPath(session: Session, project: Named, folderPath: string
  */
 export async function buildContent(session: Session, project: Named, sources: ContentSources): Promise<ContentRow[]> {
   const picked = new Map<string, FoundObject>();
-  const add = (list: readonly FoundObject[]) => list.forEach((o) => picked.set(o.id, o));
+  const add = (list: readonly FoundObject[]) => {
+    for (const o of list) picked.set(o.id, o);
+  };
   add(sources.objects.map((o) => ({ ...o, name: o.id })));
   for (const search of sources.searches) add(await searchResults(session, project, search));
   for (const folderPath of sources.folders) {

@@ -49,7 +49,7 @@ export async function saveProfile(name: string, profile: Profile): Promise<void>
     await chmod(dir, 0o700);
   }
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, JSON.stringify(profile, null, 2) + '\n', { mode: 0o600 });
+  await writeFile(temp, `${JSON.stringify(profile, null, 2)}\n`, { mode: 0o600 });
   await chmod(temp, 0o600);
   await rename(temp, file);
 }

@@ -1,4 +1,4 @@
-import { ClientError, expectOk, jsonOf, readText, send, valueOf, type Json, type SendOptions } from './http.js';
+import { ClientError, expectOk, jsonOf, readText, send, bodyValueOf, type Json, type SendOptions } from './http.js';
 import { loadProfile, saveProfile, type Profile } from './profiles.js';
 import type http from 'node:http';
 
@@ -98,6 +98,6 @@ export class Session {
   }
 
   async value(method: string, path: string, options: SendOptions = {}): Promise<unknown> {
-    return valueOf(await this.send(method, path, options));
+    return bodyValueOf(await this.send(method, path, options));
   }
 }

@@ -59,6 +59,11 @@ export function planBatch(
     plan.effects.push(effect);
     const destination = source.folderId ? targets.get(source.folderId) : undefined;
     const written = (): MetadataObject => ({ ...source, acl: aclForImport(settings, source, target, destination) });
+    /** The target's object, which decide() chose to replace, move or delete. */
+    const existing = (): MetadataObject => {
+      if (!target) throw new Error(`The plan ${effect}s object ${source.id}, which the target does not have.`);
+      return target;
+    };
     switch (effect) {
       case 'create': {
         const object = written();
@@ -72,7 +77,7 @@ export function planBatch(
         const object = written();
         plan.writes.push(object);
         plan.requires.push(...requirementsOf(object));
-        plan.undo.push({ action: 'force_replace', explicitIncluded: entry.explicitIncluded, level: entry.level, object: target!, expectedTargetVersion: object.version });
+        plan.undo.push({ action: 'force_replace', explicitIncluded: entry.explicitIncluded, level: entry.level, object: existing(), expectedTargetVersion: object.version });
         break;
       }
       case 'copy': {
@@ -83,8 +88,8 @@ export function planBatch(
         break;
       }
       case 'delete':
-        plan.deletes.push(target!);
-        plan.undo.push({ action: 'force_replace', explicitIncluded: entry.explicitIncluded, level: entry.level, object: target!, expectedTargetVersion: null });
+        plan.deletes.push(existing());
+        plan.undo.push({ action: 'force_replace', explicitIncluded: entry.explicitIncluded, level: entry.level, object: existing(), expectedTargetVersion: null });
         break;
       case 'keep':
       case 'skip':

@@ -1,5 +1,5 @@
 import { CONFIGURATION_TYPES, type AclEntry, type MetadataObject } from '../objects.js';
-import { FieldCheck, join, present } from './fields.js';
+import { type FieldCheck, join, present } from './fields.js';
 import { FIELD_LIMITS } from './limits.js';
 import type { ContentLevel, PackageEntry, TocRow } from './types.js';
 import { CONFLICT_ACTIONS, CONTENT_LEVELS } from './vocabulary.js';
@@ -43,8 +43,10 @@ function checkObject(check: FieldCheck, value: unknown, path: string): MetadataO
   const raw = check.fields(value, path, OBJECT_FIELDS);
   const at = (key: string) => join(path, key);
   const uses = check.each(raw.uses, at('uses'), FIELD_LIMITS.listItems, (id, itemPath) => check.guid(id, itemPath));
-  for (let i = 1; i < uses.length; i++) {
-    if (uses[i - 1]! >= uses[i]!) check.fail(at('uses'), 'must be sorted and without duplicates');
+  let previous: string | undefined;
+  for (const id of uses) {
+    if (previous !== undefined && previous >= id) check.fail(at('uses'), 'must be sorted and without duplicates');
+    previous = id;
   }
   return {
     id: check.guid(raw.id, at('id')),

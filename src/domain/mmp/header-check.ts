@@ -1,5 +1,5 @@
 import { parseLibraryDate } from '../dates.js';
-import { FieldCheck, join, present } from './fields.js';
+import { type FieldCheck, join, present } from './fields.js';
 import { FIELD_LIMITS } from './limits.js';
 import { MMP_FORMAT_VERSION, MMP_OLDEST_READABLE_FORMAT, type PackageHeader, type PackageSettings } from './types.js';
 import { ACL_ON_NEW, ACL_ON_REPLACING, CONFLICT_ACTIONS, PACKAGE_PURPOSES, PACKAGE_TYPES } from './vocabulary.js';

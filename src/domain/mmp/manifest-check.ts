@@ -1,5 +1,5 @@
 import { checkTocRow } from './entry-check.js';
-import { FieldCheck, present } from './fields.js';
+import { type FieldCheck, present } from './fields.js';
 import type { PackageManifest } from './types.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import { ArchiveEntry, ArchiveInput } from './archive-input.js';
+import { type ArchiveEntry, ArchiveInput } from './archive-input.js';
 import { checkEntry, tocRowOf } from './entry-check.js';
 import { PackageFormatError, quoteName } from './errors.js';
 import { FieldCheck } from './fields.js';

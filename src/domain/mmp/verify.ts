@@ -51,7 +51,8 @@ function verifyToc(toc: TocRow[], seen: TocRow[]): void {
   for (const row of seen) if (!tocIds.has(row.id)) lie(`object ${row.id} is in the package but not in the toc`);
   for (const row of toc) if (!seenIds.has(row.id)) lie(`the toc lists object ${row.id}, which is not in the package`);
   seen.forEach((object, index) => {
-    const row = toc[index]!;
+    const row = toc[index];
+    if (!row) lie(`object ${object.id} is in the package but has no toc row ${index + 1}`);
     if (row.id !== object.id) lie(`toc row ${index + 1} is object ${row.id}, but object ${index + 1} of the package is ${object.id}`);
     for (const field of TOC_COMPARED) {
       if (row[field] !== object[field]) {

@@ -2,6 +2,7 @@ import { InvalidInputError } from '../errors.js';
 import { isGuid } from '../ids.js';
 import { parseLibraryDate } from '../dates.js';
 import { isRecord } from '../input.js';
+import { controlCharacterIn } from '../control-characters.js';
 import type { DateRange, SearchFilter } from './criteria.js';
 import { SUBTYPE_ALIASES, TYPE_ALIASES } from './type-aliases.js';
 
@@ -38,7 +39,7 @@ const MAX_TEXT = 250;
 const DAY = 86_400_000;
 
 function text(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value.length > MAX_TEXT || /[\u0000-\u001f\u007f]/.test(value)) {
+  if (typeof value !== 'string' || value.length > MAX_TEXT || controlCharacterIn(value) !== undefined) {
     throw new InvalidInputError(`${field} must be a string of at most ${MAX_TEXT} characters without control characters.`);
   }
   return value;
@@ -53,9 +54,23 @@ function aliases(value: unknown, field: string, known: Readonly<Record<string, n
   if (!Array.isArray(value)) throw new InvalidInputError(`${field} must be an array of type names such as "attribute".`);
   return value.map((v) => {
     const alias = typeof v === 'string' ? v.toLowerCase() : '';
-    if (!(alias in known)) throw new InvalidInputError(`${field}: ${JSON.stringify(v)} is not a known type name.`);
+    codeOf(alias, field, known, v);
     return alias;
   });
+}
+
+/** The type or subtype number of an alias; refuses an unknown one (`given` as the request spelled it), naming the field. */
+function codeOf(alias: string, field: string, known: Readonly<Record<string, number>>, given: unknown = alias): number {
+  const code = Object.hasOwn(known, alias) ? known[alias] : undefined;
+  if (code === undefined) throw new InvalidInputError(`${field}: ${JSON.stringify(given)} is not a known type name.`);
+  return code;
+}
+
+/** Epoch milliseconds of a timeRange date; refuses anything else, naming the key. */
+function epochOf(value: unknown, key: 'beginTime' | 'endTime'): number {
+  const date = typeof value === 'string' ? parseLibraryDate(value) : undefined;
+  if (!date) throw new InvalidInputError(`timeRange.${key} must be a date such as 2024-01-01T00:00:00.000+0000.`);
+  return date.getTime();
 }
 
 function count(value: unknown, field: string): number {
@@ -72,9 +87,10 @@ function timeRange(value: unknown): TimeRange {
   if (value.sinceMonths !== undefined) return { sinceMonths: count(value.sinceMonths, 'timeRange.sinceMonths') };
   const range: { beginTime?: string; endTime?: string } = {};
   for (const key of ['beginTime', 'endTime'] as const) {
-    if (value[key] === undefined) continue;
-    if (typeof value[key] !== 'string' || !parseLibraryDate(value[key])) throw new InvalidInputError(`timeRange.${key} must be a date such as 2024-01-01T00:00:00.000+0000.`);
-    range[key] = value[key];
+    const given = value[key];
+    if (given === undefined) continue;
+    epochOf(given, key);
+    range[key] = String(given);
   }
   return range;
 }
@@ -139,14 +155,14 @@ export function dateRangeOf(range: TimeRange, now: number): DateRange {
     return { from: since.getTime() };
   }
   return {
-    ...(range.beginTime ? { from: parseLibraryDate(range.beginTime)!.getTime() } : {}),
-    ...(range.endTime ? { to: parseLibraryDate(range.endTime)!.getTime() } : {}),
+    ...(range.beginTime ? { from: epochOf(range.beginTime, 'beginTime') } : {}),
+    ...(range.endTime ? { to: epochOf(range.endTime, 'endTime') } : {}),
   };
 }
 
 /** What a stored definition searches for. Subfolders are searched unless includeSubfolders is false. */
 export function filterOf(definition: SearchDefinition, now: number): SearchFilter {
-  const values = [...(definition.types ?? []).map((a) => TYPE_ALIASES[a]!), ...(definition.subtypes ?? []).map((a) => SUBTYPE_ALIASES[a]!)];
+  const values = [...(definition.types ?? []).map((a) => codeOf(a, 'types', TYPE_ALIASES)), ...(definition.subtypes ?? []).map((a) => codeOf(a, 'subtypes', SUBTYPE_ALIASES))];
   const range = definition.timeRange && dateRangeOf(definition.timeRange, now);
   return {
     ...(definition.nameQuery ? { name: definition.nameQuery } : {}),

@@ -26,7 +26,8 @@ export interface TutorialContent {
 
 /** Version ids as the Tutorial's 2021 metadata upgrade left them: a per-object prefix, a shared time-based tail. */
 function versionOf(id: string): string {
-  return stableGuid(`tutorial-version:${id}`).slice(0, 8) + '11EB7C9D8F150080EF651EEA';
+  const prefix = stableGuid(`tutorial-version:${id}`).slice(0, 8);
+  return `${prefix}11EB7C9D8F150080EF651EEA`;
 }
 
 function definitionOf(type: number, subtype: number, name: string): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream, type Dir } from 'node:fs';
 import { link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -139,7 +139,7 @@ async function linkNew(temp: string, target: string, key: string): Promise<void>
 
 /** Keys of the files under `folder` (relative to root), skipping the temporary folder. */
 async function* walk(root: string, folder: string): AsyncGenerator<string> {
-  let dir;
+  let dir: Dir;
   try {
     dir = await opendir(path.join(root, folder));
   } catch (error) {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ObjectsTable, ProjectsTable } from '../db/metadata-tables.js';
-import { type AclEntry, type MetadataObject, type ProjectRecord } from '../../domain/objects.js';
+import type { AclEntry, MetadataObject, ProjectRecord } from '../../domain/objects.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { AclSet } from '../../domain/search/visibility.js';
 import { searchQuery, type ObjectSearch } from './search-query.js';
@@ -198,9 +198,10 @@ export class MetadataRepository {
       let query = this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId);
       if (after !== undefined) query = query.where('id', '>', after);
       const rows = await query.orderBy('id').limit(batchSize).execute();
-      if (rows.length === 0) return;
+      const last = rows.at(-1);
+      if (!last) return;
       yield rows.map(toObject);
-      after = rows[rows.length - 1]!.id;
+      after = last.id;
       if (rows.length < batchSize) return;
     }
   }
@@ -218,7 +219,7 @@ export class MetadataRepository {
   async fingerprint(projectId: string): Promise<string> {
     const hash = createHash('sha256');
     for await (const batch of this.iterateObjects(projectId, 2000)) {
-      for (const o of batch) hash.update(canonicalJson(o) + '\n');
+      for (const o of batch) hash.update(`${canonicalJson(o)}\n`);
     }
     return hash.digest('hex');
   }

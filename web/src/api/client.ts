@@ -53,7 +53,7 @@ export function errorFromBody(status: number, statusText: string, text: string):
     return new ApiError(first.message, status, typeof first.code === 'string' ? first.code : undefined, typeof first.ticketId === 'string' ? first.ticketId : undefined);
   }
   if (status === 0) return new ApiError('The server cannot be reached. Check the connection and try again.', 0);
-  return new ApiError(`The server answered ${status} ${statusText}`.trim() + '.', status);
+  return new ApiError(`The server answered ${[status, statusText].join(' ').trim()}.`, status);
 }
 
 export function reportSessionEnd(error: unknown): void {

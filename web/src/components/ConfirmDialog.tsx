@@ -33,7 +33,8 @@ export function ConfirmDialog({ title, confirmLabel, children, onConfirm, onClos
         <button type="button" class="danger" onClick={confirm} disabled={busy}>
           {busy ? 'Working…' : confirmLabel}
         </button>
-        {/* The harmless choice has the focus when the dialog opens. */}
+        {/* The harmless choice has the focus when the dialog opens (showModal honours autofocus). */}
+        {/* biome-ignore lint/a11y/noAutofocus: a modal dialog must place focus inside it; Cancel is the safe place */}
         <button type="button" onClick={onClose} disabled={busy} autoFocus>
           Cancel
         </button>

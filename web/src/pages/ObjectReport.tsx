@@ -49,8 +49,8 @@ export function ObjectReport({ migration, outcomes }: { migration: Migration; ou
                 <td>{objectTypeName(row.type)}</td>
                 <td>{words(row.action)}</td>
                 <td>{row.explicitIncluded === false ? 'As a dependency' : 'Chosen'}</td>
-                <td data-testid="object-conflict">{outcomeOf.has(row.id) ? words(outcomeOf.get(row.id)!.conflict) : '—'}</td>
-                <td data-testid="object-result">{outcomeOf.has(row.id) ? words(outcomeOf.get(row.id)!.action) : 'Not run yet'}</td>
+                <td data-testid="object-conflict">{words(outcomeOf.get(row.id)?.conflict)}</td>
+                <td data-testid="object-result">{outcomeOf.has(row.id) ? words(outcomeOf.get(row.id)?.action) : 'Not run yet'}</td>
                 <td>
                   <code>{row.id}</code>
                 </td>

@@ -92,7 +92,7 @@ export function UploadForm({ onUploaded }: { onUploaded: (file: SharedFile) => v
     <section aria-labelledby="upload-heading" class="panel">
       <h2 id="upload-heading">Upload a package</h2>
       <form onSubmit={submit}>
-        <div
+        <fieldset
           class={dragging ? 'dropzone dropzone-active' : 'dropzone'}
           onDragOver={(e) => {
             e.preventDefault();
@@ -108,7 +108,7 @@ export function UploadForm({ onUploaded }: { onUploaded: (file: SharedFile) => v
             Choose a file, or drag it onto this box. At most 2 GB.
           </p>
           {file ? <p class="selected">Selected: {file.name} ({formatBytes(file.size)})</p> : null}
-        </div>
+        </fieldset>
         <div class="grid">
           <div class="field">
             <label for="package-name">Name</label>
