@@ -74,7 +74,7 @@ async function baseline(url: string, ids: string[][]): Promise<number> {
 }
 
 function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
 async function benchDialect(dialect: 'sqlite' | 'postgres') {

@@ -152,7 +152,8 @@ export class DiffRepository {
       const rows = await query.orderBy('d.object_id').orderBy('d.seq').limit(VERSIONS_PER_READ).execute();
       if (rows.length === 0) return;
       yield rows.map((r) => ({ id: r.object_id, version: projectId === undefined ? r.target_version : r.version }));
-      const last = rows[rows.length - 1]!;
+      const last = rows[rows.length - 1];
+      if (!last) return;
       after = { id: last.object_id, seq: Number(last.seq) };
       if (rows.length < VERSIONS_PER_READ) return;
     }

@@ -22,7 +22,7 @@ function sourceOf(body: DiffBody): DiffSource {
   if ((fileId === undefined) === (migrationId === undefined)) {
     throw new InvalidInputError('packageInfo needs exactly one of id (a migration id) and storage.sharedFileStore.files.id (an uploaded file).');
   }
-  return fileId !== undefined ? { kind: 'file', id: fileId, undo: body.undo ?? false } : { kind: 'migration', id: migrationId!, undo: body.undo ?? false };
+  return fileId !== undefined ? { kind: 'file', id: fileId, undo: body.undo ?? false } : { kind: 'migration', id: migrationId ?? '', undo: body.undo ?? false };
 }
 
 function wire(view: DiffView): Diff {

@@ -40,9 +40,9 @@ export function importDiffRows(
   const plan = planBatch(entries, targets, settings, newId);
   const written = new Map(plan.writes.map((o) => [o.id, o]));
   return plan.outcomes.map((outcome, i) => {
-    const action = plan.effects[i]!;
+    const action = plan.effects[i] ?? 'skip';
     const target = targets.get(outcome.id);
-    const after = action === 'delete' ? undefined : action === 'copy' ? written.get(outcome.targetId!) : (written.get(outcome.id) ?? target);
+    const after = action === 'delete' ? undefined : action === 'copy' ? written.get(outcome.targetId ?? '') : (written.get(outcome.id) ?? target);
     const before = action === 'copy' ? undefined : target;
     return {
       id: outcome.id,
