@@ -14,6 +14,7 @@ import type { JobSystem } from './jobs/index.js';
 import type { MigrationService } from './services/migration-service.js';
 import type { CrossEnvironmentFlow } from './services/cross-environment.js';
 import type { PackageHolders } from './services/package-holders.js';
+import type { PackageDiffs } from './services/package-diff.js';
 import type { ObjectService } from './services/objects.js';
 import type { SearchService } from './services/search.js';
 import type { AccessorService } from './services/accessors.js';
@@ -49,6 +50,8 @@ export interface AppContext {
   migrationService: MigrationService;
   crossEnvironment: CrossEnvironmentFlow;
   packageHolders: PackageHolders;
+  /** Diff previews of packages and undo packages against their target (issue 18). */
+  packageDiffs: PackageDiffs;
   /** Reads and edits of metadata objects on behalf of a caller, and the project a request works in. */
   objects: ObjectService;
   /** Metadata searches, quick search and search objects. */

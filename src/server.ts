@@ -17,6 +17,7 @@ import { MetadataRepository } from './store/metadata/repository.js';
 import { MigrationRepository } from './store/migrations.js';
 import { createJobSystem } from './jobs/index.js';
 import { jobHandlers } from './services/handlers.js';
+import { PackageDiffs } from './services/package-diff.js';
 import { ObjectService } from './services/objects.js';
 import { SearchService } from './services/search.js';
 import { AccessorService } from './services/accessors.js';
@@ -95,6 +96,7 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       migrationService: new MigrationService(jobDeps, jobs, files, environment),
       crossEnvironment: new CrossEnvironmentFlow(jobDeps, jobs, environment),
       packageHolders: new PackageHolders(jobDeps, jobs, environment),
+      packageDiffs: new PackageDiffs(jobDeps, jobs, files, config.diffSyncMaxBytes),
       objects: new ObjectService(metadata),
       search: new SearchService(metadata, new SearchInstanceRepository(database.db)),
       accessors: new AccessorService(users),

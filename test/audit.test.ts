@@ -24,8 +24,8 @@ interface AuditRow {
 }
 
 /** Reads routes that change nothing, or whose only effect is the session itself. */
-// Searches are reads sent as POST (they store nothing but the search itself).
-const NOT_AUDITED = new Set(['OPTIONS /api/mstrServices/library/storage/sharedFileStore/files/:fileId/uploads', 'PUT /api/sessions', 'POST /api/metadataSearches/results', 'POST /api/v2/metadataSearches/results', 'POST /api/searches/objects']);
+// Searches and diffs are reads sent as POST (they store nothing but their own result).
+const NOT_AUDITED = new Set(['OPTIONS /api/mstrServices/library/storage/sharedFileStore/files/:fileId/uploads', 'PUT /api/sessions', 'POST /api/migrations/diff', 'POST /api/metadataSearches/results', 'POST /api/v2/metadataSearches/results', 'POST /api/searches/objects']);
 
 for (const dialect of dialects()) {
   describe(`audit log [${dialect}]`, () => {

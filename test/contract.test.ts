@@ -12,7 +12,7 @@ import { createPackage } from './support/migrations.js';
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 
 /** The calls that are Packstore's own (README, "Beyond the Library API"). */
-const EXTENSIONS = [/\/sharedFileStore\/files\/\{fileId\}\/uploads/, /^\/api\/migrations\/\{id\}\/report$/, /^\/api\/users\/\{id\}$/, /^\/api\/health/, /^\/metrics$/, /^\/api\/audit$/, /^\/api-docs\//, /^\/console/, /^\/$/, /^\/api\/environment(\/|$)/];
+const EXTENSIONS = [/\/sharedFileStore\/files\/\{fileId\}\/uploads/, /^\/api\/migrations\/\{id\}\/report$/, /^\/api\/migrations\/diff/, /^\/api\/users\/\{id\}$/, /^\/api\/health/, /^\/metrics$/, /^\/api\/audit$/, /^\/api-docs\//, /^\/console/, /^\/$/, /^\/api\/environment(\/|$)/];
 
 type Operation = { tags?: string[]; responses?: Record<string, unknown>; parameters?: { name: string; in: string }[] };
 type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>> };

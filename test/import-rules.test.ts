@@ -1,28 +1,21 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
+import { explicitEntry, metric, PUBLIC_OBJECTS_FOLDER, T0 } from './support/packages.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
 import { FINAL_IMPORT_STATES, buildPackage, importFile, importToEnd, waitForMigration, type Json } from './support/migrations.js';
 import { createFile, multipartBody, upload } from './support/shared-files.js';
-import type { ConflictAction, PackageEntry } from '../src/domain/mmp/types.js';
+import type { ConflictAction } from '../src/domain/mmp/types.js';
 import type { MetadataObject } from '../src/domain/objects.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
 import { must } from './support/must.js';
 
-const PUBLIC_OBJECTS = '98FE182C2A10427EACE0CD30B6768258';
+const PUBLIC_OBJECTS = PUBLIC_OBJECTS_FOLDER;
 const REPORTS_FOLDER = 'D3C7D461F69C4610AA6BAA5EF51F4125';
-const T0 = Date.UTC(2024, 0, 1);
 
-function object(name: string, overrides: Partial<MetadataObject> = {}): MetadataObject {
-  return {
-    id: newGuid(), type: 4, subtype: 1024, name, description: '', folderId: PUBLIC_OBJECTS, version: newGuid(),
-    dateCreated: T0, dateModified: T0, ownerId: '54F3D26011D2896560009A8E67019608', ownerName: 'Administrator',
-    acl: [], definition: { formula: `Sum(${name})` }, uses: [], hidden: false, ...overrides,
-  };
-}
-
-const entry = (o: MetadataObject, action: ConflictAction): PackageEntry => ({ action, explicitIncluded: true, level: 'project_object', object: o });
+const object = metric;
+const entry = explicitEntry;
 
 /** The five situations of a golden case, against four objects that already exist in the target. */
 function cases(base: MetadataObject[]) {

@@ -121,6 +121,8 @@ export const MATRIX: Record<string, MatrixRow> = {
   'GET /api/migrations/:id/report': { probe: { path: `/api/migrations/${missingMigration}/report` }, expect: only(404, READ_MIGRATIONS) },
   'GET /api/users/:id': { probe: { path: `/api/users/${missingObject}` }, expect: signedIn(404) },
   'PUT /api/migrations/:id': { probe: { path: `/api/migrations/${missingMigration}`, json: {} }, expect: only(400, []) },
+  'POST /api/migrations/diff': { probe: { path: '/api/migrations/diff', json: {} }, expect: only(400, []) },
+  'GET /api/migrations/diff/:id': { probe: { path: `/api/migrations/diff/${guid()}` }, expect: only(404, []) },
   'PUT /api/migrations/:id/validation': { probe: { path: `/api/migrations/${missingMigration}/validation`, json: {} }, expect: only(400, []) },
   'PATCH /api/migrations/:id/packageInfo/certification': {
     probe: { path: `/api/migrations/${missingMigration}/packageInfo/certification`, json: {} },

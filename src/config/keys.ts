@@ -236,6 +236,13 @@ export const CONFIG_KEYS = {
     describe: 'seconds, from 1 to 3600',
     doc: '30: a job whose node stops heartbeating this long runs elsewhere',
   },
+  diffSyncMaxBytes: {
+    key: 'diff.syncMaxBytes',
+    defaultValue: () => 4 * 1024 * 1024,
+    parse: integer(0),
+    describe: 'a number of bytes, 0 or more',
+    doc: '4194304: a diff of a package up to this size answers at once (200); a larger one runs as a job (202, then paged by id)',
+  },
   sessionIdleTimeout: {
     key: 'session.idleTimeoutSeconds',
     defaultValue: () => 1800,

@@ -27,6 +27,7 @@ const WHAT: Record<JobKind, string> = {
   import: 'The import failed',
   undo: 'The undo failed',
   validate: 'The validation could not run',
+  diff: 'The diff could not be computed',
 };
 
 /**

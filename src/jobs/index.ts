@@ -15,7 +15,7 @@ export interface JobSystem {
    * neither; `write` returning undefined (a conditional update that matched nothing) enqueues nothing.
    * The answer is what `write` returned, so an unconditional write answers a record.
    */
-  submit<T>(job: JobTarget, write: (migrations: MigrationRepository) => Promise<T>): Promise<T>;
+  submit<T>(job: JobTarget, write: (migrations: MigrationRepository, trx: Kysely<Database>) => Promise<T>): Promise<T>;
   /** Fails a record whose job is gone (recovery), as its handler would. */
   failRecord(job: JobTarget, message: string): Promise<void>;
 }
@@ -57,7 +57,7 @@ export function createJobSystem(
   );
   const submit: JobSystem['submit'] = async (job, write) => {
     const written = await deps.db.transaction().execute(async (trx) => {
-      const result = await write(new MigrationRepository(trx));
+      const result = await write(new MigrationRepository(trx), trx);
       if (result !== undefined) await queue.enqueue(trx, job.kind, job.packageId, job.importId);
       return result;
     });

@@ -3,7 +3,8 @@ import type { Database } from '../store/db/schema.js';
 import type { DialectName } from '../store/db/connect.js';
 import { newGuid } from '../domain/ids.js';
 
-export type JobKind = 'create_package' | 'import' | 'undo' | 'validate';
+/** `diff` jobs carry the diff's id as their package id. */
+export type JobKind = 'create_package' | 'import' | 'undo' | 'validate' | 'diff';
 
 export interface Job {
   id: string;

@@ -5,6 +5,7 @@ import { createPackageHandler } from './create-package.js';
 import { importPackageHandler } from './import-package.js';
 import { undoImportHandler } from './undo-import.js';
 import { validatePackageHandler } from './validate-package.js';
+import { diffHandler } from './package-diff.js';
 
 /** The use case that runs each kind of job. */
 export function jobHandlers(deps: ServiceDeps): Record<JobKind, JobHandler> {
@@ -13,5 +14,6 @@ export function jobHandlers(deps: ServiceDeps): Record<JobKind, JobHandler> {
     import: importPackageHandler(deps),
     undo: undoImportHandler(deps),
     validate: validatePackageHandler(deps),
+    diff: diffHandler(deps),
   };
 }

@@ -8,16 +8,7 @@ import { MetadataRepository } from '../store/metadata/repository.js';
 import { MigrationRepository } from '../store/migrations.js';
 import { openPackage } from '../domain/mmp/index.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
-import type { MetadataObject } from '../domain/objects.js';
-
-function changedSinceImport(object: MetadataObject, current: MetadataObject | undefined, expected: string | null | undefined): string | undefined {
-  if (expected === undefined) return undefined;
-  if (expected === null) {
-    return current ? `'${object.name}' (${object.id}) was created again after the import deleted it` : undefined;
-  }
-  if (!current) return `'${object.name}' (${object.id}) was deleted after the import`;
-  return current.version === expected ? undefined : `'${current.name}' (${object.id}) was changed after the import (version ${current.version}, the import wrote ${expected})`;
-}
+import { changedSinceImport, undoEffect } from '../domain/engine/undo.js';
 
 /** Undo on the target: undoing → undo_success | undo_failed; restores the project exactly, or refuses. */
 export function undoImportHandler(deps: ServiceDeps): JobHandler {
@@ -43,8 +34,8 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
           if (conflicts.length > 0) {
             throw new ImportRefusedError(`Undo refused: ${conflicts.slice(0, 3).join('; ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}. The project was left unchanged.`);
           }
-          const deletes = page.filter((e) => e.action === 'delete').map((e) => e.object.id);
-          const restores = page.filter((e) => e.action !== 'delete').map((e) => e.object);
+          const deletes = page.filter((e) => undoEffect(e, current.get(e.object.id)) === 'delete').map((e) => e.object.id);
+          const restores = page.filter((e) => undoEffect(e, current.get(e.object.id)) !== 'delete').map((e) => e.object);
           if (deletes.length > 0) await repo.deleteObjects(projectId, deletes);
           if (restores.length > 0) await repo.upsertObjects(projectId, restores);
           for (const id of deletes) removed.add(id);

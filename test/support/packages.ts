@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { newGuid } from '../../src/domain/ids.js';
-import type { PackageEntry, PackageHeader } from '../../src/domain/mmp/types.js';
+import type { ConflictAction, PackageEntry, PackageHeader } from '../../src/domain/mmp/types.js';
+import type { MetadataObject } from '../../src/domain/objects.js';
 import { sampleHeader, written } from './mmp.js';
 
 /** The Tutorial's Public Objects folder: new objects can go there without other dependencies. */
@@ -38,3 +39,17 @@ export async function packageOfSize(bytes: number, header: Partial<PackageHeader
   }
   return written(sampleHeader(header), [entries]);
 }
+
+/** The epoch the golden tables' objects were made at. */
+export const T0 = Date.UTC(2024, 0, 1);
+
+/** A metric in Public Objects, made at T0 by the Administrator, with what the case overrides. */
+export function metric(name: string, overrides: Partial<MetadataObject> = {}): MetadataObject {
+  return {
+    id: newGuid(), type: 4, subtype: 1024, name, description: '', folderId: PUBLIC_OBJECTS_FOLDER, version: newGuid(),
+    dateCreated: T0, dateModified: T0, ownerId: '54F3D26011D2896560009A8E67019608', ownerName: 'Administrator',
+    acl: [], definition: { formula: `Sum(${name})` }, uses: [], hidden: false, ...overrides,
+  };
+}
+
+export const explicitEntry = (o: MetadataObject, action: ConflictAction): PackageEntry => ({ action, explicitIncluded: true, level: 'project_object', object: o });

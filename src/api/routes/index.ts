@@ -12,6 +12,7 @@ import { fileRoutes } from './files.js';
 import { resumableUploadRoutes } from './resumable-uploads.js';
 import { storageRoutes } from './storage.js';
 import { migrationRoutes } from './migrations.js';
+import { diffRoutes } from './diffs.js';
 import { packageHolderRoutes } from './packages.js';
 import { userRoutes } from './users.js';
 import { auditRoutes } from './audit.js';
@@ -24,4 +25,4 @@ import { environmentBadgeRoutes } from './environment-badge.js';
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, resumableUploadRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, signingRoutes, consoleRoutes, environmentBadgeRoutes, operationsRoutes, apiDocsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, resumableUploadRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, diffRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, signingRoutes, consoleRoutes, environmentBadgeRoutes, operationsRoutes, apiDocsRoutes];

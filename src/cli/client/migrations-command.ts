@@ -21,6 +21,7 @@ import { buildContent, countsByType } from './package-content.js';
 import { readObjectList } from './object-list.js';
 import { deleteFile, listFiles } from './shared-files.js';
 import { words } from '../../api/contract/labels.js';
+import { registerDiff } from './diff-command.js';
 
 const ACTIONS = ['use_existing', 'replace', 'keep_both', 'use_newer', 'use_older', 'force_replace', 'delete'] as const;
 const CREATE_TYPES = ['project', 'configuration'] as const;
@@ -80,7 +81,8 @@ interface CreateOptions extends WaitOptions {
 }
 
 export function registerMigrations(program: Command): void {
-  const migrations = program.command('migrations').description('migration packages: create, import, follow, undo, delete');
+  const migrations = program.command('migrations').description('migration packages: create, import, follow, diff, undo, delete');
+  registerDiff(migrations);
 
   withClientOptions(migrations.command('ls').description('list migrations of every purpose')).action(async (options: ClientOptions) => {
     const session = await openSession(options);

@@ -15,6 +15,8 @@ export interface BatchPlan {
   writes: MetadataObject[];
   deletes: MetadataObject[];
   outcomes: ObjectOutcome[];
+  /** The effect behind each outcome, in the same order (the diff names its actions after them). */
+  effects: Effect[];
   /** Entries that put the target back as it was before this page. */
   undo: PackageEntry[];
   requires: Requirement[];
@@ -46,7 +48,7 @@ export function planBatch(
   settings: PackageSettings,
   newId: () => string,
 ): BatchPlan {
-  const plan: BatchPlan = { writes: [], deletes: [], outcomes: [], undo: [], requires: [], usedKeepBoth: false };
+  const plan: BatchPlan = { writes: [], deletes: [], outcomes: [], effects: [], undo: [], requires: [], usedKeepBoth: false };
   for (const entry of entries) {
     const source = entry.object;
     const target = targets.get(source.id);
@@ -54,6 +56,7 @@ export function planBatch(
     if (entry.action === 'keep_both') plan.usedKeepBoth = true;
     const outcome: ObjectOutcome = { id: source.id, type: source.type, name: source.name, conflict: classify(source, target), action: OUTCOME_ACTION[effect] };
     plan.outcomes.push(outcome);
+    plan.effects.push(effect);
     const destination = source.folderId ? targets.get(source.folderId) : undefined;
     const written = (): MetadataObject => ({ ...source, acl: aclForImport(settings, source, target, destination) });
     /** The target's object, which decide() chose to replace, move or delete. */

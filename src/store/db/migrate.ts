@@ -11,6 +11,7 @@ import * as m008 from './migrations/008_identity_tokens.js';
 import * as m009 from './migrations/009_search.js';
 import * as m011 from './migrations/011_package_signing.js';
 import * as m012 from './migrations/012_resumable_uploads.js';
+import * as m013 from './migrations/013_diffs.js';
 import * as m014 from './migrations/014_package_source.js';
 import * as m015 from './migrations/015_report_outcomes.js';
 
@@ -27,6 +28,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '009_search': m009,
   '011_package_signing': m011,
   '012_resumable_uploads': m012,
+  '013_diffs': m013,
   '014_package_source': m014,
   '015_report_outcomes': m015,
 };

@@ -1,5 +1,6 @@
 import type { MigrationTables } from './migration-tables.js';
 import type { MetadataTables } from './metadata-tables.js';
+import type { DiffTables } from './diff-tables.js';
 
 
 /**
@@ -143,7 +144,7 @@ export interface ResumableUploadsTable {
   expires_at: number;
 }
 
-export interface Database extends MigrationTables, MetadataTables {
+export interface Database extends MigrationTables, MetadataTables, DiffTables {
   users: UsersTable;
   user_groups: GroupsTable;
   group_members: GroupMembersTable;
