@@ -10,6 +10,7 @@ import { checkPasswordPolicy, hashPassword } from '../src/domain/passwords.js';
 import { SESSION_COOKIE } from '../src/api/access.js';
 import { hashToken } from '../src/domain/tokens.js';
 import { must } from './support/must.js';
+import { packageOfSize } from './support/packages.js';
 
 const login = (s: TestServer, username: string, password: string) =>
   s.request('POST', '/api/auth/login', { body: new URLSearchParams({ loginMode: '1', username, password }) });
@@ -145,7 +146,7 @@ for (const dialect of dialects()) {
         assert.equal((await request('GET', path, { token })).status, 200);
       }
       assert.equal((await request('GET', '/api/sessions', { headers: { Cookie: `${SESSION_COOKIE}=${token}` } })).status, 200);
-      const bytes = Buffer.from('package bytes for the log test');
+      const bytes = await packageOfSize(1024);
       const file = await createFile(s, token, bytes);
       assert.equal((await upload(s, token, file.id, multipartBody(bytes))).status, 200);
       await expectLibraryError(await request('GET', '/api/sessions', { token: `${token}x` }), 401, 'ERR009');
