@@ -97,7 +97,7 @@ describe(`packstore CLI shows the records truthfully [${sourceDialect} → ${tar
   it('lists files and migrations in aligned columns, with human statuses (raw under --json) and the source', async () => {
     const files = await home.run(['files', 'ls', '--profile', 'tgt']);
     const fileLines = assertAligned(files.stdout);
-    assert.match(must(fileLines[0], 'a header line'), /^ID +NAME +TYPE +SIZE +STATE +SOURCE +PACKAGE$/);
+    assert.match(must(fileLines[0], 'a header line'), /^ID +NAME +TYPE +SIZE +STATE +SOURCE +PACKAGE +SIGNATURE$/);
     const [bytes] = await Promise.all([source.request('GET', `/api/migrations/packages/${packageId}/binary`, { token: await source.login() }).then(async (r) => Buffer.from(await r.arrayBuffer()))]);
     const header = await readPackageHeader(Readable.from([bytes]));
     assert.ok(fileLines.slice(1).every((l) => l.includes('Uploaded') && l.includes(`(package ${header.packageId})`)), files.stdout);

@@ -144,7 +144,7 @@ for (const dialect of dialects()) {
       assert.ok(refusal.message.includes(`packstore trust add ${source.url}`), refusal.message);
       assert.equal(await tutorialOf(target), before);
       const listed = await home.run(['files', 'ls', '--profile', 'target']);
-      assert.match(listed.stdout, new RegExp(`${file.id}.*signed-unknown \\(${source.url}`));
+      assert.match(listed.stdout, new RegExp(`${file.id}.*Signed by an unknown key \\(${source.url}`));
 
       await home.json(['trust', 'add', source.url, '--profile', 'target']);
       const trusted = await home.json<Json[]>(['trust', 'ls', '--profile', 'target']);
