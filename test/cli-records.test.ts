@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import { dialects } from './support/env.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { cliHome, LIBRARY_ERROR_LINE, type CliHome } from './support/cli-client.js';
+import { must } from './support/must.js';
 import { json, type Json } from './support/migrations.js';
 import { readPackageHeader } from '../src/domain/mmp/index.js';
 
@@ -20,13 +21,13 @@ const DEMO = fileURLToPath(new URL('../src/cli/demo.ts', import.meta.url));
 
 /** The start of each column in a line of an aligned table: where a run of two spaces ends. */
 function columnStarts(line: string): number[] {
-  return [...line.matchAll(/ {2,}(?=\S)/g)].map((m) => m.index! + m[0].length);
+  return [...line.matchAll(/ {2,}(?=\S)/g)].map((m) => must(m.index, 'the position of a match') + m[0].length);
 }
 
 function assertAligned(text: string): string[] {
   const lines = text.trimEnd().split('\n');
   assert.ok(lines.length >= 2, `a header and rows: ${text}`);
-  const header = columnStarts(lines[0]!);
+  const header = columnStarts(must(lines[0], 'a header line'));
   // Every row has a gap just before each header column: its cells start where the header's do.
   for (const line of lines.slice(1)) {
     for (const start of header) assert.equal(line[start - 1], ' ', `column at ${start} in: ${line}`);
@@ -35,8 +36,8 @@ function assertAligned(text: string): string[] {
 }
 
 // Source on the first selected dialect, target on the last, as cli-transfer.test.ts does.
-const sourceDialect = dialects()[0]!;
-const targetDialect = dialects().at(-1)!;
+const sourceDialect = must(dialects()[0], 'at least one dialect');
+const targetDialect = must(dialects().at(-1), 'at least one dialect');
 
 describe(`packstore CLI shows the records truthfully [${sourceDialect} → ${targetDialect}]`, () => {
   let source: TestServer;
@@ -78,10 +79,10 @@ describe(`packstore CLI shows the records truthfully [${sourceDialect} → ${tar
     assert.deepEqual(new Set(record.packageInfo.tocView.content.map((r: Json) => `${r.id}:${r.type}`)), new Set(OBJECTS));
     packageId = record.packageInfo.id;
 
-    const moved = await home.run(['transfer', printed[1]!, '--from', 'src', '--to', 'tgt', '--project', TUTORIAL]);
+    const moved = await home.run(['transfer', must(printed[1], 'the id create printed'), '--from', 'src', '--to', 'tgt', '--project', TUTORIAL]);
     assert.equal(moved.code, 0, moved.stderr);
     const [first, counts] = moved.stdout.trimEnd().split('\n');
-    migrationId = /^([0-9A-F]{32}:[0-9A-F]{32}): /.exec(first ?? '')![1]!;
+    migrationId = must(/^([0-9A-F]{32}:[0-9A-F]{32}): /.exec(first ?? '')?.[1], `the migration id first in: ${moved.stdout}`);
     const report = await json(await target.request('GET', `/api/migrations/${migrationId}/report`, { token: await target.login() }), 200);
     const byAction = new Map<string, number>();
     for (const row of report.data as Json[]) byAction.set(row.action, (byAction.get(row.action) ?? 0) + 1);
@@ -96,7 +97,7 @@ describe(`packstore CLI shows the records truthfully [${sourceDialect} → ${tar
   it('lists files and migrations in aligned columns, with human statuses (raw under --json) and the source', async () => {
     const files = await home.run(['files', 'ls', '--profile', 'tgt']);
     const fileLines = assertAligned(files.stdout);
-    assert.match(fileLines[0]!, /^ID +NAME +TYPE +SIZE +STATE +SOURCE +PACKAGE +SIGNATURE$/);
+    assert.match(must(fileLines[0], 'a header line'), /^ID +NAME +TYPE +SIZE +STATE +SOURCE +PACKAGE +SIGNATURE$/);
     const [bytes] = await Promise.all([source.request('GET', `/api/migrations/packages/${packageId}/binary`, { token: await source.login() }).then(async (r) => Buffer.from(await r.arrayBuffer()))]);
     const header = await readPackageHeader(Readable.from([bytes]));
     assert.ok(fileLines.slice(1).every((l) => l.includes('Uploaded') && l.includes(`(package ${header.packageId})`)), files.stdout);
@@ -127,10 +128,10 @@ describe(`packstore CLI shows the records truthfully [${sourceDialect} → ${tar
   it('prints every error in one format', async () => {
     const usage = await home.run(['migrations', 'show', 'not-an-id', '--profile', 'tgt']);
     assert.equal(usage.code, 2);
-    assert.match(usage.stderr.split('\n')[0]!, /^packstore: <migrationId> must be <packageId>:<importId>/);
+    assert.match(must(usage.stderr.split('\n')[0], 'a first line of stderr'), /^packstore: <migrationId> must be <packageId>:<importId>/);
     const unknown = await home.run(['files', 'ls', '--no-such-option']);
     assert.equal(unknown.code, 2);
-    assert.match(unknown.stderr.split('\n')[0]!, /^packstore: unknown option '--no-such-option'$/);
+    assert.match(must(unknown.stderr.split('\n')[0], 'a first line of stderr'), /^packstore: unknown option '--no-such-option'$/);
     const server = await home.run(['migrations', 'status', `${'A'.repeat(32)}:${'B'.repeat(32)}`, '--profile', 'tgt']);
     assert.equal(server.code, 1);
     assert.match(server.stderr, LIBRARY_ERROR_LINE);

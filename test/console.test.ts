@@ -234,7 +234,9 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.waitForURL(/\/console\/migrations\/[0-9A-F]{32}:[0-9A-F]{32}$/);
     await page.getByTestId('detail-import-status').filter({ hasText: /^Imported$/ }).waitFor();
     const header = await readPackageHeader(Readable.from([bytes]));
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
     assert.equal(await page.getByTestId('detail-source-package').innerText(), header.packageId, 'the detail traces the package to its source');
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
     assert.equal(await page.getByTestId('detail-source-environment').innerText(), header.sourceEnvironment.name);
     assert.equal(await yearName(), 'Calendar Year', 'the import changed the target');
     const object = page.getByRole('row', { name: /Calendar Year/ });
@@ -313,6 +315,7 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'The upload failed.' });
     await alert.waitFor();
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
     assert.match(await alert.innerText(), /not a migration package \(\.mmp\)/);
     await shot('upload-not-a-package');
     const names = ((await files()).data as { name: string }[]).map((f) => f.name);

@@ -12,6 +12,7 @@ import { archiveOf, jsonPart, type Part } from './support/mmp.js';
 import { newMetrics } from './support/packages.js';
 import { cliHome, type CliHome } from './support/cli-client.js';
 import { runCli } from './support/cli.js';
+import { must } from './support/must.js';
 import { openPackage, signatureVerifies } from '../src/domain/mmp/index.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import type { PackageManifest } from '../src/domain/mmp/types.js';
@@ -62,7 +63,7 @@ async function importedRecord(s: TestServer, token: string, fileId: string): Pro
 
 async function fileOf(s: TestServer, token: string, fileId: string): Promise<Json> {
   const list = await json(await s.request('GET', `${FILES}?offset=0&limit=1000`, { token }), 200);
-  return (list.data as Json[]).find((f) => f.id === fileId)!;
+  return must((list.data as Json[]).find((f) => f.id === fileId), `the file ${fileId} in the list`);
 }
 
 for (const dialect of dialects()) {
@@ -96,27 +97,27 @@ for (const dialect of dialects()) {
     it('signs what it writes with the key it publishes, over the manifest', async () => {
       const keys = await json(await source.request('GET', KEYS), 200);
       assert.equal(keys.environmentId, source.url);
-      const current = (keys.keys as Json[])[0]!;
+      const current = must((keys.keys as Json[])[0], 'a published key');
       const signature = await signatureOf(signed);
       assert.ok(signature, 'the package carries signature.json');
       assert.equal(signature.keyId, current.keyId);
       assert.equal(signature.environmentId, source.url);
       assert.ok(signatureVerifies(signature, current.publicKey as string));
-      const manifest = (await partsOf(signed)).find((p) => p.name === 'manifest.json')!;
-      assert.equal(signature.manifestSha256, createHash('sha256').update(manifest.body!).digest('hex'));
+      const manifest = must((await partsOf(signed)).find((p) => p.name === 'manifest.json'), 'manifest.json in the package');
+      assert.equal(signature.manifestSha256, createHash('sha256').update(must(manifest.body, 'the manifest body')).digest('hex'));
     });
 
     it('refuses a package with one byte changed and its checksums recomputed, and changes nothing', async () => {
       // The target trusts the source here, so only the change can be what refuses it.
       await json(await target.request('POST', TRUSTED, { token: targetToken, json: await json(await source.request('GET', KEYS), 200) }), 200);
       const parts = await partsOf(signed);
-      const page = parts.find((p) => p.name.startsWith('objects/'))!;
-      const body = Buffer.from(page.body!);
+      const page = must(parts.find((p) => p.name.startsWith('objects/')), 'an objects page in the package');
+      const body = Buffer.from(must(page.body, 'the page body'));
       const at = body.indexOf('Sum(Revenue)');
       body[at] = 'P'.charCodeAt(0); // Pum(Revenue): one byte, valid JSON still
       page.body = body;
-      const manifestPart = parts.find((p) => p.name === 'manifest.json')!;
-      const manifest = JSON.parse(manifestPart.body!.toString()) as PackageManifest;
+      const manifestPart = must(parts.find((p) => p.name === 'manifest.json'), 'manifest.json in the package');
+      const manifest = JSON.parse(must(manifestPart.body, 'the manifest body').toString()) as PackageManifest;
       manifest.checksums[page.name] = createHash('sha256').update(body).digest('hex');
       const rebuilt = parts.map((p) => (p.name === 'manifest.json' ? jsonPart('manifest.json', manifest) : p));
       const tampered = await archiveOf(rebuilt);
@@ -128,7 +129,7 @@ for (const dialect of dialects()) {
       assert.equal((await fileOf(target, targetToken, file.id as string)).existing, false, 'nothing of it was kept');
       await expectLibraryError(await importRequest(target, targetToken, file.id as string), 400, 'ERR006');
       assert.equal(await tutorialOf(target), before, 'the project is unchanged');
-      await target.request('DELETE', `${TRUSTED}/${(await signatureOf(signed))!.keyId}`, { token: targetToken });
+      await target.request('DELETE', `${TRUSTED}/${must(await signatureOf(signed), 'the package signature').keyId}`, { token: targetToken });
     });
 
     it('refuses an untrusted signer under requireSignedPackages, and lets the same package in once trusted (CLI)', async () => {
@@ -143,14 +144,14 @@ for (const dialect of dialects()) {
       assert.ok(refusal.message.includes(`packstore trust add ${source.url}`), refusal.message);
       assert.equal(await tutorialOf(target), before);
       const listed = await home.run(['files', 'ls', '--profile', 'target']);
-      assert.match(listed.stdout, new RegExp(`${file.id}.*signed-unknown \\(${source.url}`));
+      assert.match(listed.stdout, new RegExp(`${file.id}.*Signed by an unknown key \\(${source.url}`));
 
       await home.json(['trust', 'add', source.url, '--profile', 'target']);
       const trusted = await home.json<Json[]>(['trust', 'ls', '--profile', 'target']);
       assert.deepEqual(trusted.map((k) => k.environmentId), [source.url]);
       const record = await importedRecord(target, targetToken, file.id as string);
       assert.equal(record.importInfo.status, 'imported', record.importInfo.message);
-      assert.deepEqual(record.packageInfo.signature, { state: 'signed-trusted', environmentId: source.url, keyId: trusted[0]!.keyId });
+      assert.deepEqual(record.packageInfo.signature, { state: 'signed-trusted', environmentId: source.url, keyId: must(trusted[0], 'a trusted key').keyId });
       assert.notEqual(await tutorialOf(target), before);
       const shown = await home.json<Json>(['migrations', 'show', record.id as string, '--profile', 'target']);
       assert.equal(shown.packageInfo.signature.state, 'signed-trusted');
@@ -168,14 +169,15 @@ for (const dialect of dialects()) {
     });
 
     it('keeps packages signed before a key rotation verifiable', async () => {
-      const oldKey = (await signatureOf(signed))!.keyId;
+      const oldKey = must(await signatureOf(signed), 'the package signature').keyId;
       const rotated = await runCli(['keys', 'rotate'], source.files.config);
       assert.equal(rotated.code, 0, rotated.stderr);
       const keys = await json(await source.request('GET', KEYS), 200);
-      const [current, retired] = keys.keys as Json[];
-      assert.notEqual(current!.keyId, oldKey);
-      assert.equal(retired!.keyId, oldKey);
-      assert.ok(typeof retired!.retiredAt === 'number');
+      const current = must((keys.keys as Json[])[0], 'the new current key, listed first');
+      const retired = must((keys.keys as Json[])[1], 'the retired key, listed second');
+      assert.notEqual(current.keyId, oldKey);
+      assert.equal(retired.keyId, oldKey);
+      assert.ok(typeof retired.retiredAt === 'number');
       // The source still verifies its own old package …
       const own = await uploadPackage(source, sourceToken, signed);
       assert.equal(((await own.res.json()) as Json).signature.state, 'signed-trusted');
@@ -187,13 +189,13 @@ for (const dialect of dialects()) {
       assert.equal(record.packageInfo.signature.keyId, oldKey);
       // New packages are signed with the new key.
       const made = await createPackage(source, sourceToken, { tocView: { content: [{ id: '8D679D5111D3E4981000E787EC6DE8A4', type: 12 }] } });
-      assert.equal(made.packageInfo.signature.keyId, current!.keyId);
+      assert.equal(made.packageInfo.signature.keyId, current.keyId);
       for (const key of keys.keys as Json[]) await target.request('DELETE', `${TRUSTED}/${key.keyId}`, { token: targetToken });
     });
 
     it('audits trust changes and refuses a key under another key\'s id', async () => {
       const keys = await json(await source.request('GET', KEYS), 200);
-      const first = (keys.keys as Json[])[0]!;
+      const first = must((keys.keys as Json[])[0], 'a published key');
       const forged = { ...keys, keys: [{ ...first, keyId: '0123456789abcdef' }] };
       const refused = await expectLibraryError(await target.request('POST', TRUSTED, { token: targetToken, json: forged }), 400, 'ERR006');
       assert.match(refused.message, /keyId/);

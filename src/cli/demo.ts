@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   const [source, target] = ENVIRONMENTS.map((e) => e.url) as [string, string];
   await Promise.all([waitForServer(source), waitForServer(target)]);
   // A server that could not take its port has exited: whatever answers there is not ours.
-  const stopped = ENVIRONMENTS.filter((_, i) => servers[i]!.exitCode !== null);
+  const stopped = ENVIRONMENTS.filter((_, i) => servers[i]?.exitCode !== null);
   if (stopped.length > 0) throw new Error(`the ${stopped.map((e) => e.name).join(' and ')} server stopped at start; see its message above`);
 
   say('logging in to both');

@@ -21,7 +21,7 @@ export function registerKeys(program: Command): void {
     .action(async (opts: StoreOptions & { json?: boolean }) => {
       await withEnvironment(opts, async (env) => {
         const list = await env.ctx.signing.keys.list();
-        if (opts.json) process.stdout.write(JSON.stringify(list, null, 2) + '\n');
+        if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else for (const k of list) process.stdout.write(`${k.keyId}\t${k.retiredAt === undefined ? 'current' : `retired ${new Date(k.retiredAt).toISOString()}`}\n`);
       });
     });

@@ -37,7 +37,10 @@ export class PackageInspector extends Transform {
   }
 
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (this.decided || this.copy.destroyed || this.copy.write(chunk)) return this.pass(chunk, done);
+    if (this.decided || this.copy.destroyed || this.copy.write(chunk)) {
+      this.pass(chunk, done);
+      return;
+    }
     const drained = new Promise<void>((resolve) => this.copy.once('drain', resolve));
     void Promise.race([drained, this.header.then(noop, noop)]).then(() => this.pass(chunk, done));
   }

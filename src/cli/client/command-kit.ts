@@ -56,7 +56,7 @@ export function table(header: string[], rows: Cell[][], empty: string): string {
   if (rows.length === 0) return empty;
   const lines = [header, ...rows].map((row) => row.map((cell) => (cell === undefined ? '' : oneLineCell(String(cell)))));
   const widths = header.map((_, column) => Math.max(...lines.map((line) => (line[column] ?? '').length)));
-  return lines.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column]!))).join('  ')).join('\n');
+  return lines.map((line) => line.map((cell, column) => (column === line.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ')).join('\n');
 }
 
 /** A name with a line break or a tab would break the columns. */

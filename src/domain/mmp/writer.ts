@@ -120,10 +120,10 @@ class PageWriter {
       checksums: this.checksums,
       sizes: this.sizes,
     };
-    await this.addEntry(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)));
+    const manifestSha256 = await this.addEntry(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)));
     if (this.signer) {
       // Not listed in the manifest it signs: added after checksums were taken, it names only the manifest's.
-      const signature = await signManifest(this.signer, this.checksums[MANIFEST_ENTRY]!);
+      const signature = await signManifest(this.signer, manifestSha256);
       await this.addEntry(SIGNATURE_ENTRY, Buffer.from(JSON.stringify(signature)));
     }
     this.pack.finalize();
@@ -138,9 +138,10 @@ class PageWriter {
     await this.addEntry(pageName(this.pageNumber), body);
   }
 
-  /** Resolves once the output has taken the entry's bytes. */
-  async addEntry(name: string, body: Buffer): Promise<void> {
-    this.checksums[name] = createHash('sha256').update(body).digest('hex');
+  /** Resolves with the entry's SHA-256 (hex) once the output has taken its bytes. */
+  async addEntry(name: string, body: Buffer): Promise<string> {
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    this.checksums[name] = sha256;
     this.sizes[name] = body.length;
     const header = { name, size: body.length, mtime: this.mtime, mode: 0o644, type: 'file' as const };
     try {
@@ -153,5 +154,6 @@ class PageWriter {
       this.pack.destroy(error instanceof Error ? error : new Error(String(error)));
       throw (await this.outcome) ?? error;
     }
+    return sha256;
   }
 }

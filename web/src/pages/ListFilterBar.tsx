@@ -1,5 +1,4 @@
-import { PACKAGE_TYPES } from '../../../src/domain/migrations/purposes.js';
-import { MIGRATION_PURPOSES } from '../../../src/api/contract/purposes.js';
+import { MIGRATION_PURPOSES, PACKAGE_TYPES } from '../../../src/api/contract/purposes.js';
 import type { ListFilters } from '../api/packstore.js';
 import { words } from '../format.js';
 
