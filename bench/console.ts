@@ -35,7 +35,9 @@ const quantile = (values: number[], q: number) => {
 };
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 const line = (name: string, values: number[], baseline?: number[]) =>
-  console.log(`${name.padEnd(44)} p50 ${ms(quantile(values, 0.5)).padStart(10)}  p99 ${ms(quantile(values, 0.99)).padStart(10)}${baseline ? `  ratio p50 ${(quantile(values, 0.5) / quantile(baseline, 0.5)).toFixed(1)}×` : ''}`);
+  console.log(
+    `${name.padEnd(44)} p50 ${ms(quantile(values, 0.5)).padStart(10)}  p99 ${ms(quantile(values, 0.99)).padStart(10)}${baseline ? `  ratio p50 ${(quantile(values, 0.5) / quantile(baseline, 0.5)).toFixed(1)}×` : ''}`,
+  );
 
 const firstContentfulPaint = (page: Page) =>
   page.evaluate(
@@ -96,7 +98,13 @@ async function main(): Promise<void> {
     for (let run = 0; run < RUNS; run++) {
       await page.goto(bareUrl);
       paint.bare.push(await firstContentfulPaint(page));
-      input.bare.push(await timed(page, `() => { const q = document.getElementById('q'); q.value = 'x${run}'; q.dispatchEvent(new Event('input', { bubbles: true })); }`, `() => document.getElementById('out').textContent === 'typed x${run}'`));
+      input.bare.push(
+        await timed(
+          page,
+          `() => { const q = document.getElementById('q'); q.value = 'x${run}'; q.dispatchEvent(new Event('input', { bubbles: true })); }`,
+          `() => document.getElementById('out').textContent === 'typed x${run}'`,
+        ),
+      );
 
       started = Date.now();
       await page.goto(`${server.url}/console/migrations/${imported.id}`);

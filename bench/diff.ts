@@ -46,10 +46,14 @@ function rssSampler(): { stop: () => number } {
 async function* packagePages(metadata: MetadataRepository): AsyncGenerator<PackageEntry[]> {
   let taken = 0;
   for await (const batch of metadata.iterateObjects(PROJECT, PAGE)) {
-    const page = batch.slice(0, DIFF_OBJECTS - taken).map((object, i): PackageEntry => ({
-      action: 'replace', explicitIncluded: true, level: 'project_object',
-      object: i % 2 === 0 ? object : { ...object, version: newGuid(), name: `${object.name} v2`, definition: { ...object.definition, bench: i } },
-    }));
+    const page = batch.slice(0, DIFF_OBJECTS - taken).map(
+      (object, i): PackageEntry => ({
+        action: 'replace',
+        explicitIncluded: true,
+        level: 'project_object',
+        object: i % 2 === 0 ? object : { ...object, version: newGuid(), name: `${object.name} v2`, definition: { ...object.definition, bench: i } },
+      }),
+    );
     taken += page.length;
     yield page;
     if (taken >= DIFF_OBJECTS) return;
@@ -100,10 +104,42 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
         yield page;
       }
     }
-    await writePackage(body, { formatVersion: 2, platformVersion: '11.5.1000.0100', packageId: newGuid(), packageType: 'project', purpose: 'object_migration', name: 'bench', createdAt: now.toISOString(), creator: { id: guid, name: 'bench' }, sourceEnvironment: { id: 'http://bench', name: 'bench' }, settings: { defaultAction: 'replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] } }, remembered());
+    await writePackage(
+      body,
+      {
+        formatVersion: 2,
+        platformVersion: '11.5.1000.0100',
+        packageId: newGuid(),
+        packageType: 'project',
+        purpose: 'object_migration',
+        name: 'bench',
+        createdAt: now.toISOString(),
+        creator: { id: guid, name: 'bench' },
+        sourceEnvironment: { id: 'http://bench', name: 'bench' },
+        settings: { defaultAction: 'replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] },
+      },
+      remembered(),
+    );
     const blob = await stored;
     const who = { id: guid, name: 'bench' };
-    await ctx.files.insertWithinLimit({ guid, name: 'bench', size: blob.size, sha256: blob.sha256, existing: true, creator: who, environment: who, packageId: newGuid(), packageType: 'project', packagePurpose: 'object_migration', path, createdAt: now, updatedAt: now }, Number.MAX_SAFE_INTEGER);
+    await ctx.files.insertWithinLimit(
+      {
+        guid,
+        name: 'bench',
+        size: blob.size,
+        sha256: blob.sha256,
+        existing: true,
+        creator: who,
+        environment: who,
+        packageId: newGuid(),
+        packageType: 'project',
+        packagePurpose: 'object_migration',
+        path,
+        createdAt: now,
+        updatedAt: now,
+      },
+      Number.MAX_SAFE_INTEGER,
+    );
 
     const base = await baseline(files.config.databaseUrl, ids);
     global.gc?.();
@@ -123,10 +159,16 @@ async function benchDialect(dialect: 'sqlite' | 'postgres') {
     }
     times.sort((a, b) => a - b);
     return {
-      dialect, project: PROJECT_OBJECTS, objects: DIFF_OBJECTS,
-      'diff obj/s': Math.round(DIFF_OBJECTS / seconds), 'baseline obj/s': Math.round(DIFF_OBJECTS / base), ratio: +(base / seconds).toFixed(2),
-      'page p50 ms': +percentile(times, 50).toFixed(1), 'page p99 ms': +percentile(times, 99).toFixed(1),
-      'RSS growth MB': Math.round((peak - rssBefore) / 1024 / 1024), summary: JSON.stringify(diff.summary?.byAction),
+      dialect,
+      project: PROJECT_OBJECTS,
+      objects: DIFF_OBJECTS,
+      'diff obj/s': Math.round(DIFF_OBJECTS / seconds),
+      'baseline obj/s': Math.round(DIFF_OBJECTS / base),
+      ratio: +(base / seconds).toFixed(2),
+      'page p50 ms': +percentile(times, 50).toFixed(1),
+      'page p99 ms': +percentile(times, 99).toFixed(1),
+      'RSS growth MB': Math.round((peak - rssBefore) / 1024 / 1024),
+      summary: JSON.stringify(diff.summary?.byAction),
     };
   } finally {
     await env.close();

@@ -23,7 +23,24 @@ const rss = () => Math.round(process.resourceUsage().maxRSS / 1024);
 const rate = (n: number, ms: number) => Math.round((n / ms) * 1000);
 
 function rowOf(projectId: string, o: MetadataObject): unknown[] {
-  return [projectId, o.id, o.type, o.subtype, o.name, o.description, o.folderId, o.version, o.dateCreated, o.dateModified, o.ownerId, o.ownerName, JSON.stringify(o.acl), JSON.stringify(o.definition), JSON.stringify(o.uses), o.hidden ? 1 : 0];
+  return [
+    projectId,
+    o.id,
+    o.type,
+    o.subtype,
+    o.name,
+    o.description,
+    o.folderId,
+    o.version,
+    o.dateCreated,
+    o.dateModified,
+    o.ownerId,
+    o.ownerName,
+    JSON.stringify(o.acl),
+    JSON.stringify(o.definition),
+    JSON.stringify(o.uses),
+    o.hidden ? 1 : 0,
+  ];
 }
 
 const RAW_TABLE = `CREATE TABLE bench_raw (project_id varchar(32), id varchar(32), type integer, subtype integer, name varchar(250), description text, folder_id varchar(32), version varchar(32), date_created bigint, date_modified bigint, owner_id varchar(32), owner_name varchar(250), acl text, definition text, uses text, hidden integer, PRIMARY KEY (project_id, id))`;
@@ -92,7 +109,12 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
 
     const [record, createMs] = await timed(async () => {
       const r = await service.createPackage(
-        { type: 'project', purpose: 'object_migration', name: 'bench', request: { settings: { defaultAction: 'force_replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] }, content } },
+        {
+          type: 'project',
+          purpose: 'object_migration',
+          name: 'bench',
+          request: { settings: { defaultAction: 'force_replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] }, content },
+        },
         ADMIN,
         SOURCE_PROJECT,
       );
@@ -104,7 +126,13 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
     if (!pkg.storage) throw new Error('the created package has no stored binary');
 
     // Import the package into the big target project, as an uploaded package would be imported.
-    const imp = { ...record.import, id: newGuid(), status: 'importing' as const, importRequestStatus: 'approved' as const, project: { id: TARGET_PROJECT, name: 'target' } };
+    const imp = {
+      ...record.import,
+      id: newGuid(),
+      status: 'importing' as const,
+      importRequestStatus: 'approved' as const,
+      project: { id: TARGET_PROJECT, name: 'target' },
+    };
     await env.ctx.jobs.submit({ kind: 'import', packageId: pkg.id, importId: imp.id }, (repo) => repo.insertImport(imp).then(() => true));
     const [, importMs] = await timed(() => runJobs(env));
     const done = await migrations.getImport(imp.id);

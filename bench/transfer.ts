@@ -206,7 +206,10 @@ async function main(): Promise<void> {
       environment: { id: 'http://bench', name: 'bench' },
       extraInfo: { packageType: 'project', packagePurpose: 'migration_from_shared_file_store' },
     };
-    const created = await call(port, 'POST', FILES, { headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json' }, body: JSON.stringify(metadata) });
+    const created = await call(port, 'POST', FILES, {
+      headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify(metadata),
+    });
     if (created.status !== 200) throw new Error(`metadata answered ${created.status}: ${created.body.toString()}`);
     const fileId = (JSON.parse(created.body.toString()) as { id: string }).id;
     const before = await memoryOf(pid);
@@ -218,13 +221,18 @@ async function main(): Promise<void> {
     const after = await memoryOf(pid);
     if (downloading.value !== size || opensslSha256(target) !== hashing.value) throw new Error('the download differs from the package');
 
-    const second = await call(port, 'POST', FILES, { headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json' }, body: JSON.stringify({ ...metadata, name: 'bench resumable' }) });
+    const second = await call(port, 'POST', FILES, {
+      headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ ...metadata, name: 'bench resumable' }),
+    });
     const resumableId = (JSON.parse(second.body.toString()) as { id: string }).id;
     await resetPeak(pid);
     const beforeResumable = await memoryOf(pid);
     const resuming = await timed(() => resumableUpload(port, resumableId, token, source, size, Math.floor(size * 0.4)));
     const afterResumable = await memoryOf(pid);
-    const listed = JSON.parse((await call(port, 'GET', `${FILES}?limit=10`, { headers: { 'X-MSTR-AuthToken': token } })).body.toString()) as { data: { id: string; existing: boolean; sha256: string }[] };
+    const listed = JSON.parse((await call(port, 'GET', `${FILES}?limit=10`, { headers: { 'X-MSTR-AuthToken': token } })).body.toString()) as {
+      data: { id: string; existing: boolean; sha256: string }[];
+    };
     const resumed = listed.data.find((f) => f.id === resumableId);
     if (!resumed?.existing || resumed.sha256 !== hashing.value) throw new Error('the resumable upload did not store the package');
 
@@ -236,16 +244,23 @@ async function main(): Promise<void> {
       ['tus upload, cut once', resuming.seconds, mbps(size, resuming.seconds)],
     ];
     process.stdout.write(`\nPackage: ${SIZE_MB} MiB\n`);
-    for (const [what, seconds, rate] of rows) process.stdout.write(`${what.padEnd(28)} ${seconds.toFixed(2).padStart(7)} s ${rate.toFixed(0).padStart(6)} MB/s\n`);
+    for (const [what, seconds, rate] of rows)
+      process.stdout.write(`${what.padEnd(28)} ${seconds.toFixed(2).padStart(7)} s ${rate.toFixed(0).padStart(6)} MB/s\n`);
     const uploadRatio = hashing.seconds / uploading.seconds;
     const downloadRatio = copying.seconds / downloading.seconds;
     const growth = (after.hwm - before.rss) / 1024 / 1024;
     process.stdout.write(`\nupload / openssl hashing:   ${uploadRatio.toFixed(2)} (aim >= 0.5)\n`);
     process.stdout.write(`download / plain copy:      ${downloadRatio.toFixed(2)} (aim >= 0.8)\n`);
     const resumableGrowth = (afterResumable.hwm - beforeResumable.rss) / 1024 / 1024;
-    process.stdout.write(`tus upload cut at 40%, resumed at ${(resuming.value / 1024 / 1024).toFixed(0)} MiB: / openssl hashing ${(hashing.seconds / resuming.seconds).toFixed(2)}, / the multipart upload ${(uploading.seconds / resuming.seconds).toFixed(2)} (the bytes are written twice: as parts, then as the file)\n`);
-    process.stdout.write(`server RSS during the tus upload: before ${(beforeResumable.rss / 1024 / 1024).toFixed(0)} MB, peak ${(afterResumable.hwm / 1024 / 1024).toFixed(0)} MB, growth ${resumableGrowth.toFixed(0)} MB (aim < 100)\n`);
-    process.stdout.write(`server RSS before transfers ${(before.rss / 1024 / 1024).toFixed(0)} MB, peak (VmHWM) ${(after.hwm / 1024 / 1024).toFixed(0)} MB, growth ${growth.toFixed(0)} MB (aim < 100)\n`);
+    process.stdout.write(
+      `tus upload cut at 40%, resumed at ${(resuming.value / 1024 / 1024).toFixed(0)} MiB: / openssl hashing ${(hashing.seconds / resuming.seconds).toFixed(2)}, / the multipart upload ${(uploading.seconds / resuming.seconds).toFixed(2)} (the bytes are written twice: as parts, then as the file)\n`,
+    );
+    process.stdout.write(
+      `server RSS during the tus upload: before ${(beforeResumable.rss / 1024 / 1024).toFixed(0)} MB, peak ${(afterResumable.hwm / 1024 / 1024).toFixed(0)} MB, growth ${resumableGrowth.toFixed(0)} MB (aim < 100)\n`,
+    );
+    process.stdout.write(
+      `server RSS before transfers ${(before.rss / 1024 / 1024).toFixed(0)} MB, peak (VmHWM) ${(after.hwm / 1024 / 1024).toFixed(0)} MB, growth ${growth.toFixed(0)} MB (aim < 100)\n`,
+    );
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));

@@ -77,7 +77,10 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
       windowMs: config.loginLockSeconds * 1000,
       knownAddressMs: config.loginKnownAddressDays * 86_400_000,
     });
-    const identityTokens = new IdentityTokenRepository(database.db, { lifetimeMs: config.identityTokenLifetime * 1000, singleUse: config.identityTokenSingleUse });
+    const identityTokens = new IdentityTokenRepository(database.db, {
+      lifetimeMs: config.identityTokenLifetime * 1000,
+      singleUse: config.identityTokenSingleUse,
+    });
     const ctx: AppContext = {
       config,
       database,
@@ -159,15 +162,18 @@ export async function startServer(
     const times = recoveryTimes(config, false);
     // Sessions of clients that never came back are swept with it (a used token is checked on its own),
     // and records whose job was lost get one again.
-    const sweep = setInterval(() => {
-      void recoverSharedFiles(env.ctx, times)
-        .then((report) => report.skipped && app?.log.warn(report, 'storage recovery skipped'))
-        .catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed'));
-      void recoverStrandedWork(env.ctx.migrations, env.ctx.jobs).catch((error: unknown) => app?.log.warn({ err: error }, 'job recovery failed'));
-      void env.ctx.sessions.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'session sweep failed'));
-      void env.ctx.loginThrottle.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'login throttle sweep failed'));
-      void env.ctx.identityTokens.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'identity token sweep failed'));
-    }, Math.min(times.staleMs, config.leaseSeconds * 1000));
+    const sweep = setInterval(
+      () => {
+        void recoverSharedFiles(env.ctx, times)
+          .then((report) => report.skipped && app?.log.warn(report, 'storage recovery skipped'))
+          .catch((error: unknown) => app?.log.warn({ err: error }, 'storage recovery failed'));
+        void recoverStrandedWork(env.ctx.migrations, env.ctx.jobs).catch((error: unknown) => app?.log.warn({ err: error }, 'job recovery failed'));
+        void env.ctx.sessions.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'session sweep failed'));
+        void env.ctx.loginThrottle.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'login throttle sweep failed'));
+        void env.ctx.identityTokens.purgeExpired().catch((error: unknown) => app?.log.warn({ err: error }, 'identity token sweep failed'));
+      },
+      Math.min(times.staleMs, config.leaseSeconds * 1000),
+    );
     sweep.unref();
     const running = app;
     return {

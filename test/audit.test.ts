@@ -25,7 +25,14 @@ interface AuditRow {
 
 /** Reads routes that change nothing, or whose only effect is the session itself. */
 // Searches and diffs are reads sent as POST (they store nothing but their own result).
-const NOT_AUDITED = new Set(['OPTIONS /api/mstrServices/library/storage/sharedFileStore/files/:fileId/uploads', 'PUT /api/sessions', 'POST /api/migrations/diff', 'POST /api/metadataSearches/results', 'POST /api/v2/metadataSearches/results', 'POST /api/searches/objects']);
+const NOT_AUDITED = new Set([
+  'OPTIONS /api/mstrServices/library/storage/sharedFileStore/files/:fileId/uploads',
+  'PUT /api/sessions',
+  'POST /api/migrations/diff',
+  'POST /api/metadataSearches/results',
+  'POST /api/v2/metadataSearches/results',
+  'POST /api/searches/objects',
+]);
 
 for (const dialect of dialects()) {
   describe(`audit log [${dialect}]`, () => {
@@ -58,7 +65,11 @@ for (const dialect of dialects()) {
 
     it('records successful and failed logins with user, time and remote address', async () => {
       const before = Date.now();
-      await expectLibraryError(await s.request('POST', '/api/auth/login', { json: { username: 'Administrator', password: 'not-the-password' } }), 401, 'ERR003');
+      await expectLibraryError(
+        await s.request('POST', '/api/auth/login', { json: { username: 'Administrator', password: 'not-the-password' } }),
+        401,
+        'ERR003',
+      );
       await expectLibraryError(await s.request('POST', '/api/auth/login', { json: { username: 'ghost-user', password: 'x' } }), 401, 'ERR003');
       await s.login('Administrator', ADMIN_PASSWORD);
       const rows = await records('action=login&limit=10', (r) => r.filter((x) => Date.parse(x.time.replace('+0000', 'Z')) >= before - 5).length >= 3);
@@ -143,7 +154,10 @@ for (const dialect of dialects()) {
       assert.ok(inWindow.some((r) => r.id === newest.id));
       assert.ok(inWindow.every((r) => Date.parse(r.time.replace('+0000', 'Z')) === at));
       const page = await records('limit=2&offset=1');
-      assert.deepEqual(page.map((r) => r.id), all.slice(1, 3).map((r) => r.id));
+      assert.deepEqual(
+        page.map((r) => r.id),
+        all.slice(1, 3).map((r) => r.id),
+      );
       const logins = await records('action=login&user=administrator&limit=1000');
       assert.ok(logins.length > 0 && logins.every((r) => r.action === 'login' && r.userName === 'administrator'));
       await expectLibraryError(await s.request('GET', '/api/audit?from=yesterday', { token: admin }), 400, 'ERR006');
@@ -154,7 +168,9 @@ for (const dialect of dialects()) {
       for (const method of ['PUT', 'PATCH', 'DELETE', 'POST']) {
         await expectLibraryError(await s.request(method, '/api/audit', { token: admin, json: {} }), 404, 'ERR004');
       }
-      const methods = Object.getOwnPropertyNames(AuditLog.prototype).filter((m) => m !== 'constructor').sort();
+      const methods = Object.getOwnPropertyNames(AuditLog.prototype)
+        .filter((m) => m !== 'constructor')
+        .sort();
       assert.deepEqual(methods, ['append', 'query']);
     });
   });

@@ -122,7 +122,11 @@ for (const dialect of dialects()) {
           done();
         },
       });
-      server = await startServer(files.config, { port: 0, host: '127.0.0.1' }, { env: { PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD }, logger: { level: 'trace', stream: capture } });
+      server = await startServer(
+        files.config,
+        { port: 0, host: '127.0.0.1' },
+        { env: { PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD }, logger: { level: 'trace', stream: capture } },
+      );
     });
     after(async () => {
       await server.close();

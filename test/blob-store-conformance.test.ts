@@ -140,13 +140,17 @@ for (const open of [localBackend, s3Backend]) {
       await assert.rejects(b.store.put(`${run}/m1.mmp`, Readable.from([bytes]), { expected: { sha256: sha256(randomBytes(4)) } }), BlobMismatchError);
       await assert.rejects(b.store.put(`${run}/m2.mmp`, Readable.from([bytes]), { expected: { size: bytes.length + 1 } }), BlobMismatchError);
       await assert.rejects(b.store.put(`${run}/m3.mmp`, Readable.from([bytes]), { expected: { size: 100 } }), BlobMismatchError);
-      assert.deepEqual((await keys(b.store, `${run}/m`)), []);
+      assert.deepEqual(await keys(b.store, `${run}/m`), []);
     });
 
     it('keeps nothing when the body fails or the put is aborted', async () => {
       await assert.rejects(b.store.put(`${run}/f.mmp`, failingBody(randomBytes(6 * MiB))), /client went away/);
       const controller = new AbortController();
-      const endless = new Readable({ read() { this.push(randomBytes(64 * 1024)); } });
+      const endless = new Readable({
+        read() {
+          this.push(randomBytes(64 * 1024));
+        },
+      });
       const put = b.store.put(`${run}/aborted.mmp`, endless, { signal: controller.signal });
       setTimeout(() => controller.abort(), 100);
       await assert.rejects(put);
@@ -176,7 +180,11 @@ for (const open of [localBackend, s3Backend]) {
       assert.equal(await b.store.cleanupTemporary(new Date(Date.now() - 60_000), new Set([`${run}/kept.mmp`])), 0, 'a stored blob is no upload');
       assert.equal((await b.store.head(`${run}/kept.mmp`))?.size, 10);
       if (b.abortsStaleUploads) {
-        assert.equal(await b.store.cleanupTemporary(new Date(Date.now() - 60_000), new Set([`${run}/another-environments.mmp`])), 1, 'left until its own environment asks');
+        assert.equal(
+          await b.store.cleanupTemporary(new Date(Date.now() - 60_000), new Set([`${run}/another-environments.mmp`])),
+          1,
+          'left until its own environment asks',
+        );
       }
     });
 

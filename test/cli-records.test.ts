@@ -98,9 +98,16 @@ describe(`packstore CLI shows the records truthfully [${sourceDialect} → ${tar
     const files = await home.run(['files', 'ls', '--profile', 'tgt']);
     const fileLines = assertAligned(files.stdout);
     assert.match(must(fileLines[0], 'a header line'), /^ID +NAME +TYPE +SIZE +STATE +SOURCE +PACKAGE +SIGNATURE$/);
-    const [bytes] = await Promise.all([source.request('GET', `/api/migrations/packages/${packageId}/binary`, { token: await source.login() }).then(async (r) => Buffer.from(await r.arrayBuffer()))]);
+    const [bytes] = await Promise.all([
+      source
+        .request('GET', `/api/migrations/packages/${packageId}/binary`, { token: await source.login() })
+        .then(async (r) => Buffer.from(await r.arrayBuffer())),
+    ]);
     const header = await readPackageHeader(Readable.from([bytes]));
-    assert.ok(fileLines.slice(1).every((l) => l.includes('Uploaded') && l.includes(`(package ${header.packageId})`)), files.stdout);
+    assert.ok(
+      fileLines.slice(1).every((l) => l.includes('Uploaded') && l.includes(`(package ${header.packageId})`)),
+      files.stdout,
+    );
 
     const migrations = await home.run(['migrations', 'ls', '--profile', 'tgt']);
     const lines = assertAligned(migrations.stdout);
@@ -155,7 +162,10 @@ describe(`packstore CLI shows the records truthfully [${sourceDialect} → ${tar
     assert.equal(removed.code, 0, removed.stderr);
     assert.match(removed.stdout, new RegExp(`^deleted package ${migrationId.slice(0, 32)}\\ndeleted its uploaded file .+ \\(${file.id}\\)\\n$`));
     const after = (await home.json(['files', 'ls', '--profile', 'tgt'])) as unknown as Json[];
-    assert.equal(after.find((f) => f.id === file.id), undefined);
+    assert.equal(
+      after.find((f) => f.id === file.id),
+      undefined,
+    );
   });
 });
 
@@ -175,7 +185,12 @@ describe('npm run demo checks before it starts', () => {
       child.stdout.resume();
       const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
       assert.equal(code, 1, stderr);
-      assert.match(stderr, new RegExp(`^packstore: demo: cannot start:\\n  port ${port} \\(the source environment\\) is taken: another server is already answering on it\\. .*PACKSTORE_DEMO_PORTS=`));
+      assert.match(
+        stderr,
+        new RegExp(
+          `^packstore: demo: cannot start:\\n  port ${port} \\(the source environment\\) is taken: another server is already answering on it\\. .*PACKSTORE_DEMO_PORTS=`,
+        ),
+      );
       assert.equal(existsSync(path.join(data, 'demo')), false, 'nothing was started or written');
     } finally {
       taken.close();

@@ -40,7 +40,10 @@ describe(`packstore files upload, resumable [${dialect}]`, () => {
     assert.equal(uploaded.size, bytes.length);
     assert.equal(uploaded.sha256, sha256(bytes));
     const listed = await home.json<Json[]>(['files', 'ls', '--profile', 'flaky']);
-    assert.deepEqual(listed.map((f) => [f.name, f.existing]), [['resumed upload', true]]);
+    assert.deepEqual(
+      listed.map((f) => [f.name, f.existing]),
+      [['resumed upload', true]],
+    );
     const download = await s.request('GET', `/api/mstrServices/library/storage/sharedFileStore/files/${uploaded.id}/binary`, { token: await s.login() });
     assert.equal(sha256(Buffer.from(await download.arrayBuffer())), sha256(bytes));
     const parts: string[] = [];

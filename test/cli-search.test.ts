@@ -53,28 +53,68 @@ for (const dialect of dialects()) {
 
     it('creates a package from a search object, by name, with its results as content', async () => {
       const search = await json(
-        await s.request('POST', '/api/searchObjects', { token, headers: tutorial, json: { name: 'Forecast metrics', nameQuery: 'Forecast', types: ['metric'], location: PUBLIC_OBJECTS } }),
+        await s.request('POST', '/api/searchObjects', {
+          token,
+          headers: tutorial,
+          json: { name: 'Forecast metrics', nameQuery: 'Forecast', types: ['metric'], location: PUBLIC_OBJECTS },
+        }),
         201,
       );
       const expected = await json(await s.request('GET', `/api/searchObjects/${search.id}/results`, { token, headers: tutorial }));
       assert.ok(expected.result.length > 0);
-      const created = await home.json(['migrations', 'create', '--project', TUTORIAL, '--search', 'Forecast metrics', '--name', 'from a search', '--profile', 'p']);
+      const created = await home.json([
+        'migrations',
+        'create',
+        '--project',
+        TUTORIAL,
+        '--search',
+        'Forecast metrics',
+        '--name',
+        'from a search',
+        '--profile',
+        'p',
+      ]);
       assert.equal(created.packageInfo.status, 'created', created.packageInfo.message);
       const rows = await contentOf(created.id);
       assert.deepEqual(new Set(rows.filter((r) => r.explicitIncluded).map((r) => r.id)), new Set(expected.result.map((o: Json) => o.id)));
     });
 
     it('creates a package from a folder path, and adds dependencies by type', async () => {
-      const folder = await json(await s.request('POST', '/api/folders', { token, headers: tutorial, json: { name: 'Package Me', parent: PUBLIC_OBJECTS } }), 201);
-      const copy = await json(await s.request('POST', `/api/objects/${REVENUE_METRIC}/copy?type=4`, { token, headers: tutorial, json: { name: 'Revenue Copy', folderId: folder.id } }), 201);
-      const created = await home.json(['migrations', 'create', '--project', TUTORIAL, '--folder', 'Public Objects/Package Me', '--with-dependencies=13', '--name', 'from a folder', '--profile', 'p']);
+      const folder = await json(
+        await s.request('POST', '/api/folders', { token, headers: tutorial, json: { name: 'Package Me', parent: PUBLIC_OBJECTS } }),
+        201,
+      );
+      const copy = await json(
+        await s.request('POST', `/api/objects/${REVENUE_METRIC}/copy?type=4`, {
+          token,
+          headers: tutorial,
+          json: { name: 'Revenue Copy', folderId: folder.id },
+        }),
+        201,
+      );
+      const created = await home.json([
+        'migrations',
+        'create',
+        '--project',
+        TUTORIAL,
+        '--folder',
+        'Public Objects/Package Me',
+        '--with-dependencies=13',
+        '--name',
+        'from a folder',
+        '--profile',
+        'p',
+      ]);
       assert.equal(created.packageInfo.status, 'created', created.packageInfo.message);
       const rows = await contentOf(created.id);
       const ids = rows.map((r) => r.id);
       assert.ok(ids.includes(folder.id) && ids.includes(copy.id), 'the folder and what it holds');
       assert.ok(ids.includes(REVENUE_FACT), 'the facts the metric uses');
       const explicit = rows.filter((r) => r.explicitIncluded);
-      assert.ok(explicit.every((r) => [8, 4, 13].includes(r.type)), 'only dependencies of the asked types are added');
+      assert.ok(
+        explicit.every((r) => [8, 4, 13].includes(r.type)),
+        'only dependencies of the asked types are added',
+      );
 
       const missing = await home.run(['migrations', 'create', '--project', TUTORIAL, '--folder', 'Public Objects/Nowhere', '--profile', 'p']);
       assert.equal(missing.code, 1);

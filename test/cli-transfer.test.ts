@@ -46,7 +46,18 @@ describe(`packstore transfer [${sourceDialect} → ${targetDialect}]`, () => {
       home.json(['login', target.url, '--profile', 'tgt']),
       home.json(['login', proxy.url, '--profile', 'flaky']),
     ]);
-    const created = await home.json(['migrations', 'create', '--profile', 'src', '--project', TUTORIAL, '--include-dependents', '--name', 'transfer me', ...OBJECTS.flatMap((o) => ['--object', o])]);
+    const created = await home.json([
+      'migrations',
+      'create',
+      '--profile',
+      'src',
+      '--project',
+      TUTORIAL,
+      '--include-dependents',
+      '--name',
+      'transfer me',
+      ...OBJECTS.flatMap((o) => ['--object', o]),
+    ]);
     packageId = created.packageInfo.id;
     packageSha = created.packageInfo.storage.sha256;
     assert.ok(created.packageInfo.storage.size > 1200, 'the package is larger than what the proxy lets through');
@@ -70,7 +81,10 @@ describe(`packstore transfer [${sourceDialect} → ${targetDialect}]`, () => {
     assert.deepEqual(result.migration.packageInfo.source, result.file.source);
 
     const files = await home.json<Json[]>(['files', 'ls', '--profile', 'tgt']);
-    assert.deepEqual(files.map((f) => f.id), [result.file.id]);
+    assert.deepEqual(
+      files.map((f) => f.id),
+      [result.file.id],
+    );
     const saved = await home.json(['files', 'download', result.file.id, '--profile', 'tgt', '-o', 'copy.mmp']);
     assert.equal(sha256(await readFile(path.join(home.dir, 'copy.mmp'))), packageSha);
     assert.equal(saved.sha256, packageSha);
@@ -85,16 +99,30 @@ describe(`packstore transfer [${sourceDialect} → ${targetDialect}]`, () => {
     const r = await home.run(['transfer', packageId, '--from', 'src', '--to', 'flaky', '--project', TUTORIAL]);
     assert.equal(r.code, 1, r.stdout);
     assert.ok(proxy.cuts >= 1, 'the proxy cut the upload');
-    assert.match(must(r.stderr.split('\n').filter(Boolean).at(-1), 'a last line on stderr'), /^packstore: connection to http:\/\/127\.0\.0\.1:\d+ failed \(PUT \/api\/mstrServices\/library\/storage\/sharedFileStore\/files\/\S+\/binary\): \S+$/);
+    assert.match(
+      must(r.stderr.split('\n').filter(Boolean).at(-1), 'a last line on stderr'),
+      /^packstore: connection to http:\/\/127\.0\.0\.1:\d+ failed \(PUT \/api\/mstrServices\/library\/storage\/sharedFileStore\/files\/\S+\/binary\): \S+$/,
+    );
     assert.match(r.stderr, /\n$/);
     assert.equal(r.stderr.split('\n').filter((l) => l.startsWith('packstore:')).length, 1, 'one error line');
 
     const filesAfter = await home.json<Json[]>(['files', 'ls', '--profile', 'tgt']);
-    assert.deepEqual(filesAfter.filter((f) => f.existing).map((f) => f.id), filesBefore.map((f) => f.id), 'no new file with its binary');
-    assert.deepEqual(filesAfter.map((f) => f.id), filesBefore.map((f) => f.id), 'the CLI removed the metadata of the failed upload');
+    assert.deepEqual(
+      filesAfter.filter((f) => f.existing).map((f) => f.id),
+      filesBefore.map((f) => f.id),
+      'no new file with its binary',
+    );
+    assert.deepEqual(
+      filesAfter.map((f) => f.id),
+      filesBefore.map((f) => f.id),
+      'the CLI removed the metadata of the failed upload',
+    );
     assert.equal((await home.json<Json[]>(['migrations', 'ls', '--profile', 'tgt'])).length, migrationsBefore.length, 'no import started');
     assert.deepEqual(await storedPackages(target), packagesBefore, 'no blob');
-    assert.ok(await waitUntil(async () => (await filesUnder(path.join(target.files.config.storageLocation, '.tmp'))).length === 0), 'no temporary upload file on the server');
+    assert.ok(
+      await waitUntil(async () => (await filesUnder(path.join(target.files.config.storageLocation, '.tmp'))).length === 0),
+      'no temporary upload file on the server',
+    );
     assert.deepEqual(await filesUnder(home.dir), homeBefore, 'no temporary file on the client');
   });
 

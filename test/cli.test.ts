@@ -71,7 +71,12 @@ describe(`the packstore CLI [${sourceDialect} → ${targetDialect}]`, () => {
   });
 
   it('exits 2 on usage errors', async () => {
-    const cases = [['login', 'ftp://example'], ['migrations', 'rm', 'not-a-package-id'], ['files', 'frobnicate'], ['migrations', 'create', '--project', TUTORIAL]];
+    const cases = [
+      ['login', 'ftp://example'],
+      ['migrations', 'rm', 'not-a-package-id'],
+      ['files', 'frobnicate'],
+      ['migrations', 'create', '--project', TUTORIAL],
+    ];
     const results = await Promise.all(cases.map((args) => home.run(args)));
     for (const [i, args] of cases.entries()) assert.equal(results[i]?.code, 2, `${args.join(' ')}: ${results[i]?.stderr}`);
     const r = await home.run(['migrations', 'create', '--project', TUTORIAL, '--object', 'nonsense', '--profile', 'src']);
@@ -109,7 +114,10 @@ describe(`the packstore CLI [${sourceDialect} → ${targetDialect}]`, () => {
     assert.equal(contradicted.code, 1);
     assert.match(contradicted.stderr, /declared as a project package, but its header says it is a configuration package/);
     const listed = await home.json<Json[]>(['files', 'ls', '--profile', 'tgt']);
-    assert.deepEqual(listed.map((f) => [f.id, f.name, f.existing]), [[uploaded.id, 'cli upload', true]]);
+    assert.deepEqual(
+      listed.map((f) => [f.id, f.name, f.existing]),
+      [[uploaded.id, 'cli upload', true]],
+    );
 
     // A broken earlier run left the first part: only the rest is fetched, and the whole is checked.
     const out = path.join(home.dir, 'resumed.mmp');
@@ -136,7 +144,19 @@ describe(`the packstore CLI [${sourceDialect} → ${targetDialect}]`, () => {
   });
 
   it("runs the seed's flow: create, download, upload, import, status, undo, rm", async () => {
-    const created = await home.json(['migrations', 'create', '--profile', 'src', '--project', TUTORIAL, '--object', `${YEAR}:12`, '--include-dependents', '--name', 'cli package']);
+    const created = await home.json([
+      'migrations',
+      'create',
+      '--profile',
+      'src',
+      '--project',
+      TUTORIAL,
+      '--object',
+      `${YEAR}:12`,
+      '--include-dependents',
+      '--name',
+      'cli package',
+    ]);
     assert.equal(created.packageInfo.status, 'created');
     const pkgId = created.packageInfo.id as string;
 

@@ -64,7 +64,10 @@ describe('two nodes on PostgreSQL and S3', { skip: !dialects().includes('postgre
 
   it('runs a job on whichever node is running jobs', async () => {
     const token = await a.login();
-    for (const [accepting, running, idle] of [[a, b, a], [b, a, b]] as const) {
+    for (const [accepting, running, idle] of [
+      [a, b, a],
+      [b, a, b],
+    ] as const) {
       await idle.server.env.ctx.jobs.runner.stop();
       const { id } = await uploadAndImport(accepting, token, await buildPackage(newMetrics(3, `node-run ${randomBytes(3).toString('hex')}`)));
       const record = await waitForMigration(accepting, token, id, (r) => FINAL_IMPORT_STATES.includes(r.importInfo.status));
@@ -98,7 +101,10 @@ describe('two nodes on PostgreSQL and S3', { skip: !dialects().includes('postgre
     assert.equal(job.owner, b.server.env.ctx.jobs.queue.nodeId);
     assert.equal(job.attempts, 2);
     assert.equal(job.state, 'done');
-    const objects = await ctx.metadata.getObjects(TUTORIAL_PROJECT_ID, entries.map((e) => e.object.id));
+    const objects = await ctx.metadata.getObjects(
+      TUTORIAL_PROJECT_ID,
+      entries.map((e) => e.object.id),
+    );
     assert.equal(objects.size, 5);
     assert.notEqual(await ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
     // The dead node's late finish changes nothing: the job is no longer its own.

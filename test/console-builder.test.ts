@@ -98,13 +98,19 @@ for (const dialect of dialects()) {
         assert.equal(type, 'Metric');
       }
 
-      const revenue = must(server.find((o) => o.id === REVENUE_METRIC), 'the Revenue metric in the server\'s results');
+      const revenue = must(
+        server.find((o) => o.id === REVENUE_METRIC),
+        "the Revenue metric in the server's results",
+      );
       const pick = table.getByRole('button', { name: `Pick ${revenue.name}`, exact: true });
       await pick.focus();
       await page.keyboard.press('Space');
       assert.equal(await pick.getAttribute('aria-pressed'), 'true');
       assert.equal(await pick.evaluate((b) => b === document.activeElement), true, 'focus stays on the toggle');
-      await page.getByTestId('announcer').filter({ hasText: `Picked ${revenue.name}: 1 object added.` }).waitFor();
+      await page
+        .getByTestId('announcer')
+        .filter({ hasText: `Picked ${revenue.name}: 1 object added.` })
+        .waitFor();
       expect([revenue]);
       await page.getByTestId('content-summary').filter({ hasText: '1 object: 1 picked, 0 added as dependencies.' }).waitFor();
     });
@@ -123,7 +129,11 @@ for (const dialect of dialects()) {
       await pager.getByText(`${PAGE + 1}–${metrics.length} of ${metrics.length}`).waitFor();
       const secondPage = await panel.getByRole('rowheader').allInnerTexts();
       assert.equal(secondPage.length, metrics.length - PAGE);
-      assert.deepEqual([...firstPage, ...secondPage], metrics.map((o) => o.name), 'the pages are the server\'s results in order');
+      assert.deepEqual(
+        [...firstPage, ...secondPage],
+        metrics.map((o) => o.name),
+        "the pages are the server's results in order",
+      );
 
       await panel.getByLabel('Modified since').fill('2999-01-01');
       await panel.getByRole('button', { name: 'Search' }).click();
@@ -131,14 +141,23 @@ for (const dialect of dialects()) {
 
       // One metric changed today: a search from today's date finds it among the few changed since.
       const today = new Date().toISOString().slice(0, 10);
-      const touched = must(metrics.find((o) => o.id !== REVENUE_METRIC), 'a metric other than Revenue');
-      await json(await s.request('PUT', `/api/objects/${touched.id}?type=${METRIC}`, { token, headers: PROJECT, json: { description: 'changed by the builder test' } }), 200);
+      const touched = must(
+        metrics.find((o) => o.id !== REVENUE_METRIC),
+        'a metric other than Revenue',
+      );
+      await json(
+        await s.request('PUT', `/api/objects/${touched.id}?type=${METRIC}`, { token, headers: PROJECT, json: { description: 'changed by the builder test' } }),
+        200,
+      );
       const since = await search(`type=${METRIC}&beginModificationTime=${today}T00:00:00Z`);
       assert.ok(since.some((o) => o.id === touched.id) && since.length < metrics.length);
       await panel.getByLabel('Modified since').fill(today);
       await panel.getByRole('button', { name: 'Search' }).click();
       await panel.getByRole('table', { name: `Search results: ${since.length} object${since.length === 1 ? '' : 's'}` }).waitFor();
-      assert.deepEqual(await panel.getByRole('rowheader').allInnerTexts(), since.map((o) => o.name));
+      assert.deepEqual(
+        await panel.getByRole('rowheader').allInnerTexts(),
+        since.map((o) => o.name),
+      );
     });
 
     it('browses folders and picks an object and a whole folder', async () => {
@@ -166,7 +185,10 @@ for (const dialect of dialects()) {
       const below = await search(`root=${prompts.id}`);
       await browser.getByRole('button', { name: 'Pick Prompts and everything below it' }).click();
       expect([prompts, ...below]);
-      await page.getByTestId('content-summary').filter({ hasText: `${expected.size} objects: ${expected.size} picked` }).waitFor();
+      await page
+        .getByTestId('content-summary')
+        .filter({ hasText: `${expected.size} objects: ${expected.size} picked` })
+        .waitFor();
       await shot('picked');
     });
 
@@ -179,15 +201,23 @@ for (const dialect of dialects()) {
       const content = page.getByRole('region', { name: 'Package content' });
       await content.getByRole('checkbox', { name: 'Fact' }).check();
       await content.getByRole('button', { name: 'Add dependencies' }).click();
-      await page.getByTestId('content-summary').filter({ hasText: `${expected.size} objects: ${picked.length} picked, ${dependencies} added as dependencies.` }).waitFor();
-      await page.getByTestId('announcer').filter({ hasText: `Dependencies of ${counted(picked.length, 'picked object')}: ${counted(dependencies, 'object')} added.` }).waitFor();
+      await page
+        .getByTestId('content-summary')
+        .filter({ hasText: `${expected.size} objects: ${picked.length} picked, ${dependencies} added as dependencies.` })
+        .waitFor();
+      await page
+        .getByTestId('announcer')
+        .filter({ hasText: `Dependencies of ${counted(picked.length, 'picked object')}: ${counted(dependencies, 'object')} added.` })
+        .waitFor();
 
       const counts = new Map<string, number>();
       for (const o of expected.values()) counts.set(objectTypeName(o.type), (counts.get(objectTypeName(o.type)) ?? 0) + 1);
       const table = content.getByRole('table', { name: 'Objects by type' });
       const shown = new Map<string, number>();
-      // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
-      for (const row of await table.locator('tbody tr').all()) shown.set(await row.getByRole('rowheader').innerText(), Number(await row.getByRole('cell').innerText()));
+      for (const row of await table.locator('tbody tr').all()) {
+        // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
+        shown.set(await row.getByRole('rowheader').innerText(), Number(await row.getByRole('cell').innerText()));
+      }
       assert.deepEqual(shown, counts);
       await shot('content');
     });

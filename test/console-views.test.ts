@@ -30,7 +30,10 @@ describe('console views: paged report, lists with filters, environment badge, 80
     s = await startTestServer('sqlite', { 'environment.name': 'Test EU', 'environment.colour': '#8a1538', 'environment.production': 'true' });
     const token = await s.login();
     const year = must(await s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR), 'the Year attribute');
-    const entries = [...newMetrics(METRICS, 'Console metric'), { action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...year, name: 'Year in the console', version: newGuid() } }];
+    const entries = [
+      ...newMetrics(METRICS, 'Console metric'),
+      { action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...year, name: 'Year in the console', version: newGuid() } },
+    ];
     imported = await importToEnd(s, token, await buildPackage(entries as Parameters<typeof buildPackage>[0]));
     assert.equal(imported.importInfo.status, 'imported', imported.importInfo.message);
     await createPackage(s, token, { name: 'Made on this server', tocView: { settings: {}, content: [{ id: YEAR, type: 12 }] } });
@@ -94,7 +97,10 @@ describe('console views: paged report, lists with filters, environment badge, 80
     await page.getByLabel('Order').selectOption('name');
     await row.waitFor();
     const names = await page.locator('tbody th a').allInnerTexts();
-    assert.deepEqual(names, [...names].sort((a, b) => a.localeCompare(b)));
+    assert.deepEqual(
+      names,
+      [...names].sort((a, b) => a.localeCompare(b)),
+    );
     await shot('migrations-filtered');
   });
 
@@ -127,7 +133,10 @@ describe('console views: paged report, lists with filters, environment badge, 80
 
   it('holds its layout at 800 px: no clipped Actions column, URLs wrap between their parts', async () => {
     await page.setViewportSize({ width: 800, height: 900 });
-    for (const [route, heading] of [['migrations', 'Migrations'], ['packages', 'Packages']] as const) {
+    for (const [route, heading] of [
+      ['migrations', 'Migrations'],
+      ['packages', 'Packages'],
+    ] as const) {
       await page.goto(`${s.url}/console/${route}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
       await page.locator('td.row-actions').first().waitFor();

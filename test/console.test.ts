@@ -133,7 +133,8 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
   let yearBefore: string;
 
   const shot = (name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
-  const yearName = async () => (await json(await target.request('GET', `/api/objects/${YEAR}?type=12`, { token: targetToken, headers: PROJECT }), 200)).name as string;
+  const yearName = async () =>
+    (await json(await target.request('GET', `/api/objects/${YEAR}?type=12`, { token: targetToken, headers: PROJECT }), 200)).name as string;
   const files = async () => json(await target.request('GET', `${FILES}?type=migrations.packages`, { token: targetToken }), 200);
 
   before(async () => {
@@ -198,14 +199,23 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
     const header = await readPackageHeader(Readable.from([bytes]));
     const from = `from ${header.sourceEnvironment.name || header.sourceEnvironment.id} (package ${header.packageId})`;
-    await page.getByTestId('upload-status').filter({ hasText: `Uploaded console package ${from}.` }).waitFor();
+    await page
+      .getByTestId('upload-status')
+      .filter({ hasText: `Uploaded console package ${from}.` })
+      .waitFor();
     const log = await page.evaluate(() => (window as unknown as { statusLog: string[] }).statusLog);
-    assert.ok(log.some((t) => t.startsWith('Computing the checksum')), `checksum progress shown: ${log.join(' | ')}`);
-    assert.ok(log.some((t) => t.startsWith('Uploading:')), `upload progress shown: ${log.join(' | ')}`);
+    assert.ok(
+      log.some((t) => t.startsWith('Computing the checksum')),
+      `checksum progress shown: ${log.join(' | ')}`,
+    );
+    assert.ok(
+      log.some((t) => t.startsWith('Uploading:')),
+      `upload progress shown: ${log.join(' | ')}`,
+    );
 
     const stored = (await files()).data as { name: string; sha256: string; size: number; existing: boolean }[];
     assert.equal(stored.length, 1);
-    assert.equal(must(stored[0], 'at least one entry in stored').sha256, sha256(bytes), 'the checksum computed in the browser is the bytes\' SHA-256');
+    assert.equal(must(stored[0], 'at least one entry in stored').sha256, sha256(bytes), "the checksum computed in the browser is the bytes' SHA-256");
     assert.equal(must(stored[0], 'at least one entry in stored').existing, true);
 
     const row = page.getByRole('row', { name: /console package/ });
@@ -232,7 +242,10 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await shot('import-dialog');
     await dialog.getByRole('button', { name: 'Start import' }).click();
     await page.waitForURL(/\/console\/migrations\/[0-9A-F]{32}:[0-9A-F]{32}$/);
-    await page.getByTestId('detail-import-status').filter({ hasText: /^Imported$/ }).waitFor();
+    await page
+      .getByTestId('detail-import-status')
+      .filter({ hasText: /^Imported$/ })
+      .waitFor();
     const header = await readPackageHeader(Readable.from([bytes]));
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
     assert.equal(await page.getByTestId('detail-source-package').innerText(), header.packageId, 'the detail traces the package to its source');
@@ -247,7 +260,11 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Migrations' }).click();
     await page.getByRole('heading', { level: 1, name: 'Migrations' }).waitFor();
     assert.equal(await page.getByRole('heading', { level: 1 }).evaluate((h) => h === document.activeElement), true, 'focus moves to the new page');
-    await page.getByRole('row', { name: /console package/ }).getByTestId('import-status').filter({ hasText: 'Imported' }).waitFor();
+    await page
+      .getByRole('row', { name: /console package/ })
+      .getByTestId('import-status')
+      .filter({ hasText: 'Imported' })
+      .waitFor();
     await shot('migrations');
   });
 
@@ -255,9 +272,16 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('button', { name: 'Undo import of console package' }).click();
     const dialog = page.getByRole('dialog', { name: 'Undo the import of console package?' });
     await dialog.getByRole('button', { name: 'Undo import' }).click();
-    await page.getByRole('row', { name: /console package/ }).getByTestId('import-status').filter({ hasText: 'Undone' }).waitFor();
+    await page
+      .getByRole('row', { name: /console package/ })
+      .getByTestId('import-status')
+      .filter({ hasText: 'Undone' })
+      .waitFor();
     assert.equal(await yearName(), yearBefore, 'undo restored the target');
-    await page.getByTestId('announcer').filter({ hasText: /console package/ }).waitFor();
+    await page
+      .getByTestId('announcer')
+      .filter({ hasText: /console package/ })
+      .waitFor();
   });
 
   it('deletes the migration and its uploaded file', async () => {
@@ -280,13 +304,20 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await writeFile(bigFile, big);
     await page.getByLabel('Package file (.mmp)').setInputFiles(bigFile);
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await page.getByTestId('upload-status').filter({ hasText: /^Uploaded big from / }).waitFor();
+    await page
+      .getByTestId('upload-status')
+      .filter({ hasText: /^Uploaded big from / })
+      .waitFor();
     assert.equal(((await files()).data as { sha256: string }[])[0]?.sha256, sha256(big));
 
     const deleteBig = page.getByRole('button', { name: 'Delete big' });
     await deleteBig.click();
     const dialog = page.getByRole('dialog', { name: 'Delete big?' });
-    assert.equal(await dialog.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement), true, 'the dialog opens on its harmless choice');
+    assert.equal(
+      await dialog.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement),
+      true,
+      'the dialog opens on its harmless choice',
+    );
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
     assert.equal(await deleteBig.evaluate((b) => b === document.activeElement), true, 'Escape closes the dialog and focus goes back');
@@ -364,10 +395,16 @@ describe('web console upload over a cut connection [sqlite]', { skip: browserSki
     await page.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
     await page.getByLabel('Package file (.mmp)').setInputFiles(path.join(workDir, 'cut package.mmp'));
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
-    await page.getByTestId('upload-status').filter({ hasText: /^Uploaded cut package from .+ \(package [0-9A-F]{32}\)\.$/ }).waitFor();
+    await page
+      .getByTestId('upload-status')
+      .filter({ hasText: /^Uploaded cut package from .+ \(package [0-9A-F]{32}\)\.$/ })
+      .waitFor();
     assert.equal(proxy.cuts, 1, 'the proxy cut the upload');
     const listed = await json(await s.request('GET', `${FILES}?type=migrations.packages`, { token: await s.login() }), 200);
     const stored = listed.data as { name: string; sha256: string; existing: boolean }[];
-    assert.deepEqual(stored.map((f) => [f.name, f.existing, f.sha256]), [['cut package', true, sha256(bytes)]]);
+    assert.deepEqual(
+      stored.map((f) => [f.name, f.existing, f.sha256]),
+      [['cut package', true, sha256(bytes)]],
+    );
   });
 });

@@ -12,7 +12,19 @@ import { createPackage } from './support/migrations.js';
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
 
 /** The calls that are Packstore's own (README, "Beyond the Library API"). */
-const EXTENSIONS = [/\/sharedFileStore\/files\/\{fileId\}\/uploads/, /^\/api\/migrations\/\{id\}\/report$/, /^\/api\/migrations\/diff/, /^\/api\/users\/\{id\}$/, /^\/api\/health/, /^\/metrics$/, /^\/api\/audit$/, /^\/api-docs\//, /^\/console/, /^\/$/, /^\/api\/environment(\/|$)/];
+const EXTENSIONS = [
+  /\/sharedFileStore\/files\/\{fileId\}\/uploads/,
+  /^\/api\/migrations\/\{id\}\/report$/,
+  /^\/api\/migrations\/diff/,
+  /^\/api\/users\/\{id\}$/,
+  /^\/api\/health/,
+  /^\/metrics$/,
+  /^\/api\/audit$/,
+  /^\/api-docs\//,
+  /^\/console/,
+  /^\/$/,
+  /^\/api\/environment(\/|$)/,
+];
 
 type Operation = { tags?: string[]; responses?: Record<string, unknown>; parameters?: { name: string; in: string }[] };
 type OpenApi = { openapi: string; paths: Record<string, Record<string, Operation>> };
@@ -38,13 +50,14 @@ for (const dialect of dialects()) {
         const schema = route.schema;
         const statuses = Object.keys(schema?.response ?? {});
         if (!schema) problems.push(`${keyOf(route)}: no schema`);
-        else if (!statuses.some((code) => /^[23]/.test(code)) || !statuses.includes('4xx')) problems.push(`${keyOf(route)}: responses ${statuses.join(', ') || 'none'}`);
+        else if (!statuses.some((code) => /^[23]/.test(code)) || !statuses.includes('4xx'))
+          problems.push(`${keyOf(route)}: responses ${statuses.join(', ') || 'none'}`);
         else if (/:/.test(route.url) && !schema.params) problems.push(`${keyOf(route)}: no params schema`);
       }
       assert.deepEqual(problems, []);
     });
 
-    it('describes every route in OpenAPI 3.1, tags each call, and tags Packstore\'s own as extensions', async () => {
+    it("describes every route in OpenAPI 3.1, tags each call, and tags Packstore's own as extensions", async () => {
       const res = await s.request('GET', '/api-docs/json');
       assert.equal(res.status, 200);
       const doc = (await res.json()) as OpenApi;
@@ -59,7 +72,8 @@ for (const dialect of dialects()) {
         }
         const extension = EXTENSIONS.some((pattern) => pattern.test(path));
         if (!op.tags?.length) problems.push(`${keyOf(route)}: no tag`);
-        if (extension !== (op.tags ?? []).includes(PACKSTORE_EXTENSIONS)) problems.push(`${keyOf(route)}: ${extension ? 'not tagged' : 'wrongly tagged'} as an extension`);
+        if (extension !== (op.tags ?? []).includes(PACKSTORE_EXTENSIONS))
+          problems.push(`${keyOf(route)}: ${extension ? 'not tagged' : 'wrongly tagged'} as an extension`);
       }
       assert.deepEqual(problems, []);
     });

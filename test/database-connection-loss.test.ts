@@ -33,7 +33,10 @@ for (const dialect of dialects().filter((d) => d === 'postgres')) {
             const alive = await admin.query('SELECT 1 FROM pg_stat_activity WHERE pid = $1', [pid]);
             if (alive.rowCount === 0) break;
           }
-          return sql`SELECT 1`.execute(conn).then(() => 'answered', (error: unknown) => error);
+          return sql`SELECT 1`.execute(conn).then(
+            () => 'answered',
+            (error: unknown) => error,
+          );
         });
         assert.ok(isDatabaseUnavailable(outcome), `the next query fails as unreachable, got ${String(outcome)}`);
         const { rows } = await sql<{ one: number }>`SELECT 1 AS one`.execute(handle.db);

@@ -18,7 +18,16 @@ const PROJECT = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 
 const object = metric;
 const entry = explicitEntry;
-const ace = (trusteeId: string, rights: number, deny = false): AclEntry => ({ deny, type: 1, rights, trusteeId, trusteeName: `user ${trusteeId.slice(0, 4)}`, trusteeType: 34, trusteeSubtype: 8704, inheritable: false });
+const ace = (trusteeId: string, rights: number, deny = false): AclEntry => ({
+  deny,
+  type: 1,
+  rights,
+  trusteeId,
+  trusteeName: `user ${trusteeId.slice(0, 4)}`,
+  trusteeType: 34,
+  trusteeSubtype: 8704,
+  inheritable: false,
+});
 
 /** The diff's action for each situation, per rule: new, identical, newer, older, moved. */
 const GOLDEN: Record<ConflictAction, [string, string, string, string, string]> = {
@@ -31,7 +40,15 @@ const GOLDEN: Record<ConflictAction, [string, string, string, string, string]> =
   delete: ['skip', 'delete', 'delete', 'delete', 'delete'],
 };
 /** Validation reports the same effects under the Library's action names. */
-const REPORTED: Record<string, string> = { create: 'create', replace: 'replace', move: 'move', keep: 'use_existing', copy: 'keep_both', delete: 'delete', skip: 'none' };
+const REPORTED: Record<string, string> = {
+  create: 'create',
+  replace: 'replace',
+  move: 'move',
+  keep: 'use_existing',
+  copy: 'keep_both',
+  delete: 'delete',
+  skip: 'none',
+};
 
 for (const dialect of dialects()) {
   describe(`diff preview [${dialect}]`, () => {
@@ -44,7 +61,14 @@ for (const dialect of dialects()) {
       return file;
     };
     const diffFile = async (fileId: string, query = ''): Promise<Json> =>
-      json(await s.request('POST', `${DIFF}${query}`, { token, headers: PROJECT, json: { packageInfo: { storage: { sharedFileStore: { files: { id: fileId } } } }, importInfo: { project: { id: TUTORIAL_PROJECT_ID } } } }), 200);
+      json(
+        await s.request('POST', `${DIFF}${query}`, {
+          token,
+          headers: PROJECT,
+          json: { packageInfo: { storage: { sharedFileStore: { files: { id: fileId } } } }, importInfo: { project: { id: TUTORIAL_PROJECT_ID } } },
+        }),
+        200,
+      );
     const page = async (id: string, query = ''): Promise<Json> => json(await s.request('GET', `${DIFF}/${id}${query}`, { token }), 200);
     before(async () => {
       s = await startTestServer(dialect);
@@ -70,22 +94,41 @@ for (const dialect of dialects()) {
         assert.equal(await fingerprint(), before, 'a diff changes nothing in the target');
         assert.equal(diff.status, 'done');
         assert.equal(diff.stale, false);
-        assert.deepEqual(diff.objects.map((o: Json) => o.action), expected);
+        assert.deepEqual(
+          diff.objects.map((o: Json) => o.action),
+          expected,
+        );
         assert.equal(diff.summary.total, 5);
         for (const a of new Set(expected)) assert.equal(diff.summary.byAction[a], expected.filter((e) => e === a).length, a);
         assert.deepEqual(diff.summary.byType, { 4: 5 });
 
         // Validation is the import engine's dry run over the same bytes: the same effect for every object.
-        const validated = await applyPackage({ db: s.server.env.ctx.database.db, blobs: await s.server.env.ctx.storage.blobs(), packagePath: file.path, packageSize: 0, projectId: TUTORIAL_PROJECT_ID, dryRun: true, onProgress: () => undefined });
-        assert.deepEqual(validated.outcomes.map((o) => o.action), expected.map((a) => REPORTED[a]));
+        const validated = await applyPackage({
+          db: s.server.env.ctx.database.db,
+          blobs: await s.server.env.ctx.storage.blobs(),
+          packagePath: file.path,
+          packageSize: 0,
+          projectId: TUTORIAL_PROJECT_ID,
+          dryRun: true,
+          onProgress: () => undefined,
+        });
+        assert.deepEqual(
+          validated.outcomes.map((o) => o.action),
+          expected.map((a) => REPORTED[a]),
+        );
         assert.equal(await fingerprint(), before);
 
         const [fresh, same, newerRow, , movedRow] = diff.objects as Json[];
         if (expected[0] === 'create') assert.ok(fresh?.changes.some((c: Json) => c.field === 'name' && c.before === null && c.after === 'Brand new'));
         if (expected[1] === 'keep') assert.deepEqual(same?.changes, []);
-        if (expected[2] === 'replace') assert.deepEqual(newerRow?.changes.find((c: Json) => c.field === 'name'), { field: 'name', before: newer.name, after: `${newer.name} newer` });
+        if (expected[2] === 'replace')
+          assert.deepEqual(
+            newerRow?.changes.find((c: Json) => c.field === 'name'),
+            { field: 'name', before: newer.name, after: `${newer.name} newer` },
+          );
         if (expected[2] === 'copy') assert.match(newerRow?.targetId, /^[0-9A-F]{32}$/);
-        if (expected[4] === 'move') assert.deepEqual(movedRow?.changes, [{ field: 'folder', before: '/Public Objects', after: '/Public Objects/Shared Reports' }]);
+        if (expected[4] === 'move')
+          assert.deepEqual(movedRow?.changes, [{ field: 'folder', before: '/Public Objects', after: '/Public Objects/Shared Reports' }]);
         if (expected[1] === 'delete') assert.ok(same?.changes.some((c: Json) => c.field === 'version' && c.after === null));
       });
     }
@@ -94,16 +137,35 @@ for (const dialect of dialects()) {
       const [used, unused, added] = [object('dep kept'), object('dep dropped'), object('dep added')];
       const [alice, bob, carol] = [newGuid(), newGuid(), newGuid()];
       const original = object('fields', {
-        description: 'old text', definition: { formula: 'Sum(a)', options: { level: 1, keep: true }, items: [1, 2] }, uses: [used.id, unused.id].sort(),
+        description: 'old text',
+        definition: { formula: 'Sum(a)', options: { level: 1, keep: true }, items: [1, 2] },
+        uses: [used.id, unused.id].sort(),
         acl: [ace(alice, 1), ace(bob, 3)],
       });
       await importToEnd(s, token, await buildPackage([entry(used, 'replace'), entry(unused, 'replace'), entry(added, 'replace'), entry(original, 'replace')]));
       const changed: MetadataObject = {
-        ...original, name: 'fields renamed', description: 'new text', folderId: REPORTS_FOLDER, version: newGuid(), ownerId: newGuid(), ownerName: 'Somebody',
-        dateCreated: T0 + 1000, dateModified: T0 + 2000, definition: { formula: 'Sum(b)', options: { level: 2, keep: true }, items: [1, 2, 3] },
-        uses: [used.id, added.id].sort(), acl: [ace(alice, 7), ace(carol, 1, true)],
+        ...original,
+        name: 'fields renamed',
+        description: 'new text',
+        folderId: REPORTS_FOLDER,
+        version: newGuid(),
+        ownerId: newGuid(),
+        ownerName: 'Somebody',
+        dateCreated: T0 + 1000,
+        dateModified: T0 + 2000,
+        definition: { formula: 'Sum(b)', options: { level: 2, keep: true }, items: [1, 2, 3] },
+        uses: [used.id, added.id].sort(),
+        acl: [ace(alice, 7), ace(carol, 1, true)],
       };
-      const diff = await diffFile((await uploaded(await buildPackage([entry(changed, 'force_replace')], { settings: { defaultAction: 'force_replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] } }))).id);
+      const diff = await diffFile(
+        (
+          await uploaded(
+            await buildPackage([entry(changed, 'force_replace')], {
+              settings: { defaultAction: 'force_replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] },
+            }),
+          )
+        ).id,
+      );
       const view = (e: AclEntry) => ({ trustee: e.trusteeName, trusteeId: e.trusteeId, deny: e.deny, rights: e.rights, inheritable: false });
       const expected = [
         { field: 'name', before: 'fields', after: 'fields renamed' },
@@ -133,13 +195,26 @@ for (const dialect of dialects()) {
       const existing = object('stale target');
       await importToEnd(s, token, await buildPackage([entry(existing, 'replace')]));
       const folder = object('stale folder', { type: 8, subtype: 2048, definition: {} });
-      const entries = [entry({ ...existing, version: newGuid(), name: 'stale target changed' }, 'replace'), entry(folder, 'replace'), ...Array.from({ length: 6 }, (_, i) => entry(object(`stale new ${i}`), 'replace'))];
+      const entries = [
+        entry({ ...existing, version: newGuid(), name: 'stale target changed' }, 'replace'),
+        entry(folder, 'replace'),
+        ...Array.from({ length: 6 }, (_, i) => entry(object(`stale new ${i}`), 'replace')),
+      ];
       const diff = await diffFile((await uploaded(await buildPackage(entries))).id, '?limit=3');
       assert.equal(diff.total, 8);
       assert.equal(diff.objects.length, 3);
-      assert.deepEqual((await page(diff.id, '?offset=6&limit=3')).objects.map((o: Json) => o.name), ['stale new 4', 'stale new 5']);
-      assert.deepEqual((await page(diff.id, '?action=replace')).objects.map((o: Json) => o.name), ['stale target changed']);
-      assert.deepEqual((await page(diff.id, '?type=8')).objects.map((o: Json) => o.id), [folder.id]);
+      assert.deepEqual(
+        (await page(diff.id, '?offset=6&limit=3')).objects.map((o: Json) => o.name),
+        ['stale new 4', 'stale new 5'],
+      );
+      assert.deepEqual(
+        (await page(diff.id, '?action=replace')).objects.map((o: Json) => o.name),
+        ['stale target changed'],
+      );
+      assert.deepEqual(
+        (await page(diff.id, '?type=8')).objects.map((o: Json) => o.id),
+        [folder.id],
+      );
       const searched = await page(diff.id, '?q=NEW%205&action=create,replace');
       assert.deepEqual([searched.total, searched.objects[0].name], [1, 'stale new 5']);
       assert.equal((await page(diff.id)).stale, false);
@@ -155,7 +230,11 @@ for (const dialect of dialects()) {
       const replaced = object('undo replaced');
       await importToEnd(s, token, await buildPackage([entry(replaced, 'replace')]));
       const created = object('undo created');
-      const imported = await importToEnd(s, token, await buildPackage([entry(created, 'replace'), entry({ ...replaced, version: newGuid(), description: 'imported' }, 'replace')]));
+      const imported = await importToEnd(
+        s,
+        token,
+        await buildPackage([entry(created, 'replace'), entry({ ...replaced, version: newGuid(), description: 'imported' }, 'replace')]),
+      );
       assert.equal(imported.importInfo.status, 'imported');
       const before = await fingerprint();
       const diff = await json(await s.request('POST', DIFF, { token, json: { packageInfo: { id: imported.id }, undo: true } }), 200);
@@ -166,12 +245,18 @@ for (const dialect of dialects()) {
       const restore = byName.get('undo replaced');
       assert.ok(restore);
       assert.equal(restore.action, 'replace');
-      assert.deepEqual(restore.changes.find((c: Json) => c.field === 'description'), { field: 'description', before: 'imported', after: '' });
+      assert.deepEqual(
+        restore.changes.find((c: Json) => c.field === 'description'),
+        { field: 'description', before: 'imported', after: '' },
+      );
       assert.equal(restore.blocked, undefined);
 
       // The same migration's package, diffed again now that it is imported: everything is kept.
       const again = await json(await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { id: imported.id } } }), 200);
-      assert.deepEqual(again.objects.map((o: Json) => o.action), ['keep', 'keep']);
+      assert.deepEqual(
+        again.objects.map((o: Json) => o.action),
+        ['keep', 'keep'],
+      );
     });
 
     it('CLI: packstore migrations diff prints a readable summary (no colours off a terminal), filters, and --json', async () => {
@@ -180,14 +265,31 @@ for (const dialect of dialects()) {
         assert.equal((await home.run(['login', s.url, '--profile', 'p'])).code, 0);
         const kept = object('cli kept');
         await importToEnd(s, token, await buildPackage([entry(kept, 'replace')]));
-        const file = await uploaded(await buildPackage([entry({ ...kept, version: newGuid(), name: 'cli kept renamed' }, 'replace'), entry(object('cli new'), 'replace')]));
+        const file = await uploaded(
+          await buildPackage([entry({ ...kept, version: newGuid(), name: 'cli kept renamed' }, 'replace'), entry(object('cli new'), 'replace')]),
+        );
         const text = await home.run(['migrations', 'diff', file.id, '--project', 'MicroStrategy Tutorial', '--profile', 'p']);
         assert.equal(text.code, 0, text.stderr);
         assert.ok(!text.stdout.includes('\u001b['), 'no colours when stdout is not a terminal');
         assert.match(text.stdout, /^diff [0-9A-F]{32}: 2 objects\n {2}by action: create 1, replace 1\n {2}by type: type 4: 2\n/);
         assert.match(text.stdout, new RegExp(`replace ${kept.id}  cli kept renamed \\(type 4\\)\n    name: cli kept → cli kept renamed\n`));
-        const filtered = await home.json<Json>(['migrations', 'diff', file.id, '--project', TUTORIAL_PROJECT_ID, '--action', 'create', '--type', '4', '--profile', 'p']);
-        assert.deepEqual(filtered.objects.map((o: Json) => o.name), ['cli new']);
+        const filtered = await home.json<Json>([
+          'migrations',
+          'diff',
+          file.id,
+          '--project',
+          TUTORIAL_PROJECT_ID,
+          '--action',
+          'create',
+          '--type',
+          '4',
+          '--profile',
+          'p',
+        ]);
+        assert.deepEqual(
+          filtered.objects.map((o: Json) => o.name),
+          ['cli new'],
+        );
         assert.equal(filtered.stale, false);
         const bad = await home.run(['migrations', 'diff', file.id, '--project', TUTORIAL_PROJECT_ID, '--action', 'rename', '--profile', 'p']);
         assert.equal(bad.code, 2);
@@ -199,14 +301,33 @@ for (const dialect of dialects()) {
     it('unknown ids: 404; bad bodies and queries: 400, in the Library error shape', async () => {
       await expectLibraryError(await s.request('GET', `${DIFF}/${newGuid()}`, { token }), 404, 'ERR006');
       await expectLibraryError(await s.request('GET', `${DIFF}/not-an-id`, { token }), 400, 'ERR006');
-      await expectLibraryError(await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { storage: { sharedFileStore: { files: { id: 'F'.repeat(32) } } } } } }), 404, 'ERR006');
-      await expectLibraryError(await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { id: `${newGuid()}:${newGuid()}` } } }), 404, 'ERR006');
+      await expectLibraryError(
+        await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { storage: { sharedFileStore: { files: { id: 'F'.repeat(32) } } } } } }),
+        404,
+        'ERR006',
+      );
+      await expectLibraryError(
+        await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { id: `${newGuid()}:${newGuid()}` } } }),
+        404,
+        'ERR006',
+      );
       await expectLibraryError(await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { id: 'nonsense' } } }), 400, 'ERR006');
       await expectLibraryError(await s.request('POST', DIFF, { token, headers: PROJECT, json: {} }), 400, 'ERR006');
       await expectLibraryError(await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: {} } }), 400, 'ERR006');
       const file = await uploaded(await buildPackage([entry(object('errors'), 'replace')]));
-      await expectLibraryError(await s.request('POST', DIFF, { token, json: { packageInfo: { storage: { sharedFileStore: { files: { id: file.id } } } } } }), 400, 'ERR006');
-      await expectLibraryError(await s.request('POST', DIFF, { token, json: { packageInfo: { storage: { sharedFileStore: { files: { id: file.id } } } }, importInfo: { project: { id: newGuid() } } } }), 404, 'ERR006');
+      await expectLibraryError(
+        await s.request('POST', DIFF, { token, json: { packageInfo: { storage: { sharedFileStore: { files: { id: file.id } } } } } }),
+        400,
+        'ERR006',
+      );
+      await expectLibraryError(
+        await s.request('POST', DIFF, {
+          token,
+          json: { packageInfo: { storage: { sharedFileStore: { files: { id: file.id } } } }, importInfo: { project: { id: newGuid() } } },
+        }),
+        404,
+        'ERR006',
+      );
       const diff = await diffFile(file.id);
       await expectLibraryError(await s.request('GET', `${DIFF}/${diff.id}?action=rename`, { token }), 400, 'ERR006');
       await expectLibraryError(await s.request('GET', `${DIFF}/${diff.id}?limit=5000`, { token }), 400, 'ERR006');
@@ -226,7 +347,10 @@ for (const dialect of dialects()) {
       const bytes = await buildPackage(Array.from({ length: 120 }, (_, i) => entry(object(`async ${i}`), 'replace')));
       const file = await createFile(s, token, bytes, { name: 'async', extraInfo: { packageType: 'project', packagePurpose: 'object_migration' } });
       assert.equal((await upload(s, token, file.id, multipartBody(bytes))).status, 200);
-      const started = await json(await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { storage: { sharedFileStore: { files: { id: file.id } } } } } }), 202);
+      const started = await json(
+        await s.request('POST', DIFF, { token, headers: PROJECT, json: { packageInfo: { storage: { sharedFileStore: { files: { id: file.id } } } } } }),
+        202,
+      );
       assert.equal(started.status, 'running');
       let done: Json | undefined;
       for (let i = 0; i < 400 && !done; i++) {

@@ -45,7 +45,6 @@ async function getFile(s: TestServer, token: string, id: string): Promise<FileJs
   return body.data.find((f) => f.id === id);
 }
 
-
 for (const dialect of dialects()) {
   describe(`shared file store [${dialect}]`, () => {
     let s: TestServer;
@@ -237,7 +236,13 @@ for (const dialect of dialects()) {
       const first = heldBody(whole.subarray(0, 30_000), whole.subarray(30_000));
       const firstResponse = s.request('PUT', `${FILES}/${file.id}/binary`, { token, body: first.body, headers: MULTIPART_TYPE });
       // The first upload holds the claim once its row says so; then the second one races it.
-      for (let i = 0; i < 200 && !(await s.server.env.ctx.database.db.selectFrom('files').select('upload_claim').where('guid', '=', innerGuid(file.id)).executeTakeFirst())?.upload_claim; i++) {
+      for (
+        let i = 0;
+        i < 200 &&
+        !(await s.server.env.ctx.database.db.selectFrom('files').select('upload_claim').where('guid', '=', innerGuid(file.id)).executeTakeFirst())
+          ?.upload_claim;
+        i++
+      ) {
         await new Promise((r) => setTimeout(r, 10));
       }
       const second = await upload(s, token, file.id, whole);
@@ -246,7 +251,10 @@ for (const dialect of dialects()) {
       first.release();
       assert.equal((await firstResponse).status, 200);
       const both = await Promise.all([upload(s, token, file.id, whole), upload(s, token, file.id, whole)]);
-      assert.deepEqual(both.map((r) => r.status), [409, 409]);
+      assert.deepEqual(
+        both.map((r) => r.status),
+        [409, 409],
+      );
     });
 
     it('resolves a true race of two uploads to one 200 and one 409', async () => {
@@ -285,10 +293,16 @@ for (const dialect of dialects()) {
       const b = await createFile(s, token, randomBytes(5));
       const res = await s.request('GET', `${FILES}?offset=0&limit=2&type=migrations.packages`, { token });
       const page = (await res.json()) as { total: number; data: FileJson[] };
-      assert.deepEqual(page.data.map((f) => f.id), [b.id, a.id]);
+      assert.deepEqual(
+        page.data.map((f) => f.id),
+        [b.id, a.id],
+      );
       assert.ok(page.total >= 2);
       const next = (await (await s.request('GET', `${FILES}?offset=1&limit=1`, { token })).json()) as { total: number; data: FileJson[] };
-      assert.deepEqual(next.data.map((f) => f.id), [a.id]);
+      assert.deepEqual(
+        next.data.map((f) => f.id),
+        [a.id],
+      );
       assert.equal(next.total, page.total);
       const all = (await (await s.request('GET', FILES, { token })).json()) as { data: FileJson[] };
       assert.equal(all.data.length, Math.min(page.total, 100));

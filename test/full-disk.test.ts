@@ -87,7 +87,11 @@ for (const dialect of dialects()) {
       assert.match(error.message, /no space left/i);
       const listed = (await json(await s.request('GET', FILES, { token }), 200)) as { data: Array<{ id: string; existing: boolean }> };
       assert.equal(listed.data.find((f) => f.id === file.id)?.existing, false);
-      assert.deepEqual((await readdir(path.join(dir, '.tmp'))).filter((n) => n.endsWith('.part')), [], 'no partial upload left');
+      assert.deepEqual(
+        (await readdir(path.join(dir, '.tmp'))).filter((n) => n.endsWith('.part')),
+        [],
+        'no partial upload left',
+      );
       assert.equal((await s.request('DELETE', `${FILES}/${file.id}`, { token })).status, 204);
       await alive(s);
     });
@@ -107,7 +111,14 @@ for (const dialect of dialects()) {
       const filler = await fill(dir);
       try {
         // Creation writes the package: create_failed, naming the cause.
-        const res = await s.request('POST', MIGRATIONS, { token, headers: PROJECT, json: { packageInfo: { name: 'full', type: 'project', purpose: 'project_merge', tocView: { settings: { defaultAction: 'replace' } } }, importInfo: {} } });
+        const res = await s.request('POST', MIGRATIONS, {
+          token,
+          headers: PROJECT,
+          json: {
+            packageInfo: { name: 'full', type: 'project', purpose: 'project_merge', tocView: { settings: { defaultAction: 'replace' } } },
+            importInfo: {},
+          },
+        });
         const created = await waitForMigration(s, token, (await json(res, 201)).id as string, (r: Json) => r.packageInfo.status !== 'creating');
         assert.equal(created.packageInfo.status, 'create_failed');
         assert.match(created.packageInfo.message, /no space left/i);
@@ -125,7 +136,11 @@ for (const dialect of dialects()) {
         const undone = await undo(s, token, second.id);
         assert.equal(undone.importInfo.status, 'undo_success', undone.importInfo.message);
         const [packageId] = first.id.split(':');
-        const record = { id: `${packageId}:${newGuid()}`, packageInfo: { id: packageId, name: 'full', type: 'project', status: 'created', storage: { path: first.path, size: bytes.length } }, importInfo: { project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } } };
+        const record = {
+          id: `${packageId}:${newGuid()}`,
+          packageInfo: { id: packageId, name: 'full', type: 'project', status: 'created', storage: { path: first.path, size: bytes.length } },
+          importInfo: { project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } },
+        };
         assert.equal((await s.request('PUT', `${MIGRATIONS}/${record.id}/validation`, { token, headers: PROJECT, json: record })).status, 202);
         const validated = await waitForMigration(s, token, record.id, (r: Json) => r.validation?.status !== 'validating');
         assert.equal(validated.validation.status, 'validated', validated.validation.message);
@@ -138,7 +153,11 @@ for (const dialect of dialects()) {
 }
 
 async function createPackageOf(s: TestServer, token: string): Promise<Json> {
-  const res = await s.request('POST', MIGRATIONS, { token, headers: PROJECT, json: { packageInfo: { name: 'year', type: 'project', tocView: { content: [{ id: YEAR, type: 12 }] } }, importInfo: {} } });
+  const res = await s.request('POST', MIGRATIONS, {
+    token,
+    headers: PROJECT,
+    json: { packageInfo: { name: 'year', type: 'project', tocView: { content: [{ id: YEAR, type: 12 }] } }, importInfo: {} },
+  });
   const record = await waitForMigration(s, token, (await json(res, 201)).id as string, (r: Json) => r.packageInfo.status !== 'creating');
   assert.equal(record.packageInfo.status, 'created', record.packageInfo.message);
   return record;

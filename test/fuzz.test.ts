@@ -30,10 +30,19 @@ function templates(fileBytes: Buffer): Record<string, Json> {
   return {
     [`POST ${FILES}`]: metadataFor(fileBytes),
     'POST /api/migrations': {
-      packageInfo: { name: 'fuzz', type: 'project', tocView: { settings: { defaultAction: 'replace' }, content: [{ id: TUTORIAL_PROJECT_ID, type: 32 }] }, treeView: {} },
+      packageInfo: {
+        name: 'fuzz',
+        type: 'project',
+        tocView: { settings: { defaultAction: 'replace' }, content: [{ id: TUTORIAL_PROJECT_ID, type: 32 }] },
+        treeView: {},
+      },
       importInfo: {},
     },
-    'PATCH /api/migrations/:id': { importInfo: { undoRequestStatus: 'requested', importRequestStatus: 'approved' }, validation: { status: 'validating' }, packageInfo: { name: 'x' } },
+    'PATCH /api/migrations/:id': {
+      importInfo: { undoRequestStatus: 'requested', importRequestStatus: 'approved' },
+      validation: { status: 'validating' },
+      packageInfo: { name: 'x' },
+    },
     'POST /api/folders': { name: 'fuzz folder', description: '', parent: 'D3C7D461F69C4610AA6BAA5EF51F4125' },
     'PUT /api/objects/:id': { name: 'renamed', description: 'd', folderId: 'D3C7D461F69C4610AA6BAA5EF51F4125' },
     'POST /api/objects/:id/copy': { name: 'copy', folderId: 'D3C7D461F69C4610AA6BAA5EF51F4125' },
@@ -66,8 +75,30 @@ const guidLike = fc.oneof(
 );
 /** NUL and other control characters: PostgreSQL refuses NUL in text, so each must be a 400 long before a query. */
 const controlText = fc.constantFrom('\0', 'a\u0000b', '\x1b[0m', '\x7f', 'tab\there');
-const paramValue = fc.oneof(controlText, guidLike, fc.string({ unit: 'grapheme', maxLength: 60 }), guidLike.chain((a) => guidLike.map((b) => `${a}:${b}`)));
-const QUERY_KEYS = ['type', 'offset', 'limit', 'name', 'root', 'hidden', 'showContent', 'packageId', 'packageInfo.purpose', 'generateUndo', 'autoSync', 'user', 'action', 'from', 'to', 'fields'];
+const paramValue = fc.oneof(
+  controlText,
+  guidLike,
+  fc.string({ unit: 'grapheme', maxLength: 60 }),
+  guidLike.chain((a) => guidLike.map((b) => `${a}:${b}`)),
+);
+const QUERY_KEYS = [
+  'type',
+  'offset',
+  'limit',
+  'name',
+  'root',
+  'hidden',
+  'showContent',
+  'packageId',
+  'packageInfo.purpose',
+  'generateUndo',
+  'autoSync',
+  'user',
+  'action',
+  'from',
+  'to',
+  'fields',
+];
 const queryValue = fc.oneof(controlText, printable, guidLike, fc.integer().map(String), fc.constantFrom('True', 'false', '-1', '1e400', ''));
 const queryKey = fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...QUERY_KEYS) }, { weight: 1, arbitrary: printable });
 /** Some queries repeat every key: a repeated parameter arrives as an array, which handlers must not trip over. */
@@ -79,11 +110,23 @@ const queryString = fc
 const headerSets = fc.record(
   {
     'X-MSTR-ProjectID': guidLike,
-    Range: fc.oneof(printable, fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `bytes=${a}-${b}`), fc.constant('bytes=-5,0-,5-1')),
+    Range: fc.oneof(
+      printable,
+      fc.tuple(fc.nat(), fc.nat()).map(([a, b]) => `bytes=${a}-${b}`),
+      fc.constant('bytes=-5,0-,5-1'),
+    ),
     'If-Range': printable,
     Prefer: fc.constantFrom('respond-async', 'return=minimal', ''),
     'Content-Type': fc.oneof(
-      fc.constantFrom('application/json', 'application/x-www-form-urlencoded', 'multipart/form-data', `multipart/form-data; boundary=${BOUNDARY}`, 'text/plain', 'application/octet-stream', 'application/json; charset=latin1'),
+      fc.constantFrom(
+        'application/json',
+        'application/x-www-form-urlencoded',
+        'multipart/form-data',
+        `multipart/form-data; boundary=${BOUNDARY}`,
+        'text/plain',
+        'application/octet-stream',
+        'application/json; charset=latin1',
+      ),
       printable,
     ),
     Accept: fc.constantFrom('*/*', 'application/json', 'text/html', ''),
@@ -128,21 +171,38 @@ for (const dialect of dialects()) {
               }),
         );
         await fc.assert(
-          fc.asyncProperty(fc.array(paramValue, { minLength: 3, maxLength: 3 }), queryString, headerSets, body, fc.oneof({ weight: 8, arbitrary: fc.constant('admin') }, fc.constantFrom('none', 'garbage')), async (params, query, headers, payload, who) => {
-            let i = 0;
-            const path = route.url.replace(/:[A-Za-z]+/g, () => encodeURIComponent(must(params[i++], 'a value for each path parameter'))) + query;
-            // Never lock out or log out the session the fuzzer works with.
-            const callerToken = key === 'POST /api/auth/logout' ? await s.server.env.ctx.sessions.create(ADMINISTRATOR_USER_ID) : who === 'admin' ? token : who === 'garbage' ? randomBytes(8).toString('hex') : undefined;
-            const isLogin = key === 'POST /api/auth/login';
-            const sent = isLogin && typeof payload === 'object' && payload !== null && !Array.isArray(payload) ? { ...payload, username: `fuzz-${String((payload as Record<string, unknown>).username)}` } : payload;
-            const hasBody = sent !== undefined && route.method !== 'GET' && route.method !== 'HEAD';
-            const res = await s.request(route.method, path, {
-              token: callerToken,
-              headers: { ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...headers },
-              ...(hasBody ? { body: typeof sent === 'string' ? sent : JSON.stringify(sent) } : {}),
-            });
-            await assertWellFormed(res, `${route.method} ${path} ${JSON.stringify(headers)} ${JSON.stringify(sent)?.slice(0, 200)}`);
-          }),
+          fc.asyncProperty(
+            fc.array(paramValue, { minLength: 3, maxLength: 3 }),
+            queryString,
+            headerSets,
+            body,
+            fc.oneof({ weight: 8, arbitrary: fc.constant('admin') }, fc.constantFrom('none', 'garbage')),
+            async (params, query, headers, payload, who) => {
+              let i = 0;
+              const path = route.url.replace(/:[A-Za-z]+/g, () => encodeURIComponent(must(params[i++], 'a value for each path parameter'))) + query;
+              // Never lock out or log out the session the fuzzer works with.
+              const callerToken =
+                key === 'POST /api/auth/logout'
+                  ? await s.server.env.ctx.sessions.create(ADMINISTRATOR_USER_ID)
+                  : who === 'admin'
+                    ? token
+                    : who === 'garbage'
+                      ? randomBytes(8).toString('hex')
+                      : undefined;
+              const isLogin = key === 'POST /api/auth/login';
+              const sent =
+                isLogin && typeof payload === 'object' && payload !== null && !Array.isArray(payload)
+                  ? { ...payload, username: `fuzz-${String((payload as Record<string, unknown>).username)}` }
+                  : payload;
+              const hasBody = sent !== undefined && route.method !== 'GET' && route.method !== 'HEAD';
+              const res = await s.request(route.method, path, {
+                token: callerToken,
+                headers: { ...(hasBody ? { 'Content-Type': 'application/json' } : {}), ...headers },
+                ...(hasBody ? { body: typeof sent === 'string' ? sent : JSON.stringify(sent) } : {}),
+              });
+              await assertWellFormed(res, `${route.method} ${path} ${JSON.stringify(headers)} ${JSON.stringify(sent)?.slice(0, 200)}`);
+            },
+          ),
           { numRuns: 40, seed: 42 ^ key.length, endOnFailure: true, includeErrorInReport: true },
         );
       }
@@ -151,7 +211,18 @@ for (const dialect of dialects()) {
     });
 
     it('never serves a file outside the console for any path, and never fails with a 500', async () => {
-      const traversal = fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom('../../../../etc/passwd', '..%2f..%2f..%2fetc%2fpasswd', '%2e%2e/%2e%2e/package.json', 'assets/../../../package.json', '/etc/passwd', '%00', '..\\..\\package.json'));
+      const traversal = fc.oneof(
+        fc.string({ maxLength: 40 }),
+        fc.constantFrom(
+          '../../../../etc/passwd',
+          '..%2f..%2f..%2fetc%2fpasswd',
+          '%2e%2e/%2e%2e/package.json',
+          'assets/../../../package.json',
+          '/etc/passwd',
+          '%00',
+          '..\\..\\package.json',
+        ),
+      );
       await fc.assert(
         fc.asyncProperty(traversal, async (tail) => {
           const res = await s.request('GET', `/console/${tail}`);
@@ -167,9 +238,17 @@ for (const dialect of dialects()) {
       const deep = '['.repeat(MAX_JSON_DEPTH + 1) + ']'.repeat(MAX_JSON_DEPTH + 1);
       await expectLibraryError(await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: deep }), 400, 'ERR006');
       const bomb = ['{"a":'.repeat(150_000), '1', '}'.repeat(150_000)].join('');
-      await expectLibraryError(await s.request('POST', '/api/migrations', { token, headers: { 'Content-Type': 'application/json' }, body: bomb }), 400, 'ERR006');
+      await expectLibraryError(
+        await s.request('POST', '/api/migrations', { token, headers: { 'Content-Type': 'application/json' }, body: bomb }),
+        400,
+        'ERR006',
+      );
       const inStrings = JSON.stringify({ name: '['.repeat(5000), description: '{'.repeat(5000), parent: 'D3C7D461F69C4610AA6BAA5EF51F4125' });
-      const res = await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json', 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, body: inStrings });
+      const res = await s.request('POST', '/api/folders', {
+        token,
+        headers: { 'Content-Type': 'application/json', 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID },
+        body: inStrings,
+      });
       await assertWellFormed(res, 'brackets inside strings');
       assert.notEqual(res.status, 413);
     });
@@ -182,11 +261,21 @@ for (const dialect of dialects()) {
       await assertWellFormed(await s.request('POST', FILES, { token, json: Array.from({ length: 100_000 }, () => 0) }), 'long array');
     });
 
-    it('takes migration records over 1 MiB where mstrio sends a large package\'s whole table of contents', async () => {
-      const content = Array.from({ length: 12_000 }, (_, i) => ({ id: `${i}`.padStart(32, '0'), type: 4, name: `metric ${i}`, action: 'use_existing', level: 'explicit' }));
+    it("takes migration records over 1 MiB where mstrio sends a large package's whole table of contents", async () => {
+      const content = Array.from({ length: 12_000 }, (_, i) => ({
+        id: `${i}`.padStart(32, '0'),
+        type: 4,
+        name: `metric ${i}`,
+        action: 'use_existing',
+        level: 'explicit',
+      }));
       const record = { id: 'X', packageInfo: { id: 'X', name: 'large', type: 'project', status: 'created', tocView: { content } }, importInfo: {} };
       assert.ok(JSON.stringify(record).length > 1024 * 1024);
-      for (const [method, path] of [['PUT', `/api/migrations/${'A'.repeat(32)}:${'B'.repeat(32)}/validation`], ['PUT', `/api/migrations/${'A'.repeat(32)}:${'B'.repeat(32)}`], ['POST', '/api/migrations']] as const) {
+      for (const [method, path] of [
+        ['PUT', `/api/migrations/${'A'.repeat(32)}:${'B'.repeat(32)}/validation`],
+        ['PUT', `/api/migrations/${'A'.repeat(32)}:${'B'.repeat(32)}`],
+        ['POST', '/api/migrations'],
+      ] as const) {
         const res = await s.request(method, path, { token, json: record });
         assert.notEqual(res.status, 413, `${method} ${path}`);
         await assertWellFormed(res, `${method} ${path} with a large record`);
@@ -194,9 +283,20 @@ for (const dialect of dialects()) {
     });
 
     it('refuses prototype pollution and bodies that are not UTF-8 JSON', async () => {
-      await expectLibraryError(await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: '{"__proto__":{"admin":true}}' }), 400, 'ERR006');
-      await expectLibraryError(await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: '{"constructor":{"prototype":{"x":1}}}' }), 400, 'ERR006');
-      await assertWellFormed(await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: Buffer.from([0xff, 0xfe, 0x7b, 0x00]) }), 'not UTF-8');
+      await expectLibraryError(
+        await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: '{"__proto__":{"admin":true}}' }),
+        400,
+        'ERR006',
+      );
+      await expectLibraryError(
+        await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: '{"constructor":{"prototype":{"x":1}}}' }),
+        400,
+        'ERR006',
+      );
+      await assertWellFormed(
+        await s.request('POST', '/api/folders', { token, headers: { 'Content-Type': 'application/json' }, body: Buffer.from([0xff, 0xfe, 0x7b, 0x00]) }),
+        'not UTF-8',
+      );
       assert.equal(({} as Record<string, unknown>).admin, undefined);
     });
 
@@ -217,10 +317,24 @@ for (const dialect of dialects()) {
     describe('control characters', () => {
       const PUBLIC_OBJECTS = 'D3C7D461F69C4610AA6BAA5EF51F4125';
       const tutorial = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
-      const packageBody = (name: string) => ({ packageInfo: { name, type: 'project', tocView: { settings: { defaultAction: 'replace' }, content: [{ id: TUTORIAL_PROJECT_ID, type: 32 }] }, treeView: {} }, importInfo: {} });
+      const packageBody = (name: string) => ({
+        packageInfo: {
+          name,
+          type: 'project',
+          tocView: { settings: { defaultAction: 'replace' }, content: [{ id: TUTORIAL_PROJECT_ID, type: 32 }] },
+          treeView: {},
+        },
+        importInfo: {},
+      });
       // [what, method, path, request options (token added), the field the error must name]
       const cases: Array<[string, string, string, RequestOptions, string]> = [
-        ['NUL in a login name (form)', 'POST', '/api/auth/login', { body: new URLSearchParams({ loginMode: '1', username: 'Admin\0istrator', password: 'x' }) }, 'username'],
+        [
+          'NUL in a login name (form)',
+          'POST',
+          '/api/auth/login',
+          { body: new URLSearchParams({ loginMode: '1', username: 'Admin\0istrator', password: 'x' }) },
+          'username',
+        ],
         ['NUL in a login name (JSON)', 'POST', '/api/auth/login', { json: { loginMode: 1, username: '\0', password: 'x' } }, 'username'],
         ['NUL in a file name', 'POST', FILES, { json: metadataFor(fileBytes, { name: 'a\0b' }) }, 'name'],
         ['NUL in environment.id', 'POST', FILES, { json: metadataFor(fileBytes, { environment: { id: 'http://x\0', name: 'e' } }) }, 'environment.id'],
@@ -244,7 +358,11 @@ for (const dialect of dialects()) {
       }
 
       it('accepts tab, line feed and carriage return in a description, and records a refused login name escaped', async () => {
-        const res = await s.request('POST', '/api/folders', { token, json: { name: 'layout', description: 'a\tb\r\nc', parent: PUBLIC_OBJECTS }, headers: tutorial });
+        const res = await s.request('POST', '/api/folders', {
+          token,
+          json: { name: 'layout', description: 'a\tb\r\nc', parent: PUBLIC_OBJECTS },
+          headers: tutorial,
+        });
         assert.equal(res.status, 201, await res.text());
         // The audit hook writes after the answer is sent: wait until the refused login's record is there.
         const escaped = encodeURIComponent('admin\\u0000istrator');
@@ -267,7 +385,9 @@ for (const dialect of dialects()) {
         Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
       ]);
       const manyPartHeaders = Buffer.concat([
-        Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n${Array.from({ length: 500 }, (_, i) => `X-H${i}: v`).join('\r\n')}\r\n\r\n`),
+        Buffer.from(
+          `--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n${Array.from({ length: 500 }, (_, i) => `X-H${i}: v`).join('\r\n')}\r\n\r\n`,
+        ),
         fileBytes,
         Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
       ]);
@@ -277,10 +397,18 @@ for (const dialect of dialects()) {
         ['a body cut before the closing boundary', whole.subarray(0, whole.length - BOUNDARY.length - 8), MULTIPART_TYPE],
         ['two file parts', twoFiles, MULTIPART_TYPE],
         ['a wrong field name', multipartBody(fileBytes, 'package'), MULTIPART_TYPE],
-        ['a field instead of a file', Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--${BOUNDARY}--\r\n`), MULTIPART_TYPE],
+        [
+          'a field instead of a file',
+          Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"\r\n\r\nabc\r\n--${BOUNDARY}--\r\n`),
+          MULTIPART_TYPE,
+        ],
         ['no parts', Buffer.from(`--${BOUNDARY}--\r\n`), MULTIPART_TYPE],
         ['a JSON body', Buffer.from('{}'), { 'Content-Type': 'application/json' }],
-        ['a boundary over 200 characters (RFC 2046 allows 70)', multipartBody(fileBytes, 'file', LONG_BOUNDARY), { 'Content-Type': `multipart/form-data; boundary=${LONG_BOUNDARY}` }],
+        [
+          'a boundary over 200 characters (RFC 2046 allows 70)',
+          multipartBody(fileBytes, 'file', LONG_BOUNDARY),
+          { 'Content-Type': `multipart/form-data; boundary=${LONG_BOUNDARY}` },
+        ],
       ];
       const existing = async (id: string) => {
         const listed = (await (await s.request('GET', FILES, { token })).json()) as { data: Array<{ id: string; existing: boolean }> };
@@ -297,7 +425,10 @@ for (const dialect of dialects()) {
       }
 
       // Busboy keeps at most 80 KiB of a part's headers and 16 pairs, and drops the rest: memory stays bounded.
-      for (const [what, body] of [['a huge part header', hugePartHeader], ['very many part headers', manyPartHeaders]] as const) {
+      for (const [what, body] of [
+        ['a huge part header', hugePartHeader],
+        ['very many part headers', manyPartHeaders],
+      ] as const) {
         it(`bounds ${what}: the upload is refused, or stored with exactly the file's bytes`, async () => {
           const file = await createFile(s, token, fileBytes, { name: 'big-headers' });
           const res = await upload(s, token, file.id, body);

@@ -13,14 +13,21 @@ const PUT_IN_FLIGHT = /"method":"PUT","url":"[^"]*\/binary"/;
 const DRAINING = /readiness answers 503, no new connections accepted/;
 
 async function login(url: string): Promise<string> {
-  const res = await fetch(`${url}/api/auth/login`, { method: 'POST', body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }) });
+  const res = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }),
+  });
   assert.equal(res.status, 204);
   return must(res.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer');
 }
 
 /** An upload whose body is sent in two halves: the second only when the test says so. */
 async function startSlowUpload(url: string, token: string, bytes: Buffer) {
-  const created = await fetch(`${url}${FILES}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-mstr-authtoken': token }, body: JSON.stringify(metadataFor(bytes)) });
+  const created = await fetch(`${url}${FILES}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-mstr-authtoken': token },
+    body: JSON.stringify(metadataFor(bytes)),
+  });
   assert.equal(created.status, 200, await created.clone().text());
   const { id } = (await created.json()) as { id: string };
   const body = multipartBody(bytes);

@@ -20,10 +20,27 @@ interface Answer {
 function selfSigned(dir: string): { certFile: string; keyFile: string; cert: Buffer; key: Buffer } {
   const certFile = path.join(dir, 'cert.pem');
   const keyFile = path.join(dir, 'key.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=localhost',
-    '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1', '-keyout', keyFile, '-out', certFile,
-  ], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+    ],
+    { stdio: 'ignore' },
+  );
   return { certFile, keyFile, cert: readFileSync(certFile), key: readFileSync(keyFile) };
 }
 
@@ -69,7 +86,11 @@ for (const dialect of dialects()) {
     let server: RunningServer;
     before(async () => {
       files = await createTestEnvironmentFiles(dialect);
-      server = await startServer(files.config, { port: 0, host: '127.0.0.1' }, { env: { PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD }, https: { cert: tls.cert, key: tls.key } });
+      server = await startServer(
+        files.config,
+        { port: 0, host: '127.0.0.1' },
+        { env: { PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD }, https: { cert: tls.cert, key: tls.key } },
+      );
     });
     after(async () => {
       await server.close();
@@ -93,10 +114,14 @@ for (const dialect of dialects()) {
 describe('packstore serve --tls-cert --tls-key', () => {
   it('starts an HTTPS server from the command line', async () => {
     const files = await createTestEnvironmentFiles('sqlite');
-    const child = spawn(process.execPath, [...CLI_FROM_SOURCES, 'serve', '--port', '0', '--data-dir', files.dataDir, '--tls-cert', tls.certFile, '--tls-key', tls.keyFile], {
-      env: { ...process.env, PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD, PACKSTORE_DATABASE_URL: files.config.databaseUrl },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [...CLI_FROM_SOURCES, 'serve', '--port', '0', '--data-dir', files.dataDir, '--tls-cert', tls.certFile, '--tls-key', tls.keyFile],
+      {
+        env: { ...process.env, PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD, PACKSTORE_DATABASE_URL: files.config.databaseUrl },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';

@@ -110,7 +110,7 @@ for (const dialect of dialects()) {
       await expectLibraryError(await s.request('GET', STORAGE, { token: delegated }), 403, 'ERR014');
     });
 
-    it('ends a user\'s tokens with the user, and with a changed password', async () => {
+    it("ends a user's tokens with the user, and with a changed password", async () => {
       const gone = await signedInUser(s, []);
       const goneToken = await identityTokenOf(s, gone.token);
       await s.server.env.ctx.database.db.deleteFrom('users').where('id', '=', gone.id).execute();
@@ -135,8 +135,16 @@ for (const dialect of dialects()) {
       await expectLibraryError(await s.request('POST', '/api/auth/delegate', { json: [unknownToken()] }), 400, 'ERR006');
       await expectLibraryError(await s.request('POST', '/api/auth/delegate', { json: { loginMode: '-1', identityToken: { token: 'x' } } }), 400, 'ERR006');
       await expectLibraryError(await s.request('POST', '/api/auth/delegate', { json: { loginMode: '-1', identityToken: 'a\u0000b' } }), 400, 'ERR006');
-      await expectLibraryError(await s.request('POST', '/api/auth/delegate', { body: '{"loginMode":', headers: { 'Content-Type': 'application/json' } }), 400, 'ERR006');
-      const standard = await expectLibraryError(await s.request('POST', '/api/auth/delegate', { json: { loginMode: '1', identityToken: unknownToken() } }), 401, 'ERR003');
+      await expectLibraryError(
+        await s.request('POST', '/api/auth/delegate', { body: '{"loginMode":', headers: { 'Content-Type': 'application/json' } }),
+        400,
+        'ERR006',
+      );
+      const standard = await expectLibraryError(
+        await s.request('POST', '/api/auth/delegate', { json: { loginMode: '1', identityToken: unknownToken() } }),
+        401,
+        'ERR003',
+      );
       assert.match(standard.message, /loginMode -1/);
       await expectLibraryError(await s.request('GET', '/api/auth/identityToken', { token: admin }), 400, 'ERR006');
       await expectLibraryError(await s.request('POST', '/api/auth/identityToken'), 401, 'ERR009');
@@ -154,12 +162,15 @@ for (const dialect of dialects()) {
       await expectLibraryError(await delegate(s, stranger), 401, 'ERR003');
       const rows = await auditUntil(s, admin, (all) => all.some((r) => r.target === `identityToken:${sha256(stranger).slice(0, 16)}`));
       const about = rows.filter((r) => r.target === target).map((r) => ({ action: r.action, outcome: r.outcome, userName: r.userName }));
-      assert.deepEqual(about.sort((a, b) => `${a.action}${a.outcome}`.localeCompare(`${b.action}${b.outcome}`)), [
-        { action: 'identityToken.create', outcome: 201, userName: user.login },
-        { action: 'identityToken.delegate', outcome: 204, userName: user.login },
-        { action: 'identityToken.delegate', outcome: 401, userName: user.login },
-        { action: 'identityToken.validate', outcome: 204, userName: 'administrator' },
-      ]);
+      assert.deepEqual(
+        about.sort((a, b) => `${a.action}${a.outcome}`.localeCompare(`${b.action}${b.outcome}`)),
+        [
+          { action: 'identityToken.create', outcome: 201, userName: user.login },
+          { action: 'identityToken.delegate', outcome: 204, userName: user.login },
+          { action: 'identityToken.delegate', outcome: 401, userName: user.login },
+          { action: 'identityToken.validate', outcome: 204, userName: 'administrator' },
+        ],
+      );
       const unknownRow = rows.find((r) => r.target === `identityToken:${sha256(stranger).slice(0, 16)}`);
       assert.equal(unknownRow?.outcome, 401);
       assert.equal(unknownRow?.userId, null, 'an unknown token names no user');
@@ -197,7 +208,7 @@ for (const dialect of dialects()) {
     });
     after(() => s.close());
 
-    it('counts failed redemptions toward the user\'s login lockout; a locked-out user\'s token dies', async () => {
+    it("counts failed redemptions toward the user's login lockout; a locked-out user's token dies", async () => {
       const user = await signedInUser(s, []);
       const used = await identityTokenOf(s, user.token);
       await delegatedSession(s, used);

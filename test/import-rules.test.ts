@@ -30,7 +30,14 @@ function cases(base: MetadataObject[]) {
   };
 }
 
-type Expect = { fresh: boolean; identical: 'kept' | 'written' | 'deleted'; newer: 'kept' | 'written' | 'copied' | 'deleted'; older: 'kept' | 'written' | 'copied' | 'deleted'; moved: 'kept' | 'written' | 'deleted'; undo: boolean };
+type Expect = {
+  fresh: boolean;
+  identical: 'kept' | 'written' | 'deleted';
+  newer: 'kept' | 'written' | 'copied' | 'deleted';
+  older: 'kept' | 'written' | 'copied' | 'deleted';
+  moved: 'kept' | 'written' | 'deleted';
+  undo: boolean;
+};
 
 const GOLDEN: Record<ConflictAction, Expect> = {
   use_existing: { fresh: true, identical: 'kept', newer: 'kept', older: 'kept', moved: 'kept', undo: true },
@@ -98,7 +105,14 @@ for (const dialect of dialects()) {
       const base = [object('override A'), object('override B')];
       await importToEnd(s, token, await buildPackage(base.map((o) => entry(o, 'replace'))));
       const changed = base.map((o) => ({ ...o, version: newGuid(), name: `${o.name} changed` }));
-      const result = await importToEnd(s, token, await buildPackage([entry(must(changed[0], 'at least one entry in changed'), 'replace'), entry(must(changed[1], 'an entry 1 in changed'), 'use_existing')], { settings: { defaultAction: 'replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] } }));
+      const result = await importToEnd(
+        s,
+        token,
+        await buildPackage(
+          [entry(must(changed[0], 'at least one entry in changed'), 'replace'), entry(must(changed[1], 'an entry 1 in changed'), 'use_existing')],
+          { settings: { defaultAction: 'replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] } },
+        ),
+      );
       assert.equal(result.importInfo.status, 'imported');
       assert.equal((await get(must(base[0], 'at least one entry in base').id))?.name, 'override A changed');
       assert.equal((await get(must(base[1], 'an entry 1 in base').id))?.name, 'override B');
@@ -120,7 +134,10 @@ for (const dialect of dialects()) {
       const orphan = object('orphan', { uses: [newGuid()] });
       const result = await importToEnd(s, token, await buildPackage([entry(object('fine'), 'replace'), entry(orphan, 'replace')]));
       assert.equal(result.importInfo.status, 'import_failed');
-      assert.match(result.importInfo.message, new RegExp(`'orphan' \\(${orphan.id}\\) uses [0-9A-F]{32}, which is neither in the package nor in the target project`));
+      assert.match(
+        result.importInfo.message,
+        new RegExp(`'orphan' \\(${orphan.id}\\) uses [0-9A-F]{32}, which is neither in the package nor in the target project`),
+      );
       assert.deepEqual(result.importInfo.undoStorage, {});
       assert.equal(await s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
     });

@@ -62,13 +62,28 @@ for (const dialect of dialects()) {
       const { ctx } = t.s.server.env;
       await ctx.jobs.runner.stop();
       try {
-        const res = await t.s.request('POST', MIGRATIONS, { token: t.token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { packageInfo: { name: 'stranded', type: 'project', tocView: { content: [{ id: YEAR, type: 12 }] } }, importInfo: {} } });
+        const res = await t.s.request('POST', MIGRATIONS, {
+          token: t.token,
+          headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID },
+          json: { packageInfo: { name: 'stranded', type: 'project', tocView: { content: [{ id: YEAR, type: 12 }] } }, importInfo: {} },
+        });
         const stranded = (await json(res, 201)).id as string;
-        const res2 = await t.s.request('POST', MIGRATIONS, { token: t.token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { packageInfo: { name: 'failed', type: 'project', tocView: { content: [{ id: YEAR, type: 12 }] } }, importInfo: {} } });
+        const res2 = await t.s.request('POST', MIGRATIONS, {
+          token: t.token,
+          headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID },
+          json: { packageInfo: { name: 'failed', type: 'project', tocView: { content: [{ id: YEAR, type: 12 }] } }, importInfo: {} },
+        });
         const failed = (await json(res2, 201)).id as string;
         // What a crash of an older version left: a record in a working state with no job at all, and one whose job failed.
-        await ctx.database.db.deleteFrom('jobs').where('package_id', '=', must(stranded.split(':')[0], 'a package id before the colon')).execute();
-        await ctx.database.db.updateTable('jobs').set({ state: 'failed', error: 'The package could not be created (ticket 0123).' }).where('package_id', '=', must(failed.split(':')[0], 'a package id before the colon')).execute();
+        await ctx.database.db
+          .deleteFrom('jobs')
+          .where('package_id', '=', must(stranded.split(':')[0], 'a package id before the colon'))
+          .execute();
+        await ctx.database.db
+          .updateTable('jobs')
+          .set({ state: 'failed', error: 'The package could not be created (ticket 0123).' })
+          .where('package_id', '=', must(failed.split(':')[0], 'a package id before the colon'))
+          .execute();
 
         assert.deepEqual(await recoverStrandedWork(ctx.migrations, ctx.jobs), { requeued: 1, failed: 1 });
         assert.deepEqual(await recoverStrandedWork(ctx.migrations, ctx.jobs), { requeued: 0, failed: 0 }, 'once is enough');
@@ -121,7 +136,10 @@ for (const dialect of dialects()) {
         return jobs.find((j) => j.state === 'queued' && j.attempts >= 1);
       });
       assert.ok(Number(retried.run_after) > 0);
-      assert.equal((await json(await s.request('GET', `${MIGRATIONS}/${id}`, { token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }), 200)).importInfo.status, 'importing');
+      assert.equal(
+        (await json(await s.request('GET', `${MIGRATIONS}/${id}`, { token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }), 200)).importInfo.status,
+        'importing',
+      );
 
       const health = await s.request('GET', '/api/health');
       assert.equal(health.status, 503);

@@ -38,7 +38,11 @@ for (const dialect of dialects()) {
     it('keeps the Library list as it was without the new parameters', async () => {
       const page = await migrations('');
       assert.equal(page.total, 3);
-      assert.deepEqual(page.data.map((m: Json) => m.packageInfo.name), ['Made here', 'beta SALES', 'Alpha sales'], 'newest first');
+      assert.deepEqual(
+        page.data.map((m: Json) => m.packageInfo.name),
+        ['Made here', 'beta SALES', 'Alpha sales'],
+        'newest first',
+      );
       assert.ok(page.data.every((m: Json) => m.importInfo.creationDate && m.packageInfo.creator.name));
     });
 

@@ -19,14 +19,23 @@ function loginFrom(s: TestServer, localAddress: string, username: string, passwo
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       `${s.url}/api/auth/login`,
-      { method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) } },
+      {
+        method: 'POST',
+        localAddress,
+        agent: false,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(form) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const retryAfter = res.headers['retry-after'];
-          resolve({ status: res.statusCode ?? 0, body: text ? (JSON.parse(text) as LoginAnswer['body']) : {}, retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined });
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text ? (JSON.parse(text) as LoginAnswer['body']) : {},
+            retryAfter: typeof retryAfter === 'string' ? retryAfter : undefined,
+          });
         });
       },
     );
@@ -90,12 +99,20 @@ for (const dialect of dialects()) {
       const tries = async (username: string) => {
         const answers: LoginAnswer[] = [];
         for (let i = 0; i <= LIMIT; i++) answers.push(await loginFrom(s, '127.0.0.5', username, 'wrong-password'));
-        return answers.map((a) => ({ status: a.status, code: a.body.code, message: a.body.message?.replace(/\d+/g, 'N'), retryAfter: a.retryAfter !== undefined }));
+        return answers.map((a) => ({
+          status: a.status,
+          code: a.body.code,
+          message: a.body.message?.replace(/\d+/g, 'N'),
+          retryAfter: a.retryAfter !== undefined,
+        }));
       };
       const real = await tries('realperson');
       const unknown = await tries('unknownperson');
       assert.deepEqual(real, unknown);
-      assert.deepEqual(real.map((a) => a.status), [...Array<number>(LIMIT).fill(401), 429]);
+      assert.deepEqual(
+        real.map((a) => a.status),
+        [...Array<number>(LIMIT).fill(401), 429],
+      );
     });
 
     it('keeps counts in the database, under a hash of the login', async () => {

@@ -87,15 +87,24 @@ for (const dialect of dialects()) {
       const deep = object(51, { name: 'Deep_metric', folderId: sub.id });
       await repo.upsertObjects(PROJECT, [sub, deep]);
       const byName = await repo.search({ projectId: PROJECT, name: 'METRIC', offset: 0, limit: 10 });
-      assert.deepEqual(byName.objects.map((o) => o.name), ['Deep_metric', 'Metric 2', 'Metric 3']);
+      assert.deepEqual(
+        byName.objects.map((o) => o.name),
+        ['Deep_metric', 'Metric 2', 'Metric 3'],
+      );
       assert.equal((await repo.search({ projectId: PROJECT, name: '100%', offset: 0, limit: 10 })).total, 1, '% is literal');
       assert.equal((await repo.search({ projectId: PROJECT, name: 'p_m', offset: 0, limit: 10 })).total, 1, '_ is literal');
       const folders = await repo.search({ projectId: PROJECT, type: [8], offset: 0, limit: 10 });
       assert.deepEqual(folders.objects.map((o) => o.id).sort(), [id(0), id(50)].sort());
       const direct = await repo.search({ projectId: PROJECT, folderId: id(0), type: [4], offset: 0, limit: 10 });
-      assert.equal(direct.objects.some((o) => o.id === deep.id), false);
+      assert.equal(
+        direct.objects.some((o) => o.id === deep.id),
+        false,
+      );
       const below = await repo.search({ projectId: PROJECT, folderId: id(0), recursive: true, type: [4], offset: 0, limit: 10 });
-      assert.equal(below.objects.some((o) => o.id === deep.id), true);
+      assert.equal(
+        below.objects.some((o) => o.id === deep.id),
+        true,
+      );
       const page = await repo.search({ projectId: PROJECT, type: [4], offset: 1, limit: 1 });
       assert.equal(page.total, 4);
       assert.equal(page.objects.length, 1);
@@ -106,7 +115,9 @@ for (const dialect of dialects()) {
       await assert.rejects(
         repo.transaction(async (trx) => {
           await trx.upsertObjects(PROJECT, [object(900, { uses: [id(2)] })]);
-          await trx.transaction(async (inner) => inner.createProject({ id: stableGuid('rolled-back'), name: 'X', description: '', dateCreated: 0, dateModified: 0, ownerId: id(0), ownerName: 'A' }));
+          await trx.transaction(async (inner) =>
+            inner.createProject({ id: stableGuid('rolled-back'), name: 'X', description: '', dateCreated: 0, dateModified: 0, ownerId: id(0), ownerName: 'A' }),
+          );
           assert.ok(await trx.getObject(PROJECT, id(900)), 'visible inside the transaction');
           throw new Error('boom');
         }),

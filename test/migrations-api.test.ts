@@ -71,15 +71,30 @@ for (const dialect of dialects()) {
     it('lists with total and data, filters by a comma list of purposes, and pages', async () => {
       const { id } = await uploadAndImport(s, token, await buildPackage([]));
       await waitForMigration(s, token, id, (r) => r.importInfo.status !== 'importing');
-      const both = await json(await s.request('GET', `${MIGRATIONS}?offset=0&limit=1000&packageInfo.purpose=object_migration,project_merge,migration_from_shared_file_store`, { token, headers: PROJECT }), 200);
+      const both = await json(
+        await s.request('GET', `${MIGRATIONS}?offset=0&limit=1000&packageInfo.purpose=object_migration,project_merge,migration_from_shared_file_store`, {
+          token,
+          headers: PROJECT,
+        }),
+        200,
+      );
       assert.equal(both.total, 2);
       both.data.forEach(assertRecordShape);
       assert.equal(both.data[0].id, id, 'newest first');
       const onlyFile = await json(await s.request('GET', `${MIGRATIONS}?packageInfo.purpose=migration_from_shared_file_store`, { token }), 200);
-      assert.deepEqual(onlyFile.data.map((r: Json) => r.id), [id]);
-      const paged = await json(await s.request('GET', `${MIGRATIONS}?offset=1&limit=1&packageInfo.purpose=object_migration,migration_from_shared_file_store`, { token }), 200);
+      assert.deepEqual(
+        onlyFile.data.map((r: Json) => r.id),
+        [id],
+      );
+      const paged = await json(
+        await s.request('GET', `${MIGRATIONS}?offset=1&limit=1&packageInfo.purpose=object_migration,migration_from_shared_file_store`, { token }),
+        200,
+      );
       assert.equal(paged.total, 2);
-      assert.deepEqual(paged.data.map((r: Json) => r.id), [created.id]);
+      assert.deepEqual(
+        paged.data.map((r: Json) => r.id),
+        [created.id],
+      );
       await expectLibraryError(await s.request('GET', `${MIGRATIONS}?limit=1001`, { token }), 400, 'ERR006');
       await expectLibraryError(await s.request('GET', `${MIGRATIONS}?packageInfo.purpose=bogus`, { token }), 400, 'ERR006');
     });
@@ -136,7 +151,11 @@ for (const dialect of dialects()) {
       const target = await startTestServer(dialect);
       try {
         await s.server.env.ctx.metadata.upsertObjects(CONFIGURATION_PROJECT_ID, [
-          { ...must(await s.server.env.ctx.metadata.getObject(CONFIGURATION_PROJECT_ID, DEMO_USER), 'the demo user in the metadata'), name: 'Demo User (renamed)', version: newGuid() },
+          {
+            ...must(await s.server.env.ctx.metadata.getObject(CONFIGURATION_PROJECT_ID, DEMO_USER), 'the demo user in the metadata'),
+            name: 'Demo User (renamed)',
+            version: newGuid(),
+          },
         ]);
         const res = await s.request('POST', MIGRATIONS, { token, json: tocBody([{ id: DEMO_USER, type: 34 }], 'configuration') });
         const pkg = await waitForMigration(s, token, (await json(res, 201)).id, (r) => r.packageInfo.status !== 'creating');
@@ -155,8 +174,19 @@ for (const dialect of dialects()) {
 
     it('enforces the seed privileges on every migration endpoint, naming the privilege', async () => {
       const nobody = await loginWith(s, []);
-      for (const [method, path] of [['GET', MIGRATIONS], ['GET', `${MIGRATIONS}/${created.id}`], ['POST', MIGRATIONS], ['PATCH', `${MIGRATIONS}/${created.id}`], ['DELETE', `${MIGRATIONS}?packageId=${newGuid()}`], ['GET', `${MIGRATIONS}/packages/${created.packageInfo.id}/binary`]] as const) {
-        await expectLibraryError(await s.request(method, path, { token: nobody, headers: PROJECT, json: method === 'POST' || method === 'PATCH' ? {} : undefined }), 403, 'ERR014');
+      for (const [method, path] of [
+        ['GET', MIGRATIONS],
+        ['GET', `${MIGRATIONS}/${created.id}`],
+        ['POST', MIGRATIONS],
+        ['PATCH', `${MIGRATIONS}/${created.id}`],
+        ['DELETE', `${MIGRATIONS}?packageId=${newGuid()}`],
+        ['GET', `${MIGRATIONS}/packages/${created.packageInfo.id}/binary`],
+      ] as const) {
+        await expectLibraryError(
+          await s.request(method, path, { token: nobody, headers: PROJECT, json: method === 'POST' || method === 'PATCH' ? {} : undefined }),
+          403,
+          'ERR014',
+        );
       }
       const creator = await loginWith(s, ['CREATE_PACKAGE']);
       await json(await s.request('POST', MIGRATIONS, { token: creator, headers: PROJECT, json: tocBody([{ id: YEAR, type: 12 }]) }), 201);
@@ -173,9 +203,14 @@ for (const dialect of dialects()) {
     it('without Bypass, refuses to pull in a dependency the creator may not read', async () => {
       const metadata = s.server.env.ctx.metadata;
       const year = must(await metadata.getObject(TUTORIAL_PROJECT_ID, YEAR), 'Year in the metadata');
-      const hiddenTable = must(year.uses.find((id) => id !== year.folderId), 'a table that Year uses');
+      const hiddenTable = must(
+        year.uses.find((id) => id !== year.folderId),
+        'a table that Year uses',
+      );
       const table = must(await metadata.getObject(TUTORIAL_PROJECT_ID, hiddenTable), 'the hidden table in the metadata');
-      await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [{ ...table, acl: table.acl.map((e) => ({ ...e, deny: e.trusteeId === 'C82C6B1011D2894CC0009D9F29718E4F' ? true : e.deny, rights: 255 })) }]);
+      await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [
+        { ...table, acl: table.acl.map((e) => ({ ...e, deny: e.trusteeId === 'C82C6B1011D2894CC0009D9F29718E4F' ? true : e.deny, rights: 255 })) },
+      ]);
       const creator = await loginWith(s, ['CREATE_PACKAGE']);
       const res = await s.request('POST', MIGRATIONS, { token: creator, headers: PROJECT, json: tocBody([{ id: YEAR, type: 12, includeDependents: true }]) });
       const failed = await waitForMigration(s, token, (await json(res, 201)).id, (r) => r.packageInfo.status !== 'creating');
@@ -192,7 +227,9 @@ for (const dialect of dialects()) {
 
     it('reports what an import did to each object', async () => {
       const year = must(await t.s.server.env.ctx.metadata.getObject(TUTORIAL_PROJECT_ID, YEAR), 'Year in the metadata');
-      const bytes = await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...year, name: 'Year (report test)', version: newGuid() } }]);
+      const bytes = await buildPackage([
+        { action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...year, name: 'Year (report test)', version: newGuid() } },
+      ]);
       const imported = await importToEnd(t.s, t.token, bytes);
       const report = await json(await t.s.request('GET', `${MIGRATIONS}/${imported.id}/report`, { token: t.token }), 200);
       assert.equal(report.total, 1);

@@ -34,7 +34,10 @@ for (const dialect of dialects()) {
     it('creates, downloads, uploads, imports, follows, undoes and deletes a package', async () => {
       const fingerprintBefore = await target.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
       // Somebody changes the Year attribute in the source.
-      const renamed = await json(await source.request('PUT', `/api/objects/${YEAR}?type=12`, { token: sourceToken, headers: PROJECT, json: { name: 'Calendar Year' } }), 200);
+      const renamed = await json(
+        await source.request('PUT', `/api/objects/${YEAR}?type=12`, { token: sourceToken, headers: PROJECT, json: { name: 'Calendar Year' } }),
+        200,
+      );
       const report = await firstReport(source, sourceToken);
 
       // Source: create a package of the report with its dependencies, plus the changed attribute.
@@ -70,7 +73,10 @@ for (const dialect of dialects()) {
       const toc = await json(await source.request('GET', `${MIGRATIONS}/${created.id}?showContent=tocview`, { token: sourceToken, headers: PROJECT }), 200);
       const rows = toc.packageInfo.tocView.content as Json[];
       assert.ok(rows.some((r) => r.id === report.id && r.explicitIncluded === true));
-      assert.ok(rows.some((r) => r.explicitIncluded === false && r.action === 'use_existing'), 'dependencies come with the default action');
+      assert.ok(
+        rows.some((r) => r.explicitIncluded === false && r.action === 'use_existing'),
+        'dependencies come with the default action',
+      );
 
       // Step 1: download from the source.
       const download = await source.request('GET', `${MIGRATIONS}/packages/${ready.packageInfo.id}/binary`, { token: sourceToken, headers: { Accept: '*/*' } });
@@ -80,7 +86,10 @@ for (const dialect of dialects()) {
       assert.equal(bytes.length, ready.packageInfo.storage.size);
 
       // Steps 2–3: metadata and binary on the target.
-      const file = await createFile(target, targetToken, bytes, { name: 'seed package', extraInfo: { packageType: 'project', packagePurpose: 'object_migration' } });
+      const file = await createFile(target, targetToken, bytes, {
+        name: 'seed package',
+        extraInfo: { packageType: 'project', packagePurpose: 'object_migration' },
+      });
       const uploaded = await json(await upload(target, targetToken, file.id, multipartBody(bytes)), 200);
       assert.equal(uploaded.existing, true);
       assert.equal(uploaded.sha256, createHash('sha256').update(bytes).digest('hex'));

@@ -8,11 +8,33 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, Writable } from 'node:stream';
 import fc from 'fast-check';
 import {
-  MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, openPackage, PackageFormatError, PAGE_MAX_BYTES, PAGE_MAX_ENTRIES,
-  readPackageHeader, writePackage, type ConflictAction, type ContentLevel, type PackageEntry, type PackageHeader, type PackageHeaderInput,
+  MMP_FORMAT_VERSION,
+  MMP_PLATFORM_VERSION,
+  openPackage,
+  PackageFormatError,
+  PAGE_MAX_BYTES,
+  PAGE_MAX_ENTRIES,
+  readPackageHeader,
+  writePackage,
+  type ConflictAction,
+  type ContentLevel,
+  type PackageEntry,
+  type PackageHeader,
+  type PackageHeaderInput,
 } from '../src/domain/mmp/index.js';
 import {
-  archiveOf, batchesOf, collect, jsonPart, manifestPart, pagePart, readBack, sampleEntry, sampleHeader, streamOf, tocRow, written,
+  archiveOf,
+  batchesOf,
+  collect,
+  jsonPart,
+  manifestPart,
+  pagePart,
+  readBack,
+  sampleEntry,
+  sampleHeader,
+  streamOf,
+  tocRow,
+  written,
 } from './support/mmp.js';
 import { must } from './support/must.js';
 
@@ -23,23 +45,52 @@ const LEVELS: ContentLevel[] = ['project_object', 'configuration_object', 'unkno
 
 const plain = { noNullPrototype: true } as const;
 
-const aclEntry = fc.record({
-  deny: fc.boolean(), type: fc.integer({ min: 1, max: 100 }), rights: fc.nat({ max: 0xffffffff }), trusteeId: hex32,
-  trusteeName: text(20), trusteeType: fc.integer({ min: 1, max: 100 }), trusteeSubtype: fc.nat({ max: 10_000 }), inheritable: fc.boolean(),
-}, plain);
+const aclEntry = fc.record(
+  {
+    deny: fc.boolean(),
+    type: fc.integer({ min: 1, max: 100 }),
+    rights: fc.nat({ max: 0xffffffff }),
+    trusteeId: hex32,
+    trusteeName: text(20),
+    trusteeType: fc.integer({ min: 1, max: 100 }),
+    trusteeSubtype: fc.nat({ max: 10_000 }),
+    inheritable: fc.boolean(),
+  },
+  plain,
+);
 
-const metadataObject = fc.record({
-  id: hex32, type: fc.integer({ min: 1, max: 100 }), subtype: fc.nat({ max: 20_000 }), name: text(40), description: text(80),
-  folderId: fc.option(hex32, { nil: null }), version: hex32, dateCreated: fc.maxSafeNat(), dateModified: fc.maxSafeNat(),
-  ownerId: hex32, ownerName: text(20), acl: fc.array(aclEntry, { maxLength: 3 }),
-  // Only what JSON can carry: fast-check's jsonValue may produce -0, which JSON writes as 0.
-  definition: fc.dictionary(fc.string(), fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown), { maxKeys: 4, noNullPrototype: true }),
-  uses: fc.uniqueArray(hex32, { maxLength: 5 }).map((ids) => [...ids].sort()), hidden: fc.boolean(),
-}, plain);
+const metadataObject = fc.record(
+  {
+    id: hex32,
+    type: fc.integer({ min: 1, max: 100 }),
+    subtype: fc.nat({ max: 20_000 }),
+    name: text(40),
+    description: text(80),
+    folderId: fc.option(hex32, { nil: null }),
+    version: hex32,
+    dateCreated: fc.maxSafeNat(),
+    dateModified: fc.maxSafeNat(),
+    ownerId: hex32,
+    ownerName: text(20),
+    acl: fc.array(aclEntry, { maxLength: 3 }),
+    // Only what JSON can carry: fast-check's jsonValue may produce -0, which JSON writes as 0.
+    definition: fc.dictionary(
+      fc.string(),
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.parse(JSON.stringify(v)) as unknown),
+      { maxKeys: 4, noNullPrototype: true },
+    ),
+    uses: fc.uniqueArray(hex32, { maxLength: 5 }).map((ids) => [...ids].sort()),
+    hidden: fc.boolean(),
+  },
+  plain,
+);
 
 const packageEntry: fc.Arbitrary<PackageEntry> = fc.record(
   {
-    action: fc.constantFrom(...ACTIONS), explicitIncluded: fc.boolean(), level: fc.constantFrom(...LEVELS), object: metadataObject,
+    action: fc.constantFrom(...ACTIONS),
+    explicitIncluded: fc.boolean(),
+    level: fc.constantFrom(...LEVELS),
+    object: metadataObject,
     expectedTargetVersion: fc.option(hex32, { nil: null }),
   },
   { requiredKeys: ['action', 'explicitIncluded', 'level', 'object'], ...plain },
@@ -47,20 +98,32 @@ const packageEntry: fc.Arbitrary<PackageEntry> = fc.record(
 
 const header: fc.Arbitrary<PackageHeader> = fc.record(
   {
-    formatVersion: fc.constant(MMP_FORMAT_VERSION), platformVersion: fc.constantFrom(MMP_PLATFORM_VERSION, '11.4.1200.0012'),
-    packageId: hex32, packageType: fc.constantFrom('project' as const, 'configuration' as const, 'project_security' as const),
-    purpose: fc.constantFrom('object_migration' as const, 'project_merge' as const, 'undo' as const), name: text(60),
-    createdAt: fc.date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
+    formatVersion: fc.constant(MMP_FORMAT_VERSION),
+    platformVersion: fc.constantFrom(MMP_PLATFORM_VERSION, '11.4.1200.0012'),
+    packageId: hex32,
+    packageType: fc.constantFrom('project' as const, 'configuration' as const, 'project_security' as const),
+    purpose: fc.constantFrom('object_migration' as const, 'project_merge' as const, 'undo' as const),
+    name: text(60),
+    createdAt: fc
+      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2099-12-31T00:00:00Z'), noInvalidDate: true })
       .map((d) => d.toISOString().replace('Z', '+0000')),
-    creator: fc.record({ id: hex32, name: text(20) }, plain), sourceEnvironment: fc.record({ id: fc.webUrl(), name: text(20) }, plain),
+    creator: fc.record({ id: hex32, name: text(20) }, plain),
+    sourceEnvironment: fc.record({ id: fc.webUrl(), name: text(20) }, plain),
     sourceProject: fc.record({ id: hex32, name: text(20) }, plain),
     settings: fc.record(
       {
-        defaultAction: fc.constantFrom(...ACTIONS), aclOnReplacingObjects: fc.constantFrom('use_existing' as const, 'replace' as const),
+        defaultAction: fc.constantFrom(...ACTIONS),
+        aclOnReplacingObjects: fc.constantFrom('use_existing' as const, 'replace' as const),
         aclOnNewObjects: fc.subarray(['keep_acl_as_source_object' as const, 'inherit_acl_as_dest_folder' as const]),
-        validateDependencies: fc.boolean(), objectActions: fc.array(fc.record({ id: hex32, action: fc.constantFrom(...ACTIONS) }, plain), { maxLength: 3 }),
-        objectTypeActions: fc.array(fc.record({ type: fc.nat({ max: 100 }), subtype: fc.nat({ max: 10_000 }), action: fc.constantFrom(...ACTIONS) },
-          { requiredKeys: ['type', 'action'], ...plain }), { maxLength: 3 }),
+        validateDependencies: fc.boolean(),
+        objectActions: fc.array(fc.record({ id: hex32, action: fc.constantFrom(...ACTIONS) }, plain), { maxLength: 3 }),
+        objectTypeActions: fc.array(
+          fc.record(
+            { type: fc.nat({ max: 100 }), subtype: fc.nat({ max: 10_000 }), action: fc.constantFrom(...ACTIONS) },
+            { requiredKeys: ['type', 'action'], ...plain },
+          ),
+          { maxLength: 3 },
+        ),
       },
       { requiredKeys: ['defaultAction', 'aclOnReplacingObjects', 'aclOnNewObjects'], ...plain },
     ),
@@ -132,14 +195,22 @@ describe('mmp format', () => {
     }
     assert.deepEqual(sizes, [PAGE_MAX_ENTRIES, PAGE_MAX_ENTRIES, 7]);
     assert.equal(reader.manifest().counts.entries, 5);
-    assert.deepEqual(Object.keys(reader.manifest().checksums), ['header.json', 'objects/00000001.ndjson', 'objects/00000002.ndjson', 'objects/00000003.ndjson']);
+    assert.deepEqual(Object.keys(reader.manifest().checksums), [
+      'header.json',
+      'objects/00000001.ndjson',
+      'objects/00000002.ndjson',
+      'objects/00000003.ndjson',
+    ]);
   });
 
   it('closes a page before it would pass 4 MiB', async () => {
     const big = () => sampleEntry({}, { sql: randomBytes(525 * 1024).toString('base64') });
     const bytes = await written(sampleHeader(), [Array.from({ length: 13 }, big)]);
     const back = await readBack(bytes);
-    assert.deepEqual(back.pages.map((p) => p.length), [5, 5, 3]);
+    assert.deepEqual(
+      back.pages.map((p) => p.length),
+      [5, 5, 3],
+    );
     for (const [name, size] of Object.entries(back.manifest.sizes ?? {})) assert.ok(size <= PAGE_MAX_BYTES, `${name} is ${size} bytes`);
   });
 
@@ -243,12 +314,18 @@ describe('mmp format', () => {
     const parts = [jsonPart('header.json', sampleHeader({ formatVersion: 1 })), pagePart(1, v1)];
     const manifest = manifestPart(parts, (m) => {
       delete m.sizes;
-      m.toc = m.toc.map(({ level: _level, ...rest }) => rest as typeof m.toc[number]);
+      m.toc = m.toc.map(({ level: _level, ...rest }) => rest as (typeof m.toc)[number]);
     });
     const back = await readBack(await archiveOf([...parts, manifest]));
     assert.ok(back.header.formatVersion < MMP_FORMAT_VERSION);
-    assert.deepEqual(back.pages.flat().map((e) => e.level), ['project_object', 'configuration_object']);
-    assert.deepEqual(back.manifest.toc.map((r) => r.level), ['project_object', 'configuration_object']);
+    assert.deepEqual(
+      back.pages.flat().map((e) => e.level),
+      ['project_object', 'configuration_object'],
+    );
+    assert.deepEqual(
+      back.manifest.toc.map((r) => r.level),
+      ['project_object', 'configuration_object'],
+    );
   });
 
   it('accepts an empty package', async () => {

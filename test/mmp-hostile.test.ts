@@ -4,8 +4,21 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { openPackage, PackageFormatError, readPackageHeader, type PackageEntry } from '../src/domain/mmp/index.js';
 import {
-  archiveOf, assertRefused, bombOf, jsonPart, manifestPart, pagePart, readBack, sampleEntry, sampleHeader, streamOf, tarOf, truncatedTar,
-  validParts, type Part, written,
+  archiveOf,
+  assertRefused,
+  bombOf,
+  jsonPart,
+  manifestPart,
+  pagePart,
+  readBack,
+  sampleEntry,
+  sampleHeader,
+  streamOf,
+  tarOf,
+  truncatedTar,
+  validParts,
+  type Part,
+  written,
 } from './support/mmp.js';
 import { paddedPackage } from './support/padded-package.js';
 import { must } from './support/must.js';
@@ -30,14 +43,23 @@ describe('mmp hostile packages', () => {
     for (const name of ['../x', '/etc/passwd', 'objects/../../x', 'objects\\..\\x', 'C:/Windows/x']) {
       it(`refuses the name ${name}`, async () => {
         const escaped = JSON.stringify(name).replace(/[\\[\]().]/g, '\\$&');
-        await assertRefused(await archiveOf(after([{ name, body: Buffer.from('{}') }])), new RegExp(`^${escaped}: the entry name escapes the package \\(path traversal\\)$`));
+        await assertRefused(
+          await archiveOf(after([{ name, body: Buffer.from('{}') }])),
+          new RegExp(`^${escaped}: the entry name escapes the package \\(path traversal\\)$`),
+        );
         await assertRefused(await archiveOf([{ name, body: Buffer.from('{}') }]), /escapes the package/);
       });
     }
 
     it('refuses a symlink, a hard link and a directory', async () => {
-      await assertRefused(await archiveOf([{ name: 'header.json', type: 'symlink', linkname: '/etc/passwd' }]), /^"header.json": a symlink entry; a package holds only regular files$/);
-      await assertRefused(await archiveOf(after([{ name: 'objects/00000002.ndjson', type: 'link', linkname: 'header.json' }])), /^"objects\/00000002.ndjson": a link entry/);
+      await assertRefused(
+        await archiveOf([{ name: 'header.json', type: 'symlink', linkname: '/etc/passwd' }]),
+        /^"header.json": a symlink entry; a package holds only regular files$/,
+      );
+      await assertRefused(
+        await archiveOf(after([{ name: 'objects/00000002.ndjson', type: 'link', linkname: 'header.json' }])),
+        /^"objects\/00000002.ndjson": a link entry/,
+      );
       await assertRefused(await archiveOf(after([{ name: 'objects/', type: 'directory' }])), /^"objects\/": a directory entry/);
     });
 
@@ -51,14 +73,23 @@ describe('mmp hostile packages', () => {
   describe('order', () => {
     it('refuses a package without header.json first', async () => {
       const parts = validParts([[sampleEntry()]]);
-      await assertRefused(await archiveOf(parts.slice(1)), /^header.json is missing: it must be the first entry, but the package starts with "objects\/00000001.ndjson"$/);
+      await assertRefused(
+        await archiveOf(parts.slice(1)),
+        /^header.json is missing: it must be the first entry, but the package starts with "objects\/00000001.ndjson"$/,
+      );
       await assertRefused(await archiveOf([]), /^package is empty: header.json is missing$/);
     });
 
     it('refuses pages out of order and a second header', async () => {
       const [header, one, two] = [jsonPart('header.json', sampleHeader()), pagePart(1, [sampleEntry()]), pagePart(2, [sampleEntry()])];
-      await assertRefused(await archiveOf([header, two, one, manifestPart([header, two, one])]), /^objects\/00000002.ndjson: out of order; expected objects\/00000001.ndjson or manifest.json$/);
-      await assertRefused(await archiveOf([header, one, header, manifestPart([header, one, header])]), /^header.json: out of order; expected objects\/00000002.ndjson/);
+      await assertRefused(
+        await archiveOf([header, two, one, manifestPart([header, two, one])]),
+        /^objects\/00000002.ndjson: out of order; expected objects\/00000001.ndjson or manifest.json$/,
+      );
+      await assertRefused(
+        await archiveOf([header, one, header, manifestPart([header, one, header])]),
+        /^header.json: out of order; expected objects\/00000002.ndjson/,
+      );
     });
 
     it('refuses a package without manifest.json', async () => {
@@ -114,7 +145,10 @@ describe('mmp hostile packages', () => {
       const parts = validParts([[sampleEntry()], [sampleEntry({ action: 'use_existing' })]]);
       const page = must(parts[2], 'an entry 2 in parts');
       parts[2] = { ...page, body: Buffer.from(must(page.body, 'a body on the object page').toString().replace('"use_existing"', '"force_replace"')) };
-      await assertRefused(await archiveOf(parts), /^objects\/00000002.ndjson: checksum mismatch \(manifest.json says [0-9a-f]{64}, the entry has [0-9a-f]{64}\)$/);
+      await assertRefused(
+        await archiveOf(parts),
+        /^objects\/00000002.ndjson: checksum mismatch \(manifest.json says [0-9a-f]{64}, the entry has [0-9a-f]{64}\)$/,
+      );
     });
   });
 
@@ -126,16 +160,25 @@ describe('mmp hostile packages', () => {
     });
 
     it('refuses a package larger than maxTotalBytes uncompressed', async () => {
-      await assertRefused(await bombOf(20 * MiB), /^package is larger than 4194304 bytes uncompressed \(maxTotalBytes\)$/, { maxTotalBytes: 4 * MiB, maxCompressionRatio: 1e6 });
+      await assertRefused(await bombOf(20 * MiB), /^package is larger than 4194304 bytes uncompressed \(maxTotalBytes\)$/, {
+        maxTotalBytes: 4 * MiB,
+        maxCompressionRatio: 1e6,
+      });
     });
 
     it('refuses an entry larger than maxEntryBytes before reading it', async () => {
-      await assertRefused(await bombOf(60 * MiB), /^objects\/00000001.ndjson: 62914560 bytes is over the limit of 1048576 bytes \(maxEntryBytes\)$/, { maxEntryBytes: MiB });
+      await assertRefused(await bombOf(60 * MiB), /^objects\/00000001.ndjson: 62914560 bytes is over the limit of 1048576 bytes \(maxEntryBytes\)$/, {
+        maxEntryBytes: MiB,
+      });
     });
 
     it('refuses one huge object line', async () => {
       const huge = sampleEntry({}, { sql: 'SELECT 1 -- '.repeat(200_000) });
-      await assertRefused(await archiveOf(after([], [sampleEntry(), huge])), /^objects\/00000001.ndjson line 2: longer than 1048576 bytes \(maxObjectBytes\)$/, { maxObjectBytes: MiB });
+      await assertRefused(
+        await archiveOf(after([], [sampleEntry(), huge])),
+        /^objects\/00000001.ndjson line 2: longer than 1048576 bytes \(maxObjectBytes\)$/,
+        { maxObjectBytes: MiB },
+      );
     });
 
     it('refuses more objects than maxEntries', async () => {
@@ -152,7 +195,10 @@ describe('mmp hostile packages', () => {
       const parts = [jsonPart('header.json', sampleHeader()), pagePart(1, [sampleEntry()])];
       const padded = manifestPart(parts);
       padded.body = Buffer.concat([must(padded.body, 'a body on the object page'), Buffer.alloc(2 * MiB, 0x20)]);
-      await assertRefused(await archiveOf([...parts, padded]), /^manifest.json is \d+ bytes; the limit for a package of 1 objects in \d+ bytes of pages is \d+$/);
+      await assertRefused(
+        await archiveOf([...parts, padded]),
+        /^manifest.json is \d+ bytes; the limit for a package of 1 objects in \d+ bytes of pages is \d+$/,
+      );
     });
   });
 
@@ -170,7 +216,10 @@ describe('mmp hostile packages', () => {
       const reader = await openPackage(Readable.from(watched()));
       const error = await (async () => {
         for await (const _page of reader.entries());
-      })().then(() => undefined, (e: unknown) => e);
+      })().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(error instanceof PackageFormatError, `expected a PackageFormatError, got ${String(error)}`);
       return { message: error.message, growth: peak - before };
     }
@@ -178,11 +227,19 @@ describe('mmp hostile packages', () => {
     // The attacker's packages: objects padded with whitespace, and a manifest of whitespace as large as the pages
     // (the old limit), compressed just under the reader's ratio limit. The old reader read the manifest whole and
     // grew by gigabytes; the second one failed with "not valid UTF-8".
-    for (const [lines, label] of [[700, '8 MB (700 MiB manifest)'], [2000, '23 MB (2 GiB manifest)']] as const) {
+    for (const [lines, label] of [
+      [700, '8 MB (700 MiB manifest)'],
+      [2000, '23 MB (2 GiB manifest)'],
+    ] as const) {
       it(`refuses the manifest of a padded ${label} package by its size, while RSS grows less than 200 MB`, async () => {
         const bytes = paddedPackage(lines, 60);
         const { message, growth } = await refusedWithGrowth(bytes);
-        assert.match(message, new RegExp(`^manifest.json is ${lines * MiB + 2} bytes; the limit for a package of ${lines} objects in \\d+ bytes of pages is ${MiB + lines * 8192}$`));
+        assert.match(
+          message,
+          new RegExp(
+            `^manifest.json is ${lines * MiB + 2} bytes; the limit for a package of ${lines} objects in \\d+ bytes of pages is ${MiB + lines * 8192}$`,
+          ),
+        );
         assert.ok(growth < 200 * MiB, `RSS grew by ${Math.round(growth / MiB)} MiB while reading a ${bytes.length}-byte package`);
       });
     }
@@ -190,76 +247,237 @@ describe('mmp hostile packages', () => {
 
   describe('a manifest that lies', () => {
     it('about the object count', async () => {
-      await assertRefused(await lyingManifest((m) => { m.counts.objects = 4; }), /^manifest.json: counts.objects is 4 but the package holds 3 objects$/);
+      await assertRefused(
+        await lyingManifest((m) => {
+          m.counts.objects = 4;
+        }),
+        /^manifest.json: counts.objects is 4 but the package holds 3 objects$/,
+      );
     });
 
     it('about the entry count', async () => {
-      await assertRefused(await lyingManifest((m) => { m.counts.entries = 3; }), /^manifest.json: counts.entries is 3 but the package holds 4 entries$/);
+      await assertRefused(
+        await lyingManifest((m) => {
+          m.counts.entries = 3;
+        }),
+        /^manifest.json: counts.entries is 3 but the package holds 4 entries$/,
+      );
     });
 
     it('about a checksum', async () => {
-      await assertRefused(await lyingManifest((m) => { m.checksums['objects/00000001.ndjson'] = '0'.repeat(64); }), /^objects\/00000001.ndjson: checksum mismatch/);
-      await assertRefused(await lyingManifest((m) => { delete m.checksums['header.json']; }), /^manifest.json: has no checksum for header.json$/);
-      await assertRefused(await lyingManifest((m) => { m.checksums['objects/00000009.ndjson'] = '0'.repeat(64); }), /^manifest.json: lists a checksum for "objects\/00000009.ndjson", which is not an entry before it$/);
+      await assertRefused(
+        await lyingManifest((m) => {
+          m.checksums['objects/00000001.ndjson'] = '0'.repeat(64);
+        }),
+        /^objects\/00000001.ndjson: checksum mismatch/,
+      );
+      await assertRefused(
+        await lyingManifest((m) => {
+          delete m.checksums['header.json'];
+        }),
+        /^manifest.json: has no checksum for header.json$/,
+      );
+      await assertRefused(
+        await lyingManifest((m) => {
+          m.checksums['objects/00000009.ndjson'] = '0'.repeat(64);
+        }),
+        /^manifest.json: lists a checksum for "objects\/00000009.ndjson", which is not an entry before it$/,
+      );
     });
 
     it('about a size', async () => {
-      await assertRefused(await lyingManifest((m) => { must(m.sizes, 'sizes in the manifest')['objects/00000002.ndjson'] = 10; }), /^objects\/00000002.ndjson: size mismatch \(manifest.json says 10, the entry has \d+\)$/);
-      await assertRefused(await lyingManifest((m) => { delete m.sizes; }), /^manifest.json: sizes must be a JSON object$/);
+      await assertRefused(
+        await lyingManifest((m) => {
+          must(m.sizes, 'sizes in the manifest')['objects/00000002.ndjson'] = 10;
+        }),
+        /^objects\/00000002.ndjson: size mismatch \(manifest.json says 10, the entry has \d+\)$/,
+      );
+      await assertRefused(
+        await lyingManifest((m) => {
+          delete m.sizes;
+        }),
+        /^manifest.json: sizes must be a JSON object$/,
+      );
     });
 
     it('about the toc: an object missing from it, one too many, one out of order', async () => {
-      await assertRefused(await lyingManifest((m) => { m.toc.pop(); m.counts.objects = 3; }), new RegExp(`^manifest.json: object ${ID} is in the package but not in the toc$`));
-      await assertRefused(await lyingManifest((m) => { m.toc.push({ ...must(m.toc[0], 'at least one entry in m.toc'), id: 'A'.repeat(32) }); }), /^manifest.json: the toc lists object A{32}, which is not in the package$/);
-      await assertRefused(await lyingManifest((m) => { m.toc.push(must(m.toc[0], 'at least one entry in m.toc')); }), new RegExp(`^manifest.json: the toc lists object ${ID} twice$`));
-      await assertRefused(await lyingManifest((m) => { m.toc.reverse(); }), new RegExp(`^manifest.json: toc row 1 is object ${ID}, but object 1 of the package is ${ID}$`));
+      await assertRefused(
+        await lyingManifest((m) => {
+          m.toc.pop();
+          m.counts.objects = 3;
+        }),
+        new RegExp(`^manifest.json: object ${ID} is in the package but not in the toc$`),
+      );
+      await assertRefused(
+        await lyingManifest((m) => {
+          m.toc.push({ ...must(m.toc[0], 'at least one entry in m.toc'), id: 'A'.repeat(32) });
+        }),
+        /^manifest.json: the toc lists object A{32}, which is not in the package$/,
+      );
+      await assertRefused(
+        await lyingManifest((m) => {
+          m.toc.push(must(m.toc[0], 'at least one entry in m.toc'));
+        }),
+        new RegExp(`^manifest.json: the toc lists object ${ID} twice$`),
+      );
+      await assertRefused(
+        await lyingManifest((m) => {
+          m.toc.reverse();
+        }),
+        new RegExp(`^manifest.json: toc row 1 is object ${ID}, but object 1 of the package is ${ID}$`),
+      );
     });
 
     it('about the toc: an action, a version or the explicit flag that differs', async () => {
-      await assertRefused(await lyingManifest((m) => { must(m.toc[1], 'an entry 1 in m.toc').action = 'delete'; }), new RegExp(`^manifest.json: the toc gives object ${ID} action "delete", but its entry has "replace"$`));
-      await assertRefused(await lyingManifest((m) => { must(m.toc[2], 'an entry 2 in m.toc').version = 'B'.repeat(32); }), /^manifest.json: the toc gives object [0-9A-F]{32} version "B{32}"/);
-      await assertRefused(await lyingManifest((m) => { must(m.toc[0], 'at least one entry in m.toc').explicitIncluded = false; }), /explicitIncluded false, but its entry has true$/);
+      await assertRefused(
+        await lyingManifest((m) => {
+          must(m.toc[1], 'an entry 1 in m.toc').action = 'delete';
+        }),
+        new RegExp(`^manifest.json: the toc gives object ${ID} action "delete", but its entry has "replace"$`),
+      );
+      await assertRefused(
+        await lyingManifest((m) => {
+          must(m.toc[2], 'an entry 2 in m.toc').version = 'B'.repeat(32);
+        }),
+        /^manifest.json: the toc gives object [0-9A-F]{32} version "B{32}"/,
+      );
+      await assertRefused(
+        await lyingManifest((m) => {
+          must(m.toc[0], 'at least one entry in m.toc').explicitIncluded = false;
+        }),
+        /explicitIncluded false, but its entry has true$/,
+      );
     });
   });
 
   describe('content', () => {
     it('refuses duplicate ids within a page and across pages', async () => {
       const twice = sampleEntry();
-      await assertRefused(await archiveOf(validParts([[twice, sampleEntry(), twice]])), new RegExp(`^objects/00000001.ndjson line 3: object ${twice.object.id} appears twice in the package$`));
-      await assertRefused(await archiveOf(validParts([[twice], [sampleEntry(), twice]])), new RegExp(`^objects/00000002.ndjson line 2: object ${twice.object.id} appears twice in the package$`));
+      await assertRefused(
+        await archiveOf(validParts([[twice, sampleEntry(), twice]])),
+        new RegExp(`^objects/00000001.ndjson line 3: object ${twice.object.id} appears twice in the package$`),
+      );
+      await assertRefused(
+        await archiveOf(validParts([[twice], [sampleEntry(), twice]])),
+        new RegExp(`^objects/00000002.ndjson line 2: object ${twice.object.id} appears twice in the package$`),
+      );
     });
 
     it('refuses a future format version before anything else', async () => {
       const future = { formatVersion: 9, something: 'new', entirely: ['different'] };
       await assertRefused(await archiveOf(validParts([[sampleEntry()]], future)), /^header.json: format version 9 is newer than this server reads \(2\)$/);
-      await assertRefused(await archiveOf(validParts([[sampleEntry()]], sampleHeader({ formatVersion: 0 }))), /^header.json: format version 0 is older than this server reads \(1 to 2\)$/);
-      await assertRefused(await archiveOf(validParts([[sampleEntry()]], { ...sampleHeader(), formatVersion: '2' })), /^header.json: formatVersion must be an integer$/);
+      await assertRefused(
+        await archiveOf(validParts([[sampleEntry()]], sampleHeader({ formatVersion: 0 }))),
+        /^header.json: format version 0 is older than this server reads \(1 to 2\)$/,
+      );
+      await assertRefused(
+        await archiveOf(validParts([[sampleEntry()]], { ...sampleHeader(), formatVersion: '2' })),
+        /^header.json: formatVersion must be an integer$/,
+      );
     });
 
     it('refuses malformed JSON in every entry', async () => {
       const header = jsonPart('header.json', sampleHeader());
       await assertRefused(await archiveOf([{ name: 'header.json', body: Buffer.from('{"formatVersion": 2,') }]), /^header.json: not valid JSON \(/);
-      await assertRefused(await archiveOf([header, { name: 'objects/00000001.ndjson', body: Buffer.from('{"action":\n') }]), /^objects\/00000001.ndjson line 1: not valid JSON \(/);
-      await assertRefused(await archiveOf([header, { name: 'objects/00000001.ndjson', body: Buffer.from([0xff, 0xfe, 0x0a]) }]), /^objects\/00000001.ndjson line 1: not valid UTF-8$/);
+      await assertRefused(
+        await archiveOf([header, { name: 'objects/00000001.ndjson', body: Buffer.from('{"action":\n') }]),
+        /^objects\/00000001.ndjson line 1: not valid JSON \(/,
+      );
+      await assertRefused(
+        await archiveOf([header, { name: 'objects/00000001.ndjson', body: Buffer.from([0xff, 0xfe, 0x0a]) }]),
+        /^objects\/00000001.ndjson line 1: not valid UTF-8$/,
+      );
       const page = pagePart(1, [sampleEntry()]);
-      await assertRefused(await archiveOf([header, { ...page, body: Buffer.concat([must(page.body, 'a body on the object page'), Buffer.from('\n')]) }]), /^objects\/00000001.ndjson line 2: an empty line$/);
-      await assertRefused(await archiveOf([header, { ...page, body: must(page.body, 'a body on the object page').subarray(0, -1) }]), /^objects\/00000001.ndjson line 1: the line does not end with a newline$/);
+      await assertRefused(
+        await archiveOf([header, { ...page, body: Buffer.concat([must(page.body, 'a body on the object page'), Buffer.from('\n')]) }]),
+        /^objects\/00000001.ndjson line 2: an empty line$/,
+      );
+      await assertRefused(
+        await archiveOf([header, { ...page, body: must(page.body, 'a body on the object page').subarray(0, -1) }]),
+        /^objects\/00000001.ndjson line 1: the line does not end with a newline$/,
+      );
       await assertRefused(await archiveOf([header, { name: 'objects/00000001.ndjson', body: Buffer.alloc(0) }]), /^objects\/00000001.ndjson: an empty page/);
       await assertRefused(await archiveOf([header, { name: 'manifest.json', body: Buffer.from('[1,2') }]), /^manifest.json: not valid JSON \(/);
     });
 
     const wrongFields: Array<[string, (e: Record<string, unknown> & { object: Record<string, unknown> }) => void, RegExp]> = [
-      ['a lower-case id', (e) => { e.object.id = 'a'.repeat(32); }, /object.id must be 32 upper-case hex$/],
-      ['an unknown action', (e) => { e.action = 'merge'; }, /action must be one of use_existing, replace, keep_both, use_newer, use_older, force_replace, delete$/],
-      ['a type given as a string', (e) => { e.object.type = '4'; }, /object.type must be an integer$/],
-      ['uses that is not an array', (e) => { e.object.uses = 'ABC'; }, /object.uses must be an array$/],
-      ['uses with a bad id', (e) => { e.object.uses = ['B'.repeat(32), 'nope']; }, /object.uses\[1\] must be 32 upper-case hex$/],
-      ['an ACL entry without rights', (e) => { e.object.acl = [{ deny: false, type: 1, trusteeId: 'A'.repeat(32), trusteeName: 'x', trusteeType: 34, trusteeSubtype: 8704, inheritable: true }]; }, /object.acl\[0\].rights must be an integer$/],
-      ['a definition that is an array', (e) => { e.object.definition = []; }, /object.definition must be a JSON object$/],
-      ['a name that is too long', (e) => { e.object.name = 'n'.repeat(5000); }, /object.name must be at most 1024 characters$/],
-      ['a missing level', (e) => { delete e.level; }, /level must be one of project_object, configuration_object, unknown$/],
-      ['an unknown field', (e) => { e.object.__proto__extra = 1; }, /object.__proto__extra is not a known field$/],
-      ['a page line that is not an object', (e) => { e.object = null as unknown as Record<string, unknown>; }, /object must be a JSON object$/],
+      [
+        'a lower-case id',
+        (e) => {
+          e.object.id = 'a'.repeat(32);
+        },
+        /object.id must be 32 upper-case hex$/,
+      ],
+      [
+        'an unknown action',
+        (e) => {
+          e.action = 'merge';
+        },
+        /action must be one of use_existing, replace, keep_both, use_newer, use_older, force_replace, delete$/,
+      ],
+      [
+        'a type given as a string',
+        (e) => {
+          e.object.type = '4';
+        },
+        /object.type must be an integer$/,
+      ],
+      [
+        'uses that is not an array',
+        (e) => {
+          e.object.uses = 'ABC';
+        },
+        /object.uses must be an array$/,
+      ],
+      [
+        'uses with a bad id',
+        (e) => {
+          e.object.uses = ['B'.repeat(32), 'nope'];
+        },
+        /object.uses\[1\] must be 32 upper-case hex$/,
+      ],
+      [
+        'an ACL entry without rights',
+        (e) => {
+          e.object.acl = [{ deny: false, type: 1, trusteeId: 'A'.repeat(32), trusteeName: 'x', trusteeType: 34, trusteeSubtype: 8704, inheritable: true }];
+        },
+        /object.acl\[0\].rights must be an integer$/,
+      ],
+      [
+        'a definition that is an array',
+        (e) => {
+          e.object.definition = [];
+        },
+        /object.definition must be a JSON object$/,
+      ],
+      [
+        'a name that is too long',
+        (e) => {
+          e.object.name = 'n'.repeat(5000);
+        },
+        /object.name must be at most 1024 characters$/,
+      ],
+      [
+        'a missing level',
+        (e) => {
+          delete e.level;
+        },
+        /level must be one of project_object, configuration_object, unknown$/,
+      ],
+      [
+        'an unknown field',
+        (e) => {
+          e.object.__proto__extra = 1;
+        },
+        /object.__proto__extra is not a known field$/,
+      ],
+      [
+        'a page line that is not an object',
+        (e) => {
+          e.object = null as unknown as Record<string, unknown>;
+        },
+        /object must be a JSON object$/,
+      ],
     ];
     for (const [what, spoil, message] of wrongFields) {
       it(`refuses an entry with ${what}`, async () => {
@@ -274,7 +492,10 @@ describe('mmp hostile packages', () => {
       const cases: Array<[Record<string, unknown>, RegExp]> = [
         [{ ...sampleHeader(), packageType: 'everything' }, /^header.json: packageType must be one of project, configuration, project_security$/],
         [{ ...sampleHeader(), createdAt: 'yesterday' }, /^header.json: createdAt must be a date/],
-        [{ ...sampleHeader(), settings: { ...sampleHeader().settings, objectActions: [{ id: 'x', action: 'replace' }] } }, /^header.json: settings.objectActions\[0\].id must be 32 upper-case hex$/],
+        [
+          { ...sampleHeader(), settings: { ...sampleHeader().settings, objectActions: [{ id: 'x', action: 'replace' }] } },
+          /^header.json: settings.objectActions\[0\].id must be 32 upper-case hex$/,
+        ],
         [{ ...sampleHeader(), creator: 'Administrator' }, /^header.json: creator must be a JSON object$/],
         [[sampleHeader()] as unknown as Record<string, unknown>, /^header.json: the document must be a JSON object$/],
       ];
@@ -286,7 +507,10 @@ describe('mmp hostile packages', () => {
 
     it('never lets a hostile page reach the caller as a whole package', async () => {
       const parts = validParts([[sampleEntry()], [sampleEntry()]]);
-      parts[2] = { ...must(parts[2], 'an entry 2 in parts'), body: Buffer.from(must(must(parts[2], 'an entry 2 in parts').body, 'parts[2]!.body').toString().replace('"replace"', '"delete"')) };
+      parts[2] = {
+        ...must(parts[2], 'an entry 2 in parts'),
+        body: Buffer.from(must(must(parts[2], 'an entry 2 in parts').body, 'parts[2]!.body').toString().replace('"replace"', '"delete"')),
+      };
       const reader = await openPackage(streamOf(await archiveOf(parts)));
       const pages: PackageEntry[][] = [];
       await assert.rejects(async () => {

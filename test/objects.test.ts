@@ -90,10 +90,23 @@ for (const dialect of dialects()) {
       assert.equal(year.acg, 255);
       assert.deepEqual(year.owner, { id: ADMINISTRATOR_TRUSTEE.id, name: 'Administrator' });
       assert.deepEqual(year.acl[0], {
-        deny: false, type: 1, rights: 255, trusteeId: ADMINISTRATOR_TRUSTEE.id, trusteeName: 'Administrator',
-        trusteeType: 34, trusteeSubtype: 8704, inheritable: false,
+        deny: false,
+        type: 1,
+        rights: 255,
+        trusteeId: ADMINISTRATOR_TRUSTEE.id,
+        trusteeName: 'Administrator',
+        trusteeType: 34,
+        trusteeSubtype: 8704,
+        inheritable: false,
       });
-      assert.deepEqual(year.ancestors?.map((a) => [a.name, a.level]), [['MicroStrategy Tutorial', 3], ['Schema Objects', 2], ['Attributes', 1]]);
+      assert.deepEqual(
+        year.ancestors?.map((a) => [a.name, a.level]),
+        [
+          ['MicroStrategy Tutorial', 3],
+          ['Schema Objects', 2],
+          ['Attributes', 1],
+        ],
+      );
       assert.equal(year.ancestors?.[0]?.id, PROJECT_ROOT_FOLDER_ID);
       assert.equal('hidden' in year, false, 'hidden is left out when false');
       assert.equal('description' in year, false, 'an empty description is left out');
@@ -106,7 +119,10 @@ for (const dialect of dialects()) {
     it('answers configuration objects without a project header', async () => {
       const admin = await body(await get(`/api/objects/${ADMINISTRATOR_TRUSTEE.id}?type=34`, {}));
       assert.equal(admin.subtype, 8704);
-      assert.deepEqual(admin.ancestors?.map((a) => a.id), [CONFIGURATION_ROOT_FOLDER_ID, '73F7482611D3596C60001B8F67019608']);
+      assert.deepEqual(
+        admin.ancestors?.map((a) => a.id),
+        [CONFIGURATION_ROOT_FOLDER_ID, '73F7482611D3596C60001B8F67019608'],
+      );
       const alsoWithHeader = await body(await get(`/api/objects/${ADMINISTRATOR_TRUSTEE.id}?type=34`));
       assert.equal(alsoWithHeader.id, ADMINISTRATOR_TRUSTEE.id);
       await expectLibraryError(await get(`/api/objects/${YEAR}?type=12`, {}), 404, 'ERR006');
@@ -149,7 +165,9 @@ for (const dialect of dialects()) {
       assert.match((await expectLibraryError(await res({ ownerId: YEAR }), 400, 'ERR006')).message, /ownerId/);
       assert.match((await expectLibraryError(await res([1]), 400, 'ERR006')).message, /JSON object/);
       const invalid = await s.request('PUT', `/api/objects/${YEAR}?type=12`, {
-        token, headers: { ...tutorial, 'Content-Type': 'application/json' }, body: '{"name": ',
+        token,
+        headers: { ...tutorial, 'Content-Type': 'application/json' },
+        body: '{"name": ',
       });
       await expectLibraryError(invalid, 400, 'ERR006');
       const clash = await expectLibraryError(await res({ name: 'Month' }), 409, 'ERR015');
@@ -192,7 +210,10 @@ for (const dialect of dialects()) {
       const listing = await get(`/api/folders/${outer.id}`);
       const children = await body<ObjectJson[]>(listing);
       assert.equal(listing.headers.get('x-mstr-total-count'), '1');
-      assert.deepEqual(children.map((c) => c.id), [inner.id]);
+      assert.deepEqual(
+        children.map((c) => c.id),
+        [inner.id],
+      );
       const cycle = await expectLibraryError(await send('PUT', `/api/objects/${outer.id}?type=8`, { folderId: inner.id }), 400, 'ERR006');
       assert.match(cycle.message, /folderId/);
       await expectLibraryError(await send('PUT', `/api/objects/${outer.id}?type=8`, { folderId: outer.id }), 400, 'ERR006');
@@ -210,10 +231,16 @@ for (const dialect of dialects()) {
       assert.equal(found.result.length, 5);
       assert.ok(found.result.every((o) => o.type === 4 && /revenue/i.test(o.name)));
       const inReports = await body<{ totalItems: number; result: ObjectJson[] }>(await get(`/api/searches/results?type=3,55&root=${SHARED_REPORTS}&limit=-1`));
-      assert.ok(inReports.result.some((o) => o.id === CUSTOMER_ANALYSIS), 'objects in subfolders are found');
+      assert.ok(
+        inReports.result.some((o) => o.id === CUSTOMER_ANALYSIS),
+        'objects in subfolders are found',
+      );
       assert.ok(inReports.result.every((o) => o.type === 3 || o.type === 55));
       const cubes = await body<{ result: ObjectJson[] }>(await get('/api/searches/results?type=776'));
-      assert.deepEqual(cubes.result.map((o) => o.name), ['Intelligent Cube - Drilling']);
+      assert.deepEqual(
+        cubes.result.map((o) => o.name),
+        ['Intelligent Cube - Drilling'],
+      );
       await expectLibraryError(await get('/api/searches/results?limit=lots'), 400, 'ERR006');
     });
 
@@ -229,7 +256,9 @@ for (const dialect of dialects()) {
       const secret = await body(await send('POST', `/api/objects/${CUSTOMER_ANALYSIS}/copy?type=3`, { name: 'Secret' }), 201);
       const metadata = s.server.env.ctx.metadata;
       const stored = must(await metadata.getObject(TUTORIAL_PROJECT_ID, secret.id), 'the secret in the metadata');
-      await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [{ ...stored, acl: [aclEntry(ADMINISTRATOR_TRUSTEE, 255), aclEntry({ id: user.id, name: 'analyst', subtype: 8704 }, 255, { deny: true })] }]);
+      await metadata.upsertObjects(TUTORIAL_PROJECT_ID, [
+        { ...stored, acl: [aclEntry(ADMINISTRATOR_TRUSTEE, 255), aclEntry({ id: user.id, name: 'analyst', subtype: 8704 }, 255, { deny: true })] },
+      ]);
       await expectLibraryError(await get(`/api/objects/${secret.id}?type=3`, tutorial, analyst), 403, 'ERR017');
       const search = await body<{ result: ObjectJson[] }>(await get('/api/searches/results?name=Secret', tutorial, analyst));
       assert.deepEqual(search.result, [], 'objects the caller may not browse are not listed');

@@ -58,7 +58,16 @@ describe('operations: configuration', () => {
   const load = (overrides: Record<string, string>) => loadConfig({ dataDir: '/tmp/packstore-config-test', env: {}, overrides });
 
   it('reads port, host, TLS files, log level, trust-proxy, shutdown deadline and metrics ranges', () => {
-    const config = load({ 'server.port': '9000', 'server.host': '0.0.0.0', 'server.tls.cert': '/etc/c.pem', 'server.tls.key': '/etc/k.pem', 'log.level': 'warn', 'http.trustProxy': '10.0.0.1, 10.1.0.0/16', 'shutdown.graceSeconds': '5', 'metrics.allow': '::1' });
+    const config = load({
+      'server.port': '9000',
+      'server.host': '0.0.0.0',
+      'server.tls.cert': '/etc/c.pem',
+      'server.tls.key': '/etc/k.pem',
+      'log.level': 'warn',
+      'http.trustProxy': '10.0.0.1, 10.1.0.0/16',
+      'shutdown.graceSeconds': '5',
+      'metrics.allow': '::1',
+    });
     assert.deepEqual(
       [config.port, config.host, config.tlsCert, config.tlsKey, config.logLevel, config.trustProxy, config.shutdownGraceSeconds, config.metricsAllow],
       [9000, '0.0.0.0', '/etc/c.pem', '/etc/k.pem', 'warn', ['10.0.0.1', '10.1.0.0/16'], 5, ['::1']],
@@ -66,12 +75,24 @@ describe('operations: configuration', () => {
     assert.equal(load({ 'http.trustProxy': 'true' }).trustProxy, true);
     assert.equal(load({ 'http.trustProxy': '2' }).trustProxy, 2);
     const defaults = load({});
-    assert.deepEqual([defaults.port, defaults.host, defaults.logLevel, defaults.trustProxy, defaults.shutdownGraceSeconds], [8080, '127.0.0.1', 'info', false, 30]);
+    assert.deepEqual(
+      [defaults.port, defaults.host, defaults.logLevel, defaults.trustProxy, defaults.shutdownGraceSeconds],
+      [8080, '127.0.0.1', 'info', false, 30],
+    );
   });
 
   it('refuses invalid values, naming the key', () => {
-    for (const [key, value] of [['server.port', '70000'], ['log.level', 'loud'], ['http.trustProxy', 'proxy.example'], ['metrics.allow', '10.0.0.0/40'], ['metrics.allow', ' ']] as const) {
-      assert.throws(() => load({ [key]: value }), (error: Error) => error instanceof ConfigError && error.message.includes(key));
+    for (const [key, value] of [
+      ['server.port', '70000'],
+      ['log.level', 'loud'],
+      ['http.trustProxy', 'proxy.example'],
+      ['metrics.allow', '10.0.0.0/40'],
+      ['metrics.allow', ' '],
+    ] as const) {
+      assert.throws(
+        () => load({ [key]: value }),
+        (error: Error) => error instanceof ConfigError && error.message.includes(key),
+      );
     }
   });
 });
@@ -92,6 +113,7 @@ describe('operations: the packstore command', () => {
     const result = await run(['frobnicate']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /unknown command 'frobnicate'/);
-    for (const command of ['serve', 'users', 'seed', 'audit', 'login', 'files', 'migrations', 'transfer']) assert.match(result.stderr, new RegExp(`^  ${command}\\b`, 'm'));
+    for (const command of ['serve', 'users', 'seed', 'audit', 'login', 'files', 'migrations', 'transfer'])
+      assert.match(result.stderr, new RegExp(`^  ${command}\\b`, 'm'));
   });
 });

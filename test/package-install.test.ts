@@ -66,7 +66,10 @@ describe('the packed package, installed globally into an empty prefix', () => {
         const page = await fetch(`${server.url}/console/`);
         assert.equal(page.status, 200);
         assert.match(await page.text(), /<script[^>]+src="\/console\/assets\//);
-        const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }) });
+        const login = await fetch(`${server.url}/api/auth/login`, {
+          method: 'POST',
+          body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }),
+        });
         assert.equal(login.status, 204);
         assert.ok(login.headers.get('x-mstr-authtoken'));
       });

@@ -33,7 +33,6 @@ async function listed(s: TestServer, token: string, id: string): Promise<FileJso
   return page.data.find((f) => f.id === id);
 }
 
-
 for (const dialect of dialects()) {
   describe(`package lineage at upload [${dialect}]`, () => {
     let s: TestServer;
@@ -98,11 +97,13 @@ for (const dialect of dialects()) {
       // The package came from its source (its id without the trailing slash, as every record keeps it), not from the uploading client.
       assert.deepEqual(record.packageInfo.environment, { id: SOURCE.id.replace(/\/$/, ''), name: SOURCE.name });
       assert.notDeepEqual(record.packageInfo.environment, record.importInfo.environment);
-      const listedRecord = (await json(await s.request('GET', '/api/migrations?limit=1000&packageInfo.purpose=migration_from_shared_file_store', { token }), 200)).data.find((r: { id: string }) => r.id === id);
+      const listedRecord = (
+        await json(await s.request('GET', '/api/migrations?limit=1000&packageInfo.purpose=migration_from_shared_file_store', { token }), 200)
+      ).data.find((r: { id: string }) => r.id === id);
       assert.deepEqual(listedRecord.packageInfo.source, stored.source);
     });
 
-    it('answers a duplicate upload with the existing file\'s id in a warning', async () => {
+    it("answers a duplicate upload with the existing file's id in a warning", async () => {
       const bytes = await packageOfSize(2000);
       const first = await createFile(s, token, bytes);
       assert.equal(first.warning, undefined);

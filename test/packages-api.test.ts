@@ -29,11 +29,25 @@ for (const dialect of dialects()) {
       const holder = await json(await t.s.request('POST', '/api/packages', { token: t.token, headers: source }), 201);
       assert.equal(holder.status, 'EMPTY');
       assert.equal(Buffer.from(holder.id, 'base64').toString().split(':')[0], TUTORIAL_PROJECT_ID);
-      const filled = await json(await t.s.request('PUT', `/api/packages/${holder.id}`, { token: t.token, headers: { ...source, Prefer: 'respond-async' }, json: { type: 'project', settings: { defaultAction: 'replace', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] }, content: [{ id: YEAR, name: 'Year', type: 12, action: 'replace', includeDependents: true }] } }), 202);
+      const filled = await json(
+        await t.s.request('PUT', `/api/packages/${holder.id}`, {
+          token: t.token,
+          headers: { ...source, Prefer: 'respond-async' },
+          json: {
+            type: 'project',
+            settings: { defaultAction: 'replace', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] },
+            content: [{ id: YEAR, name: 'Year', type: 12, action: 'replace', includeDependents: true }],
+          },
+        }),
+        202,
+      );
       assert.equal(filled.status, 'PROCESSING');
       const ready = await poll(t.s, t.token, `/api/packages/${holder.id}?showContent=True`, TUTORIAL_PROJECT_ID, (b) => b.status !== 'PROCESSING');
       assert.equal(ready.status, 'READY');
-      const year = must((ready.content as Json[]).find((r) => r.id === YEAR), 'Year in the package content');
+      const year = must(
+        (ready.content as Json[]).find((r) => r.id === YEAR),
+        'Year in the package content',
+      );
       assert.deepEqual([year.explicitIncluded, year.level, year.owner.id], [true, 'project_object', '54F3D26011D2896560009A8E67019608']);
       assert.match(year.dateModified, /\+0000$/);
       const bytes = Buffer.from(await (await t.s.request('GET', `/api/packages/${holder.id}/binary`, { token: t.token, headers: source })).arrayBuffer());
@@ -44,9 +58,22 @@ for (const dialect of dialects()) {
       await growProject(t.s.server.env.ctx.metadata, { projectId: target, objects: 1 });
       const into = { 'X-MSTR-ProjectID': target };
       const second = await json(await t.s.request('POST', '/api/packages', { token: t.token, headers: into }), 201);
-      const uploaded = await json(await t.s.request('PUT', `/api/packages/${second.id}/binary`, { token: t.token, headers: { ...into, ...MULTIPART_TYPE }, body: multipartBody(bytes, 'file', BOUNDARY) }), 200);
+      const uploaded = await json(
+        await t.s.request('PUT', `/api/packages/${second.id}/binary`, {
+          token: t.token,
+          headers: { ...into, ...MULTIPART_TYPE },
+          body: multipartBody(bytes, 'file', BOUNDARY),
+        }),
+        200,
+      );
       assert.equal(uploaded.status, 'READY');
-      const started = await json(await t.s.request('POST', `/api/packages/imports?packageId=${encodeURIComponent(second.id)}&generateUndo=True`, { token: t.token, headers: { ...into, Prefer: 'respond-async' } }), 202);
+      const started = await json(
+        await t.s.request('POST', `/api/packages/imports?packageId=${encodeURIComponent(second.id)}&generateUndo=True`, {
+          token: t.token,
+          headers: { ...into, Prefer: 'respond-async' },
+        }),
+        202,
+      );
       assert.deepEqual([started.status, started.undoPackageCreated, started.progress], ['PROCESSING', false, 0]);
       const imported = await poll(t.s, t.token, `/api/packages/imports/${started.id}`, target, (b) => b.status !== 'PROCESSING');
       assert.equal(imported.status, 'IMPORTED', imported.message);
@@ -64,7 +91,15 @@ for (const dialect of dialects()) {
       await expectLibraryError(await t.s.request('GET', '/api/packages/not-base64!', { token: t.token }), 400, 'ERR006');
       await expectLibraryError(await t.s.request('GET', `/api/packages/${Buffer.from('x:y').toString('base64')}`, { token: t.token }), 400, 'ERR006');
       const holder = await json(await t.s.request('POST', '/api/packages', { token: t.token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }), 201);
-      await expectLibraryError(await t.s.request('PUT', `/api/packages/${holder.id}/binary`, { token: t.token, headers: MULTIPART_TYPE, body: multipartBody(Buffer.from('not a package')) }), 400, 'ERR006');
+      await expectLibraryError(
+        await t.s.request('PUT', `/api/packages/${holder.id}/binary`, {
+          token: t.token,
+          headers: MULTIPART_TYPE,
+          body: multipartBody(Buffer.from('not a package')),
+        }),
+        400,
+        'ERR006',
+      );
       const after = await json(await t.s.request('GET', `/api/packages/${holder.id}`, { token: t.token }), 200);
       assert.equal(after.status, 'EMPTY', 'nothing was kept');
     });

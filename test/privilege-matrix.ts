@@ -95,24 +95,48 @@ export const MATRIX: Record<string, MatrixRow> = {
 
   // Metadata: any signed-in user; object ACLs decide per object.
   'GET /api/projects': { probe: { path: '/api/projects' }, expect: signedIn(200) },
-  'GET /api/objects/:id': { probe: { path: `/api/objects/${missingObject}?type=8`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
-  'PUT /api/objects/:id': { probe: { path: `/api/objects/${missingObject}?type=8`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
-  'POST /api/objects/:id/copy': { probe: { path: `/api/objects/${missingObject}/copy?type=8`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
-  'DELETE /api/objects/:id': { probe: { path: `/api/objects/${missingObject}?type=8`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
+  'GET /api/objects/:id': {
+    probe: { path: `/api/objects/${missingObject}?type=8`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: signedIn(404),
+  },
+  'PUT /api/objects/:id': {
+    probe: { path: `/api/objects/${missingObject}?type=8`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: signedIn(404),
+  },
+  'POST /api/objects/:id/copy': {
+    probe: { path: `/api/objects/${missingObject}/copy?type=8`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: signedIn(404),
+  },
+  'DELETE /api/objects/:id': {
+    probe: { path: `/api/objects/${missingObject}?type=8`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: signedIn(404),
+  },
   'POST /api/folders': { probe: { path: '/api/folders', json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(400) },
   'GET /api/folders/:id': { probe: { path: `/api/folders/${missingObject}`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
   'GET /api/searches/results': { probe: { path: '/api/searches/results?name=x', headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(200) },
   // Search: every signed-in user may search; results hold only objects the caller may browse.
-  'GET /api/searches/suggestions': { probe: { path: '/api/searches/suggestions?key=x', headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(200) },
+  'GET /api/searches/suggestions': {
+    probe: { path: '/api/searches/suggestions?key=x', headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: signedIn(200),
+  },
   'POST /api/searches/objects': { probe: { path: '/api/searches/objects', json: {} }, expect: signedIn(400) },
   'POST /api/metadataSearches/results': { probe: { path: '/api/metadataSearches/results?pattern=9' }, expect: signedIn(400) },
   'POST /api/v2/metadataSearches/results': { probe: { path: '/api/v2/metadataSearches/results?pattern=9', json: {} }, expect: signedIn(400) },
   'GET /api/metadataSearches/results': { probe: { path: `/api/metadataSearches/results?searchId=${missingObject}` }, expect: signedIn(404) },
   'GET /api/metadataSearches/results/tree': { probe: { path: `/api/metadataSearches/results/tree?searchId=${missingObject}` }, expect: signedIn(404) },
   'POST /api/searchObjects': { probe: { path: '/api/searchObjects', json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(400) },
-  'GET /api/searchObjects/:id': { probe: { path: `/api/searchObjects/${missingObject}`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
-  'PATCH /api/searchObjects/:id': { probe: { path: `/api/searchObjects/${missingObject}`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(400) },
-  'GET /api/searchObjects/:id/results': { probe: { path: `/api/searchObjects/${missingObject}/results`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }, expect: signedIn(404) },
+  'GET /api/searchObjects/:id': {
+    probe: { path: `/api/searchObjects/${missingObject}`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: signedIn(404),
+  },
+  'PATCH /api/searchObjects/:id': {
+    probe: { path: `/api/searchObjects/${missingObject}`, json: {}, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: signedIn(400),
+  },
+  'GET /api/searchObjects/:id/results': {
+    probe: { path: `/api/searchObjects/${missingObject}/results`, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    expect: signedIn(404),
+  },
 
   // Migrations. Creating a package needs Create Package (Manage alone passes the route rule, then is refused).
   'POST /api/migrations': { probe: { path: '/api/migrations', json: {} }, expect: only(400, ['CREATE_PACKAGE']) },
@@ -128,10 +152,16 @@ export const MATRIX: Record<string, MatrixRow> = {
     probe: { path: `/api/migrations/${missingMigration}/packageInfo/certification`, json: {} },
     expect: only(404, READ_MIGRATIONS),
   },
-  'PUT /api/migrations/:id/packageInfo': { probe: { path: `/api/migrations/${missingMigration}/packageInfo`, json: {} }, expect: only(404, ['CREATE_PACKAGE']) },
+  'PUT /api/migrations/:id/packageInfo': {
+    probe: { path: `/api/migrations/${missingMigration}/packageInfo`, json: {} },
+    expect: only(404, ['CREATE_PACKAGE']),
+  },
   'PATCH /api/migrations/:id': { probe: { path: `/api/migrations/${missingMigration}`, json: {} }, expect: only(404, READ_MIGRATIONS) },
   'DELETE /api/migrations': { probe: { path: `/api/migrations?packageId=${guid()}` }, expect: only(404, ['MANAGE_MIGRATION_PACKAGES']) },
-  'GET /api/migrations/packages/:packageId/binary': { probe: { path: `/api/migrations/packages/${guid()}/binary` }, expect: only(404, ['MANAGE_MIGRATION_PACKAGES']) },
+  'GET /api/migrations/packages/:packageId/binary': {
+    probe: { path: `/api/migrations/packages/${guid()}/binary` },
+    expect: only(404, ['MANAGE_MIGRATION_PACKAGES']),
+  },
 
   // The older package-holder API. Probes use an id that is not a holder id, so a caller who gets through sees 400.
   'POST /api/packages': { probe: { path: '/api/packages', headers: { 'X-MSTR-ProjectID': 'not-a-project' } }, expect: only(400, ['CREATE_PACKAGE']) },
@@ -143,7 +173,10 @@ export const MATRIX: Record<string, MatrixRow> = {
   'POST /api/packages/imports': { probe: { path: '/api/packages/imports' }, expect: only(400, []) },
   'GET /api/packages/imports/:id': { probe: { path: '/api/packages/imports/bad' }, expect: only(400, ['CREATE_PACKAGE', 'APPLY_PACKAGE']) },
   'DELETE /api/packages/imports/:id': { probe: { path: '/api/packages/imports/bad' }, expect: only(400, ['APPLY_PACKAGE']) },
-  'GET /api/packages/imports/:id/undoPackage/binary': { probe: { path: '/api/packages/imports/bad/undoPackage/binary' }, expect: only(400, ['CREATE_PACKAGE', 'APPLY_PACKAGE']) },
+  'GET /api/packages/imports/:id/undoPackage/binary': {
+    probe: { path: '/api/packages/imports/bad/undoPackage/binary' },
+    expect: only(400, ['CREATE_PACKAGE', 'APPLY_PACKAGE']),
+  },
 
   // The web console's files are public (its API calls carry the user's token); whether it is built decides the status.
   'GET /console': { probe: { path: '/console' }, expect: everyone(SERVED) },
@@ -163,7 +196,10 @@ export const MATRIX: Record<string, MatrixRow> = {
   'GET /api/environment/keys': { probe: { path: '/api/environment/keys' }, expect: everyone(200) },
   'GET /api/environment/trustedKeys': { probe: { path: '/api/environment/trustedKeys' }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
   'POST /api/environment/trustedKeys': { probe: { path: '/api/environment/trustedKeys', json: {} }, expect: only(400, ['ADMINISTER_ENVIRONMENT']) },
-  'DELETE /api/environment/trustedKeys/:keyId': { probe: { path: '/api/environment/trustedKeys/0123456789abcdef' }, expect: only(404, ['ADMINISTER_ENVIRONMENT']) },
+  'DELETE /api/environment/trustedKeys/:keyId': {
+    probe: { path: '/api/environment/trustedKeys/0123456789abcdef' },
+    expect: only(404, ['ADMINISTER_ENVIRONMENT']),
+  },
   'GET /api/audit': { probe: { path: '/api/audit' }, expect: only(200, ['ADMINISTER_ENVIRONMENT']) },
 
   // The OpenAPI description is public, as the Library's is.
@@ -187,25 +223,42 @@ const DEMO_USER = '6C9DFE134D0F8764893B469525E38EB0';
 export const CASES: Record<string, MatrixCase> = {
   // Deleting an import's undo package (with its package or import) needs Environment Administrator too.
   'a package whose import can still be undone': {
-    route: 'DELETE /api/migrations', target: 'undoable import', probe: { path: '/api/migrations?packageId={packageId}' }, expect: only(204, []),
+    route: 'DELETE /api/migrations',
+    target: 'undoable import',
+    probe: { path: '/api/migrations?packageId={packageId}' },
+    expect: only(204, []),
   },
   'a holder package whose import can still be undone': {
-    route: 'DELETE /api/packages/:id', target: 'undoable import', probe: { path: '/api/packages/{packageHolderId}' }, expect: only(202, []),
+    route: 'DELETE /api/packages/:id',
+    target: 'undoable import',
+    probe: { path: '/api/packages/{packageHolderId}' },
+    expect: only(202, []),
   },
   'a holder import that can still be undone': {
-    route: 'DELETE /api/packages/imports/:id', target: 'undoable import', probe: { path: '/api/packages/imports/{importHolderId}' }, expect: only(202, []),
+    route: 'DELETE /api/packages/imports/:id',
+    target: 'undoable import',
+    probe: { path: '/api/packages/imports/{importHolderId}' },
+    expect: only(202, []),
   },
   // A validation result is set by the validation run alone, whoever asks.
   'validation.status set to validated': {
-    route: 'PATCH /api/migrations/:id', probe: { path: `/api/migrations/${missingMigration}`, json: { validation: { status: 'validated' } } }, expect: only(400, READ_MIGRATIONS),
+    route: 'PATCH /api/migrations/:id',
+    probe: { path: `/api/migrations/${missingMigration}`, json: { validation: { status: 'validated' } } },
+    expect: only(400, READ_MIGRATIONS),
   },
   'validation.status set to validation_failed': {
-    route: 'PATCH /api/migrations/:id', probe: { path: `/api/migrations/${missingMigration}`, json: { validation: { status: 'validation_failed' } } }, expect: only(400, READ_MIGRATIONS),
+    route: 'PATCH /api/migrations/:id',
+    probe: { path: `/api/migrations/${missingMigration}`, json: { validation: { status: 'validation_failed' } } },
+    expect: only(400, READ_MIGRATIONS),
   },
   // No package of the wrong kind, whoever creates it.
   'a project package listing a user': {
     route: 'POST /api/migrations',
-    probe: { path: '/api/migrations', json: { packageInfo: { type: 'project', tocView: { content: [{ id: DEMO_USER, type: 34 }] } } }, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } },
+    probe: {
+      path: '/api/migrations',
+      json: { packageInfo: { type: 'project', tocView: { content: [{ id: DEMO_USER, type: 34 }] } } },
+      headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID },
+    },
     expect: only(400, ['CREATE_PACKAGE']),
   },
 };

@@ -54,7 +54,10 @@ for (const dialect of dialects()) {
       const manager = await loginWith(t.s, ['MANAGE_MIGRATION_PACKAGES']);
       const refused = await expectLibraryError(await t.s.request('DELETE', `${MIGRATIONS}?packageId=${imported.packageId}`, { token: manager }), 403, 'ERR014');
       assert.match(refused.message, /Environment Administrator/);
-      assert.ok(refused.message.includes(`undo package of import ${imported.importId} into project MicroStrategy Tutorial (${TUTORIAL_PROJECT_ID})`), refused.message);
+      assert.ok(
+        refused.message.includes(`undo package of import ${imported.importId} into project MicroStrategy Tutorial (${TUTORIAL_PROJECT_ID})`),
+        refused.message,
+      );
       assert.match(refused.message, /so that import could no longer be undone/);
       const kept = await json(await t.s.request('GET', `${MIGRATIONS}/${imported.id}`, { token: manager }), 200);
       assert.equal(kept.importInfo.status, 'imported');
@@ -77,7 +80,10 @@ for (const dialect of dialects()) {
     it('guards the older package API the same way: neither the package nor its import can be deleted with the undo', async () => {
       const imported = await undoableImport();
       const creator = await loginWith(t.s, ['CREATE_PACKAGE', 'APPLY_PACKAGE']);
-      for (const path of [`/api/packages/${holderId(TUTORIAL_PROJECT_ID, imported.packageId)}`, `/api/packages/imports/${holderId(TUTORIAL_PROJECT_ID, imported.importId)}`]) {
+      for (const path of [
+        `/api/packages/${holderId(TUTORIAL_PROJECT_ID, imported.packageId)}`,
+        `/api/packages/imports/${holderId(TUTORIAL_PROJECT_ID, imported.importId)}`,
+      ]) {
         const refused = await expectLibraryError(await t.s.request('DELETE', path, { token: creator }), 403, 'ERR014');
         assert.match(refused.message, /so that import could no longer be undone/);
       }
@@ -100,18 +106,32 @@ for (const dialect of dialects()) {
       ];
       for (const c of cases) {
         const before = await fingerprints();
-        const misplaced = must(c.pages.flat().find((e) => e.object.type === c.misplaced), 'the misplaced object in the pages');
+        const misplaced = must(
+          c.pages.flat().find((e) => e.object.type === c.misplaced),
+          'the misplaced object in the pages',
+        );
         const imported = await importToEnd(t.s, t.token, await mixedPackage(c.type, c.pages), { type: c.type });
         assert.equal(imported.importInfo.status, 'import_failed', `${c.type} with type ${c.misplaced}`);
-        assert.ok(imported.importInfo.message.includes(`Object ${misplaced.object.id} (type ${c.misplaced}) does not belong in a ${c.type} package`), imported.importInfo.message);
+        assert.ok(
+          imported.importInfo.message.includes(`Object ${misplaced.object.id} (type ${c.misplaced}) does not belong in a ${c.type} package`),
+          imported.importInfo.message,
+        );
         assert.deepEqual(await fingerprints(), before, `${c.type} with type ${c.misplaced} changed nothing`);
       }
     });
 
     it('never creates a package of the wrong kind', async () => {
       const create = (type: string, content: Json[]) =>
-        t.s.request('POST', MIGRATIONS, { token: t.token, headers: PROJECT, json: { packageInfo: { name: 'wrong kind', type, tocView: { content } }, importInfo: {} } });
-      for (const [type, row] of [['project', { id: DEMO_USER, type: 34 }], ['project', { id: TUTORIAL_PROJECT_ID, type: 32 }], ['configuration', { id: YEAR, type: 12 }]] as const) {
+        t.s.request('POST', MIGRATIONS, {
+          token: t.token,
+          headers: PROJECT,
+          json: { packageInfo: { name: 'wrong kind', type, tocView: { content } }, importInfo: {} },
+        });
+      for (const [type, row] of [
+        ['project', { id: DEMO_USER, type: 34 }],
+        ['project', { id: TUTORIAL_PROJECT_ID, type: 32 }],
+        ['configuration', { id: YEAR, type: 12 }],
+      ] as const) {
         const error = await expectLibraryError(await create(type, [row]), 400, 'ERR006');
         assert.ok(error.message.includes(`content[0]: Object ${row.id} (type ${row.type}) does not belong in a ${type} package`), error.message);
       }
@@ -121,7 +141,8 @@ for (const dialect of dialects()) {
       const user = { ...entryOfType(34, PUBLIC_OBJECTS_FOLDER).object, folderId: null };
       await t.s.server.env.ctx.metadata.upsertObjects(project, [user]);
       const merge = { packageInfo: { name: 'merge', type: 'project', purpose: 'project_merge', tocView: { settings: {} } }, importInfo: {} };
-      const id = (await json(await t.s.request('POST', MIGRATIONS, { token: t.token, headers: { 'X-MSTR-ProjectID': project }, json: merge }), 201)).id as string;
+      const id = (await json(await t.s.request('POST', MIGRATIONS, { token: t.token, headers: { 'X-MSTR-ProjectID': project }, json: merge }), 201))
+        .id as string;
       const failed = await waitForMigration(t.s, t.token, id, (r) => r.packageInfo.status !== 'creating', project);
       assert.equal(failed.packageInfo.status, 'create_failed');
       assert.ok(failed.packageInfo.message.includes(`Object ${user.id} (type 34) does not belong in a project package`), failed.packageInfo.message);

@@ -77,7 +77,11 @@ async function checkAnswer(request: Recorded, res: Response, state: Replay): Pro
       assert.equal(typeof file.id, 'string');
       assert.equal(typeof file.path, 'string');
     }
-    if (state.filePath) assert.ok(data.some((f) => f.id === state.fileId && f.path === state.filePath), 'the uploaded file is listed by id and path');
+    if (state.filePath)
+      assert.ok(
+        data.some((f) => f.id === state.fileId && f.path === state.filePath),
+        'the uploaded file is listed by id and path',
+      );
   } else if (files && request.method === 'POST') {
     assert.equal(typeof json?.id, 'string');
     state.fileId = json?.id as string;

@@ -29,9 +29,20 @@ const IN_PROJECT = { ...SIGNED, 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
 
 const RECORDED: RecordedCall[] = [
   // get_connection: a plain requests.post with Workstation's headers and cookies, no body.
-  { method: 'POST', path: '/api/auth/identityToken', headers: { ...PYTHON, 'X-MSTR-AuthToken': '<workstation token>', Cookie: '<workstation cookies>', 'Content-Length': '0' }, status: 201 },
+  {
+    method: 'POST',
+    path: '/api/auth/identityToken',
+    headers: { ...PYTHON, 'X-MSTR-AuthToken': '<workstation token>', Cookie: '<workstation cookies>', 'Content-Length': '0' },
+    status: 201,
+  },
   // Connection(base_url, identity_token=…): delegate, then what every Connection asks.
-  { method: 'POST', path: '/api/auth/delegate', headers: { ...PYTHON, 'Content-Type': 'application/json' }, body: '{"loginMode": "-1", "identityToken": "<identity token>"}', status: 204 },
+  {
+    method: 'POST',
+    path: '/api/auth/delegate',
+    headers: { ...PYTHON, 'Content-Type': 'application/json' },
+    body: '{"loginMode": "-1", "identityToken": "<identity token>"}',
+    status: 204,
+  },
   { method: 'GET', path: '/api/sessions', headers: SIGNED, status: 200 },
   { method: 'GET', path: '/api/status', headers: SIGNED, status: 200 },
   { method: 'GET', path: '/api/projects', headers: SIGNED, status: 200 },
@@ -69,7 +80,7 @@ function readAnswer(call: RecordedCall, res: Response, json: Json | Json[] | und
   } else if (route === '/api/projects') {
     assert.ok(Array.isArray(json) && json.some((p) => p.name === 'MicroStrategy Tutorial' && p.id === TUTORIAL_PROJECT_ID), 'a bare array with the project');
   } else if (route === '/api/sessions/userInfo') {
-    assert.equal((json as Json).id, ADMINISTRATOR_USER_ID, 'the session is the Workstation user\'s');
+    assert.equal((json as Json).id, ADMINISTRATOR_USER_ID, "the session is the Workstation user's");
   } else if (route === '/api/migrations') {
     assert.ok(Array.isArray((json as Json).data));
   } else if (route === '/api/mstrServices/library/storage') {
@@ -96,7 +107,7 @@ for (const dialect of dialects()) {
       }
     }
 
-    it('serves the calls of get_connection and Connection(identity_token=…) and the client\'s normal calls after them', async () => {
+    it("serves the calls of get_connection and Connection(identity_token=…) and the client's normal calls after them", async () => {
       const token = await s.login();
       await replay({ token, cookies: `JSESSIONID=0123456789ABCDEF; PACKSTORE_SESSION=${token}` });
     });

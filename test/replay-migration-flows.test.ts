@@ -16,7 +16,11 @@ const RECORDED_PACKAGE = '967F829A37514D3CBB5F442BAEF6DFFF';
 /** Requests mstrio sends to the target environment (contract §3.4); the rest go to the source. */
 const TO_TARGET = new Set([12, 13, 16, 20, 21, 25, 26, 27, 28, 29, 30, 31, 32, 35]);
 /** Requests whose body is the source's showContent=all answer of the given earlier row. */
-const ECHOES: Record<number, { of: number; replicated: boolean }> = { 16: { of: 15, replicated: false }, 25: { of: 24, replicated: true }, 35: { of: 34, replicated: true } };
+const ECHOES: Record<number, { of: number; replicated: boolean }> = {
+  16: { of: 15, replicated: false },
+  25: { of: 24, replicated: true },
+  35: { of: 34, replicated: true },
+};
 /** Polls: mstrio repeats these until the state it waits for. */
 const WAIT_FOR: Record<number, (body: Json) => boolean> = {
   7: (b) => b.packageInfo.status !== 'creating',
@@ -34,7 +38,8 @@ function assertRecord(body: Json): void {
   for (const key of NULL_BREAKS) assert.notEqual(p[key], null, `packageInfo.${key} is null`);
   if (body.importInfo && Object.keys(body.importInfo).length > 0) {
     assert.ok(body.importInfo.id && body.importInfo.environment, 'importInfo needs id and environment');
-    for (const key of ['creator', 'undoStorage', 'project', 'status', 'importRequestStatus', 'undoRequestStatus']) assert.notEqual(body.importInfo[key], null, `importInfo.${key}`);
+    for (const key of ['creator', 'undoStorage', 'project', 'status', 'importRequestStatus', 'undoRequestStatus'])
+      assert.notEqual(body.importInfo[key], null, `importInfo.${key}`);
   }
   assert.notEqual(body.validation, null);
   if (p.certification) for (const key of ['status', 'operator', 'lastUpdatedDate']) assert.ok(key in p.certification, `certification.${key}`);
@@ -47,7 +52,10 @@ for (const dialect of dialects()) {
     let shared: string;
     before(async () => {
       shared = await mkdtemp(path.join(tmpdir(), 'packstore-shared-'));
-      [source, target] = await Promise.all([startTestServer(dialect, { 'storage.location': shared }), startTestServer(dialect, { 'storage.location': shared })]);
+      [source, target] = await Promise.all([
+        startTestServer(dialect, { 'storage.location': shared }),
+        startTestServer(dialect, { 'storage.location': shared }),
+      ]);
     });
     after(async () => {
       await Promise.all([source?.close(), target?.close()]);
@@ -69,7 +77,8 @@ for (const dialect of dialects()) {
         if (token && row.path !== '/api/auth/login') headers['X-MSTR-AuthToken'] = token;
         let body: string | undefined;
         if (row.path === '/api/auth/login') body = new URLSearchParams({ ...(row.body as Record<string, string>), password: ADMIN_PASSWORD }).toString();
-        else if (ECHOES[i]) body = JSON.stringify({ ...answerTo(ECHOES[i].of), packageInfo: { ...answerTo(ECHOES[i].of).packageInfo, replicated: ECHOES[i].replicated } });
+        else if (ECHOES[i])
+          body = JSON.stringify({ ...answerTo(ECHOES[i].of), packageInfo: { ...answerTo(ECHOES[i].of).packageInfo, replicated: ECHOES[i].replicated } });
         else if (row.body !== null) body = JSON.stringify(mapIds(row.body, ids)).replaceAll('/data/pkgs', shared);
         const res = await fetch(server.url + urlOf(row, ids), { method: row.method, headers, body });
         const text = await res.text();
@@ -79,7 +88,11 @@ for (const dialect of dialects()) {
       for (const [i, row] of rows.entries()) {
         if (row.path === '/api/auth/login') {
           for (const server of [source, target]) {
-            const login = await fetch(`${server.url}/api/auth/login`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ ...(row.body as Record<string, string>), password: ADMIN_PASSWORD }) });
+            const login = await fetch(`${server.url}/api/auth/login`, {
+              method: 'POST',
+              headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+              body: new URLSearchParams({ ...(row.body as Record<string, string>), password: ADMIN_PASSWORD }),
+            });
             assert.equal(login.status, 204);
             tokens.set(server, must(login.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer'));
           }
@@ -108,7 +121,11 @@ for (const dialect of dialects()) {
         if (row.method === 'GET' && row.path.startsWith('/api/migrations/')) assertRecord(body);
         if (row.path === '/api/sessions') assert.equal(typeof body.timeout, 'number', where);
         if (row.path === '/api/status') assert.match(body.iServerVersion, /^11\.\d/, where);
-        if (row.path === '/api/projects') assert.ok(([] as Json[]).concat(body).some((p) => p.name === 'MicroStrategy Tutorial'), where);
+        if (row.path === '/api/projects')
+          assert.ok(
+            ([] as Json[]).concat(body).some((p) => p.name === 'MicroStrategy Tutorial'),
+            where,
+          );
         if (row.path.startsWith('/api/objects/')) assert.equal(body.type, 32, where);
         if (row.path.endsWith('/certification')) assert.equal(status, 204, where);
         if (row.path.endsWith('/validation') && row.method === 'PUT') assert.equal(status, 202, where);
@@ -116,7 +133,8 @@ for (const dialect of dialects()) {
           assert.equal(status, 201, where);
           assert.equal(typeof body.id, 'string', `${where}: reuse() calls .json() on it`);
         }
-        if (row.path === '/api/mstrServices/library/storage' && row.method === 'GET') assert.ok(['file_system', 'S3', 'unset'].includes(body.sharedFileStore.type), where);
+        if (row.path === '/api/mstrServices/library/storage' && row.method === 'GET')
+          assert.ok(['file_system', 'S3', 'unset'].includes(body.sharedFileStore.type), where);
       }
 
       // What the flows did, as mstrio would see it afterwards.
@@ -137,16 +155,28 @@ for (const dialect of dialects()) {
 
       // Deleting the target's record leaves the source's package in the shared storage.
       const [packageId] = must(ids.get(RECORDED_MIGRATION), 'the id the target gave the recorded migration').split(':');
-      const del = (server: TestServer) => fetch(`${server.url}/api/migrations?packageId=${packageId}`, { method: 'DELETE', headers: { 'X-MSTR-AuthToken': must(tokens.get(server), 'a session on that server') } });
+      const del = (server: TestServer) =>
+        fetch(`${server.url}/api/migrations?packageId=${packageId}`, {
+          method: 'DELETE',
+          headers: { 'X-MSTR-AuthToken': must(tokens.get(server), 'a session on that server') },
+        });
       await target.server.env.ctx.jobs.runner.whenIdle(); // the reused import may still be running there
       assert.equal((await del(target)).status, 204);
-      const download = await fetch(`${source.url}/api/migrations/packages/${packageId}/binary`, { headers: { 'X-MSTR-AuthToken': must(tokens.get(source), 'a session on the source') } });
+      const download = await fetch(`${source.url}/api/migrations/packages/${packageId}/binary`, {
+        headers: { 'X-MSTR-AuthToken': must(tokens.get(source), 'a session on the source') },
+      });
       assert.equal(download.status, 200, 'the source still has its package');
       await download.arrayBuffer();
       assert.equal((await del(source)).status, 204);
       const blobs = await source.server.env.ctx.storage.blobs();
       assert.equal(await blobs.head(answerTo(41).packageInfo.storage.path), undefined, 'the source deletes its own package');
-      assert.equal(await blobs.head(`mstr/shared/migrations/status/${packageId}/${must(ids.get(RECORDED_MIGRATION), 'the id the target gave the recorded migration').split(':')[1]}.json`), undefined, 'and what the target shared about it');
+      assert.equal(
+        await blobs.head(
+          `mstr/shared/migrations/status/${packageId}/${must(ids.get(RECORDED_MIGRATION), 'the id the target gave the recorded migration').split(':')[1]}.json`,
+        ),
+        undefined,
+        'and what the target shared about it',
+      );
     });
   });
 }

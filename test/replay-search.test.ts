@@ -24,7 +24,10 @@ interface Row {
 }
 
 const FIXTURE = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures/mstrio-search.jsonl');
-const ROWS = readFileSync(FIXTURE, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Row);
+const ROWS = readFileSync(FIXTURE, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '')
+  .map((l) => JSON.parse(l) as Row);
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}\+0000$/;
 const SCOPES = ['ROOTED', 'NOT_MANAGED_ONLY', 'MANAGED_ONLY', 'ALL'];
 

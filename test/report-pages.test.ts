@@ -42,7 +42,10 @@ for (const dialect of dialects()) {
       for (const o of all) byAction.set(o.action, (byAction.get(o.action) ?? 0) + 1);
       assert.deepEqual(new Map(summary.byAction.map((a: Json) => [a.action, a.count])), byAction);
       assert.ok(byAction.size >= 2, `more than one action: ${[...byAction.keys()].join(', ')}`);
-      assert.equal(summary.byType.reduce((n: number, t: Json) => n + t.count, 0), all.length);
+      assert.equal(
+        summary.byType.reduce((n: number, t: Json) => n + t.count, 0),
+        all.length,
+      );
       assert.equal(summary.byType.find((t: Json) => t.type === 12)?.count, 1);
     });
 
@@ -61,15 +64,30 @@ for (const dialect of dialects()) {
       for (const { action, count } of (await report('')).summary.byAction as Json[]) {
         const page = await report(`?action=${action}`);
         assert.equal(page.total, count, action);
-        assert.deepEqual(page.data, all.filter((o) => o.action === action));
+        assert.deepEqual(
+          page.data,
+          all.filter((o) => o.action === action),
+        );
       }
       const years = await report('?type=12');
-      assert.deepEqual(years.data.map((o: Json) => o.id), [YEAR]);
+      assert.deepEqual(
+        years.data.map((o: Json) => o.id),
+        [YEAR],
+      );
       // LIKE wildcards are matched as text; case does not matter.
-      assert.deepEqual((await report(`?q=${encodeURIComponent('100% PAGED_')}`)).data.map((o: Json) => o.id), [YEAR]);
+      assert.deepEqual(
+        (await report(`?q=${encodeURIComponent('100% PAGED_')}`)).data.map((o: Json) => o.id),
+        [YEAR],
+      );
       assert.equal((await report('?q=%25')).total, 1, 'a % matches only names holding one');
       const metrics = await report('?q=paged%20metric%201&type=4');
-      assert.deepEqual(metrics.data.map((o: Json) => o.name).sort(), all.filter((o) => /^Paged metric 1/.test(o.name)).map((o) => o.name).sort());
+      assert.deepEqual(
+        metrics.data.map((o: Json) => o.name).sort(),
+        all
+          .filter((o) => /^Paged metric 1/.test(o.name))
+          .map((o) => o.name)
+          .sort(),
+      );
       assert.equal(metrics.total, 11, 'Paged metric 1 and 10–19');
       const byId = await report(`?q=${all[3]?.id.slice(4, 20).toLowerCase()}`);
       assert.deepEqual(byId.data, [all[3]]);
@@ -80,12 +98,25 @@ for (const dialect of dialects()) {
 
     it('sorts by a column, either way, and keeps the package order among equals', async () => {
       const names = (await report('?sort=name')).data.map((o: Json) => o.name);
-      assert.deepEqual(names, [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
-      assert.deepEqual((await report('?sort=-name')).data.map((o: Json) => o.name), [...names].reverse());
+      assert.deepEqual(
+        names,
+        [...names].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+      );
+      assert.deepEqual(
+        (await report('?sort=-name')).data.map((o: Json) => o.name),
+        [...names].reverse(),
+      );
       const byType = (await report('?sort=type')).data;
-      assert.deepEqual(byType.map((o: Json) => o.type), all.map((o) => o.type).sort((a, b) => a - b));
+      assert.deepEqual(
+        byType.map((o: Json) => o.type),
+        all.map((o) => o.type).sort((a, b) => a - b),
+      );
       const fours = byType.filter((o: Json) => o.type === 4).map((o: Json) => o.id);
-      assert.deepEqual(fours, all.filter((o) => o.type === 4).map((o) => o.id), 'equal types keep the package order');
+      assert.deepEqual(
+        fours,
+        all.filter((o) => o.type === 4).map((o) => o.id),
+        'equal types keep the package order',
+      );
       const second = await report('?sort=-action&offset=5&limit=5');
       assert.deepEqual(second.data, (await report('?sort=-action')).data.slice(5, 10));
     });

@@ -121,7 +121,10 @@ for (const dialect of dialects()) {
         s = await startTestServer(dialect, s3 ? s3Settings(s3) : {});
         token = await s.login();
         // One cut, a third of the way into the first chunk: the client must resume where it was cut.
-        proxy = await cuttingProxy(Number(new URL(s.url).port), Math.floor(packageBytes.length / 3), { upload: /PATCH [^ ]*\/uploads\/[0-9a-f]{32} /, maxCuts: 1 });
+        proxy = await cuttingProxy(Number(new URL(s.url).port), Math.floor(packageBytes.length / 3), {
+          upload: /PATCH [^ ]*\/uploads\/[0-9a-f]{32} /,
+          maxCuts: 1,
+        });
         dir = await mkdtemp(path.join(tmpdir(), 'packstore-tus-'));
         source = path.join(dir, 'package.mmp');
         await writeFile(source, packageBytes);
@@ -188,7 +191,7 @@ for (const dialect of dialects()) {
         const chunk = packageBytes.subarray(0, 5000);
         const res = await patch(s, token, location, 0, chunk, { 'Upload-Checksum': checksum(randomBytes(5000)) });
         assert.equal(res.status, 460);
-        assert.equal((await res.json() as { code: string }).code, 'ERR006');
+        assert.equal(((await res.json()) as { code: string }).code, 'ERR006');
         assert.equal(await offsetOf(s, token, location), 0);
         assert.deepEqual(await storedParts(s), []);
         // The same chunk with its own checksum is taken.

@@ -50,19 +50,34 @@ function fakeS3(answer: (r: Seen) => Answer): { store: S3BlobStore; seen: Seen[]
       const r: Seen = { method: request.method, path: request.path, query: request.query ?? {}, headers: request.headers, body: await bodyOf(request) };
       seen.push(r);
       const a = answer(r);
-      return { response: { statusCode: a.status, reason: '', headers: { 'content-type': 'application/xml', ...a.headers }, body: Readable.from([Buffer.from(a.body ?? '')]) } };
+      return {
+        response: {
+          statusCode: a.status,
+          reason: '',
+          headers: { 'content-type': 'application/xml', ...a.headers },
+          body: Readable.from([Buffer.from(a.body ?? '')]),
+        },
+      };
     },
   } as unknown as Handler;
-  const client = s3ClientFor({ s3Region: 'us-east-1', s3Endpoint: 'http://127.0.0.1:1', s3ForcePathStyle: true, awsAccessId: 'AKIATEST', awsSecretKey: SECRET }, handler);
+  const client = s3ClientFor(
+    { s3Region: 'us-east-1', s3Endpoint: 'http://127.0.0.1:1', s3ForcePathStyle: true, awsAccessId: 'AKIATEST', awsSecretKey: SECRET },
+    handler,
+  );
   return { store: new S3BlobStore(client, { bucket: 'bucket', prefix: 'p/' }, 5 * MiB), seen };
 }
 
 /** A server that accepts multipart uploads and aborts. */
 function multipartAnswers(r: Seen): Answer {
-  if (r.method === 'POST' && 'uploads' in r.query) return { status: 200, body: xml('<InitiateMultipartUploadResult><Bucket>bucket</Bucket><Key>k</Key><UploadId>U1</UploadId></InitiateMultipartUploadResult>') };
+  if (r.method === 'POST' && 'uploads' in r.query)
+    return {
+      status: 200,
+      body: xml('<InitiateMultipartUploadResult><Bucket>bucket</Bucket><Key>k</Key><UploadId>U1</UploadId></InitiateMultipartUploadResult>'),
+    };
   if (r.method === 'PUT' && r.query.partNumber) return { status: 200, headers: { etag: `"part${String(r.query.partNumber)}"` } };
   if (r.method === 'DELETE' && r.query.uploadId) return { status: 204 };
-  if (r.method === 'POST' && r.query.uploadId) return { status: 200, body: xml('<CompleteMultipartUploadResult><Bucket>bucket</Bucket><Key>k</Key><ETag>"x"</ETag></CompleteMultipartUploadResult>') };
+  if (r.method === 'POST' && r.query.uploadId)
+    return { status: 200, body: xml('<CompleteMultipartUploadResult><Bucket>bucket</Bucket><Key>k</Key><ETag>"x"</ETag></CompleteMultipartUploadResult>') };
   if (r.method === 'PUT') return { status: 200, headers: { etag: '"single"' } };
   return s3Error(400, 'Unexpected');
 }
@@ -86,7 +101,10 @@ describe('S3 store at the edges s3rver does not cover', () => {
   it('aborts the multipart upload when the body fails, and never completes it', async () => {
     const { store, seen } = fakeS3(multipartAnswers);
     await assert.rejects(store.put('a.mmp', failingAfter(randomBytes(6 * MiB))), /client went away/);
-    assert.ok(seen.some((r) => r.method === 'PUT' && r.query.partNumber === '1'), 'a part was uploaded');
+    assert.ok(
+      seen.some((r) => r.method === 'PUT' && r.query.partNumber === '1'),
+      'a part was uploaded',
+    );
     assert.ok(seen.some(isAbort), 'AbortMultipartUpload sent');
     assert.ok(!seen.some(isComplete), 'CompleteMultipartUpload never sent');
   });
@@ -108,7 +126,12 @@ describe('S3 store at the edges s3rver does not cover', () => {
     assert.equal(uploads.length, 3, 'one PutObject and two parts');
     for (const r of uploads) {
       const names = Object.keys(r.headers).map((h) => h.toLowerCase());
-      assert.deepEqual(names.filter((h) => h.startsWith('x-amz-checksum') || h === 'x-amz-sdk-checksum-algorithm' || h === 'x-amz-trailer' || h === 'x-amz-decoded-content-length'), []);
+      assert.deepEqual(
+        names.filter(
+          (h) => h.startsWith('x-amz-checksum') || h === 'x-amz-sdk-checksum-algorithm' || h === 'x-amz-trailer' || h === 'x-amz-decoded-content-length',
+        ),
+        [],
+      );
       assert.doesNotMatch(r.headers['content-encoding'] ?? '', /aws-chunked/);
     }
     assert.deepEqual(must(uploads[0], 'at least one entry in uploads').body, small);
@@ -129,23 +152,43 @@ describe('S3 store at the edges s3rver does not cover', () => {
     const fresh = new Date().toISOString();
     const { store, seen } = fakeS3((r) => {
       if (r.method === 'GET' && 'uploads' in r.query) {
-        return { status: 200, body: xml(`<ListMultipartUploadsResult><Bucket>bucket</Bucket><IsTruncated>false</IsTruncated><Upload><Key>p/old</Key><UploadId>OLD</UploadId><Initiated>${old}</Initiated></Upload><Upload><Key>p/new</Key><UploadId>NEW</UploadId><Initiated>${fresh}</Initiated></Upload></ListMultipartUploadsResult>`) };
+        return {
+          status: 200,
+          body: xml(
+            `<ListMultipartUploadsResult><Bucket>bucket</Bucket><IsTruncated>false</IsTruncated><Upload><Key>p/old</Key><UploadId>OLD</UploadId><Initiated>${old}</Initiated></Upload><Upload><Key>p/new</Key><UploadId>NEW</UploadId><Initiated>${fresh}</Initiated></Upload></ListMultipartUploadsResult>`,
+          ),
+        };
       }
       if (r.method === 'GET' && r.query.uploadId) return s3Error(405, 'MethodNotAllowed');
       if (r.method === 'DELETE') return { status: 204 };
       return s3Error(400, 'Unexpected');
     });
     assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000), new Set(['old', 'new'])), 1);
-    assert.deepEqual(seen.filter((r) => r.method === 'DELETE').map((r) => r.query.uploadId), ['OLD']);
-    assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000), new Set(['new'])), 0, 'another environment\'s upload is left alone');
+    assert.deepEqual(
+      seen.filter((r) => r.method === 'DELETE').map((r) => r.query.uploadId),
+      ['OLD'],
+    );
+    assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000), new Set(['new'])), 0, "another environment's upload is left alone");
     assert.equal(seen.find((r) => r.method === 'GET' && 'uploads' in r.query)?.query.prefix, 'p/');
   });
 
   it('keeps an upload started long ago whose last part is recent (it is still running somewhere)', async () => {
     const old = new Date(Date.now() - 3600_000).toISOString();
     const { store, seen } = fakeS3((r) => {
-      if (r.method === 'GET' && 'uploads' in r.query) return { status: 200, body: xml(`<ListMultipartUploadsResult><IsTruncated>false</IsTruncated><Upload><Key>p/slow</Key><UploadId>SLOW</UploadId><Initiated>${old}</Initiated></Upload></ListMultipartUploadsResult>`) };
-      if (r.method === 'GET' && r.query.uploadId) return { status: 200, body: xml(`<ListPartsResult><Part><PartNumber>1</PartNumber><LastModified>${new Date().toISOString()}</LastModified><ETag>"e"</ETag><Size>5</Size></Part></ListPartsResult>`) };
+      if (r.method === 'GET' && 'uploads' in r.query)
+        return {
+          status: 200,
+          body: xml(
+            `<ListMultipartUploadsResult><IsTruncated>false</IsTruncated><Upload><Key>p/slow</Key><UploadId>SLOW</UploadId><Initiated>${old}</Initiated></Upload></ListMultipartUploadsResult>`,
+          ),
+        };
+      if (r.method === 'GET' && r.query.uploadId)
+        return {
+          status: 200,
+          body: xml(
+            `<ListPartsResult><Part><PartNumber>1</PartNumber><LastModified>${new Date().toISOString()}</LastModified><ETag>"e"</ETag><Size>5</Size></Part></ListPartsResult>`,
+          ),
+        };
       return s3Error(400, 'Unexpected');
     });
     assert.equal(await store.cleanupTemporary(new Date(Date.now() - 60_000), new Set(['slow'])), 0);
@@ -159,7 +202,10 @@ describe('S3 store at the edges s3rver does not cover', () => {
 
   it('turns refused credentials into a 503 that names the bucket but never the secret', async () => {
     const { store } = fakeS3(() => s3Error(403, 'SignatureDoesNotMatch'));
-    const error = await store.get('x.mmp').then(() => undefined, (e: unknown) => e);
+    const error = await store.get('x.mmp').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(error instanceof BlobStoreUnavailableError, String(error));
     assert.match(error.message, /bucket bucket .*SignatureDoesNotMatch/);
     assert.doesNotMatch(error.message, new RegExp(SECRET));

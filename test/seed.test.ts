@@ -55,10 +55,21 @@ for (const dialect of dialects()) {
         if (o.folderId !== null) assert.ok(ids.has(o.folderId), `${o.name} sits in an existing folder`);
       }
       const types = new Set(objects.map((o) => o.type));
-      for (const type of [OBJECT_TYPE.FOLDER, OBJECT_TYPE.TABLE, OBJECT_TYPE.ATTRIBUTE, OBJECT_TYPE.FACT, OBJECT_TYPE.METRIC, OBJECT_TYPE.REPORT, OBJECT_TYPE.DOCUMENT]) {
+      for (const type of [
+        OBJECT_TYPE.FOLDER,
+        OBJECT_TYPE.TABLE,
+        OBJECT_TYPE.ATTRIBUTE,
+        OBJECT_TYPE.FACT,
+        OBJECT_TYPE.METRIC,
+        OBJECT_TYPE.REPORT,
+        OBJECT_TYPE.DOCUMENT,
+      ]) {
         assert.ok(types.has(type), `holds type ${type}`);
       }
-      const report = must(objects.find((o) => o.type === OBJECT_TYPE.REPORT), 'a report among the seeded objects');
+      const report = must(
+        objects.find((o) => o.type === OBJECT_TYPE.REPORT),
+        'a report among the seeded objects',
+      );
       assert.ok(report.uses.length >= 3, 'reports use metrics and attributes');
     });
 

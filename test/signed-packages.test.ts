@@ -63,7 +63,10 @@ async function importedRecord(s: TestServer, token: string, fileId: string): Pro
 
 async function fileOf(s: TestServer, token: string, fileId: string): Promise<Json> {
   const list = await json(await s.request('GET', `${FILES}?offset=0&limit=1000`, { token }), 200);
-  return must((list.data as Json[]).find((f) => f.id === fileId), `the file ${fileId} in the list`);
+  return must(
+    (list.data as Json[]).find((f) => f.id === fileId),
+    `the file ${fileId} in the list`,
+  );
 }
 
 for (const dialect of dialects()) {
@@ -77,12 +80,18 @@ for (const dialect of dialects()) {
     let signed: Buffer;
 
     before(async () => {
-      [source, target, home] = await Promise.all([startTestServer(dialect), startTestServer(dialect, { 'migrations.requireSignedPackages': 'true' }), cliHome()]);
+      [source, target, home] = await Promise.all([
+        startTestServer(dialect),
+        startTestServer(dialect, { 'migrations.requireSignedPackages': 'true' }),
+        cliHome(),
+      ]);
       [sourceToken, targetToken] = await Promise.all([source.login(), target.login()]);
       const metrics = newMetrics(3, `signed ${dialect}`);
       const seeded = await importedRecord(source, sourceToken, (await uploadPackage(source, sourceToken, await buildPackage(metrics))).file.id as string);
       assert.equal(seeded.importInfo.status, 'imported', seeded.importInfo.message);
-      const created = await createPackage(source, sourceToken, { tocView: { settings: { defaultAction: 'replace' }, content: metrics.map((m) => ({ id: m.object.id, type: 4, action: 'replace' })) } });
+      const created = await createPackage(source, sourceToken, {
+        tocView: { settings: { defaultAction: 'replace' }, content: metrics.map((m) => ({ id: m.object.id, type: 4, action: 'replace' })) },
+      });
       assert.equal(created.packageInfo.signature.state, 'signed-trusted', 'a package this environment made is signed by it');
       const download = await source.request('GET', `${MIGRATIONS}/packages/${created.packageInfo.id}/binary`, { token: sourceToken });
       signed = Buffer.from(await download.arrayBuffer());
@@ -103,7 +112,10 @@ for (const dialect of dialects()) {
       assert.equal(signature.keyId, current.keyId);
       assert.equal(signature.environmentId, source.url);
       assert.ok(signatureVerifies(signature, current.publicKey as string));
-      const manifest = must((await partsOf(signed)).find((p) => p.name === 'manifest.json'), 'manifest.json in the package');
+      const manifest = must(
+        (await partsOf(signed)).find((p) => p.name === 'manifest.json'),
+        'manifest.json in the package',
+      );
       assert.equal(signature.manifestSha256, createHash('sha256').update(must(manifest.body, 'the manifest body')).digest('hex'));
     });
 
@@ -111,12 +123,18 @@ for (const dialect of dialects()) {
       // The target trusts the source here, so only the change can be what refuses it.
       await json(await target.request('POST', TRUSTED, { token: targetToken, json: await json(await source.request('GET', KEYS), 200) }), 200);
       const parts = await partsOf(signed);
-      const page = must(parts.find((p) => p.name.startsWith('objects/')), 'an objects page in the package');
+      const page = must(
+        parts.find((p) => p.name.startsWith('objects/')),
+        'an objects page in the package',
+      );
       const body = Buffer.from(must(page.body, 'the page body'));
       const at = body.indexOf('Sum(Revenue)');
       body[at] = 'P'.charCodeAt(0); // Pum(Revenue): one byte, valid JSON still
       page.body = body;
-      const manifestPart = must(parts.find((p) => p.name === 'manifest.json'), 'manifest.json in the package');
+      const manifestPart = must(
+        parts.find((p) => p.name === 'manifest.json'),
+        'manifest.json in the package',
+      );
       const manifest = JSON.parse(must(manifestPart.body, 'the manifest body').toString()) as PackageManifest;
       manifest.checksums[page.name] = createHash('sha256').update(body).digest('hex');
       const rebuilt = parts.map((p) => (p.name === 'manifest.json' ? jsonPart('manifest.json', manifest) : p));
@@ -148,7 +166,10 @@ for (const dialect of dialects()) {
 
       await home.json(['trust', 'add', source.url, '--profile', 'target']);
       const trusted = await home.json<Json[]>(['trust', 'ls', '--profile', 'target']);
-      assert.deepEqual(trusted.map((k) => k.environmentId), [source.url]);
+      assert.deepEqual(
+        trusted.map((k) => k.environmentId),
+        [source.url],
+      );
       const record = await importedRecord(target, targetToken, file.id as string);
       assert.equal(record.importInfo.status, 'imported', record.importInfo.message);
       assert.deepEqual(record.packageInfo.signature, { state: 'signed-trusted', environmentId: source.url, keyId: must(trusted[0], 'a trusted key').keyId });
@@ -193,7 +214,7 @@ for (const dialect of dialects()) {
       for (const key of keys.keys as Json[]) await target.request('DELETE', `${TRUSTED}/${key.keyId}`, { token: targetToken });
     });
 
-    it('audits trust changes and refuses a key under another key\'s id', async () => {
+    it("audits trust changes and refuses a key under another key's id", async () => {
       const keys = await json(await source.request('GET', KEYS), 200);
       const first = must((keys.keys as Json[])[0], 'a published key');
       const forged = { ...keys, keys: [{ ...first, keyId: '0123456789abcdef' }] };
@@ -201,12 +222,22 @@ for (const dialect of dialects()) {
       assert.match(refused.message, /keyId/);
       await json(await target.request('POST', TRUSTED, { token: targetToken, json: keys }), 200);
       assert.equal((await target.request('DELETE', `${TRUSTED}/${first.keyId}`, { token: targetToken })).status, 204);
-      const audit = async (action: string) => (await json(await target.request('GET', `/api/audit?action=${action}`, { token: targetToken }), 200)).data as Json[];
+      const audit = async (action: string) =>
+        (await json(await target.request('GET', `/api/audit?action=${action}`, { token: targetToken }), 200)).data as Json[];
       const added = await audit('trust.add');
-      assert.ok(added.some((row) => row.outcome === 200 && String(row.target).includes(first.keyId as string) && row.userName === 'administrator'), JSON.stringify(added));
-      assert.ok(added.some((row) => row.outcome === 400), 'the refused attempt is audited too');
+      assert.ok(
+        added.some((row) => row.outcome === 200 && String(row.target).includes(first.keyId as string) && row.userName === 'administrator'),
+        JSON.stringify(added),
+      );
+      assert.ok(
+        added.some((row) => row.outcome === 400),
+        'the refused attempt is audited too',
+      );
       const removed = await audit('trust.remove');
-      assert.ok(removed.some((row) => row.outcome === 204 && row.target === first.keyId), JSON.stringify(removed));
+      assert.ok(
+        removed.some((row) => row.outcome === 204 && row.target === first.keyId),
+        JSON.stringify(removed),
+      );
     });
   });
 }

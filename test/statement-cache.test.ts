@@ -38,7 +38,10 @@ describe('SQLite prepared statement cache', () => {
       assert.deepEqual((await star()).rows, [{ n: 1 }]);
       await sql`alter table t add column m integer default 7`.execute(db);
       assert.deepEqual((await star()).rows, [{ n: 1, m: 7 }]);
-      assert.deepEqual((await db.selectFrom('t').select('n').orderBy('n').execute()).map((r) => r.n), [1, 2, 3]);
+      assert.deepEqual(
+        (await db.selectFrom('t').select('n').orderBy('n').execute()).map((r) => r.n),
+        [1, 2, 3],
+      );
     } finally {
       await db.destroy();
       await rm(dir, { recursive: true, force: true });

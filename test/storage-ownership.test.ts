@@ -40,7 +40,10 @@ for (const dialect of dialects()) {
       for (const step of cleanup.reverse()) await step();
     });
 
-    async function environment(storage: string, overrides: Record<string, string> = {}): Promise<{ s: TestServer; token: string; files: TestEnvironmentFiles }> {
+    async function environment(
+      storage: string,
+      overrides: Record<string, string> = {},
+    ): Promise<{ s: TestServer; token: string; files: TestEnvironmentFiles }> {
       const files = await createTestEnvironmentFiles(dialect, { 'storage.location': storage, ...SHORT_STALE, ...ROOTS, ...overrides });
       const s = await startTestServer(dialect, {}, files);
       cleanup.push(async () => {
@@ -56,7 +59,7 @@ for (const dialect of dialects()) {
       return dir;
     }
 
-    it('two environments on one folder never delete each other\'s files, whatever their ages', async () => {
+    it("two environments on one folder never delete each other's files, whatever their ages", async () => {
       const folder = await sharedFolder();
       const a = await environment(folder);
       const record = await createPackage(a.s, a.token, { tocView: { content: [{ id: YEAR, type: 12 }] } });
@@ -103,7 +106,11 @@ for (const dialect of dialects()) {
       const bytes = await packageOfSize(800);
       const file = await uploadedFile(e.s, e.token, bytes);
 
-      const refused = await expectLibraryError(await e.s.request('PATCH', STORAGE, { token: e.token, json: { sharedFileStore: { location: elsewhere } } }), 409, 'ERR015');
+      const refused = await expectLibraryError(
+        await e.s.request('PATCH', STORAGE, { token: e.token, json: { sharedFileStore: { location: elsewhere } } }),
+        409,
+        'ERR015',
+      );
       assert.match(refused.message, /holds 1 file\(s\) of this environment/);
       const settings = (await json(await e.s.request('GET', STORAGE, { token: e.token }), 200)) as { sharedFileStore: { location: string } };
       assert.equal(settings.sharedFileStore.location, folder);
@@ -141,7 +148,7 @@ for (const dialect of dialects()) {
       for (const f of foreign) assert.ok(existsSync(f));
     });
 
-    it('leaves a storage that lacks the environment\'s marker alone (an unmounted share), and finds everything when it is back', async () => {
+    it("leaves a storage that lacks the environment's marker alone (an unmounted share), and finds everything when it is back", async () => {
       const folder = await sharedFolder();
       const e = await environment(folder);
       const bytes = await packageOfSize(900);

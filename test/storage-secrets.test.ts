@@ -38,7 +38,11 @@ for (const dialect of dialects()) {
     };
     /** The same environment (data dir and database) started again with other secret keys. */
     const restart = (keys: { secretKey: string; previous?: string[] }) =>
-      startTestServer(dialect, {}, { ...first.files, config: { ...first.files.config, storageSecretKey: keys.secretKey, storagePreviousSecretKeys: keys.previous ?? [] } });
+      startTestServer(
+        dialect,
+        {},
+        { ...first.files, config: { ...first.files.config, storageSecretKey: keys.secretKey, storagePreviousSecretKeys: keys.previous ?? [] } },
+      );
     const downloads = async (s: TestServer, fileId: string, bytes: Buffer) => {
       const res = await s.request('GET', `${FILES}/${fileId}/binary`, { token: await s.login() });
       assert.equal(res.status, 200);
@@ -103,7 +107,10 @@ for (const dialect of dialects()) {
       const key = randomBytes(32).toString('hex');
       const older = await restart({ secretKey: key });
       const legacy = { ...(await older.server.env.ctx.storage.settings()), awsSecretKey: SECRET };
-      await older.server.env.ctx.database.db.updateTable('storage_config').set({ settings: JSON.stringify(legacy) }).execute();
+      await older.server.env.ctx.database.db
+        .updateTable('storage_config')
+        .set({ settings: JSON.stringify(legacy) })
+        .execute();
       try {
         assert.equal((await older.server.env.ctx.storage.settings()).awsSecretKey, SECRET, 'loads in clear');
       } finally {

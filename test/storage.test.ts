@@ -59,7 +59,15 @@ for (const dialect of dialects()) {
     });
 
     it('keeps S3 settings, masks their secret, and reports them as not configured without a bucket', async () => {
-      const s3 = { type: 'S3', alias: 'aws', location: '', s3Region: 'eu-west-1', awsAccessId: 'AKIA1', awsSecretKey: 'very-secret', s3Endpoint: 'http://127.0.0.1:9' };
+      const s3 = {
+        type: 'S3',
+        alias: 'aws',
+        location: '',
+        s3Region: 'eu-west-1',
+        awsAccessId: 'AKIA1',
+        awsSecretKey: 'very-secret',
+        s3Endpoint: 'http://127.0.0.1:9',
+      };
       assert.equal((await patch({ sharedFileStore: s3 })).status, 204);
       const shown = (await read()).sharedFileStore;
       assert.equal(shown.type, 'S3');
@@ -94,7 +102,11 @@ for (const dialect of dialects()) {
     it('answers 503 with the Library text while storage is unset', async () => {
       assert.equal((await patch({ sharedFileStore: { type: 'unset' } })).status, 204);
       assert.equal((await read()).sharedFileStore.configured, false);
-      const error = await expectLibraryError(await s.request('DELETE', `${FILES}/${Buffer.from(`migrations.packages:${'B'.repeat(32)}`).toString('base64')}`, { token }), 503, 'ERR016');
+      const error = await expectLibraryError(
+        await s.request('DELETE', `${FILES}/${Buffer.from(`migrations.packages:${'B'.repeat(32)}`).toString('base64')}`, { token }),
+        503,
+        'ERR016',
+      );
       assert.equal(error.message, NOT_CONFIGURED);
       assert.equal((await patch({ sharedFileStore: local() })).status, 204);
     });
@@ -145,7 +157,10 @@ for (const dialect of dialects()) {
           [path.join(s.files.dataDir, '..', path.basename(outside)), /is not inside an allowed root/],
         ];
         for (const [location, rule] of cases) {
-          for (const res of [await patch({ sharedFileStore: { type: 'file_system', location } }), await validate({ sharedFileStore: { type: 'file_system', location } })]) {
+          for (const res of [
+            await patch({ sharedFileStore: { type: 'file_system', location } }),
+            await validate({ sharedFileStore: { type: 'file_system', location } }),
+          ]) {
             const error = await expectLibraryError(res, 400, 'ERR006');
             assert.match(error.message, /^sharedFileStore\.location (.* is refused: |must not contain control characters)/);
             assert.match(error.message, rule, location);

@@ -9,7 +9,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
 const RUNS = Number(process.env.STRESS_RUNS ?? 3);
-const SCRIPTS = (process.env.STRESS_SCRIPTS ?? 'test,test:faults').split(',').map((s) => s.trim()).filter(Boolean);
+const SCRIPTS = (process.env.STRESS_SCRIPTS ?? 'test,test:faults')
+  .split(',')
+  .map((s) => s.trim())
+  .filter(Boolean);
 const BUSY_LOOPS = 2;
 
 if (!Number.isInteger(RUNS) || RUNS < 1 || SCRIPTS.length === 0) {

@@ -56,7 +56,10 @@ describe('Tutorial content', () => {
     assert.ok(byId.get(CUSTOMER_ANALYSIS)?.uses.includes(REVENUE_METRIC), 'report → metric');
     assert.ok(byId.get(REVENUE_METRIC)?.uses.includes(REVENUE_FACT), 'metric → fact');
     assert.ok(byId.get(YEAR)?.uses.includes(LU_YEAR), 'attribute → table');
-    assert.ok(byId.get(REVENUE_FACT)?.uses.some((id) => byId.get(id)?.type === 15), 'fact → table');
+    assert.ok(
+      byId.get(REVENUE_FACT)?.uses.some((id) => byId.get(id)?.type === 15),
+      'fact → table',
+    );
     const cockpit = must(byId.get(COCKPIT), 'the cockpit dashboard').uses;
     assert.ok(cockpit.length > 0 && cockpit.every((id) => byId.get(id)?.type === 3), 'document → datasets');
     assert.ok(content.projectObjects.length > 150);
@@ -91,7 +94,11 @@ describe('Tutorial seeding', () => {
       const first = await startTestServer(dialect);
       servers.push(first);
       const token = await first.login();
-      const renamed = await first.request('PUT', `/api/objects/${YEAR}?type=12`, { token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { name: 'Calendar Year' } });
+      const renamed = await first.request('PUT', `/api/objects/${YEAR}?type=12`, {
+        token,
+        headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID },
+        json: { name: 'Calendar Year' },
+      });
       assert.equal(renamed.status, 200, await renamed.text());
       await first.stop();
       const second = await startTestServer(dialect, {}, first.files);

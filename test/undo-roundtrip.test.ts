@@ -39,7 +39,12 @@ function packageFrom(pool: MetadataObject[], dependentIds: Set<string>, folders:
   }
   for (let i = 0; i < fresh; i++) {
     const template = must(pool[i % pool.length], 'a non-empty pool of objects');
-    entries.push({ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...template, id: newGuid(), version: newGuid(), name: `new ${i}` } });
+    entries.push({
+      action: 'replace',
+      explicitIncluded: true,
+      level: 'project_object',
+      object: { ...template, id: newGuid(), version: newGuid(), name: `new ${i}` },
+    });
   }
   return entries;
 }
@@ -52,7 +57,10 @@ for (const dialect of dialects()) {
       const metadata = t.s.server.env.ctx.metadata;
       const pool: MetadataObject[] = [];
       for await (const page of metadata.iterateObjects(TUTORIAL_PROJECT_ID, 500)) pool.push(...page.filter((o) => o.type !== 8));
-      const dependents = await metadata.dependentsOf(TUTORIAL_PROJECT_ID, pool.map((o) => o.id));
+      const dependents = await metadata.dependentsOf(
+        TUTORIAL_PROJECT_ID,
+        pool.map((o) => o.id),
+      );
       const folders = (await metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [8], offset: 0, limit: 50 })).objects.map((o) => o.id);
       const change = fc.record({ pick: fc.nat(), action: fc.constantFrom(...ACTIONS), rename: fc.boolean(), later: fc.boolean(), move: fc.boolean() });
       await fc.assert(
@@ -73,9 +81,19 @@ for (const dialect of dialects()) {
     it('refuses to undo when an imported object was changed since, and changes nothing', async () => {
       const pool = (await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 0, limit: 1 })).objects;
       const target = must(pool[0], 'a non-empty pool of objects');
-      const imported = await importToEnd(t.s, t.token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...target, name: `${target.name} imported`, version: newGuid() } }]));
+      const imported = await importToEnd(
+        t.s,
+        t.token,
+        await buildPackage([
+          { action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...target, name: `${target.name} imported`, version: newGuid() } },
+        ]),
+      );
       assert.equal(imported.importInfo.status, 'imported');
-      const edited = await t.s.request('PUT', `/api/objects/${target.id}?type=${target.type}`, { token: t.token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { name: 'edited after import' } });
+      const edited = await t.s.request('PUT', `/api/objects/${target.id}?type=${target.type}`, {
+        token: t.token,
+        headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID },
+        json: { name: 'edited after import' },
+      });
       assert.equal(edited.status, 200);
       const before = await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID);
       const undone = await undo(t.s, t.token, imported.id);
@@ -85,7 +103,24 @@ for (const dialect of dialects()) {
     });
 
     it('refuses an undo request that skips "requested", naming the current state', async () => {
-      const imported = await importToEnd(t.s, t.token, await buildPackage([{ action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...must((await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 1, limit: 1 })).objects[0], 'a second metric in the Tutorial'), version: newGuid() } }]));
+      const imported = await importToEnd(
+        t.s,
+        t.token,
+        await buildPackage([
+          {
+            action: 'replace',
+            explicitIncluded: true,
+            level: 'project_object',
+            object: {
+              ...must(
+                (await t.s.server.env.ctx.metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 1, limit: 1 })).objects[0],
+                'a second metric in the Tutorial',
+              ),
+              version: newGuid(),
+            },
+          },
+        ]),
+      );
       const res = await t.s.request('PATCH', `/api/migrations/${imported.id}`, { token: t.token, json: { importInfo: { undoRequestStatus: 'approved' } } });
       assert.equal(res.status, 409);
       assert.match(((await res.json()) as { message: string }).message, /it is pending now/);

@@ -22,11 +22,18 @@ describe('where you are: environment badge, root redirect, console URL, log form
   const env = (more: Record<string, string>) => ({ PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD, PACKSTORE_DATABASE_URL: files.config.databaseUrl, ...more });
 
   it('prints the console URL, logs JSON lines into a pipe, leads / to the console and names the environment', async () => {
-    server = await startServeProcess(process.execPath, args(), env({ PACKSTORE_ENVIRONMENT_NAME: 'Prod EU', PACKSTORE_ENVIRONMENT_COLOUR: '#B00020', PACKSTORE_ENVIRONMENT_PRODUCTION: 'true' }));
+    server = await startServeProcess(
+      process.execPath,
+      args(),
+      env({ PACKSTORE_ENVIRONMENT_NAME: 'Prod EU', PACKSTORE_ENVIRONMENT_COLOUR: '#B00020', PACKSTORE_ENVIRONMENT_PRODUCTION: 'true' }),
+    );
     await server.waitForOutput(/Packstore console: \S+/);
     await server.waitForOutput(/"msg":"packstore ready"/);
     assert.match(server.output(), new RegExp(`Packstore console: ${server.url}/console/\\n`));
-    const logLines = server.output().split('\n').filter((line) => line.startsWith('{'));
+    const logLines = server
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'));
     assert.ok(logLines.length >= 2, 'log lines are JSON when stdout is not a terminal');
     assert.ok(logLines.some((line) => (JSON.parse(line) as { msg: string }).msg === 'packstore ready'));
 
@@ -43,7 +50,13 @@ describe('where you are: environment badge, root redirect, console URL, log form
   it('logs readable lines with log.format=pretty', async () => {
     server = await startServeProcess(process.execPath, args(), env({ PACKSTORE_LOG_FORMAT: 'pretty' }));
     await server.waitForOutput(/INFO.*packstore ready/);
-    assert.ok(!server.output().split('\n').some((line) => line.startsWith('{"level"')), 'no JSON lines');
+    assert.ok(
+      !server
+        .output()
+        .split('\n')
+        .some((line) => line.startsWith('{"level"')),
+      'no JSON lines',
+    );
     const badge = (await (await fetch(`${server.url}/api/environment`)).json()) as { name: string; production: boolean };
     assert.deepEqual(badge, { name: 'Packstore', colour: '#1d4f7a', production: false });
     await server.kill();

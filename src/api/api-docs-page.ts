@@ -18,14 +18,18 @@ const json = (value: unknown) => `<pre>${escapeHtml(JSON.stringify(value, null, 
 
 function parameters(op: Operation): string {
   if (!op.parameters?.length) return '';
-  const rows = op.parameters.map((p) => `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : ''}</td><td>${json(p.schema ?? {})}</td></tr>`);
+  const rows = op.parameters.map(
+    (p) => `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${p.in}</td><td>${p.required ? 'yes' : ''}</td><td>${json(p.schema ?? {})}</td></tr>`,
+  );
   return `<table><thead><tr><th>parameter</th><th>in</th><th>required</th><th>schema</th></tr></thead><tbody>${rows.join('')}</tbody></table>`;
 }
 
 function body(op: Operation): string {
   const content = op.requestBody?.content;
   if (!content) return '';
-  return Object.entries(content).map(([type, { schema }]) => `<details><summary>body (${escapeHtml(type)})</summary>${json(schema ?? {})}</details>`).join('');
+  return Object.entries(content)
+    .map(([type, { schema }]) => `<details><summary>body (${escapeHtml(type)})</summary>${json(schema ?? {})}</details>`)
+    .join('');
 }
 
 function responses(op: Operation): string {

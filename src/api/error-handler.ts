@@ -51,8 +51,7 @@ function bodyTooLarge(request: FastifyRequest, limits: BodyLimits): PayloadTooLa
   const limit = request.routeOptions.bodyLimit;
   const key = limit === limits.recordBodyLimit ? CONFIG_KEYS.recordBodyLimit.key : CONFIG_KEYS.jsonBodyLimit.key;
   return new PayloadTooLargeError(
-    `The request body is larger than the limit of ${limit} bytes (${key}). ` +
-      'Send less, or ask the administrator to raise the limit.',
+    `The request body is larger than the limit of ${limit} bytes (${key}). Send less, or ask the administrator to raise the limit.`,
   );
 }
 

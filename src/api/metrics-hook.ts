@@ -10,6 +10,13 @@ function declaredLength(value: unknown): number {
 export function installMetricsHook(app: FastifyInstance, metrics: Metrics): void {
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
-    metrics.request(request.method, route, reply.statusCode, reply.elapsedTime / 1000, declaredLength(request.headers['content-length']), declaredLength(reply.getHeader('content-length')));
+    metrics.request(
+      request.method,
+      route,
+      reply.statusCode,
+      reply.elapsedTime / 1000,
+      declaredLength(request.headers['content-length']),
+      declaredLength(reply.getHeader('content-length')),
+    );
   });
 }

@@ -50,11 +50,13 @@ function guarded(file: Readable): Readable {
 export async function receiveFilePart(request: FastifyRequest, declaredSize: number, consume: (file: Readable) => Promise<void>): Promise<void> {
   refuseLongBoundary(request.headers['content-type']);
   try {
-    const parts = request.parts({
-      limits: { files: 1, fields: 0, parts: 1, headerPairs: 16, fieldNameSize: 100, fieldSize: 1024, fileSize: declaredSize + 1 },
-      // Busboy's default of 16 KiB per file chunk means a pipeline step (hash, write) every 16 KiB.
-      fileHwm: FILE_CHUNK_BYTES,
-    })[Symbol.asyncIterator]();
+    const parts = request
+      .parts({
+        limits: { files: 1, fields: 0, parts: 1, headerPairs: 16, fieldNameSize: 100, fieldSize: 1024, fileSize: declaredSize + 1 },
+        // Busboy's default of 16 KiB per file chunk means a pipeline step (hash, write) every 16 KiB.
+        fileHwm: FILE_CHUNK_BYTES,
+      })
+      [Symbol.asyncIterator]();
     const first = await parts.next();
     if (first.done) throw new InvalidInputError('The multipart body has no part named "file".');
     const part = first.value;

@@ -20,7 +20,7 @@ export async function installOpenApi(app: FastifyInstance): Promise<void> {
       components: {
         securitySchemes: { authToken: { type: 'apiKey', in: 'header', name: 'X-MSTR-AuthToken' } },
       },
-      tags: [{ name: PACKSTORE_EXTENSIONS, description: 'Calls that are Packstore\'s own, beside the Library\'s.' }],
+      tags: [{ name: PACKSTORE_EXTENSIONS, description: "Calls that are Packstore's own, beside the Library's." }],
     },
     // A route behind an access rule needs a session: the document says so from the same rule.
     transform: ({ schema, url, route }) => {

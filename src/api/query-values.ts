@@ -6,7 +6,10 @@ import { splitTypes } from '../domain/search/criteria.js';
  * repeated keys (`type=12&type=4`), each possibly a comma list.
  */
 export function commaList(values: readonly string[] | undefined): string[] {
-  return (values ?? []).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return (values ?? [])
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 /** Types and subtypes mixed (values of 256 and above are subtypes; an object matches either). */

@@ -71,7 +71,11 @@ const TYPE_WORDS: Record<string, string> = {
 
 /** What the value must be, in words, for the keywords whose Ajv text names no value. */
 function expectation(error: ErrorObject): string | undefined {
-  if (error.keyword === 'type') return `must be ${String(error.params.type).split(',').map((t) => TYPE_WORDS[t] ?? t).join(' or ')}`;
+  if (error.keyword === 'type')
+    return `must be ${String(error.params.type)
+      .split(',')
+      .map((t) => TYPE_WORDS[t] ?? t)
+      .join(' or ')}`;
   if (error.keyword === 'const') return `must be ${JSON.stringify(error.params.allowedValue)}`;
   if (error.keyword === 'enum') return `must be one of ${(error.params.allowedValues as unknown[]).join(', ')}`;
   return undefined;

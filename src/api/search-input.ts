@@ -41,9 +41,11 @@ export function metadataSearchInput(query: Query, body: Static<typeof MetadataSe
   const from = date(query.beginModificationTime, 'beginModificationTime');
   const to = date(query.endModificationTime, 'endModificationTime');
   const { root, scope, name } = query;
-  if (scope !== undefined && !(scope in WIRE_SCOPES)) throw new InvalidInputError(`scope must be one of ${Object.keys(WIRE_SCOPES).join(', ')}, not ${JSON.stringify(scope)}.`);
+  if (scope !== undefined && !(scope in WIRE_SCOPES))
+    throw new InvalidInputError(`scope must be one of ${Object.keys(WIRE_SCOPES).join(', ')}, not ${JSON.stringify(scope)}.`);
   const visibility = query.visibility?.toLowerCase();
-  if (visibility !== undefined && !['visible', 'all'].includes(visibility)) throw new InvalidInputError(`visibility must be visible or all, not ${JSON.stringify(query.visibility)}.`);
+  if (visibility !== undefined && !['visible', 'all'].includes(visibility))
+    throw new InvalidInputError(`visibility must be visible or all, not ${JSON.stringify(query.visibility)}.`);
   const types = typeList(query.type);
   const filter: SearchFilter = {
     ...filterOf({ ...(body ? parseDefinition(body) : {}), ...(root ? { root } : {}) }, now),

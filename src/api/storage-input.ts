@@ -41,7 +41,8 @@ export function applyStorageBody(current: SharedFileStoreSettings, body: unknown
   const input = body.sharedFileStore;
   const next: SharedFileStoreSettings = { ...current };
   if (input.type !== undefined && input.type !== null) {
-    if (!isStorageType(input.type)) throw new InvalidInputError(`sharedFileStore.type must be one of ${STORAGE_TYPES.join(', ')}; got ${JSON.stringify(input.type)}.`);
+    if (!isStorageType(input.type))
+      throw new InvalidInputError(`sharedFileStore.type must be one of ${STORAGE_TYPES.join(', ')}; got ${JSON.stringify(input.type)}.`);
     next.type = input.type;
   }
   for (const field of TEXT_FIELDS) {

@@ -39,7 +39,9 @@ export async function demoProblems(environments: DemoEnvironment[], portsVariabl
   for (const env of environments) {
     const problem = await portProblem(env.port);
     if (problem) {
-      problems.push(`port ${env.port} (the ${env.name} environment) is taken: ${problem}. Stop that server, or choose free ports: ${portsVariable}=<source>,<target>.`);
+      problems.push(
+        `port ${env.port} (the ${env.name} environment) is taken: ${problem}. Stop that server, or choose free ports: ${portsVariable}=<source>,<target>.`,
+      );
     }
   }
   return problems;
@@ -60,7 +62,9 @@ export async function demoNotes(environments: DemoEnvironment[], cliEnv: NodeJS.
       }
     }
     if (existsSync(env.dataDir)) {
-      notes.push(`the ${env.name} environment reuses ${env.dataDir} from an earlier run: its administrator password is the one that run set (${passwordVariable}); delete the folder to start afresh.`);
+      notes.push(
+        `the ${env.name} environment reuses ${env.dataDir} from an earlier run: its administrator password is the one that run set (${passwordVariable}); delete the folder to start afresh.`,
+      );
     }
   }
   return notes;

@@ -78,7 +78,11 @@ async function main(): Promise<void> {
   await mkdir(path.join(DATA, 'downloads'), { recursive: true });
   say(`starting two environments (administrator password: ${PASSWORD})`);
   for (const env of ENVIRONMENTS) {
-    const server = node(['serve', '--port', String(env.port), '--data-dir', env.dataDir], { ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' }, 'inherit');
+    const server = node(
+      ['serve', '--port', String(env.port), '--data-dir', env.dataDir],
+      { ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' },
+      'inherit',
+    );
     server.on('exit', (code) => {
       if (code !== 0 && code !== null) process.stderr.write(`the ${env.name} server stopped (exit ${code})\n`);
     });
@@ -96,7 +100,21 @@ async function main(): Promise<void> {
 
   say('creating a package of Tutorial objects in the source');
   const name = `Demo package ${new Date().toISOString().slice(0, 19).replace('T', ' ')}`;
-  const created = await packstore(['migrations', 'create', '--profile', 'demo-source', '--project', PROJECT, '--include-dependents', '--name', name, ...OBJECTS.flatMap((o) => ['--object', o])], true);
+  const created = await packstore(
+    [
+      'migrations',
+      'create',
+      '--profile',
+      'demo-source',
+      '--project',
+      PROJECT,
+      '--include-dependents',
+      '--name',
+      name,
+      ...OBJECTS.flatMap((o) => ['--object', o]),
+    ],
+    true,
+  );
   const packageId = (created.packageInfo as { id: string }).id;
   process.stdout.write(`package ${packageId} created\n`);
 

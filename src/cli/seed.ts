@@ -21,7 +21,8 @@ export function registerSeed(program: Command): void {
     .option('--config <file>', 'a configOverride.properties file')
     .action(async (opts: SeedOptions) => {
       const objects = Number(opts.objects);
-      if (!/^\d+$/.test(opts.objects) || objects > MAX_SEED_OBJECTS) throw new Error(`--objects must be an integer from 0 to ${MAX_SEED_OBJECTS}, not ${opts.objects}`);
+      if (!/^\d+$/.test(opts.objects) || objects > MAX_SEED_OBJECTS)
+        throw new Error(`--objects must be an integer from 0 to ${MAX_SEED_OBJECTS}, not ${opts.objects}`);
       if (!isGuid(opts.project)) throw new Error(`--project must be a project id (32 upper-case hex characters), not ${opts.project}`);
       await withEnvironment(opts, async (env) => {
         const result = await growProject(env.ctx.metadata, {

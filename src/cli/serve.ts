@@ -31,7 +31,11 @@ export function registerServe(program: Command): void {
       const https = config.tlsCert ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
       // Loaded here, not at the top: `packstore --help` and the client commands never load the server.
       const { startServer } = await import('../server.js');
-      const server = await startServer(config, { port: config.port, host: config.host }, { logger: loggerOptions(config.logLevel, config.logFormat, process.stdout.isTTY === true), https });
+      const server = await startServer(
+        config,
+        { port: config.port, host: config.host },
+        { logger: loggerOptions(config.logLevel, config.logFormat, process.stdout.isTTY === true), https },
+      );
       if (server.env.bootstrap.generatedAdminPassword) {
         // Printed once, at the first start only; it is stored as a scrypt hash.
         process.stderr.write(`\nAdministrator password (shown once): ${server.env.bootstrap.generatedAdminPassword}\n\n`);

@@ -46,27 +46,29 @@ function audit(env: OpenedEnvironment, action: string, target: string): Promise<
 export function registerUsers(program: Command): void {
   const users = program.command('users').description('administer environment users (against a data dir or database)');
 
-  withStore(users.command('add <login>').option('--full-name <name>', 'display name').description('add a user; the password is prompted for'))
-    .action(async (login: string, opts: StoreOptions & { fullName?: string }) => {
+  withStore(users.command('add <login>').option('--full-name <name>', 'display name').description('add a user; the password is prompted for')).action(
+    async (login: string, opts: StoreOptions & { fullName?: string }) => {
       const passwordHash = await newPasswordHash(login);
       await withEnvironment(opts, async (env) => {
         const user = await env.ctx.users.create({ login, fullName: opts.fullName, passwordHash });
         await audit(env, 'user.add', user.login);
         process.stdout.write(`added ${user.login} (${user.id})\n`);
       });
-    });
+    },
+  );
 
-  withStore(users.command('list').option('--json', 'print JSON').description('list users with their privileges'))
-    .action(async (opts: StoreOptions & { json?: boolean }) => {
+  withStore(users.command('list').option('--json', 'print JSON').description('list users with their privileges')).action(
+    async (opts: StoreOptions & { json?: boolean }) => {
       await withReadOnlyDatabase(opts, async (db) => {
         const list = await new UserRepository(db).list();
         if (opts.json) process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
         else for (const u of list) process.stdout.write(`${u.login}\t${u.id}\t${u.fullName}\t${u.privileges.join(',')}\n`);
       });
-    });
+    },
+  );
 
-  withStore(users.command('passwd <login>').description('set a new password; the password is prompted for'))
-    .action(async (login: string, opts: StoreOptions) => {
+  withStore(users.command('passwd <login>').description('set a new password; the password is prompted for')).action(
+    async (login: string, opts: StoreOptions) => {
       const passwordHash = await newPasswordHash(login);
       await withEnvironment(opts, async (env) => {
         const user = await env.ctx.users.requireByLogin(login);
@@ -74,21 +76,23 @@ export function registerUsers(program: Command): void {
         await audit(env, 'user.passwd', user.login);
         process.stdout.write(`password changed for ${user.login}\n`);
       });
-    });
+    },
+  );
 
-  withStore(users.command('unlock <login>').description('lift a login lockout after too many failed logins'))
-    .action(async (login: string, opts: StoreOptions) => {
+  withStore(users.command('unlock <login>').description('lift a login lockout after too many failed logins')).action(
+    async (login: string, opts: StoreOptions) => {
       await withEnvironment(opts, async (env) => {
         const user = await env.ctx.users.requireByLogin(login);
         await env.ctx.loginThrottle.clear(user.login);
         await audit(env, 'user.unlock', user.login);
         process.stdout.write(`unlocked ${user.login}\n`);
       });
-    });
+    },
+  );
 
   for (const verb of ['grant', 'revoke'] as const) {
-    withStore(users.command(`${verb} <login> <privileges...>`).description(`${verb} privileges (${ALL_PRIVILEGES.join(', ')})`))
-      .action(async (login: string, names: string[], opts: StoreOptions) => {
+    withStore(users.command(`${verb} <login> <privileges...>`).description(`${verb} privileges (${ALL_PRIVILEGES.join(', ')})`)).action(
+      async (login: string, names: string[], opts: StoreOptions) => {
         const privileges = parsePrivileges(names);
         await withEnvironment(opts, async (env) => {
           const user = await env.ctx.users.requireByLogin(login);
@@ -96,6 +100,7 @@ export function registerUsers(program: Command): void {
           await audit(env, `privilege.${verb}`, `${user.login}:${privileges.join(',')}`);
           process.stdout.write(`${verb === 'grant' ? 'granted' : 'revoked'} ${privileges.join(', ')} for ${user.login}\n`);
         });
-      });
+      },
+    );
   }
 }

@@ -16,15 +16,21 @@ export interface ConfigKey<T> {
   doc: string;
 }
 
-const integer = (min: number, max = Number.MAX_SAFE_INTEGER) => (raw: string) => {
-  if (!/^\s*\d+\s*$/.test(raw)) return undefined;
-  const n = Number(raw.trim());
-  return n >= min && n <= max ? n : undefined;
-};
+const integer =
+  (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (raw: string) => {
+    if (!/^\s*\d+\s*$/.test(raw)) return undefined;
+    const n = Number(raw.trim());
+    return n >= min && n <= max ? n : undefined;
+  };
 const text = (raw: string) => (raw.trim() === '' ? undefined : raw.trim());
 const anyText = (raw: string) => raw.trim();
 const boolean = (raw: string) => (/^\s*true\s*$/i.test(raw) ? true : /^\s*false\s*$/i.test(raw) ? false : undefined);
-const commaList = (raw: string) => raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+const commaList = (raw: string) =>
+  raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 const LOG_FORMATS = ['auto', 'json', 'pretty'];
 
@@ -102,7 +108,7 @@ export const CONFIG_KEYS = {
       return ranges && ranges.length > 0 ? ranges : undefined;
     },
     describe: 'comma-separated addresses or CIDR ranges',
-    doc: '`127.0.0.0/8,::1/128`: the client addresses and ranges that may read `GET /metrics` (others get 403); add the scraper\'s, e.g. the pod network `10.0.0.0/8`',
+    doc: "`127.0.0.0/8,::1/128`: the client addresses and ranges that may read `GET /metrics` (others get 403); add the scraper's, e.g. the pod network `10.0.0.0/8`",
   },
   maxPackages: {
     key: 'storage.sharedFileStore.migrations.packages.maxNumber',
@@ -123,7 +129,7 @@ export const CONFIG_KEYS = {
     defaultValue: () => 1048576,
     parse: integer(1024),
     describe: 'a size in bytes of at least 1024',
-    doc: '1048576 (1 MiB): the largest JSON request body, e.g. a package\'s content list (about 50 bytes an object); the 413 names this key',
+    doc: "1048576 (1 MiB): the largest JSON request body, e.g. a package's content list (about 50 bytes an object); the 413 names this key",
   },
   recordBodyLimit: {
     key: 'server.recordBodyLimit',
@@ -255,21 +261,21 @@ export const CONFIG_KEYS = {
     defaultValue: () => '',
     parse: anyText,
     describe: "this environment's public URL",
-    doc: 'the server\'s own URL (this environment\'s public URL)',
+    doc: "the server's own URL (this environment's public URL)",
   },
   environmentName: {
     key: 'environment.name',
     defaultValue: () => 'Packstore',
     parse: text,
     describe: 'a non-empty name',
-    doc: '`Packstore`: shown in the console\'s header and page titles, and in records this environment writes',
+    doc: "`Packstore`: shown in the console's header and page titles, and in records this environment writes",
   },
   environmentColour: {
     key: 'environment.colour',
     defaultValue: () => '#1d4f7a',
     parse: (raw: string) => (/^\s*#[0-9a-fA-F]{6}\s*$/.test(raw) ? raw.trim().toLowerCase() : undefined),
     describe: 'a colour as #rrggbb',
-    doc: '`#1d4f7a`: the console header\'s colour, so that environments are told apart at a glance',
+    doc: "`#1d4f7a`: the console header's colour, so that environments are told apart at a glance",
   },
   environmentProduction: {
     key: 'environment.production',

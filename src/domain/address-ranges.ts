@@ -13,7 +13,10 @@ function parseRange(item: string): { address: string; prefix: number; family: 'i
 
 /** Comma-separated addresses and ranges, or undefined when any item is neither. */
 export function parseAddressRanges(raw: string): string[] | undefined {
-  const items = raw.split(',').map((item) => item.trim()).filter((item) => item !== '');
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
   return items.every((item) => parseRange(item) !== undefined) ? items : undefined;
 }
 

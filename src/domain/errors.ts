@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 
 /** Library error codes as real servers send them (three digits, e.g. ERR014). */
-export type LibraryErrorCode =
-  | 'ERR001' | 'ERR003' | 'ERR004' | 'ERR005' | 'ERR006' | 'ERR007' | 'ERR009'
-  | 'ERR014' | 'ERR015' | 'ERR016' | 'ERR017';
+export type LibraryErrorCode = 'ERR001' | 'ERR003' | 'ERR004' | 'ERR005' | 'ERR006' | 'ERR007' | 'ERR009' | 'ERR014' | 'ERR015' | 'ERR016' | 'ERR017';
 
 export interface LibraryErrorBody {
   code: LibraryErrorCode;
@@ -129,10 +127,8 @@ export class InsufficientStorageError extends LibraryError {
   }
 }
 
-export const STORAGE_NOT_CONFIGURED =
-  'The Storage Service is not configured properly, please contact your administrator to configure Storage Service';
-export const STORAGE_DATABASE_UNAVAILABLE =
-  'The API requires MicroStrategy Storage Service. Please contact your administrator.';
+export const STORAGE_NOT_CONFIGURED = 'The Storage Service is not configured properly, please contact your administrator to configure Storage Service';
+export const STORAGE_DATABASE_UNAVAILABLE = 'The API requires MicroStrategy Storage Service. Please contact your administrator.';
 
 /** An import that must not commit: the message names the object and the reason, and the record shows it as it is. */
 export class ImportRefusedError extends Error {}

@@ -37,9 +37,13 @@ export function signatureRefusal(record: SignatureRecord, requireSigned: boolean
   }
   if (!requireSigned || record.state === 'signed-trusted') return undefined;
   if (record.state === 'unsigned') {
-    return `The package from ${source.name} (${source.id}) is not signed, and this environment imports only signed packages (${REQUIRE_KEY}). ` +
-      `Export it again from an environment that signs its packages, and trust that environment here: packstore trust add ${source.id}`;
+    return (
+      `The package from ${source.name} (${source.id}) is not signed, and this environment imports only signed packages (${REQUIRE_KEY}). ` +
+      `Export it again from an environment that signs its packages, and trust that environment here: packstore trust add ${source.id}`
+    );
   }
-  return `The package is signed by environment ${record.environmentId} with key ${record.keyId}, which this environment does not trust (${REQUIRE_KEY}). ` +
-    `An administrator can trust it with: packstore trust add ${record.environmentId} (or POST /api/environment/trustedKeys).`;
+  return (
+    `The package is signed by environment ${record.environmentId} with key ${record.keyId}, which this environment does not trust (${REQUIRE_KEY}). ` +
+    `An administrator can trust it with: packstore trust add ${record.environmentId} (or POST /api/environment/trustedKeys).`
+  );
 }

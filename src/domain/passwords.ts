@@ -38,9 +38,26 @@ export const MAX_PASSWORD_LENGTH = 1024;
 
 /** Passwords every guessing list starts with; longer than the minimum, so the length rule alone lets them in. */
 const COMMON_PASSWORDS = new Set([
-  'password1234', 'passw0rd1234', 'password12345', 'password123456', '123456789012', '1234567890123', 'qwertyuiop12',
-  'qwertyuiopasdf', 'administrator', 'administrator1', 'letmeinplease', 'iloveyou1234', 'welcome12345', 'changeme1234',
-  'microstrategy', 'microstrategy1', 'packstore1234', '1q2w3e4r5t6y', 'abcdefghijkl', 'aaaaaaaaaaaa',
+  'password1234',
+  'passw0rd1234',
+  'password12345',
+  'password123456',
+  '123456789012',
+  '1234567890123',
+  'qwertyuiop12',
+  'qwertyuiopasdf',
+  'administrator',
+  'administrator1',
+  'letmeinplease',
+  'iloveyou1234',
+  'welcome12345',
+  'changeme1234',
+  'microstrategy',
+  'microstrategy1',
+  'packstore1234',
+  '1q2w3e4r5t6y',
+  'abcdefghijkl',
+  'aaaaaaaaaaaa',
 ]);
 
 /** Few distinct characters, or a run such as "abcdefgh…" / "12345678…": long but trivially guessed. */

@@ -14,13 +14,23 @@ export const TUS_BODY_TYPE = 'application/offset+octet-stream';
 
 /** The headers every tus answer carries, so that a client can tell the protocol and its extensions. */
 export function tusAdvertisement(): Record<string, string> {
-  return { 'Tus-Resumable': TUS_VERSION, 'Tus-Version': TUS_VERSION, 'Tus-Extension': TUS_EXTENSIONS.join(','), 'Tus-Checksum-Algorithm': TUS_CHECKSUM_ALGORITHMS.join(',') };
+  return {
+    'Tus-Resumable': TUS_VERSION,
+    'Tus-Version': TUS_VERSION,
+    'Tus-Extension': TUS_EXTENSIONS.join(','),
+    'Tus-Checksum-Algorithm': TUS_CHECKSUM_ALGORITHMS.join(','),
+  };
 }
 
 /** A request for another protocol version: 412, naming the one this server speaks. */
 export class TusVersionError extends LibraryError {
   constructor(sent: string | undefined) {
-    super(412, 'ERR006', `Tus-Resumable ${sent === undefined ? 'is missing' : `${JSON.stringify(sent)} is not supported`}: this server speaks tus ${TUS_VERSION}.`, { 'Tus-Version': TUS_VERSION });
+    super(
+      412,
+      'ERR006',
+      `Tus-Resumable ${sent === undefined ? 'is missing' : `${JSON.stringify(sent)} is not supported`}: this server speaks tus ${TUS_VERSION}.`,
+      { 'Tus-Version': TUS_VERSION },
+    );
   }
 }
 
@@ -34,7 +44,9 @@ export class ChecksumMismatchError extends LibraryError {
 /** The client's offset is not where the upload stands: 409 with the real one, so that it can resume there. */
 export class OffsetConflictError extends LibraryError {
   constructor(sent: number, actual: number) {
-    super(409, 'ERR015', `Upload-Offset ${sent} does not match the upload, which has ${actual} bytes: ask with HEAD and continue from there.`, { 'Upload-Offset': String(actual) });
+    super(409, 'ERR015', `Upload-Offset ${sent} does not match the upload, which has ${actual} bytes: ask with HEAD and continue from there.`, {
+      'Upload-Offset': String(actual),
+    });
   }
 }
 
@@ -43,7 +55,8 @@ export function requireTusVersion(header: string | undefined): void {
 }
 
 function wholeNumber(name: string, header: string | undefined): number {
-  if (header === undefined || !/^\d{1,16}$/.test(header)) throw new InvalidInputError(`${name} must be a whole number of bytes${header === undefined ? '' : `, not ${JSON.stringify(header)}`}.`);
+  if (header === undefined || !/^\d{1,16}$/.test(header))
+    throw new InvalidInputError(`${name} must be a whole number of bytes${header === undefined ? '' : `, not ${JSON.stringify(header)}`}.`);
   const value = Number(header);
   if (!Number.isSafeInteger(value)) throw new InvalidInputError(`${name} ${header} is too large.`);
   return value;
@@ -60,7 +73,8 @@ export function parseUploadChecksum(header: string | undefined): string | undefi
     throw new InvalidInputError(`Upload-Checksum must be "sha256 <base64 digest>" (the only algorithm supported), not ${JSON.stringify(header)}.`);
   }
   const bytes = Buffer.from(digest ?? '', 'base64');
-  if (bytes.length !== 32 || bytes.toString('base64') !== digest) throw new InvalidInputError(`Upload-Checksum's digest must be the base64 of 32 bytes, not ${JSON.stringify(digest)}.`);
+  if (bytes.length !== 32 || bytes.toString('base64') !== digest)
+    throw new InvalidInputError(`Upload-Checksum's digest must be the base64 of 32 bytes, not ${JSON.stringify(digest)}.`);
   return bytes.toString('hex');
 }
 

@@ -33,7 +33,9 @@ export function sealSecret(clear: string, ring: SecretKeyring): string {
   const iv = randomBytes(12);
   const cipher = createCipheriv('aes-256-gcm', ring.current, iv);
   const sealed = Buffer.concat([cipher.update(clear, 'utf8'), cipher.final()]);
-  return PREFIX + [keyIdOf(ring.current), iv, cipher.getAuthTag(), sealed].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join(':');
+  return (
+    PREFIX + [keyIdOf(ring.current), iv, cipher.getAuthTag(), sealed].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join(':')
+  );
 }
 
 /** The clear secret; text without the envelope was saved in clear by an older version and is returned as it is. */
@@ -41,7 +43,8 @@ export function openSecret(stored: string, ring: SecretKeyring): string {
   if (!stored.startsWith(PREFIX)) return stored;
   const [keyId, iv, tag, sealed] = stored.slice(PREFIX.length).split(':');
   const key = [ring.current, ...ring.previous].find((candidate) => keyIdOf(candidate) === keyId);
-  if (!key || iv === undefined || tag === undefined || sealed === undefined) throw new SecretUnreadableError(`No configured key opens secrets sealed under key ${keyId}.`);
+  if (!key || iv === undefined || tag === undefined || sealed === undefined)
+    throw new SecretUnreadableError(`No configured key opens secrets sealed under key ${keyId}.`);
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
     decipher.setAuthTag(Buffer.from(tag, 'base64url'));

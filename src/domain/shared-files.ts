@@ -71,7 +71,7 @@ export function parseSharedFileInput(body: unknown, maxSize: number): SharedFile
     throw new InvalidInputError(`size must be a whole number of bytes from 1 to ${maxSize}; got ${JSON.stringify(size ?? null)}.`);
   }
   if (typeof body.sha256 !== 'string' || !/^[0-9a-fA-F]{64}$/.test(body.sha256)) {
-    throw new InvalidInputError('sha256 must be the 64 hexadecimal characters of the file\'s SHA-256.');
+    throw new InvalidInputError("sha256 must be the 64 hexadecimal characters of the file's SHA-256.");
   }
   const extraInfo = isRecord(body.extraInfo) ? body.extraInfo : {};
   return {
@@ -107,8 +107,10 @@ export function defaultFileName(guid: string): string {
  */
 export function contradiction(file: SharedFile, source: PackageSource): string | undefined {
   if (file.packageType === undefined || file.packageType === source.packageType) return undefined;
-  return `The file was declared as a ${file.packageType} package, but its header says it is a ${source.packageType} package ` +
-    `(package ${source.packageId} from ${source.environment.name || source.environment.id}). Nothing was kept.`;
+  return (
+    `The file was declared as a ${file.packageType} package, but its header says it is a ${source.packageType} package ` +
+    `(package ${source.packageId} from ${source.environment.name || source.environment.id}). Nothing was kept.`
+  );
 }
 
 /**

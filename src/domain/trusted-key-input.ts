@@ -24,7 +24,8 @@ export function trustedKeysOf(document: KeysDocument, addedBy: string) {
       throw new InvalidInputError(`${where}.publicKey is not the base64 of a public key in SPKI DER.`);
     }
     if (type !== 'ed25519') throw new InvalidInputError(`${where}.publicKey is an ${type} key; packages are signed with ed25519 keys.`);
-    if (signingKeyId(key.publicKey) !== key.keyId) throw new InvalidInputError(`${where}.keyId is ${key.keyId}, but the public key's id is ${signingKeyId(key.publicKey)}.`);
+    if (signingKeyId(key.publicKey) !== key.keyId)
+      throw new InvalidInputError(`${where}.keyId is ${key.keyId}, but the public key's id is ${signingKeyId(key.publicKey)}.`);
     return { keyId: key.keyId, environmentId, environmentName: document.environmentName ?? environmentId, publicKey: key.publicKey, addedBy };
   });
 }

@@ -45,16 +45,18 @@ export function createJobSystem(
   onFinished?: JobRunnerOptions['onFinished'],
 ): JobSystem {
   const queue = new JobQueue(deps.db, deps.dialect, `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`, leaseMs);
-  const runner = new JobRunner(
-    queue,
-    handlers,
-    {
-      onFinished,
-      // The whole cause goes to the log, under the ticket the record shows; a retry says when.
-      onError: (error, job, detail) =>
-        deps.log(detail.retryInMs === undefined ? 'job failed' : 'job failed, will retry', { job: job.id, kind: job.kind, attempt: job.attempts, ...detail, error: error instanceof Error ? (error.stack ?? error.message) : String(error) }),
-    },
-  );
+  const runner = new JobRunner(queue, handlers, {
+    onFinished,
+    // The whole cause goes to the log, under the ticket the record shows; a retry says when.
+    onError: (error, job, detail) =>
+      deps.log(detail.retryInMs === undefined ? 'job failed' : 'job failed, will retry', {
+        job: job.id,
+        kind: job.kind,
+        attempt: job.attempts,
+        ...detail,
+        error: error instanceof Error ? (error.stack ?? error.message) : String(error),
+      }),
+  });
   const submit: JobSystem['submit'] = async (job, write) => {
     const written = await deps.db.transaction().execute(async (trx) => {
       const result = await write(new MigrationRepository(trx), trx);

@@ -32,7 +32,20 @@ export class JobQueue {
     const id = newGuid();
     await db
       .insertInto('jobs')
-      .values({ id, kind, package_id: packageId, import_id: importId, state: 'queued', owner: null, lease_until: 0, attempts: 0, error: null, created_at: now, updated_at: now, run_after: 0 })
+      .values({
+        id,
+        kind,
+        package_id: packageId,
+        import_id: importId,
+        state: 'queued',
+        owner: null,
+        lease_until: 0,
+        attempts: 0,
+        error: null,
+        created_at: now,
+        updated_at: now,
+        run_after: 0,
+      })
       .execute();
     return id;
   }
@@ -61,7 +74,9 @@ export class JobQueue {
     const candidates = await this.db
       .selectFrom('jobs')
       .select(['id', 'kind', 'package_id', 'import_id', 'attempts', 'state', 'lease_until'])
-      .where((eb) => eb.or([eb.and([eb('state', '=', 'queued'), eb('run_after', '<=', now)]), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]))
+      .where((eb) =>
+        eb.or([eb.and([eb('state', '=', 'queued'), eb('run_after', '<=', now)]), eb.and([eb('state', '=', 'running'), eb('lease_until', '<', now)])]),
+      )
       .orderBy('created_at')
       .limit(5)
       .execute();
@@ -130,7 +145,12 @@ export class JobQueue {
   }
 
   async activeFor(packageId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('jobs').select('id').where('package_id', '=', packageId).where('state', 'in', ['queued', 'running']).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('package_id', '=', packageId)
+      .where('state', 'in', ['queued', 'running'])
+      .executeTakeFirst();
     return row !== undefined;
   }
 
@@ -148,7 +168,12 @@ export class JobQueue {
 
   /** Whether a queued or running job exists for this record (package, and import when given). */
   async liveFor(kind: JobKind, packageId: string, importId: string | null): Promise<boolean> {
-    let query = this.db.selectFrom('jobs').select('id').where('kind', '=', kind).where('package_id', '=', packageId).where('state', 'in', ['queued', 'running']);
+    let query = this.db
+      .selectFrom('jobs')
+      .select('id')
+      .where('kind', '=', kind)
+      .where('package_id', '=', packageId)
+      .where('state', 'in', ['queued', 'running']);
     query = importId === null ? query : query.where('import_id', '=', importId);
     return (await query.executeTakeFirst()) !== undefined;
   }

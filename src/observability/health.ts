@@ -12,7 +12,6 @@ export interface HealthReport {
 
 const CHECK_TIMEOUT_MS = 3000;
 
-
 /** What a failed check shows: never the error's own text, which may name hosts, paths or credentials. */
 const UNAVAILABLE = 'unavailable (see the server log)';
 
@@ -34,12 +33,18 @@ async function within(check: () => Promise<void>, log: (error: unknown) => void)
 /** Readiness of this node: its database, its storage and its job runner. Reads only; writes nothing. */
 export async function checkHealth(ctx: AppContext, log: (check: CheckName, error: unknown) => void): Promise<HealthReport> {
   const [database, storage] = await Promise.all([
-    within(async () => {
-      await sql`select 1`.execute(ctx.database.db);
-    }, (error) => log('database', error)),
-    within(async () => {
-      await (await ctx.storage.blobs()).head(HEALTH_PROBE_KEY);
-    }, (error) => log('storage', error)),
+    within(
+      async () => {
+        await sql`select 1`.execute(ctx.database.db);
+      },
+      (error) => log('database', error),
+    ),
+    within(
+      async () => {
+        await (await ctx.storage.blobs()).head(HEALTH_PROBE_KEY);
+      },
+      (error) => log('storage', error),
+    ),
   ]);
   const checks = { database, storage, jobs: ctx.jobs.runner.isRunning ? 'ok' : 'the job runner is not running' };
   return { ready: Object.values(checks).every((c) => c === 'ok'), checks };

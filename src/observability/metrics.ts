@@ -8,7 +8,12 @@ export type JobOutcome = 'done' | 'failed' | 'given_up' | 'retried';
  */
 export class Metrics {
   readonly registry = new Registry();
-  private readonly requests = new Counter({ name: 'packstore_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames: ['method', 'route', 'status'] as const, registers: [this.registry] });
+  private readonly requests = new Counter({
+    name: 'packstore_http_requests_total',
+    help: 'HTTP requests answered, by method, route pattern and status.',
+    labelNames: ['method', 'route', 'status'] as const,
+    registers: [this.registry],
+  });
   private readonly latency = new Histogram({
     name: 'packstore_http_request_duration_seconds',
     help: 'Time from request to response, by method, route pattern and status.',
@@ -16,8 +21,16 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 120],
     registers: [this.registry],
   });
-  private readonly bytesIn = new Counter({ name: 'packstore_http_received_bytes_total', help: 'Request body bytes received (as declared by Content-Length).', registers: [this.registry] });
-  private readonly bytesOut = new Counter({ name: 'packstore_http_sent_bytes_total', help: 'Response body bytes sent (as declared by Content-Length).', registers: [this.registry] });
+  private readonly bytesIn = new Counter({
+    name: 'packstore_http_received_bytes_total',
+    help: 'Request body bytes received (as declared by Content-Length).',
+    registers: [this.registry],
+  });
+  private readonly bytesOut = new Counter({
+    name: 'packstore_http_sent_bytes_total',
+    help: 'Response body bytes sent (as declared by Content-Length).',
+    registers: [this.registry],
+  });
   private readonly jobs = new Histogram({
     name: 'packstore_job_duration_seconds',
     help: 'How long async jobs ran on this node, by kind and outcome.',

@@ -15,7 +15,12 @@ export class AccessorService {
 
   /** A caller of a request, with the privileges its session carries. */
   async ofCaller(caller: Caller): Promise<Accessor> {
-    return { userId: caller.userId, userName: caller.fullName, groupIds: await this.users.groupIdsOf(caller.userId), bypass: caller.privileges.has('BYPASS_ACCESS_CHECKS') };
+    return {
+      userId: caller.userId,
+      userName: caller.fullName,
+      groupIds: await this.users.groupIdsOf(caller.userId),
+      bypass: caller.privileges.has('BYPASS_ACCESS_CHECKS'),
+    };
   }
 
   /** A user as the user is now (a job runs later than its request: privileges may have changed since). */

@@ -114,7 +114,15 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
   }
   const undoChannel = options.undo && !options.dryRun ? new BatchChannel<PackageEntry[]>() : undefined;
   const undoBody = new PassThrough();
-  const undoStored = undoChannel && options.undo ? startUndoWriter(options.blobs, { path: options.undo.path, header: options.undo.header(reader.header), signer: options.undo.signer }, undoChannel, undoBody) : undefined;
+  const undoStored =
+    undoChannel && options.undo
+      ? startUndoWriter(
+          options.blobs,
+          { path: options.undo.path, header: options.undo.header(reader.header), signer: options.undo.signer },
+          undoChannel,
+          undoBody,
+        )
+      : undefined;
   let undoAbandoned = !undoChannel;
   const abandonUndo = (reason: Error) => {
     if (undoAbandoned) return;
@@ -131,7 +139,10 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const deleted = new Set<string>();
       for await (const page of readAhead(reader.entries())) {
         // Before the page is written: a package that mixes project and configuration objects changes nothing.
-        assertPackageKind(reader.header.packageType, page.map((entry) => entry.object));
+        assertPackageKind(
+          reader.header.packageType,
+          page.map((entry) => entry.object),
+        );
         const ids = new Set<string>();
         for (const entry of page) {
           ids.add(entry.object.id);
@@ -140,7 +151,11 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
         const targets = await repo.getObjects(options.projectId, [...ids]);
         const plan = planBatch(page, targets, reader.header.settings, newGuid);
         if (plan.usedKeepBoth) abandonUndo(new Error('keep_both: no undo package'));
-        if (plan.deletes.length > 0) await repo.deleteObjects(options.projectId, plan.deletes.map((o) => o.id));
+        if (plan.deletes.length > 0)
+          await repo.deleteObjects(
+            options.projectId,
+            plan.deletes.map((o) => o.id),
+          );
         if (plan.writes.length > 0) await repo.upsertObjects(options.projectId, plan.writes);
         for (const o of plan.writes) {
           written.add(o.id);
@@ -169,7 +184,9 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       }
       const actual = hash.digest('hex');
       if (options.expectedSha256 && actual !== options.expectedSha256.toLowerCase()) {
-        throw new ImportRefusedError(`The stored package's sha256 is ${actual}, not ${options.expectedSha256} as its record says: it was changed or damaged in storage.`);
+        throw new ImportRefusedError(
+          `The stored package's sha256 is ${actual}, not ${options.expectedSha256} as its record says: it was changed or damaged in storage.`,
+        );
       }
       undoChannel?.close();
       const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
@@ -211,7 +228,10 @@ async function findMissing(
   deleted: Set<string>,
 ): Promise<string | undefined> {
   const outside = [...required].filter(([id]) => !written.has(id));
-  const present = await repo.getObjects(projectId, outside.map(([id]) => id));
+  const present = await repo.getObjects(
+    projectId,
+    outside.map(([id]) => id),
+  );
   for (const [id, requirement] of outside) {
     if (!present.has(id) || deleted.has(id)) return missingMessage(requirement);
   }

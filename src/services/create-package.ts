@@ -48,9 +48,10 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       const projectId = pkg.type === 'project' ? pkg.project?.id : CONFIGURATION_PROJECT_ID;
       if (!projectId) throw new Error('A project package needs its source project.');
       const accessor = await new AccessorService(deps.users).ofUser(pkg.creator);
-      const selected = pkg.purpose === 'project_merge'
-        ? await selectWholeProject(deps.metadata, projectId, pkg.request.settings, accessor)
-        : await selectContent(deps.metadata, projectId, pkg.request, accessor);
+      const selected =
+        pkg.purpose === 'project_merge'
+          ? await selectWholeProject(deps.metadata, projectId, pkg.request.settings, accessor)
+          : await selectContent(deps.metadata, projectId, pkg.request, accessor);
       await deps.migrations.updatePackage(pkg, { progress: 10 });
       const blobs = await deps.storage.blobs();
       const path = packagePath(pkg.id, new Date(pkg.createdAt));
@@ -60,10 +61,13 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
         const body = new PassThrough();
         const stored = blobs.put(path, body, { createOnly: true });
         // A store that fails (a full disk) stops the writer at once, instead of leaving it waiting on a body nobody reads.
-        const storeFailure = stored.then(() => undefined, (error: unknown) => {
-          abortStream(body, error);
-          return error;
-        });
+        const storeFailure = stored.then(
+          () => undefined,
+          (error: unknown) => {
+            abortStream(body, error);
+            return error;
+          },
+        );
         try {
           ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, pkg.type as PackageType, selected), signer));
         } catch (error) {

@@ -118,7 +118,9 @@ export class CrossEnvironmentFlow {
     if (record.import.validation?.status === 'validating') return record;
     const now = Date.now();
     const validation: ValidationState = { status: 'validating', progress: 0, message: '', createdAt: now, updatedAt: now };
-    const imp = await this.jobs.submit({ kind: 'validate', packageId: input.packageId, importId: input.importId }, (migrations) => migrations.updateImport(record.import, { validation }));
+    const imp = await this.jobs.submit({ kind: 'validate', packageId: input.packageId, importId: input.importId }, (migrations) =>
+      migrations.updateImport(record.import, { validation }),
+    );
     return { package: record.package, import: imp };
   }
 

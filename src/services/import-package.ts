@@ -87,7 +87,9 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         packagePath: storage.path,
         packageSize: storage.size,
         projectId,
-        undo: undoSigner ? { path: undoPath(record.package.id, record.import.id), header: (packageHeader) => undoHeaderFor(record, packageHeader), signer: undoSigner } : undefined,
+        undo: undoSigner
+          ? { path: undoPath(record.package.id, record.import.id), header: (packageHeader) => undoHeaderFor(record, packageHeader), signer: undoSigner }
+          : undefined,
         expectedSha256: storage.sha256 || undefined,
         dryRun: false,
         checkHeader: checkHeaderAgainst(record),
@@ -104,7 +106,12 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
           if (!done) throw new SupersededError('The import was finished by another node.');
           await new OutcomeRepository(trx).record(importing.id, result.outcomes);
           // The record shows what the package really holds (an uploaded file's metadata says nothing of it).
-          await new MigrationRepository(trx).updatePackage(record.package, { request: { ...record.package.request, settings: result.header.settings }, toc: result.toc, formatVersion: result.header.formatVersion, signature: verdict });
+          await new MigrationRepository(trx).updatePackage(record.package, {
+            request: { ...record.package.request, settings: result.header.settings },
+            toc: result.toc,
+            formatVersion: result.header.formatVersion,
+            signature: verdict,
+          });
         },
       }).catch(async (error: unknown) => {
         // A refused package still shows who signed it (or that it was tampered with) on its record.

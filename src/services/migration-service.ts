@@ -79,7 +79,9 @@ export class MigrationService {
       updatedAt: now,
     };
     const imp = this.newImport(pkg.id, now, { environment: input.importEnvironment ?? this.environment });
-    await this.jobs.submit({ kind: 'create_package', packageId: pkg.id, importId: null }, (migrations) => migrations.insert({ package: pkg, import: imp }).then(() => true));
+    await this.jobs.submit({ kind: 'create_package', packageId: pkg.id, importId: null }, (migrations) =>
+      migrations.insert({ package: pkg, import: imp }).then(() => true),
+    );
     return { package: pkg, import: imp };
   }
 
@@ -94,7 +96,10 @@ export class MigrationService {
     const type = source?.packageType ?? file.packageType ?? 'project';
     const from = source?.environment ?? file.environment ?? { id: '', name: '' };
     await this.deps.signing.refuseEarly(file.signature, from);
-    const project = type === 'configuration' ? undefined : await this.project(projectHeader ?? input.project?.id, 'The target project (X-MSTR-ProjectID or importInfo.project.id)');
+    const project =
+      type === 'configuration'
+        ? undefined
+        : await this.project(projectHeader ?? input.project?.id, 'The target project (X-MSTR-ProjectID or importInfo.project.id)');
     const now = Date.now();
     let pkg = await this.deps.migrations.getPackage(file.packageId);
     if (pkg && pkg.fileGuid !== file.guid) throw new ConflictError(`Package ${file.packageId} already exists and was not uploaded as this file.`);
@@ -112,18 +117,36 @@ export class MigrationService {
         // The environment the package says it came from, not the one the uploading client declared.
         environment: { id: normaliseEnvironmentId(from.id), name: from.name },
         storage: { path: file.path, size: file.size, sha256: file.sha256 },
-        request: { settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] }, content: [] },
+        request: {
+          settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'use_existing', aclOnNewObjects: ['keep_acl_as_source_object'] },
+          content: [],
+        },
         fileGuid: file.guid,
         ...(source ? { source } : {}),
         ...(file.signature ? { signature: file.signature } : {}),
         createdAt: file.createdAt.getTime(),
         updatedAt: now,
       };
-      const record = { package: pkg, import: this.newImport(pkg.id, now, { status: 'importing', importRequestStatus: 'approved', creator: caller, project, environment: input.environment ?? this.environment }) };
+      const record = {
+        package: pkg,
+        import: this.newImport(pkg.id, now, {
+          status: 'importing',
+          importRequestStatus: 'approved',
+          creator: caller,
+          project,
+          environment: input.environment ?? this.environment,
+        }),
+      };
       await this.jobs.submit({ kind: 'import', packageId: pkg.id, importId: record.import.id }, (migrations) => migrations.insert(record).then(() => true));
       return record;
     }
-    const imp = this.newImport(pkg.id, now, { status: 'importing', importRequestStatus: 'approved', creator: caller, project, environment: input.environment ?? this.environment });
+    const imp = this.newImport(pkg.id, now, {
+      status: 'importing',
+      importRequestStatus: 'approved',
+      creator: caller,
+      project,
+      environment: input.environment ?? this.environment,
+    });
     await this.jobs.submit({ kind: 'import', packageId: pkg.id, importId: imp.id }, (migrations) => migrations.insertImport(imp).then(() => true));
     return { package: pkg, import: imp };
   }
@@ -136,7 +159,10 @@ export class MigrationService {
     if (patch.environment || patch.project) {
       if (imp.status !== 'pending') throw new ConflictError(`The import target cannot change: the import is ${imp.status}.`);
       // The project named here is the target's, in another environment: it cannot be checked from the source.
-      imp = await migrations.updateImport(imp, { ...(patch.environment ? { environment: patch.environment } : {}), ...(patch.project ? { project: patch.project } : {}) });
+      imp = await migrations.updateImport(imp, {
+        ...(patch.environment ? { environment: patch.environment } : {}),
+        ...(patch.project ? { project: patch.project } : {}),
+      });
     }
     if (patch.importRequestStatus !== undefined) {
       assertImportRequestTransition(imp.importRequestStatus, patch.importRequestStatus);
@@ -157,7 +183,12 @@ export class MigrationService {
     return { package: pkg, import: imp };
   }
 
-  private async changeUndoRequest(pkg: PackageRecord, imp: ImportRecord, to: ImportRecord['undoRequestStatus'], projectHeader: string | undefined): Promise<ImportRecord> {
+  private async changeUndoRequest(
+    pkg: PackageRecord,
+    imp: ImportRecord,
+    to: ImportRecord['undoRequestStatus'],
+    projectHeader: string | undefined,
+  ): Promise<ImportRecord> {
     assertUndoRequestTransition(imp.undoRequestStatus, to);
     if (to !== 'approved') return this.deps.migrations.updateImport(imp, { undoRequestStatus: to });
     if (imp.status !== 'imported') throw new ConflictError(`Only an imported migration can be undone; this one is ${imp.status}.`);
@@ -201,7 +232,15 @@ export class MigrationService {
     if (pkg.fileGuid || pkg.replicated) throw new ConflictError('An uploaded or replicated package cannot be edited.');
     const oldPath = pkg.storage?.path;
     const updated = await this.jobs.submit({ kind: 'create_package', packageId: pkg.id, importId: null }, (migrations) =>
-      migrations.updatePackage(pkg, { ...(edit.name ? { name: edit.name } : {}), request: edit.request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined }),
+      migrations.updatePackage(pkg, {
+        ...(edit.name ? { name: edit.name } : {}),
+        request: edit.request,
+        status: 'creating',
+        progress: 0,
+        message: '',
+        storage: undefined,
+        toc: undefined,
+      }),
     );
     if (oldPath) await (await this.deps.storage.blobs()).delete(oldPath);
     return { package: updated, import: imp };
@@ -242,7 +281,8 @@ export class MigrationService {
     const imports = await this.deps.migrations.importsOf(packageId);
     assertMayDiscardUndo(pkg, imports, held);
     // A job ends in the transaction that writes its record's final state: a client that saw that state finds no job.
-    if (await this.jobs.queue.activeFor(packageId)) throw new ConflictError(`Package ${packageId} is busy (being created, imported or undone); delete it when that has finished.`);
+    if (await this.jobs.queue.activeFor(packageId))
+      throw new ConflictError(`Package ${packageId} is busy (being created, imported or undone); delete it when that has finished.`);
     await this.deps.migrations.deletePackage(packageId);
     const blobs = await this.deps.storage.blobs();
     const paths = imports.flatMap((i) => (i.undoStorage ? [i.undoStorage.path] : []));

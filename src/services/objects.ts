@@ -158,7 +158,10 @@ export class ObjectService {
       if (object.type === OBJECT_TYPE.FOLDER) {
         const children = await repo.search({ projectId, folderId: id, offset: 0, limit: 1 });
         const child = children.objects[0];
-        if (child) throw new ConflictError(`Folder '${object.name}' (${id}) cannot be deleted: it still holds '${child.name}' (${child.id}) and ${children.total - 1} other object(s).`);
+        if (child)
+          throw new ConflictError(
+            `Folder '${object.name}' (${id}) cannot be deleted: it still holds '${child.name}' (${child.id}) and ${children.total - 1} other object(s).`,
+          );
       }
       await repo.deleteObjects(projectId, [id]);
     });

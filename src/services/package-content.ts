@@ -56,7 +56,12 @@ export async function selectContent(
           throw new InvalidInputError(`Object ${id} is of type ${object.type}, not ${row.type}.`);
         }
         assertReadable(object, accessor, !row);
-        selected.set(id, row ? { action: (row.action as ConflictAction | undefined) ?? request.settings.defaultAction, explicitIncluded: true } : { action: request.settings.defaultAction, explicitIncluded: false });
+        selected.set(
+          id,
+          row
+            ? { action: (row.action as ConflictAction | undefined) ?? request.settings.defaultAction, explicitIncluded: true }
+            : { action: request.settings.defaultAction, explicitIncluded: false },
+        );
         if (row && !row.includeDependents) continue;
         if (!row && !walk.has(id)) continue;
         for (const used of object.folderId ? [...object.uses, object.folderId] : object.uses) {
@@ -84,7 +89,12 @@ export function mergeAction(object: MetadataObject, settings: PackageSettings): 
 }
 
 /** Project merge: every object of the source project, each with its merge action. */
-export async function selectWholeProject(metadata: MetadataRepository, projectId: string, settings: PackageSettings, accessor: Accessor): Promise<Map<string, Selected>> {
+export async function selectWholeProject(
+  metadata: MetadataRepository,
+  projectId: string,
+  settings: PackageSettings,
+  accessor: Accessor,
+): Promise<Map<string, Selected>> {
   const selected = new Map<string, Selected>();
   for await (const page of metadata.iterateObjects(projectId, PAGE)) {
     for (const object of page) {
@@ -113,7 +123,10 @@ export async function* contentPages(
       if (!object || !choice) continue;
       page.push({ action: choice.action, explicitIncluded: choice.explicitIncluded, level: levelOf(object), object });
     }
-    assertPackageKind(packageType, page.map((entry) => entry.object));
+    assertPackageKind(
+      packageType,
+      page.map((entry) => entry.object),
+    );
     if (page.length > 0) yield page;
   }
 }

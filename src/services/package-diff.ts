@@ -63,9 +63,21 @@ export class PackageDiffs {
     const resolved = await this.resolve(request);
     await this.diffs.prune(Date.now() - KEEP_MS);
     const now = Date.now();
-    const header: DiffHeader = { id: newGuid(), projectId: resolved.projectId, source: request.source, packagePath: resolved.path, status: 'running', message: '', userId: request.userId, createdAt: now, updatedAt: now };
+    const header: DiffHeader = {
+      id: newGuid(),
+      projectId: resolved.projectId,
+      source: request.source,
+      packagePath: resolved.path,
+      status: 'running',
+      message: '',
+      userId: request.userId,
+      createdAt: now,
+      updatedAt: now,
+    };
     if (resolved.size > this.syncMaxBytes) {
-      await this.jobs.submit({ kind: 'diff', packageId: header.id, importId: null }, (_migrations, trx) => new DiffRepository(trx).create(header).then(() => true));
+      await this.jobs.submit({ kind: 'diff', packageId: header.id, importId: null }, (_migrations, trx) =>
+        new DiffRepository(trx).create(header).then(() => true),
+      );
       return header;
     }
     await this.diffs.create(header);
@@ -137,7 +149,10 @@ async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffH
   const foldersRead = new Set<string>();
   let seq = 0;
   for await (const page of reader.entries()) {
-    assertPackageKind(reader.header.packageType, page.map((e) => e.object));
+    assertPackageKind(
+      reader.header.packageType,
+      page.map((e) => e.object),
+    );
     const own = new Map(page.map((e) => [e.object.id, e.object]));
     const folders = header.source.undo ? [] : page.flatMap((e) => (e.object.folderId && !own.has(e.object.folderId) ? [e.object.folderId] : []));
     const targets = await deps.metadata.getObjects(header.projectId, [...own.keys(), ...folders]);
@@ -149,7 +164,9 @@ async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffH
     // Destination folders decide the ACL of new objects: a change to them makes the diff stale too.
     const read = [...new Set(folders)].filter((f) => !foldersRead.has(f));
     for (const f of read) foldersRead.add(f);
-    const folderRows = read.map((f): DiffRow => ({ id: f, type: OBJECT_TYPE.FOLDER, name: '', action: 'keep', changes: [], targetVersion: targets.get(f)?.version ?? null }));
+    const folderRows = read.map(
+      (f): DiffRow => ({ id: f, type: OBJECT_TYPE.FOLDER, name: '', action: 'keep', changes: [], targetVersion: targets.get(f)?.version ?? null }),
+    );
     await diffs.insertRows(id, seq, folderRows, false);
     seq += folderRows.length;
   }

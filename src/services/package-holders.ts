@@ -66,11 +66,35 @@ export class PackageHolders {
     const project = await this.project(projectId);
     const record: MigrationRecord = {
       package: {
-        id, name: `Package ${id}`, type: project ? 'project' : 'configuration', purpose: HOLDER_PURPOSE, status: 'empty', progress: 0, message: '',
-        replicated: false, creator: caller, environment: this.environment, project, request: { settings: DEFAULT_SETTINGS, content: [] }, createdAt: now, updatedAt: now,
+        id,
+        name: `Package ${id}`,
+        type: project ? 'project' : 'configuration',
+        purpose: HOLDER_PURPOSE,
+        status: 'empty',
+        progress: 0,
+        message: '',
+        replicated: false,
+        creator: caller,
+        environment: this.environment,
+        project,
+        request: { settings: DEFAULT_SETTINGS, content: [] },
+        createdAt: now,
+        updatedAt: now,
       },
       // The holder's own import record carries nothing; imports of the holder get records of their own.
-      import: { id: newGuid(), packageId: id, status: 'pending', importRequestStatus: 'pending', undoRequestStatus: 'pending', progress: 0, message: '', environment: this.environment, generateUndo: false, createdAt: now, updatedAt: now },
+      import: {
+        id: newGuid(),
+        packageId: id,
+        status: 'pending',
+        importRequestStatus: 'pending',
+        undoRequestStatus: 'pending',
+        progress: 0,
+        message: '',
+        environment: this.environment,
+        generateUndo: false,
+        createdAt: now,
+        updatedAt: now,
+      },
     };
     await this.deps.migrations.insert(record);
     return record;
@@ -79,7 +103,8 @@ export class PackageHolders {
   async fill(id: string, projectId: string, type: string, request: PackageRequest): Promise<MigrationRecord> {
     const record = await this.require(id);
     if (record.package.status === 'creating') throw new ConflictError('The package is being built already.');
-    if ((type === 'configuration') !== (projectId === CONFIGURATION_PROJECT_ID)) throw new InvalidInputError(`A ${type} package ${type === 'configuration' ? 'must not' : 'needs to'} name a project.`);
+    if ((type === 'configuration') !== (projectId === CONFIGURATION_PROJECT_ID))
+      throw new InvalidInputError(`A ${type} package ${type === 'configuration' ? 'must not' : 'needs to'} name a project.`);
     const project = await this.project(projectId);
     const pkg = await this.jobs.submit({ kind: 'create_package', packageId: id, importId: null }, (migrations) =>
       migrations.updatePackage(record.package, { type, request, status: 'creating', progress: 0, message: '', storage: undefined, toc: undefined, project }),
@@ -90,14 +115,25 @@ export class PackageHolders {
   /** The content rows of GET /api/packages/{id}?showContent=True, enriched from the source objects. */
   async content(record: MigrationRecord, projectId: string): Promise<unknown[]> {
     const toc = record.package.toc ?? [];
-    const objects = await this.deps.metadata.getObjects(projectId, toc.map((r) => r.id));
+    const objects = await this.deps.metadata.getObjects(
+      projectId,
+      toc.map((r) => r.id),
+    );
     const requested = new Map(record.package.request.content.map((r) => [r.id, r]));
     return toc.map((row) => {
       const o = objects.get(row.id);
       return {
-        id: row.id, name: row.name, version: row.version, type: row.type, action: row.action,
-        includeDependents: requested.get(row.id)?.includeDependents ?? false, explicitIncluded: row.explicitIncluded, level: row.level,
-        ...(o ? { owner: { id: o.ownerId }, dateCreated: formatLibraryDate(new Date(o.dateCreated)), dateModified: formatLibraryDate(new Date(o.dateModified)) } : {}),
+        id: row.id,
+        name: row.name,
+        version: row.version,
+        type: row.type,
+        action: row.action,
+        includeDependents: requested.get(row.id)?.includeDependents ?? false,
+        explicitIncluded: row.explicitIncluded,
+        level: row.level,
+        ...(o
+          ? { owner: { id: o.ownerId }, dateCreated: formatLibraryDate(new Date(o.dateCreated)), dateModified: formatLibraryDate(new Date(o.dateModified)) }
+          : {}),
       };
     });
   }
@@ -110,8 +146,13 @@ export class PackageHolders {
     try {
       const header = await readPackageHeader(await blobs.get(path));
       const pkg = await this.deps.migrations.updatePackage(record.package, {
-        status: 'created', progress: 100, type: header.packageType, name: header.name, storage: { path, size: stored.size, sha256: stored.sha256 },
-        request: { ...record.package.request, settings: header.settings }, formatVersion: header.formatVersion,
+        status: 'created',
+        progress: 100,
+        type: header.packageType,
+        name: header.name,
+        storage: { path, size: stored.size, sha256: stored.sha256 },
+        request: { ...record.package.request, settings: header.settings },
+        formatVersion: header.formatVersion,
       });
       return { package: pkg, import: record.import };
     } catch (error) {
@@ -125,8 +166,19 @@ export class PackageHolders {
     if (record.package.status !== 'created') throw new ConflictError(`The package is ${record.package.status}: only a ready package can be imported.`);
     const now = Date.now();
     const imp: ImportRecord = {
-      id: newGuid(), packageId: id, status: 'importing', importRequestStatus: 'approved', undoRequestStatus: 'pending', progress: 0, message: '',
-      creator: caller, environment: this.environment, project: await this.project(projectId), generateUndo, createdAt: now, updatedAt: now,
+      id: newGuid(),
+      packageId: id,
+      status: 'importing',
+      importRequestStatus: 'approved',
+      undoRequestStatus: 'pending',
+      progress: 0,
+      message: '',
+      creator: caller,
+      environment: this.environment,
+      project: await this.project(projectId),
+      generateUndo,
+      createdAt: now,
+      updatedAt: now,
     };
     await this.jobs.submit({ kind: 'import', packageId: id, importId: imp.id }, (migrations) => migrations.insertImport(imp).then(() => true));
     return imp;

@@ -48,7 +48,10 @@ export class PackageInspector extends Transform {
   /** The body ended: the header must have been read by now (a body shorter than its header is not a package). */
   override _flush(done: TransformCallback): void {
     this.copy.end();
-    this.header.then(() => done(), (error: unknown) => done(asError(error)));
+    this.header.then(
+      () => done(),
+      (error: unknown) => done(asError(error)),
+    );
   }
 
   override _destroy(error: Error | null, done: (error?: Error | null) => void): void {

@@ -52,7 +52,13 @@ export async function syncFromReplica(deps: ServiceDeps, record: MigrationRecord
   let imp = record.import;
   const v = status.validation;
   if (imp.validation && validating && v && (v.status === 'validated' || v.status === 'validation_failed')) {
-    const validation: ValidationState = { ...imp.validation, status: v.status, message: String(v.message ?? ''), progress: 100, updatedAt: Number(v.finishedAt) || Date.now() };
+    const validation: ValidationState = {
+      ...imp.validation,
+      status: v.status,
+      message: String(v.message ?? ''),
+      progress: 100,
+      updatedAt: Number(v.finishedAt) || Date.now(),
+    };
     imp = await deps.migrations.updateImport(imp, { validation });
   }
   const i = status.import;

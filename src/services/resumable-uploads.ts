@@ -4,14 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { PackstoreConfig } from '../config/load.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid } from '../domain/ids.js';
-import {
-  ChecksumMismatchError,
-  isComplete,
-  newUploadId,
-  OffsetConflictError,
-  type ResumableUpload,
-  type UploadPart,
-} from '../domain/resumable-uploads.js';
+import { ChecksumMismatchError, isComplete, newUploadId, OffsetConflictError, type ResumableUpload, type UploadPart } from '../domain/resumable-uploads.js';
 import { uploadPartPath } from '../domain/storage-keys.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
 import { BlobMismatchError } from '../store/blob/errors.js';
@@ -60,7 +53,9 @@ export async function createResumableUpload(deps: ResumableUploadDeps, fileGuid:
 export async function liveUpload(deps: ResumableUploadDeps, fileGuid: string, id: string, now = Date.now()): Promise<ResumableUpload> {
   const upload = await deps.uploads.get(id);
   if (!upload || upload.fileGuid !== fileGuid || upload.expiresAt <= now) {
-    throw new NotFoundError(`No resumable upload ${id} of the shared file ${fileIdFromGuid(fileGuid)}: it never existed, was terminated, or expired. Create a new one.`);
+    throw new NotFoundError(
+      `No resumable upload ${id} of the shared file ${fileIdFromGuid(fileGuid)}: it never existed, was terminated, or expired. Create a new one.`,
+    );
   }
   return upload;
 }

@@ -102,7 +102,11 @@ export class SearchService {
   }
 
   /** A new search object (type 39) holding the definition, in `folderId`. */
-  async createSearchObject(projectId: string, input: { name: string; description: string; folderId: string; definition: SearchDefinition }, accessor: Accessor): Promise<MetadataObject> {
+  async createSearchObject(
+    projectId: string,
+    input: { name: string; description: string; folderId: string; definition: SearchDefinition },
+    accessor: Accessor,
+  ): Promise<MetadataObject> {
     const { definition, ...rest } = input;
     return this.objects.create(projectId, { ...rest, type: OBJECT_TYPE.SEARCH, subtype: SEARCH_OBJECT_SUBTYPE, definition: { ...definition } }, accessor);
   }
@@ -113,7 +117,12 @@ export class SearchService {
   }
 
   /** Replaces some criteria of a search object, keeping the others. */
-  async alterSearchObject(projectId: string, id: string, changes: Record<string, unknown>, accessor: Accessor): Promise<{ object: MetadataObject; definition: SearchDefinition }> {
+  async alterSearchObject(
+    projectId: string,
+    id: string,
+    changes: Record<string, unknown>,
+    accessor: Accessor,
+  ): Promise<{ object: MetadataObject; definition: SearchDefinition }> {
     const { definition } = await this.searchObjectDefinition(projectId, id, accessor);
     const next = parseDefinition(changes, definition);
     const object = await this.objects.update(projectId, id, OBJECT_TYPE.SEARCH, { definition: { ...next } }, accessor);

@@ -128,11 +128,18 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
         if (refused) throw new InvalidInputError(refused);
       });
       try {
-        await blobs.put(file.path, pipeline(body, inspector, () => undefined), { signal, expected: { size: file.size, sha256: file.sha256 } });
+        await blobs.put(
+          file.path,
+          pipeline(body, inspector, () => undefined),
+          { signal, expected: { size: file.size, sha256: file.sha256 } },
+        );
         source = sourceOfHeader(await inspector.header);
       } catch (error) {
         // The store reports the stream's failure as its own; the inspector's reason is the one to give.
-        throw await inspector.header.then(() => error, (refusal: unknown) => refusal);
+        throw await inspector.header.then(
+          () => error,
+          (refusal: unknown) => refusal,
+        );
       } finally {
         clearInterval(renew);
       }

@@ -42,7 +42,9 @@ export async function validateStorage(settings: SharedFileStoreSettings, rules: 
       try {
         await (await blobStoreFor(settings))?.check();
       } catch (error) {
-        throw new InvalidInputError(`sharedFileStore.location ${settings.location} cannot be written (S3 endpoint ${settings.s3Endpoint || 'AWS'}): ${errorText(error)}`);
+        throw new InvalidInputError(
+          `sharedFileStore.location ${settings.location} cannot be written (S3 endpoint ${settings.s3Endpoint || 'AWS'}): ${errorText(error)}`,
+        );
       }
       return;
     }

@@ -29,10 +29,15 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
         const repo = new MetadataRepository(trx);
         const removed = new Set<string>();
         for await (const page of reader.entries()) {
-          const current = await repo.getObjects(projectId, page.map((e) => e.object.id));
+          const current = await repo.getObjects(
+            projectId,
+            page.map((e) => e.object.id),
+          );
           const conflicts = page.map((e) => changedSinceImport(e.object, current.get(e.object.id), e.expectedTargetVersion)).filter((m): m is string => !!m);
           if (conflicts.length > 0) {
-            throw new ImportRefusedError(`Undo refused: ${conflicts.slice(0, 3).join('; ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}. The project was left unchanged.`);
+            throw new ImportRefusedError(
+              `Undo refused: ${conflicts.slice(0, 3).join('; ')}${conflicts.length > 3 ? ` and ${conflicts.length - 3} more` : ''}. The project was left unchanged.`,
+            );
           }
           const deletes = page.filter((e) => undoEffect(e, current.get(e.object.id)) === 'delete').map((e) => e.object.id);
           const restores = page.filter((e) => undoEffect(e, current.get(e.object.id)) !== 'delete').map((e) => e.object);
@@ -43,7 +48,10 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
         const dependents = await repo.dependentsOf(projectId, [...removed]);
         for (const [id, users] of dependents) {
           const outside = users.filter((u) => !removed.has(u));
-          if (outside.length > 0) throw new ImportRefusedError(`Undo refused: ${id}, created by the import, is now used by ${outside.slice(0, 3).join(', ')}. The project was left unchanged.`);
+          if (outside.length > 0)
+            throw new ImportRefusedError(
+              `Undo refused: ${id}, created by the import, is now used by ${outside.slice(0, 3).join(', ')}. The project was left unchanged.`,
+            );
         }
         if (!(await lease.finishIn(trx))) throw new SupersededError('The undo was taken over by another node.');
         const done = await new MigrationRepository(trx).updateImport(record.import, { status: 'undo_success', progress: 100, message: '' }, ['undoing']);

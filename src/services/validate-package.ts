@@ -21,7 +21,9 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
   /** Only a target's copy of a source record has a source waiting for the result. */
   const publish = async (record: MigrationRecord, validation: ValidationState) => {
     if (!record.package.replicated) return;
-    await publishReplicaStatus(deps, record.package.id, record.import.id, { validation: { status: validation.status, message: validation.message, finishedAt: validation.updatedAt } });
+    await publishReplicaStatus(deps, record.package.id, record.import.id, {
+      validation: { status: validation.status, message: validation.message, finishedAt: validation.updatedAt },
+    });
   };
   /** The record a validation job works on: the job names its import. */
   const recordOf = (job: Job) => {
@@ -61,7 +63,13 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
         onProgress: () => undefined,
       });
       if (olderFormat) {
-        await finish(job, lease, 'validation_failed', 'The package was created by an earlier platform version: it can be imported, but not validated.', applied.outcomes);
+        await finish(
+          job,
+          lease,
+          'validation_failed',
+          'The package was created by an earlier platform version: it can be imported, but not validated.',
+          applied.outcomes,
+        );
       } else if (applied.refusal) {
         await finish(job, lease, 'validation_failed', applied.refusal, applied.outcomes);
       } else {
@@ -70,7 +78,8 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
     },
     async fail(job: Job, message: string, migrations: MigrationRepository) {
       const record = job.importId ? await migrations.get(job.packageId, job.importId) : undefined;
-      if (record?.import.validation) await migrations.updateImport(record.import, { validation: result(record.import.validation, 'validation_failed', message) });
+      if (record?.import.validation)
+        await migrations.updateImport(record.import, { validation: result(record.import.validation, 'validation_failed', message) });
     },
     async afterFail(job: Job) {
       const record = job.importId ? await deps.migrations.get(job.packageId, job.importId) : undefined;

@@ -78,7 +78,19 @@ export class DiffRepository {
   async create(header: DiffHeader): Promise<void> {
     await this.db
       .insertInto('diffs')
-      .values({ id: header.id, project_id: header.projectId, source: JSON.stringify(header.source), package_path: header.packagePath, status: header.status, message: header.message, summary: null, fingerprint: null, user_id: header.userId, created_at: header.createdAt, updated_at: header.updatedAt })
+      .values({
+        id: header.id,
+        project_id: header.projectId,
+        source: JSON.stringify(header.source),
+        package_path: header.packagePath,
+        status: header.status,
+        message: header.message,
+        summary: null,
+        fingerprint: null,
+        user_id: header.userId,
+        created_at: header.createdAt,
+        updated_at: header.updatedAt,
+      })
       .execute();
   }
 
@@ -90,20 +102,42 @@ export class DiffRepository {
   /** `listed` false: objects the engine read but the package does not hold (destination folders). */
   async insertRows(diffId: string, firstSeq: number, rows: readonly DiffRow[], listed = true): Promise<void> {
     const values = rows.map((r, i) => ({
-      diff_id: diffId, seq: firstSeq + i, object_id: r.id, type: r.type, name: r.name, action: r.action, target_id: r.targetId ?? null,
-      blocked: r.blocked ?? null, changes: JSON.stringify(r.changes), target_version: r.targetVersion, listed: listed ? 1 : 0,
+      diff_id: diffId,
+      seq: firstSeq + i,
+      object_id: r.id,
+      type: r.type,
+      name: r.name,
+      action: r.action,
+      target_id: r.targetId ?? null,
+      blocked: r.blocked ?? null,
+      changes: JSON.stringify(r.changes),
+      target_version: r.targetVersion,
+      listed: listed ? 1 : 0,
     }));
-    for (let i = 0; i < values.length; i += ROWS_PER_INSERT) await this.db.insertInto('diff_objects').values(values.slice(i, i + ROWS_PER_INSERT)).execute();
+    for (let i = 0; i < values.length; i += ROWS_PER_INSERT)
+      await this.db
+        .insertInto('diff_objects')
+        .values(values.slice(i, i + ROWS_PER_INSERT))
+        .execute();
   }
 
   async finish(id: string, summary: DiffSummary, fingerprint: string): Promise<void> {
-    await this.db.updateTable('diffs').set({ status: 'done', summary: JSON.stringify(summary), fingerprint, updated_at: Date.now() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('diffs')
+      .set({ status: 'done', summary: JSON.stringify(summary), fingerprint, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** A failed diff keeps its header (with the reason) and drops whatever rows it had written. */
   async fail(id: string, message: string): Promise<void> {
     await this.clearRows(id);
-    await this.db.updateTable('diffs').set({ status: 'failed', message, updated_at: Date.now() }).where('id', '=', id).where('status', '=', 'running').execute();
+    await this.db
+      .updateTable('diffs')
+      .set({ status: 'failed', message, updated_at: Date.now() })
+      .where('id', '=', id)
+      .where('status', '=', 'running')
+      .execute();
   }
 
   async clearRows(id: string): Promise<void> {

@@ -76,8 +76,15 @@ export class FileRepository {
    */
   async insertWithinLimit(file: SharedFile, max: number): Promise<boolean> {
     return this.db.transaction().execute(async (trx) => {
-      await trx.updateTable('storage_config').set((eb) => ({ id: eb.ref('id') })).where('id', '=', 1).execute();
-      const row = await trx.selectFrom('files').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      await trx
+        .updateTable('storage_config')
+        .set((eb) => ({ id: eb.ref('id') }))
+        .where('id', '=', 1)
+        .execute();
+      const row = await trx
+        .selectFrom('files')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       if (Number(row.n) >= max) return false;
       await trx.insertInto('files').values(toRow(file)).execute();
       return true;
@@ -148,7 +155,14 @@ export class FileRepository {
   async completeUpload(guid: string, claim: string, now: Date, source: PackageSource, signature?: SignatureRecord): Promise<SharedFile | undefined> {
     const result = await this.db
       .updateTable('files')
-      .set({ existing: 1, upload_claim: null, upload_claimed_at: null, updated_at: now.getTime(), source: JSON.stringify(source), signature: signature ? JSON.stringify(signature) : null })
+      .set({
+        existing: 1,
+        upload_claim: null,
+        upload_claimed_at: null,
+        updated_at: now.getTime(),
+        source: JSON.stringify(source),
+        signature: signature ? JSON.stringify(signature) : null,
+      })
       .where('guid', '=', guid)
       .where('upload_claim', '=', claim)
       .executeTakeFirst();
@@ -156,7 +170,12 @@ export class FileRepository {
   }
 
   async releaseClaim(guid: string, claim: string): Promise<void> {
-    await this.db.updateTable('files').set({ upload_claim: null, upload_claimed_at: null }).where('guid', '=', guid).where('upload_claim', '=', claim).execute();
+    await this.db
+      .updateTable('files')
+      .set({ upload_claim: null, upload_claimed_at: null })
+      .where('guid', '=', guid)
+      .where('upload_claim', '=', claim)
+      .execute();
   }
 
   async delete(guid: string): Promise<boolean> {

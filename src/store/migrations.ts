@@ -135,17 +135,40 @@ function columnsOf<R, T>(changes: Partial<R>, base: R, render: (r: R) => T, keyM
 }
 
 const PACKAGE_COLUMNS: Record<string, Array<keyof PackagesTable>> = {
-  name: ['name'], type: ['type'], purpose: ['purpose'], status: ['status'], progress: ['progress'], message: ['message'],
-  replicated: ['replicated'], creator: ['creator_id', 'creator_name'], environment: ['env_id', 'env_name'],
-  project: ['project_id', 'project_name'], storage: ['storage_path', 'storage_size', 'sha256'], request: ['request'],
-  toc: ['toc'], certification: ['certification'], fileGuid: ['file_guid'], source: ['source'], formatVersion: ['format_version'], signature: ['signature'], updatedAt: ['updated_at'],
+  name: ['name'],
+  type: ['type'],
+  purpose: ['purpose'],
+  status: ['status'],
+  progress: ['progress'],
+  message: ['message'],
+  replicated: ['replicated'],
+  creator: ['creator_id', 'creator_name'],
+  environment: ['env_id', 'env_name'],
+  project: ['project_id', 'project_name'],
+  storage: ['storage_path', 'storage_size', 'sha256'],
+  request: ['request'],
+  toc: ['toc'],
+  certification: ['certification'],
+  fileGuid: ['file_guid'],
+  source: ['source'],
+  formatVersion: ['format_version'],
+  signature: ['signature'],
+  updatedAt: ['updated_at'],
 };
 
 const IMPORT_COLUMNS: Record<string, Array<keyof ImportsTable>> = {
-  status: ['status'], importRequestStatus: ['import_request_status'], undoRequestStatus: ['undo_request_status'],
-  progress: ['progress'], message: ['message'], creator: ['creator_id', 'creator_name'], environment: ['env_id', 'env_name'],
-  project: ['project_id', 'project_name'], generateUndo: ['generate_undo'], undoStorage: ['undo_path', 'undo_size'],
-  validation: ['validation'], updatedAt: ['updated_at'],
+  status: ['status'],
+  importRequestStatus: ['import_request_status'],
+  undoRequestStatus: ['undo_request_status'],
+  progress: ['progress'],
+  message: ['message'],
+  creator: ['creator_id', 'creator_name'],
+  environment: ['env_id', 'env_name'],
+  project: ['project_id', 'project_name'],
+  generateUndo: ['generate_undo'],
+  undoStorage: ['undo_path', 'undo_size'],
+  validation: ['validation'],
+  updatedAt: ['updated_at'],
 };
 
 export interface MigrationListOptions extends Partial<ListFilters> {
@@ -201,7 +224,11 @@ export class MigrationRepository {
 
   async updatePackage(pkg: PackageRecord, changes: PackageChanges): Promise<PackageRecord> {
     const stamped = { ...changes, updatedAt: changes.updatedAt ?? Date.now() };
-    await this.db.updateTable('packages').set(columnsOf(stamped, pkg, fromPackage, PACKAGE_COLUMNS)).where('id', '=', pkg.id).execute();
+    await this.db
+      .updateTable('packages')
+      .set(columnsOf(stamped, pkg, fromPackage, PACKAGE_COLUMNS))
+      .where('id', '=', pkg.id)
+      .execute();
     return { ...pkg, ...stamped };
   }
 
@@ -225,7 +252,10 @@ export class MigrationRepository {
   updateImport(imp: ImportRecord, changes: ImportChanges, onlyIf: readonly ImportStatus[]): Promise<ImportRecord | undefined>;
   async updateImport(imp: ImportRecord, changes: ImportChanges, onlyIf?: readonly ImportStatus[]): Promise<ImportRecord | undefined> {
     const stamped = { ...changes, updatedAt: changes.updatedAt ?? Date.now() };
-    let query = this.db.updateTable('imports').set(columnsOf(stamped, imp, fromImport, IMPORT_COLUMNS)).where('id', '=', imp.id);
+    let query = this.db
+      .updateTable('imports')
+      .set(columnsOf(stamped, imp, fromImport, IMPORT_COLUMNS))
+      .where('id', '=', imp.id);
     if (onlyIf) query = query.where('status', 'in', [...onlyIf]);
     const result = await query.executeTakeFirst();
     if (onlyIf && Number(result.numUpdatedRows) === 0) return undefined;
@@ -300,10 +330,7 @@ export class MigrationRepository {
       .select(['imports.package_id', 'imports.id'])
       .where('packages.replicated', '=', 1)
       .execute();
-    return new Set([
-      ...[...packages, ...undos].flatMap((r) => (r.path ? [r.path] : [])),
-      ...replicas.map((r) => replicaStatusPath(r.package_id, r.id)),
-    ]);
+    return new Set([...[...packages, ...undos].flatMap((r) => (r.path ? [r.path] : [])), ...replicas.map((r) => replicaStatusPath(r.package_id, r.id))]);
   }
 
   /** The imports made from each of these uploaded files, newest first: one query for a page of files. */
@@ -321,7 +348,13 @@ export class MigrationRepository {
       // The query matched file_guid IN (…): it is never null here.
       const guid = row.file_guid ?? '';
       const list = byFile.get(guid) ?? [];
-      list.push({ packageId: row.package_id, importId: row.id, status: row.status as ImportStatus, project: ref(row.project_id, row.project_name), createdAt: Number(row.created_at) });
+      list.push({
+        packageId: row.package_id,
+        importId: row.id,
+        status: row.status as ImportStatus,
+        project: ref(row.project_id, row.project_name),
+        createdAt: Number(row.created_at),
+      });
       byFile.set(guid, list);
     }
     return byFile;
@@ -333,7 +366,10 @@ export class MigrationRepository {
   }
 
   async deletePackage(packageId: string): Promise<void> {
-    await this.db.deleteFrom('import_outcomes').where('import_id', 'in', this.db.selectFrom('imports').select('id').where('package_id', '=', packageId)).execute();
+    await this.db
+      .deleteFrom('import_outcomes')
+      .where('import_id', 'in', this.db.selectFrom('imports').select('id').where('package_id', '=', packageId))
+      .execute();
     await this.db.deleteFrom('imports').where('package_id', '=', packageId).execute();
     await this.db.deleteFrom('packages').where('id', '=', packageId).execute();
   }

@@ -40,7 +40,11 @@ export class OutcomeRepository {
       }));
       await this.db.insertInto('import_outcomes').values(rows).execute();
     }
-    await this.db.updateTable('imports').set({ report_summary: JSON.stringify(summarize(outcomes)) }).where('id', '=', importId).execute();
+    await this.db
+      .updateTable('imports')
+      .set({ report_summary: JSON.stringify(summarize(outcomes)) })
+      .where('id', '=', importId)
+      .execute();
   }
 
   /** Counts by action and type, kept when the report was written: nothing is counted here. */

@@ -38,7 +38,10 @@ export class OwnedBlobRepository {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('owned_blobs').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const row = await this.db
+      .selectFrom('owned_blobs')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 }

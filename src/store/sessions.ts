@@ -14,7 +14,10 @@ export class SessionRepository {
 
   async create(userId: string, now = Date.now()): Promise<string> {
     const token = newSessionToken();
-    await this.db.insertInto('sessions').values({ token_hash: hashToken(token), user_id: userId, created_at: now, last_active_at: now }).execute();
+    await this.db
+      .insertInto('sessions')
+      .values({ token_hash: hashToken(token), user_id: userId, created_at: now, last_active_at: now })
+      .execute();
     return token;
   }
 
@@ -42,6 +45,9 @@ export class SessionRepository {
   }
 
   async purgeExpired(now = Date.now()): Promise<void> {
-    await this.db.deleteFrom('sessions').where('last_active_at', '<', now - this.idleTimeoutMs).execute();
+    await this.db
+      .deleteFrom('sessions')
+      .where('last_active_at', '<', now - this.idleTimeoutMs)
+      .execute();
   }
 }

@@ -78,7 +78,7 @@ export async function recoverSharedFiles(deps: RecoveryDeps, times: RecoveryTime
   if (owned.length === 0) return nothing;
   if (!(await store.holdsMarker())) {
     // An unmounted share or another bucket under the same name: the records describe other storage.
-    return { ...nothing, skipped: 'the storage does not hold this environment\'s marker; nothing was changed' };
+    return { ...nothing, skipped: "the storage does not hold this environment's marker; nothing was changed" };
   }
   const staleBefore = now - times.staleMs;
   const expired = await deps.uploads.expired(now);

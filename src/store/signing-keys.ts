@@ -5,7 +5,11 @@ import { openSecret, sealSecret, type SecretKeyring } from '../domain/secret-box
 
 /** Serialises key changes across nodes: a no-op update of the storage settings row holds its lock to commit. */
 async function lockKeys(trx: Kysely<Database>): Promise<void> {
-  await trx.updateTable('storage_config').set((eb) => ({ id: eb.ref('id') })).where('id', '=', 1).execute();
+  await trx
+    .updateTable('storage_config')
+    .set((eb) => ({ id: eb.ref('id') }))
+    .where('id', '=', 1)
+    .execute();
 }
 
 export interface SigningKeyView {

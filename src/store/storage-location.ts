@@ -73,7 +73,8 @@ export async function checkFolderLocation(location: string, rules: LocationRules
   if (system) refuse(location, system);
   if (folder !== path.resolve(rules.initialLocation)) {
     const roots = await Promise.all(rules.allowedRoots.map(realRoot));
-    if (!roots.some((root) => inside(real, root))) refuse(location, `${real} is not inside an allowed root (storage.allowedRoots: ${rules.allowedRoots.join(', ')})`);
+    if (!roots.some((root) => inside(real, root)))
+      refuse(location, `${real} is not inside an allowed root (storage.allowedRoots: ${rules.allowedRoots.join(', ')})`);
   }
   const found = await stat(existing);
   if (!found.isDirectory()) refuse(location, `${existing} is a file, not a folder, so it cannot be written`);

@@ -118,7 +118,11 @@ export class StorageService {
    */
   async initialise(defaults: SharedFileStoreSettings): Promise<void> {
     // Two nodes starting for the first time together: one inserts, the other's insert does nothing.
-    await this.db.insertInto('storage_config').values({ id: 1, settings: this.serialise(defaults), owner_id: newGuid() }).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await this.db
+      .insertInto('storage_config')
+      .values({ id: 1, settings: this.serialise(defaults), owner_id: newGuid() })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
     // A database from before owner ids: the first node to get here names the environment's owner.
     await this.db.updateTable('storage_config').set({ owner_id: newGuid() }).where('id', '=', 1).where('owner_id', 'is', null).execute();
     this.cached = undefined;
@@ -146,7 +150,11 @@ export class StorageService {
         );
       }
     }
-    await this.db.updateTable('storage_config').set({ settings: this.serialise(settings) }).where('id', '=', 1).execute();
+    await this.db
+      .updateTable('storage_config')
+      .set({ settings: this.serialise(settings) })
+      .where('id', '=', 1)
+      .execute();
     this.cached = undefined;
   }
 

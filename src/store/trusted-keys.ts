@@ -35,7 +35,14 @@ export class TrustedKeyRepository {
       for (const key of keys) {
         const exists = await trx.selectFrom('trusted_keys').select('key_id').where('key_id', '=', key.keyId).executeTakeFirst();
         if (exists) continue;
-        const row = { key_id: key.keyId, environment_id: key.environmentId, environment_name: key.environmentName, public_key: key.publicKey, added_at: now, added_by: key.addedBy };
+        const row = {
+          key_id: key.keyId,
+          environment_id: key.environmentId,
+          environment_name: key.environmentName,
+          public_key: key.publicKey,
+          added_at: now,
+          added_by: key.addedBy,
+        };
         await trx.insertInto('trusted_keys').values(row).execute();
         added.push(toKey(row));
       }

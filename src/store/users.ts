@@ -118,7 +118,11 @@ export class UserRepository {
 
   async revoke(principalId: string, privileges: readonly Privilege[]): Promise<void> {
     if (privileges.length === 0) return;
-    await this.db.deleteFrom('grants').where('principal_id', '=', principalId).where('privilege', 'in', [...privileges]).execute();
+    await this.db
+      .deleteFrom('grants')
+      .where('principal_id', '=', principalId)
+      .where('privilege', 'in', [...privileges])
+      .execute();
   }
 
   async groupIdsOf(userId: string): Promise<string[]> {
@@ -129,8 +133,11 @@ export class UserRepository {
   /** Direct grants plus those of every group the user belongs to. */
   async privilegesOf(userId: string): Promise<Set<Privilege>> {
     const groupIds = (await this.db.selectFrom('group_members').select('group_id').where('user_id', '=', userId).execute()).map((g) => g.group_id);
-    const rows = await this.db.selectFrom('grants').select('privilege').where('principal_id', 'in', [userId, ...groupIds]).execute();
+    const rows = await this.db
+      .selectFrom('grants')
+      .select('privilege')
+      .where('principal_id', 'in', [userId, ...groupIds])
+      .execute();
     return new Set(rows.map((r) => r.privilege).filter(isPrivilege));
   }
 }
-

@@ -13,11 +13,19 @@ const WORKING_IMPORT = ['importing', 'undoing'];
 export async function waitForQueueToDrain(ctx: FaultContext): Promise<void> {
   let active: Array<{ id: string; kind: string; package_id: string; state: string; attempts: number; error: string | null }> = [];
   for (let i = 0; i < 600; i++) {
-    active = await ctx.db.selectFrom('jobs').select(['id', 'kind', 'package_id', 'state', 'attempts', 'error']).where('state', 'in', ['queued', 'running']).execute();
+    active = await ctx.db
+      .selectFrom('jobs')
+      .select(['id', 'kind', 'package_id', 'state', 'attempts', 'error'])
+      .where('state', 'in', ['queued', 'running'])
+      .execute();
     if (active.length === 0) return;
     await sleep(200);
   }
-  for (const job of active) ctx.report.fail('jobs never finished', `${job.kind} job ${job.id} of package ${job.package_id} is still ${job.state} after ${job.attempts} attempts (last error: ${job.error ?? 'none'})`);
+  for (const job of active)
+    ctx.report.fail(
+      'jobs never finished',
+      `${job.kind} job ${job.id} of package ${job.package_id} is still ${job.state} after ${job.attempts} attempts (last error: ${job.error ?? 'none'})`,
+    );
 }
 
 /** Every record in a final state: none left creating, importing, undoing or validating, no import pending without a reason. */
@@ -48,13 +56,23 @@ export async function checkStorage(ctx: FaultContext): Promise<void> {
   for (const p of await ctx.db.selectFrom('packages').select(['storage_path', 'sha256']).execute()) {
     if (p.storage_path) referenced.set(p.storage_path, p.sha256 || (referenced.get(p.storage_path) ?? null));
   }
-  const replicated = await ctx.db.selectFrom('imports').innerJoin('packages', 'packages.id', 'imports.package_id').select(['imports.package_id', 'imports.id']).where('packages.replicated', '=', 1).execute();
+  const replicated = await ctx.db
+    .selectFrom('imports')
+    .innerJoin('packages', 'packages.id', 'imports.package_id')
+    .select(['imports.package_id', 'imports.id'])
+    .where('packages.replicated', '=', 1)
+    .execute();
   const statusNotes = new Set(replicated.map((r) => replicaStatusPath(r.package_id, r.id)));
-  for (const i of await ctx.db.selectFrom('imports').select('undo_path').where('undo_path', 'is not', null).execute()) referenced.set(must(i.undo_path, 'an undo path (the query selects only set ones)'), null);
+  for (const i of await ctx.db.selectFrom('imports').select('undo_path').where('undo_path', 'is not', null).execute())
+    referenced.set(must(i.undo_path, 'an undo path (the query selects only set ones)'), null);
   for (const [key, expected] of referenced) {
-    const stored = await ctx.blobs.get(key).then((s) => buffer(s), () => undefined);
+    const stored = await ctx.blobs.get(key).then(
+      (s) => buffer(s),
+      () => undefined,
+    );
     if (!stored) ctx.report.fail('lost packages', `${key} is referenced by a record but not in the storage`);
-    else if (expected && sha256(stored) !== expected) ctx.report.fail('half-written packages', `${key}: sha256 ${sha256(stored)}, its metadata says ${expected}`);
+    else if (expected && sha256(stored) !== expected)
+      ctx.report.fail('half-written packages', `${key}: sha256 ${sha256(stored)}, its metadata says ${expected}`);
     else ctx.report.count('stored blobs verified');
   }
   for await (const blob of ctx.blobs.list('')) {

@@ -60,20 +60,33 @@ export async function exchange(base: string, method: string, path: string, token
 }
 
 /** The JSON answer of a request that must answer `status`; anything else throws with the exchange. */
-export async function expectJson(status: number, base: string, method: string, path: string, token: string | undefined, options: CallOptions = {}): Promise<Json> {
+export async function expectJson(
+  status: number,
+  base: string,
+  method: string,
+  path: string,
+  token: string | undefined,
+  options: CallOptions = {},
+): Promise<Json> {
   const answer = await exchange(base, method, path, token, options);
   if (answer.status !== status) throw new UnexpectedAnswer(answer);
   return answer.body ? (JSON.parse(answer.body) as Json) : {};
 }
 
 export async function login(base: string): Promise<string> {
-  const res = await fetch(`${base}/api/auth/login`, { method: 'POST', body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }) });
+  const res = await fetch(`${base}/api/auth/login`, {
+    method: 'POST',
+    body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: ADMIN_PASSWORD }),
+  });
   if (res.status !== 204) throw new UnexpectedAnswer({ method: 'POST', url: `${base}/api/auth/login`, status: res.status, body: await res.text() });
   return must(res.headers.get('x-mstr-authtoken'), 'an X-MSTR-AuthToken header on the sign-in answer');
 }
 
 export async function createFile(base: string, token: string, bytes: Buffer): Promise<{ id: string; path: string }> {
-  return (await expectJson(200, base, 'POST', FILES, token, { json: metadataFor(bytes, { name: `fault ${randomBytes(3).toString('hex')}` }) })) as { id: string; path: string };
+  return (await expectJson(200, base, 'POST', FILES, token, { json: metadataFor(bytes, { name: `fault ${randomBytes(3).toString('hex')}` }) })) as {
+    id: string;
+    path: string;
+  };
 }
 
 /** Streams the binary in 64 KiB pieces with a pause between them, so that a fault lands mid-upload. */
@@ -115,7 +128,10 @@ export async function startImport(base: string, token: string, fileId: string): 
 
 export async function startUndo(base: string, token: string, id: string): Promise<void> {
   for (const status of ['requested', 'approved']) {
-    await expectJson(200, base, 'PATCH', `${MIGRATIONS}/${id}?migrationId=${id}`, token, { headers: { ...PROJECT, Prefer: 'respond-async' }, json: { importInfo: { undoRequestStatus: status } } });
+    await expectJson(200, base, 'PATCH', `${MIGRATIONS}/${id}?migrationId=${id}`, token, {
+      headers: { ...PROJECT, Prefer: 'respond-async' },
+      json: { importInfo: { undoRequestStatus: status } },
+    });
   }
 }
 

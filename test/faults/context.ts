@@ -63,7 +63,13 @@ export async function startMetricsImport(ctx: FaultContext): Promise<StartedImpo
 /** Resolves once a node runs the job of `packageId` (or the job has ended already). */
 export async function jobRunning(ctx: FaultContext, packageId: string, kind: string): Promise<void> {
   await until(async () => {
-    const job = await ctx.db.selectFrom('jobs').select('state').where('package_id', '=', packageId).where('kind', '=', kind).orderBy('created_at', 'desc').executeTakeFirst();
+    const job = await ctx.db
+      .selectFrom('jobs')
+      .select('state')
+      .where('package_id', '=', packageId)
+      .where('kind', '=', kind)
+      .orderBy('created_at', 'desc')
+      .executeTakeFirst();
     return job && job.state !== 'queued' ? true : undefined;
   }, 30_000);
 }
@@ -76,11 +82,13 @@ export async function checkImportOutcome(ctx: FaultContext, started: StartedImpo
   const status = record.importInfo.status as string;
   const present = (await ctx.metadata.getObjects(TUTORIAL_PROJECT_ID, started.objectIds)).size;
   if (status === 'import_failed') {
-    if (present !== 0 || (await fingerprint(ctx)) !== started.before) ctx.report.fail('projects in a mixed state', `failed import ${started.id} left ${present} of ${started.objectIds.length} objects`);
+    if (present !== 0 || (await fingerprint(ctx)) !== started.before)
+      ctx.report.fail('projects in a mixed state', `failed import ${started.id} left ${present} of ${started.objectIds.length} objects`);
     checkFailureMessage(ctx, `import ${started.id}`, record.importInfo.message);
     return;
   }
-  if (present !== started.objectIds.length) ctx.report.fail('projects in a mixed state', `import ${started.id} ended ${status} holding ${present} of ${started.objectIds.length} objects`);
+  if (present !== started.objectIds.length)
+    ctx.report.fail('projects in a mixed state', `import ${started.id} ended ${status} holding ${present} of ${started.objectIds.length} objects`);
 }
 
 /** A failed record tells its user why, with a ticket, and never the internals (those are in the log). */

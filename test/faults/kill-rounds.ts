@@ -53,7 +53,16 @@ export async function importRound(ctx: FaultContext): Promise<void> {
 async function createRound(ctx: FaultContext): Promise<Json | undefined> {
   const short = await expectJson(201, pick(ctx.nodes).url, 'POST', MIGRATIONS, ctx.token, {
     headers: PROJECT,
-    json: { packageInfo: { name: `fault merge ${randomBytes(3).toString('hex')}`, type: 'project', purpose: 'project_merge', treeView: {}, tocView: { settings: { defaultAction: 'replace' } } }, importInfo: {} },
+    json: {
+      packageInfo: {
+        name: `fault merge ${randomBytes(3).toString('hex')}`,
+        type: 'project',
+        purpose: 'project_merge',
+        treeView: {},
+        tocView: { settings: { defaultAction: 'replace' } },
+      },
+      importInfo: {},
+    },
   });
   await crash(ctx, pick(ctx.nodes), randomInt(0, 800));
   const record = await waitForState(ctx.urls, ctx.token, short.id as string, 'package', ['created', 'create_failed'], FINISH_MS);
@@ -72,7 +81,11 @@ async function validateRound(ctx: FaultContext, created: Json): Promise<void> {
   if (!full) throw new Error(`the created package cannot be read: ${describe(answer)}`);
   const packageId = newGuid();
   const id = `${packageId}:${newGuid()}`;
-  const body = { id, packageInfo: { ...full.packageInfo, id: packageId }, importInfo: { project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } } };
+  const body = {
+    id,
+    packageInfo: { ...full.packageInfo, id: packageId },
+    importInfo: { project: { id: TUTORIAL_PROJECT_ID, name: 'MicroStrategy Tutorial' } },
+  };
   const before = await fingerprint(ctx);
   await expectJson(202, pick(ctx.nodes).url, 'PUT', `${MIGRATIONS}/${id}/validation`, ctx.token, { headers: PROJECT, json: body });
   await crash(ctx, pick(ctx.nodes), randomInt(0, 1000));

@@ -42,7 +42,12 @@ export class NodeProcess {
     const log = createWriteStream(this.logFile, { flags: 'a' });
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(this.port), '--data-dir', this.dataDir], {
       cwd: ROOT,
-      env: { ...process.env, ...this.env, PACKSTORE_LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'warn', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+      env: {
+        ...process.env,
+        ...this.env,
+        PACKSTORE_LOG_LEVEL: process.env.FAULT_LOG_LEVEL ?? 'warn',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     child.stdout?.pipe(log);
@@ -54,7 +59,10 @@ export class NodeProcess {
     });
     for (let i = 0; i < 300; i++) {
       if (child.exitCode !== null) throw new Error(`${this.name} exited with ${child.exitCode} at start; see ${this.logFile}`);
-      const ready = await fetch(`${this.url}/api/health`).then((r) => r.status === 200, () => false);
+      const ready = await fetch(`${this.url}/api/health`).then(
+        (r) => r.status === 200,
+        () => false,
+      );
       if (ready) return;
       await sleep(100);
     }
@@ -74,7 +82,10 @@ export class NodeProcess {
 
   /** The end of the node's output, for a failure report. */
   logTail(chars = 3000): Promise<string> {
-    return readFile(this.logFile, 'utf8').then((text) => text.slice(-chars), () => '');
+    return readFile(this.logFile, 'utf8').then(
+      (text) => text.slice(-chars),
+      () => '',
+    );
   }
 
   get running(): boolean {

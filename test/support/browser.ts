@@ -19,7 +19,8 @@ const CHROMIUM_FLAGS = [
 /** Screenshots for people to look at (git-ignored). */
 export const ARTIFACTS = path.resolve(import.meta.dirname, '..', '..', 'test-artifacts', 'console');
 
-export const browserSkip = !existsSync(CHROMIUM) && !process.env.CI ? `no Chromium at ${CHROMIUM} (apt-get install -y chromium); browser tests are skipped outside CI` : false;
+export const browserSkip =
+  !existsSync(CHROMIUM) && !process.env.CI ? `no Chromium at ${CHROMIUM} (apt-get install -y chromium); browser tests are skipped outside CI` : false;
 
 export function requireBuiltConsole(): void {
   if (!existsSync(path.join(CONSOLE_DIST, 'index.html'))) throw new Error('web/dist is missing: run `npm run build:console` (npm ci builds it).');
@@ -30,7 +31,13 @@ export function requireBuiltConsole(): void {
  */
 export async function launchBrowser(workDir: string, viewport = { width: 1280, height: 900 }): Promise<{ context: BrowserContext; page: Page }> {
   await mkdir(ARTIFACTS, { recursive: true });
-  const context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), { executablePath: CHROMIUM, headless: true, args: CHROMIUM_FLAGS, acceptDownloads: true, viewport });
+  const context = await chromium.launchPersistentContext(path.join(workDir, 'profile'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_FLAGS,
+    acceptDownloads: true,
+    viewport,
+  });
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
   return { context, page };

@@ -6,7 +6,6 @@ import { ADMIN_PASSWORD } from './server.js';
 import { CLI_FROM_SOURCES } from './cli.js';
 import type { Json } from './migrations.js';
 
-
 export interface ClientResult {
   code: number | null;
   stdout: string;

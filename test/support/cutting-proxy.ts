@@ -45,7 +45,10 @@ export async function cuttingProxy(targetPort: number, cutAfter: number, options
       }
     });
     upstream.on('data', (chunk: Buffer) => client.write(chunk));
-    for (const [a, b] of [[client, upstream], [upstream, client]] as const) {
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
       a.on('end', () => b.end());
       a.on('error', () => b.destroy());
       a.on('close', () => sockets.delete(a));

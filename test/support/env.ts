@@ -25,10 +25,7 @@ export interface TestEnvironmentFiles {
 }
 
 /** A fresh data dir, and on PostgreSQL a fresh database, for one test environment. */
-export async function createTestEnvironmentFiles(
-  dialect: DialectName,
-  overrides: Record<string, string> = {},
-): Promise<TestEnvironmentFiles> {
+export async function createTestEnvironmentFiles(dialect: DialectName, overrides: Record<string, string> = {}): Promise<TestEnvironmentFiles> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'packstore-test-'));
   let databaseUrl = path.join(dataDir, 'packstore.sqlite');
   let dropDatabase = async () => undefined;

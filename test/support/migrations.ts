@@ -20,7 +20,13 @@ export async function json(res: Response, status: number): Promise<Json> {
 }
 
 /** Polls GET /api/migrations/{id} until `done` holds (bounded: the job runner is in-process). */
-export async function waitForMigration(s: TestServer, token: string, id: string, done: (record: Json) => boolean, project = TUTORIAL_PROJECT_ID): Promise<Json> {
+export async function waitForMigration(
+  s: TestServer,
+  token: string,
+  id: string,
+  done: (record: Json) => boolean,
+  project = TUTORIAL_PROJECT_ID,
+): Promise<Json> {
   for (let i = 0; i < 400; i++) {
     const record = await json(await s.request('GET', `${MIGRATIONS}/${id}?showContent=default`, { token, headers: { 'X-MSTR-ProjectID': project } }), 200);
     if (done(record)) return record;
@@ -31,7 +37,11 @@ export async function waitForMigration(s: TestServer, token: string, id: string,
 
 /** M1 on a source: creates a package of the Tutorial and waits until it is created. */
 export async function createPackage(s: TestServer, token: string, packageInfo: Json): Promise<Json> {
-  const res = await s.request('POST', MIGRATIONS, { token, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID }, json: { packageInfo: { name: 'flow', type: 'project', treeView: {}, ...packageInfo }, importInfo: {} } });
+  const res = await s.request('POST', MIGRATIONS, {
+    token,
+    headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID },
+    json: { packageInfo: { name: 'flow', type: 'project', treeView: {}, ...packageInfo }, importInfo: {} },
+  });
   const id = (await json(res, 201)).id as string;
   const done = await waitForMigration(s, token, id, (r) => r.packageInfo.status !== 'creating');
   assert.equal(done.packageInfo.status, 'created', done.packageInfo.message);
@@ -39,7 +49,10 @@ export async function createPackage(s: TestServer, token: string, packageInfo: J
 }
 
 export function header(overrides: Partial<PackageHeader> = {}): PackageHeader {
-  return sampleHeader({ settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] }, ...overrides });
+  return sampleHeader({
+    settings: { defaultAction: 'use_existing', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] },
+    ...overrides,
+  });
 }
 
 /** A real .mmp in memory (test packages are small). */
@@ -57,7 +70,12 @@ export async function buildPackage(entries: PackageEntry[], overrides: Partial<P
 }
 
 /** The seed's steps 2–4 on a target: file metadata, binary upload, import. Returns the migration id. */
-export async function uploadAndImport(s: TestServer, token: string, bytes: Buffer, options: { type?: PackageType; project?: string } = {}): Promise<{ id: string; fileId: string; path: string }> {
+export async function uploadAndImport(
+  s: TestServer,
+  token: string,
+  bytes: Buffer,
+  options: { type?: PackageType; project?: string } = {},
+): Promise<{ id: string; fileId: string; path: string }> {
   const type = options.type ?? 'project';
   const file = await createFile(s, token, bytes, { name: 'uploaded', extraInfo: { packageType: type, packagePurpose: 'object_migration' } });
   assert.equal((await upload(s, token, file.id, multipartBody(bytes))).status, 200);
@@ -74,7 +92,10 @@ export async function importFile(s: TestServer, token: string, fileId: string, o
     headers: type === 'configuration' ? { Prefer: 'respond-async' } : { 'X-MSTR-ProjectID': project, Prefer: 'respond-async' },
     json: {
       packageInfo: { storage: { sharedFileStore: { files: { id: fileId } } }, purpose: 'migration_from_shared_file_store' },
-      importInfo: { environment: { id: `${s.url}/`, name: 'target' }, ...(type === 'configuration' ? {} : { project: { id: project, name: 'MicroStrategy Tutorial' } }) },
+      importInfo: {
+        environment: { id: `${s.url}/`, name: 'target' },
+        ...(type === 'configuration' ? {} : { project: { id: project, name: 'MicroStrategy Tutorial' } }),
+      },
     },
   });
   return (await json(res, 201)).id as string;
@@ -89,7 +110,11 @@ export async function importToEnd(s: TestServer, token: string, bytes: Buffer, o
 export async function undo(s: TestServer, token: string, id: string, project = TUTORIAL_PROJECT_ID): Promise<Json> {
   for (const status of ['requested', 'approved']) {
     await json(
-      await s.request('PATCH', `${MIGRATIONS}/${id}?migrationId=${id}`, { token, headers: { 'X-MSTR-ProjectID': project, Prefer: 'respond-async' }, json: { importInfo: { undoRequestStatus: status } } }),
+      await s.request('PATCH', `${MIGRATIONS}/${id}?migrationId=${id}`, {
+        token,
+        headers: { 'X-MSTR-ProjectID': project, Prefer: 'respond-async' },
+        json: { importInfo: { undoRequestStatus: status } },
+      }),
       200,
     );
   }

@@ -5,8 +5,16 @@ import { PassThrough, Readable } from 'node:stream';
 import { createGzip, gunzipSync, gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import {
-  MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, openPackage, PackageFormatError, writePackage,
-  type PackageEntry, type PackageHeader, type PackageLimits, type PackageManifest, type TocRow,
+  MMP_FORMAT_VERSION,
+  MMP_PLATFORM_VERSION,
+  openPackage,
+  PackageFormatError,
+  writePackage,
+  type PackageEntry,
+  type PackageHeader,
+  type PackageLimits,
+  type PackageManifest,
+  type TocRow,
 } from '../../src/domain/mmp/index.js';
 
 export function guid(): string {
@@ -36,9 +44,21 @@ export function sampleEntry(overrides: Partial<PackageEntry> = {}, definition: R
     explicitIncluded: true,
     level: 'project_object',
     object: {
-      id: guid(), type: 4, subtype: 1024, name: 'Revenue', description: '', folderId: guid(), version: guid(),
-      dateCreated: 1_700_000_000_000, dateModified: 1_700_000_100_000, ownerId: guid(), ownerName: 'Administrator',
-      acl: [], definition, uses: [], hidden: false,
+      id: guid(),
+      type: 4,
+      subtype: 1024,
+      name: 'Revenue',
+      description: '',
+      folderId: guid(),
+      version: guid(),
+      dateCreated: 1_700_000_000_000,
+      dateModified: 1_700_000_100_000,
+      ownerId: guid(),
+      ownerName: 'Administrator',
+      acl: [],
+      definition,
+      uses: [],
+      hidden: false,
     },
     ...overrides,
   };
@@ -68,9 +88,11 @@ export async function written(header: PackageHeader, batches: PackageEntry[][]):
 
 /** Feeds bytes in small chunks, as a file or a socket would. */
 export function streamOf(bytes: Buffer, chunkSize = 16 * 1024): Readable {
-  return Readable.from((function* chunks() {
-    for (let offset = 0; offset < bytes.length; offset += chunkSize) yield bytes.subarray(offset, offset + chunkSize);
-  })());
+  return Readable.from(
+    (function* chunks() {
+      for (let offset = 0; offset < bytes.length; offset += chunkSize) yield bytes.subarray(offset, offset + chunkSize);
+    })(),
+  );
 }
 
 export interface ReadBack {
@@ -125,7 +147,14 @@ export function manifestPart(parts: Part[], edit: (manifest: PackageManifest) =>
   const manifest: PackageManifest = {
     toc,
     counts: { objects: toc.length, entries: parts.length + 1 },
-    checksums: Object.fromEntries(parts.map((p) => [p.name, createHash('sha256').update(p.body ?? '').digest('hex')])),
+    checksums: Object.fromEntries(
+      parts.map((p) => [
+        p.name,
+        createHash('sha256')
+          .update(p.body ?? '')
+          .digest('hex'),
+      ]),
+    ),
     sizes: Object.fromEntries(parts.map((p) => [p.name, p.body?.length ?? 0])),
   };
   edit(manifest);

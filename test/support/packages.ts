@@ -14,9 +14,21 @@ export function newMetrics(count: number, label: string): PackageEntry[] {
     explicitIncluded: true,
     level: 'project_object',
     object: {
-      id: newGuid(), type: 4, subtype: 1024, name: `${label} ${i}`, description: '', folderId: PUBLIC_OBJECTS_FOLDER, version: newGuid(),
-      dateCreated: 1_700_000_000_000, dateModified: 1_700_000_100_000, ownerId: newGuid(), ownerName: 'Administrator',
-      acl: [], definition: { formula: `Sum(Revenue) * ${i}` }, uses: [], hidden: false,
+      id: newGuid(),
+      type: 4,
+      subtype: 1024,
+      name: `${label} ${i}`,
+      description: '',
+      folderId: PUBLIC_OBJECTS_FOLDER,
+      version: newGuid(),
+      dateCreated: 1_700_000_000_000,
+      dateModified: 1_700_000_100_000,
+      ownerId: newGuid(),
+      ownerName: 'Administrator',
+      acl: [],
+      definition: { formula: `Sum(Revenue) * ${i}` },
+      uses: [],
+      hidden: false,
     },
   }));
 }
@@ -35,7 +47,11 @@ export async function packageOfSize(bytes: number, header: Partial<PackageHeader
   for (const entry of entries) {
     const take = Math.min(left, PADDING_CHUNK_CHARS);
     left -= take;
-    entry.object.definition = { padding: randomBytes(Math.ceil((take * 3) / 4)).toString('base64').slice(0, take) };
+    entry.object.definition = {
+      padding: randomBytes(Math.ceil((take * 3) / 4))
+        .toString('base64')
+        .slice(0, take),
+    };
   }
   return written(sampleHeader(header), [entries]);
 }
@@ -46,10 +62,28 @@ export const T0 = Date.UTC(2024, 0, 1);
 /** A metric in Public Objects, made at T0 by the Administrator, with what the case overrides. */
 export function metric(name: string, overrides: Partial<MetadataObject> = {}): MetadataObject {
   return {
-    id: newGuid(), type: 4, subtype: 1024, name, description: '', folderId: PUBLIC_OBJECTS_FOLDER, version: newGuid(),
-    dateCreated: T0, dateModified: T0, ownerId: '54F3D26011D2896560009A8E67019608', ownerName: 'Administrator',
-    acl: [], definition: { formula: `Sum(${name})` }, uses: [], hidden: false, ...overrides,
+    id: newGuid(),
+    type: 4,
+    subtype: 1024,
+    name,
+    description: '',
+    folderId: PUBLIC_OBJECTS_FOLDER,
+    version: newGuid(),
+    dateCreated: T0,
+    dateModified: T0,
+    ownerId: '54F3D26011D2896560009A8E67019608',
+    ownerName: 'Administrator',
+    acl: [],
+    definition: { formula: `Sum(${name})` },
+    uses: [],
+    hidden: false,
+    ...overrides,
   };
 }
 
-export const explicitEntry = (o: MetadataObject, action: ConflictAction): PackageEntry => ({ action, explicitIncluded: true, level: 'project_object', object: o });
+export const explicitEntry = (o: MetadataObject, action: ConflictAction): PackageEntry => ({
+  action,
+  explicitIncluded: true,
+  level: 'project_object',
+  object: o,
+});

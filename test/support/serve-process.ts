@@ -18,7 +18,10 @@ export interface ServeProcess {
 
 /** Starts `command args… serve --port 0 …` and waits until it listens. */
 export async function startServeProcess(command: string, args: string[], env: Record<string, string | undefined>): Promise<ServeProcess> {
-  const child = spawn(command, args, { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, {
+    env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let out = '';
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer) => {

@@ -28,11 +28,7 @@ export interface RequestOptions {
 }
 
 /** A real server on a random loopback port, on its own data dir and database. */
-export async function startTestServer(
-  dialect: DialectName,
-  overrides: Record<string, string> = {},
-  reuse?: TestEnvironmentFiles,
-): Promise<TestServer> {
+export async function startTestServer(dialect: DialectName, overrides: Record<string, string> = {}, reuse?: TestEnvironmentFiles): Promise<TestServer> {
   const files = reuse ?? (await createTestEnvironmentFiles(dialect, overrides));
   const server = await startServer(files.config, { port: 0, host: '127.0.0.1' }, { env: { PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD } });
   let stopped = false;

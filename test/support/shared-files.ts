@@ -50,7 +50,15 @@ export interface FileJson {
   creationDate: string;
   lastUpdatedDate: string;
   extraInfo: { packageId: string; packageType: string; packagePurpose: string };
-  source?: { environment: { id: string; name: string }; project?: { id: string; name: string }; packageId: string; packageType: string; purpose: string; name: string; creator: { id: string; name: string } };
+  source?: {
+    environment: { id: string; name: string };
+    project?: { id: string; name: string };
+    packageId: string;
+    packageType: string;
+    purpose: string;
+    name: string;
+    creator: { id: string; name: string };
+  };
   warning?: { code: string; message: string; existingFileId: string };
 }
 

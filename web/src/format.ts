@@ -26,7 +26,17 @@ export function formatDate(text: string | null | undefined): string {
 /** To the second, with the time zone: two administrators in two countries read the same moment. */
 export function formatDateTime(text: string | null | undefined): string {
   const date = parseLibraryDate(text);
-  return date ? date.toLocaleString(undefined, { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZoneName: 'short' }) : '—';
+  return date
+    ? date.toLocaleString(undefined, {
+        year: 'numeric',
+        month: 'short',
+        day: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+        timeZoneName: 'short',
+      })
+    : '—';
 }
 
 /** From one Library date to another: "850 ms", "42 s", "3 min 5 s", "2 h 4 min". */

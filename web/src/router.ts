@@ -2,7 +2,12 @@ import { useEffect, useState } from 'preact/hooks';
 
 export const BASE = '/console/';
 
-export type Route = { page: 'packages' } | { page: 'builder' } | { page: 'migrations' } | { page: 'migration'; id: string } | { page: 'not-found'; path: string };
+export type Route =
+  | { page: 'packages' }
+  | { page: 'builder' }
+  | { page: 'migrations' }
+  | { page: 'migration'; id: string }
+  | { page: 'not-found'; path: string };
 
 export function parseRoute(pathname: string): Route {
   const rest = pathname.startsWith(BASE) ? pathname.slice(BASE.length) : '';

@@ -54,7 +54,11 @@ export const HEADER_NAMES: Record<string, string> = {
 /** X-MSTR-ProjectID: the project a call works in; empty or absent means none (or the configuration). */
 export const ProjectHeader = Open({
   'x-mstr-projectid': Type.Optional(
-    Type.String({ pattern: '^([0-9A-F]{32})?$', 'x-message': 'must be a project id (32 upper-case hex characters)', description: 'The project the call works in.' }),
+    Type.String({
+      pattern: '^([0-9A-F]{32})?$',
+      'x-message': 'must be a project id (32 upper-case hex characters)',
+      description: 'The project the call works in.',
+    }),
   ),
 });
 export type ProjectHeader = Static<typeof ProjectHeader>;
@@ -92,13 +96,13 @@ export const PackageSource = Open(
   {
     environment: Named,
     project: Type.Optional(Named),
-    packageId: Type.String({ description: 'The package\'s id in its source environment.' }),
+    packageId: Type.String({ description: "The package's id in its source environment." }),
     packageType: Type.String(),
     purpose: Type.String(),
     name: Type.String(),
     creator: Named,
   },
-  'The lineage read from the package\'s header at upload.',
+  "The lineage read from the package's header at upload.",
 );
 export type PackageSource = Static<typeof PackageSource>;
 

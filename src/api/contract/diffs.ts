@@ -8,9 +8,9 @@ export const DIFF_ACTIONS = ['create', 'replace', 'keep', 'copy', 'delete', 'mov
 export const DiffBody = Open({
   packageInfo: Open({
     id: Type.Optional(Type.String({ description: 'A migration id (<packageId>:<importId>): diff its package, or with undo its undo package.' })),
-    storage: Maybe(Open({ sharedFileStore: Open({ files: Open({ id: Type.String({ description: 'An uploaded file\'s id.' }) }) }) })),
+    storage: Maybe(Open({ sharedFileStore: Open({ files: Open({ id: Type.String({ description: "An uploaded file's id." }) }) }) })),
   }),
-  importInfo: Maybe(Open({ project: Maybe(Open({ id: Guid('The target project (else X-MSTR-ProjectID; an undo uses its import\'s project).') })) })),
+  importInfo: Maybe(Open({ project: Maybe(Open({ id: Guid("The target project (else X-MSTR-ProjectID; an undo uses its import's project).") })) })),
   undo: Type.Optional(Type.Boolean({ description: 'Diff what undoing the migration would restore (packageInfo.id must be a migration id).' })),
 });
 export type DiffBody = Static<typeof DiffBody>;
@@ -27,7 +27,10 @@ export const DiffQuery = Type.Object({
 export type DiffQuery = Static<typeof DiffQuery>;
 
 export const DiffChange = Type.Object({
-  field: Type.String({ description: 'name, description, folder, definition.<path>, acl[grant|deny:<trusteeId>], dependencies[<id>], owner, version, dateCreated, dateModified, hidden.' }),
+  field: Type.String({
+    description:
+      'name, description, folder, definition.<path>, acl[grant|deny:<trusteeId>], dependencies[<id>], owner, version, dateCreated, dateModified, hidden.',
+  }),
   before: Type.Unknown({ description: 'null: the side does not have it.' }),
   after: Type.Unknown(),
 });

@@ -17,7 +17,12 @@ export const SharedFileBody = Open({
   sha256: Type.String({ description: 'The SHA-256 of the bytes to upload, 64 hex digits.' }),
   /** Optional: the package's header names its source environment. */
   environment: Maybe(Named),
-  extraInfo: Maybe(Open({ packageType: Maybe(Type.String({ description: 'Optional: the header says; one that contradicts the header is refused at upload.' })), packagePurpose: Maybe(Type.String({ description: MIGRATION_PURPOSES.join(', ') })) })),
+  extraInfo: Maybe(
+    Open({
+      packageType: Maybe(Type.String({ description: 'Optional: the header says; one that contradicts the header is refused at upload.' })),
+      packagePurpose: Maybe(Type.String({ description: MIGRATION_PURPOSES.join(', ') })),
+    }),
+  ),
 });
 
 export const SharedFile = Open({
@@ -38,16 +43,15 @@ export const SharedFile = Open({
   warning: Type.Optional(
     Open(
       { code: Type.Literal('duplicate'), message: Type.String(), existingFileId: Type.String() },
-      'Packstore\'s own: the same bytes are already stored as another file.',
+      "Packstore's own: the same bytes are already stored as another file.",
     ),
   ),
   /** A Packstore extension: who signed the uploaded package (absent before the upload, or when it is not a package). */
   signature: Type.Optional(PackageSignatureRecord),
   importedInto: Type.Optional(
-    Type.Array(
-      Type.Object({ migrationId: Type.String(), status: Type.String(), project: Type.Optional(Named), creationDate: Type.String() }),
-      { description: "Packstore's own: the imports made from this file, newest first (in the list, on files that were imported)." },
-    ),
+    Type.Array(Type.Object({ migrationId: Type.String(), status: Type.String(), project: Type.Optional(Named), creationDate: Type.String() }), {
+      description: "Packstore's own: the imports made from this file, newest first (in the list, on files that were imported).",
+    }),
   ),
 });
 export type SharedFile = Static<typeof SharedFile>;
@@ -58,7 +62,9 @@ export const FileListQuery = Type.Object({
   limit: Type.Optional(WholeNumber(1, 1000)),
   ...listFilterQuery(FILE_SORTS),
   packageType: Type.Optional(PackageTypeList),
-  purpose: Type.Optional(CommaList(`(${MIGRATION_PURPOSES.join('|')})`, `must list package purposes (${MIGRATION_PURPOSES.join(', ')})`, 'Only packages of these purposes.')),
+  purpose: Type.Optional(
+    CommaList(`(${MIGRATION_PURPOSES.join('|')})`, `must list package purposes (${MIGRATION_PURPOSES.join(', ')})`, 'Only packages of these purposes.'),
+  ),
 });
 
 /** The multipart upload: one part named `file` (checked while it streams, so not a body schema). */

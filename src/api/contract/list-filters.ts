@@ -3,7 +3,11 @@ import { CommaList } from './common.js';
 import { PACKAGE_TYPES } from '../../domain/migrations/purposes.js';
 
 /** Package types to keep: `type` on the migration list, `packageType` on the file list (whose `type` is the Library's file type). */
-export const PackageTypeList = CommaList(`(${PACKAGE_TYPES.join('|')})`, `must list package types (${PACKAGE_TYPES.join(', ')})`, 'Only packages of these types.');
+export const PackageTypeList = CommaList(
+  `(${PACKAGE_TYPES.join('|')})`,
+  `must list package types (${PACKAGE_TYPES.join(', ')})`,
+  'Only packages of these types.',
+);
 
 /** The query parameters the package and migration lists share (issue 17). */
 export const listFilterQuery = <S extends string[]>(sorts: readonly [...S]) => ({

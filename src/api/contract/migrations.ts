@@ -14,7 +14,11 @@ export const REPORT_PAGE_MAX = 1000;
 export const SHOW_CONTENT = ['default', 'tocview', 'treeview', 'all'] as const;
 
 export const MigrationIdParams = Type.Object({
-  id: Type.String({ description: '<packageId>:<importId>, two 32-hex ids', pattern: '^[0-9A-F]{32}:[0-9A-F]{32}$', 'x-message': 'must be <packageId>:<importId> (two 32-hex ids)' }),
+  id: Type.String({
+    description: '<packageId>:<importId>, two 32-hex ids',
+    pattern: '^[0-9A-F]{32}:[0-9A-F]{32}$',
+    'x-message': 'must be <packageId>:<importId> (two 32-hex ids)',
+  }),
 });
 export const PackageIdParams = Type.Object({ packageId: Guid('The package id.') });
 
@@ -32,8 +36,15 @@ export const TocRow = Open({
 });
 export type TocRow = Static<typeof TocRow>;
 
-const Dated = { creationDate: Type.Optional(Type.Union([Type.String(), Type.Null()])), lastUpdatedDate: Type.Optional(Type.Union([Type.String(), Type.Null()])) };
-const Storage = Open({ size: Type.Optional(Type.Integer()), path: Type.Optional(Type.String()), sha256: Type.Optional(Type.String({ description: 'Packstore\'s own: lets a target that shares the storage verify the bytes.' })) });
+const Dated = {
+  creationDate: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+  lastUpdatedDate: Type.Optional(Type.Union([Type.String(), Type.Null()])),
+};
+const Storage = Open({
+  size: Type.Optional(Type.Integer()),
+  path: Type.Optional(Type.String()),
+  sha256: Type.Optional(Type.String({ description: "Packstore's own: lets a target that shares the storage verify the bytes." })),
+});
 
 /** What a package and its import both report: their state, who made them, where and when. */
 const Tracked = {
@@ -70,7 +81,12 @@ export const ImportInfo = Open({
 });
 export type ImportInfo = Static<typeof ImportInfo>;
 
-export const Validation = Open({ status: Type.Optional(Type.String()), progress: Type.Optional(Type.Number()), message: Type.Optional(Type.String()), ...Dated });
+export const Validation = Open({
+  status: Type.Optional(Type.String()),
+  progress: Type.Optional(Type.Number()),
+  message: Type.Optional(Type.String()),
+  ...Dated,
+});
 export type Validation = Static<typeof Validation>;
 
 /** A migration record: the full view (GET) and the short one (POST, PUT, PATCH) share this shape. */
@@ -79,7 +95,15 @@ export type Migration = Static<typeof Migration>;
 export const MigrationPage = Page(Migration);
 
 /** What an import or validation did (or would do) to one object: GET /api/migrations/{id}/report. */
-export const ObjectOutcome = Open({ id: Type.String(), type: Type.Integer(), name: Type.String(), conflict: Type.String(), action: Type.String(), targetId: Type.Optional(Type.String()), message: Type.Optional(Type.String()) });
+export const ObjectOutcome = Open({
+  id: Type.String(),
+  type: Type.Integer(),
+  name: Type.String(),
+  conflict: Type.String(),
+  action: Type.String(),
+  targetId: Type.Optional(Type.String()),
+  message: Type.Optional(Type.String()),
+});
 export type ObjectOutcome = Static<typeof ObjectOutcome>;
 export const ReportSummary = Type.Object(
   {
@@ -97,17 +121,27 @@ export type Report = Static<typeof Report>;
 export const ReportQuery = Type.Object({
   offset: Type.Optional(WholeNumber(0, Number.MAX_SAFE_INTEGER)),
   limit: Type.Optional(WholeNumber(1, REPORT_PAGE_MAX, `At most ${REPORT_PAGE_MAX} (${REPORT_PAGE_MAX} when absent).`)),
-  action: Type.Optional(Type.String({ pattern: '^[a-z_]{1,64}$', 'x-message': 'must be an action such as create, replace, use_existing or keep_both', description: 'Only objects given this action.' })),
+  action: Type.Optional(
+    Type.String({
+      pattern: '^[a-z_]{1,64}$',
+      'x-message': 'must be an action such as create, replace, use_existing or keep_both',
+      description: 'Only objects given this action.',
+    }),
+  ),
   type: Type.Optional(WholeNumber(-1, 1_000_000, 'Only objects of this type (a metadata type number).')),
   q: Type.Optional(Type.String({ maxLength: 250, description: 'Only objects whose name or id holds this text (any case).' })),
-  sort: Type.Optional(Type.Enum([...REPORT_SORTS], { description: 'package (the default: the package\'s order), or a column; a leading "-" sorts descending.' })),
+  sort: Type.Optional(
+    Type.Enum([...REPORT_SORTS], { description: 'package (the default: the package\'s order), or a column; a leading "-" sorts descending.' }),
+  ),
 });
 export type ReportQuery = Static<typeof ReportQuery>;
 
 /** POST /api/migrations: a package from a tocView, an import of an uploaded file, or (with ?packageId=) a reuse. */
 export const MigrationBody = OptionalBody(
   Open({
-    packageInfo: Maybe(Open({ type: Maybe(Type.String()), purpose: Maybe(Type.String()), name: Maybe(Type.String()), tocView: Maybe(Open({})), storage: Maybe(Open({})) })),
+    packageInfo: Maybe(
+      Open({ type: Maybe(Type.String()), purpose: Maybe(Type.String()), name: Maybe(Type.String()), tocView: Maybe(Open({})), storage: Maybe(Open({})) }),
+    ),
     importInfo: Maybe(Open({})),
   }),
 );
@@ -132,8 +166,18 @@ export const ListQuery = Type.Object({
   limit: Type.Optional(WholeNumber(1, 1000)),
   ...listFilterQuery(MIGRATION_SORTS),
   type: Type.Optional(PackageTypeList),
-  status: Type.Optional(CommaList('[a-z_]{1,32}', 'must list statuses such as imported, import_failed or created', "Only migrations whose import's or package's status is one of these.")),
-  origin: Type.Optional(Type.Enum([...MIGRATION_ORIGINS], { description: 'created: made here from a tocView; uploaded: imported from a shared file; replicated: a source\'s record.' })),
+  status: Type.Optional(
+    CommaList(
+      '[a-z_]{1,32}',
+      'must list statuses such as imported, import_failed or created',
+      "Only migrations whose import's or package's status is one of these.",
+    ),
+  ),
+  origin: Type.Optional(
+    Type.Enum([...MIGRATION_ORIGINS], {
+      description: "created: made here from a tocView; uploaded: imported from a shared file; replicated: a source's record.",
+    }),
+  ),
 });
 
 export const ShowQuery = Type.Object({ showContent: Type.Optional(Type.String({ description: `One of ${SHOW_CONTENT.join(', ')} (any case).` })) });
@@ -141,4 +185,3 @@ export const GenerateUndoQuery = Type.Object({ generateUndo: Type.Optional(Query
 export const AutoSyncQuery = Type.Object({ autoSync: Type.Optional(QueryBoolean()) });
 
 export const EditReply = Open({ id: Type.String(), status: Type.String(), progress: Type.Number() });
-

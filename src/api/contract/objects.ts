@@ -14,7 +14,12 @@ export const MAX_PAGE = 5000;
 export const ObjectIdParams = Type.Object({ id: Guid('The object id.') });
 
 export const ObjectTypeQuery = Type.Object({
-  type: Type.Integer({ minimum: 1, maximum: 99_999, description: 'The object type (EnumDSSXMLObjectTypes), e.g. 8 for a folder.', 'x-message': 'must be a positive object type number' }),
+  type: Type.Integer({
+    minimum: 1,
+    maximum: 99_999,
+    description: 'The object type (EnumDSSXMLObjectTypes), e.g. 8 for a folder.',
+    'x-message': 'must be a positive object type number',
+  }),
 });
 
 const Name = Type.String({ description: `Trimmed, then 1 to ${MAX_NAME_LENGTH} characters.` });
@@ -35,7 +40,6 @@ export const FolderQuery = Type.Object({
   ...Paging(MAX_PAGE),
 });
 
-
 export const MetadataObject = Open({
   id: Type.String(),
   name: Type.String(),
@@ -45,7 +49,7 @@ export const MetadataObject = Open({
   dateCreated: Type.String(),
   dateModified: Type.String(),
   version: Type.String(),
-  acg: Type.Integer({ description: 'The caller\'s effective rights.' }),
+  acg: Type.Integer({ description: "The caller's effective rights." }),
   owner: Named,
   acl: Type.Array(Open({})),
   ancestors: Type.Optional(Type.Array(Open({}))),

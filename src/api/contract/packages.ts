@@ -17,9 +17,13 @@ export const HolderDetails = Open({
   content: Type.Optional(Type.Array(TocRow)),
 });
 
-export const HolderBody = Open({ type: Maybe(Type.String({ description: 'project, configuration or project_security.' })), settings: Maybe(Open({})), content: Maybe(Type.Array(Open({}))) });
+export const HolderBody = Open({
+  type: Maybe(Type.String({ description: 'project, configuration or project_security.' })),
+  settings: Maybe(Open({})),
+  content: Maybe(Type.Array(Open({}))),
+});
 
-export const ShowContentQuery = Type.Object({ showContent: Type.Optional(QueryBoolean('List the package\'s objects.')) });
+export const ShowContentQuery = Type.Object({ showContent: Type.Optional(QueryBoolean("List the package's objects.")) });
 
 export const HolderImportQuery = Type.Object({
   packageId: HolderId,

@@ -60,7 +60,9 @@ export const MetadataSearchQuery = Type.Object({
 
 /** v2's JSON body: the criteria that do not fit in a query (§4.2). */
 const V2_BODY_FIELDS = ['includeSubfolders', 'dateFilterType', 'timeRange', 'descriptionQuery', 'ownerId', 'localeId', 'excludedFolders'] as const;
-export const MetadataSearchBody = OptionalBody(Type.Object(Object.fromEntries(V2_BODY_FIELDS.map((f) => [f, Type.Optional(Type.Unknown())])), { additionalProperties: false }));
+export const MetadataSearchBody = OptionalBody(
+  Type.Object(Object.fromEntries(V2_BODY_FIELDS.map((f) => [f, Type.Optional(Type.Unknown())])), { additionalProperties: false }),
+);
 
 export const SearchIdQuery = (maxPage: number) =>
   Type.Object({ searchId: Type.String({ pattern: '^[0-9A-F]{32}$', 'x-message': 'must be the id a metadata search answered' }), ...Paging(maxPage) });
@@ -69,14 +71,24 @@ export const SearchTree = Open({ totalItems: Type.Integer(), folders: Type.Array
 /** A search object's criteria (type 39), named by DEFINITION_FIELDS; their rules are the domain's. */
 const Criteria = Object.fromEntries(DEFINITION_FIELDS.map((f) => [f, Type.Optional(Type.Unknown())]));
 export const SearchObjectBody = Type.Object(
-  { name: Type.String(), description: Maybe(Type.String({ maxLength: 4000 })), location: Maybe(Guid('The folder to save it in (the project root when absent).')), lcidQuery: Type.Optional(Type.Unknown()), ...Criteria },
+  {
+    name: Type.String(),
+    description: Maybe(Type.String({ maxLength: 4000 })),
+    location: Maybe(Guid('The folder to save it in (the project root when absent).')),
+    lcidQuery: Type.Optional(Type.Unknown()),
+    ...Criteria,
+  },
   { additionalProperties: false },
 );
 export const SearchObjectPatchBody = Type.Object(
-  { operationList: Type.Array(Open({ op: Type.Optional(Type.Unknown()), path: Type.Optional(Type.Unknown()), value: Type.Optional(Type.Unknown()) }), { minItems: 1, maxItems: 50 }) },
+  {
+    operationList: Type.Array(Open({ op: Type.Optional(Type.Unknown()), path: Type.Optional(Type.Unknown()), value: Type.Optional(Type.Unknown()) }), {
+      minItems: 1,
+      maxItems: 50,
+    }),
+  },
   { additionalProperties: false },
 );
 export const SearchObjectDefinition = Open({ id: Type.String(), name: Type.String(), description: Type.Optional(Type.String()) });
 export const SearchObjectRunQuery = (maxPage: number) =>
   Type.Object({ ...Paging(maxPage), includeAncestors: Flag, includeAcl: Flag, 'result.subtypes': Type.Optional(WholeNumber(0, 99_999)) });
-

@@ -6,7 +6,10 @@ import { Guid, Maybe, Open } from './common.js';
 /** Library clients send numbers where strings are meant (`loginMode: 1`). */
 const Text = Type.Union([Type.String(), Type.Number()]);
 
-export const LoginBody = Open({ loginMode: Maybe(Text), username: Maybe(Text), password: Maybe(Text) }, 'A form or a JSON object; loginMode 1 (standard) only.');
+export const LoginBody = Open(
+  { loginMode: Maybe(Text), username: Maybe(Text), password: Maybe(Text) },
+  'A form or a JSON object; loginMode 1 (standard) only.',
+);
 export type LoginBody = Static<typeof LoginBody>;
 
 export const DelegateBody = Open({ loginMode: Maybe(Text), identityToken: Maybe(Text) }, 'loginMode -1 and the token from POST /api/auth/identityToken.');
@@ -25,7 +28,13 @@ export const SessionInfo = Open({
   locale: Type.Integer(),
 });
 
-export const UserInfo = Open({ id: Type.String(), name: Type.String(), fullName: Type.String(), initials: Type.Optional(Type.String()), privileges: Type.Array(Type.String()) });
+export const UserInfo = Open({
+  id: Type.String(),
+  name: Type.String(),
+  fullName: Type.String(),
+  initials: Type.Optional(Type.String()),
+  privileges: Type.Array(Type.String()),
+});
 export type UserInfo = Static<typeof UserInfo>;
 
 export const ServerStatus = Open({ webVersion: Type.String(), iServerVersion: Type.String(), deploymentType: Type.String() });

@@ -3,9 +3,13 @@ import { SIGNATURE_STATES } from '../../domain/signature-states.js';
 
 /** Signed packages (docs/package-format.md, "Signature"): the public keys, the trusted source keys, a package's state. */
 
-export const SignatureState = Type.Union(SIGNATURE_STATES.map((state) => Type.Literal(state)), {
-  description: 'signed-trusted: signed by this environment or a trusted one; signed-unknown: signed by a key not trusted here; unsigned; tampered: its bytes do not match its signature',
-});
+export const SignatureState = Type.Union(
+  SIGNATURE_STATES.map((state) => Type.Literal(state)),
+  {
+    description:
+      'signed-trusted: signed by this environment or a trusted one; signed-unknown: signed by a key not trusted here; unsigned; tampered: its bytes do not match its signature',
+  },
+);
 
 export const PackageSignatureRecord = Type.Object({
   state: SignatureState,
@@ -14,7 +18,11 @@ export const PackageSignatureRecord = Type.Object({
 });
 export type PackageSignatureRecord = Static<typeof PackageSignatureRecord>;
 
-const KeyId = Type.String({ pattern: '^[0-9a-f]{16}$', 'x-message': 'must be 16 lower-case hex digits', description: 'The first 16 hex digits of the sha256 of the public key\'s DER.' });
+const KeyId = Type.String({
+  pattern: '^[0-9a-f]{16}$',
+  'x-message': 'must be 16 lower-case hex digits',
+  description: "The first 16 hex digits of the sha256 of the public key's DER.",
+});
 const PublicKey = Type.String({ minLength: 1, maxLength: 200, description: 'base64 of the SPKI DER of an Ed25519 public key.' });
 
 export const PublicSigningKey = Type.Object({

@@ -21,5 +21,9 @@ export const StorageView = Open({ sharedFileStore: Open({ ...Settings, configure
 
 /** Fields left out or null keep their value. */
 export const StorageBody = Open({
-  sharedFileStore: Open(Object.fromEntries(Object.entries(Settings).map(([name, schema]) => [name, Maybe(schema)])) as { [K in keyof typeof Settings]: ReturnType<typeof Maybe<(typeof Settings)[K]>> }),
+  sharedFileStore: Open(
+    Object.fromEntries(Object.entries(Settings).map(([name, schema]) => [name, Maybe(schema)])) as {
+      [K in keyof typeof Settings]: ReturnType<typeof Maybe<(typeof Settings)[K]>>;
+    },
+  ),
 });

@@ -23,7 +23,7 @@ export const CreateUploadHeaders = Open({
 
 export const PatchUploadHeaders = Open({
   'tus-resumable': tusResumable,
-  'upload-offset': Type.Optional(Type.String({ description: 'Where this chunk starts: the upload\'s current offset (else 409).' })),
+  'upload-offset': Type.Optional(Type.String({ description: "Where this chunk starts: the upload's current offset (else 409)." })),
   'upload-checksum': Type.Optional(Type.String({ description: '"sha256 <base64>" of this chunk; a mismatch is 460 and nothing of the chunk is kept.' })),
 });
 

@@ -8,9 +8,21 @@ import { parseTimeBound } from '../../domain/dates.js';
 
 /** GET /api/audit: the audit log, newest first, for environment administrators. Append-only: no other verbs. */
 export function auditRoutes(server: FastifyInstance, ctx: AppContext): void {
-  const schema = { tags: [PACKSTORE_EXTENSIONS], summary: 'The audit log, newest first', querystring: AuditQuery, response: replies({ 200: Page(AuditRecord) }) };
+  const schema = {
+    tags: [PACKSTORE_EXTENSIONS],
+    summary: 'The audit log, newest first',
+    querystring: AuditQuery,
+    response: replies({ 200: Page(AuditRecord) }),
+  };
   typed(server).get('/api/audit', { config: { access: requires('ADMINISTER_ENVIRONMENT') }, schema }, async (request) => {
     const { user, action, from, to, offset = 0, limit = 100 } = request.query;
-    return ctx.auditReader.page({ user: user || undefined, action: action || undefined, from: parseTimeBound(from, 'from'), to: parseTimeBound(to, 'to'), offset, limit });
+    return ctx.auditReader.page({
+      user: user || undefined,
+      action: action || undefined,
+      from: parseTimeBound(from, 'from'),
+      to: parseTimeBound(to, 'to'),
+      offset,
+      limit,
+    });
   });
 }

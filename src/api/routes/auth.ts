@@ -24,49 +24,81 @@ export function authRoutes(server: FastifyInstance, ctx: AppContext): void {
   const { signIn, config } = ctx;
   const app = typed(server);
 
-  app.post('/api/auth/login', { config: { access: PUBLIC }, schema: { tags: TAGS, summary: 'Log in (standard login); the token comes back in X-MSTR-AuthToken', body: LoginBody, response: NO_BODY } }, async (request, reply) => {
-    const fields = request.body;
-    const loginMode = stringField(fields.loginMode) ?? '1';
-    if (loginMode !== '1') throw new LoginFailedError(`Login mode ${loginMode} is not supported here; use standard login (loginMode 1).`);
-    const username = stringField(fields.username);
-    const password = stringField(fields.password) ?? '';
-    if (!username) throw new LoginFailedError();
-    const session = await signIn.login(username, password, request.ip);
-    request.log.info({ user: session.login }, 'login');
-    return sendNewSession(request, reply, session.token);
-  });
+  app.post(
+    '/api/auth/login',
+    {
+      config: { access: PUBLIC },
+      schema: { tags: TAGS, summary: 'Log in (standard login); the token comes back in X-MSTR-AuthToken', body: LoginBody, response: NO_BODY },
+    },
+    async (request, reply) => {
+      const fields = request.body;
+      const loginMode = stringField(fields.loginMode) ?? '1';
+      if (loginMode !== '1') throw new LoginFailedError(`Login mode ${loginMode} is not supported here; use standard login (loginMode 1).`);
+      const username = stringField(fields.username);
+      const password = stringField(fields.password) ?? '';
+      if (!username) throw new LoginFailedError();
+      const session = await signIn.login(username, password, request.ip);
+      request.log.info({ user: session.login }, 'login');
+      return sendNewSession(request, reply, session.token);
+    },
+  );
 
   // Signed in by the header only (a POST): a cross-site form cannot log a user out with the cookie.
   app.post('/api/auth/logout', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Log out', response: NO_BODY } }, async (request, reply) => {
     await signIn.logout(principalOf(request).token);
-    return reply.code(204).header('set-cookie', sessionCookie(request, '', 0)).send();
+    return reply
+      .code(204)
+      .header('set-cookie', sessionCookie(request, '', 0))
+      .send();
   });
 
-  app.get('/api/sessions', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'The session', response: replies({ 200: SessionInfo }) } }, async (request) => {
-    const principal = principalOf(request);
-    return {
-      timeout: config.sessionIdleTimeout,
-      workingSet: 10,
-      maxSearch: 3,
-      userId: principal.userId,
-      userFullName: principal.fullName,
-      locale: 1033,
-    };
-  });
+  app.get(
+    '/api/sessions',
+    { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'The session', response: replies({ 200: SessionInfo }) } },
+    async (request) => {
+      const principal = principalOf(request);
+      return {
+        timeout: config.sessionIdleTimeout,
+        workingSet: 10,
+        maxSearch: 3,
+        userId: principal.userId,
+        userFullName: principal.fullName,
+        locale: 1033,
+      };
+    },
+  );
 
-  app.put('/api/sessions', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Keep the session alive', response: NO_BODY } }, async (request, reply) => {
-    await signIn.renew(principalOf(request).token);
-    return reply.code(204).send();
-  });
+  app.put(
+    '/api/sessions',
+    { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Keep the session alive', response: NO_BODY } },
+    async (request, reply) => {
+      await signIn.renew(principalOf(request).token);
+      return reply.code(204).send();
+    },
+  );
 
-  app.get('/api/sessions/userInfo', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'The signed-in user and privileges', response: replies({ 200: UserInfo }) } }, async (request) => {
-    const principal = principalOf(request);
-    return { id: principal.userId, name: principal.login, fullName: principal.fullName, initials: initialsOf(principal.fullName), privileges: [...principal.privileges].sort() };
-  });
+  app.get(
+    '/api/sessions/userInfo',
+    { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'The signed-in user and privileges', response: replies({ 200: UserInfo }) } },
+    async (request) => {
+      const principal = principalOf(request);
+      return {
+        id: principal.userId,
+        name: principal.login,
+        fullName: principal.fullName,
+        initials: initialsOf(principal.fullName),
+        privileges: [...principal.privileges].sort(),
+      };
+    },
+  );
 
-  app.get('/api/status', { config: { access: PUBLIC }, schema: { tags: TAGS, summary: 'Server versions', response: replies({ 200: ServerStatus }) } }, async () => ({
-    webVersion: LIBRARY_VERSION,
-    iServerVersion: LIBRARY_VERSION,
-    deploymentType: 'packstore',
-  }));
+  app.get(
+    '/api/status',
+    { config: { access: PUBLIC }, schema: { tags: TAGS, summary: 'Server versions', response: replies({ 200: ServerStatus }) } },
+    async () => ({
+      webVersion: LIBRARY_VERSION,
+      iServerVersion: LIBRARY_VERSION,
+      deploymentType: 'packstore',
+    }),
+  );
 }

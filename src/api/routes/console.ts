@@ -24,7 +24,7 @@ const PAGE_HEADERS = {
 };
 
 const CONSOLE_TAGS = [PACKSTORE_EXTENSIONS];
-const PAGE = Type.String({ description: 'The console\'s page or one of its files.' });
+const PAGE = Type.String({ description: "The console's page or one of its files." });
 
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en">
@@ -70,7 +70,12 @@ export function serveConsoleFrom(root: string) {
       const fromRoot = { tags: CONSOLE_TAGS, summary: 'To the web console', response: replies({ 302: Type.Null({ description: 'To /console/.' }) }) };
       scope.get('/', { config: { access: PUBLIC }, schema: fromRoot }, async (_request, reply) => reply.redirect(`${CONSOLE_PATH}/`, 302));
 
-      const files = { tags: CONSOLE_TAGS, summary: 'The web console', params: Type.Object({ '*': Type.String() }), response: replies({ 200: PAGE, 503: PAGE }) };
+      const files = {
+        tags: CONSOLE_TAGS,
+        summary: 'The web console',
+        params: Type.Object({ '*': Type.String() }),
+        response: replies({ 200: PAGE, 503: PAGE }),
+      };
       scope.get<{ Params: { '*': string } }>(`${CONSOLE_PATH}/*`, { config: { access: PUBLIC }, schema: files }, async (request, reply) => {
         reply.headers(PAGE_HEADERS);
         if (!(await isFile(path.join(base, 'index.html')))) return notBuilt(reply);

@@ -38,7 +38,18 @@ function wire(view: DiffView): Diff {
     ...(header.fingerprint ? { targetFingerprint: header.fingerprint } : {}),
     ...(view.currentFingerprint ? { currentFingerprint: view.currentFingerprint, stale: view.stale ?? false } : {}),
     ...(page
-      ? { total: page.total, objects: page.rows.map((r) => ({ id: r.id, type: r.type, name: r.name, action: r.action, ...(r.targetId ? { targetId: r.targetId } : {}), ...(r.blocked ? { blocked: r.blocked } : {}), changes: r.changes })) }
+      ? {
+          total: page.total,
+          objects: page.rows.map((r) => ({
+            id: r.id,
+            type: r.type,
+            name: r.name,
+            action: r.action,
+            ...(r.targetId ? { targetId: r.targetId } : {}),
+            ...(r.blocked ? { blocked: r.blocked } : {}),
+            changes: r.changes,
+          })),
+        }
       : {}),
   };
 }
@@ -55,11 +66,22 @@ export function diffRoutes(server: FastifyInstance, ctx: AppContext): void {
     '/api/migrations/diff',
     {
       config: { access: DIFF_ACCESS },
-      schema: { tags: TAGS, summary: 'Diff a package (an uploaded file or a migration\'s) or an undo against its target: 200 when small, else 202 and page by id', headers: ProjectHeader, querystring: DiffQuery, body: DiffBody, response: replies({ 200: Diff, 202: Diff }) },
+      schema: {
+        tags: TAGS,
+        summary: "Diff a package (an uploaded file or a migration's) or an undo against its target: 200 when small, else 202 and page by id",
+        headers: ProjectHeader,
+        querystring: DiffQuery,
+        body: DiffBody,
+        response: replies({ 200: Diff, 202: Diff }),
+      },
     },
     async (request, reply) => {
       const body = request.body;
-      const header = await diffs.start({ source: sourceOf(body), projectId: body.importInfo?.project?.id ?? projectIdOf(request), userId: principalOf(request).userId });
+      const header = await diffs.start({
+        source: sourceOf(body),
+        projectId: body.importInfo?.project?.id ?? projectIdOf(request),
+        userId: principalOf(request).userId,
+      });
       if (header.status === 'running') return reply.code(202).send(wire({ header }));
       return reply.code(200).send(wire(await diffs.read(header.id, filterOf(request.query))));
     },
@@ -67,7 +89,16 @@ export function diffRoutes(server: FastifyInstance, ctx: AppContext): void {
 
   app.get(
     '/api/migrations/diff/:id',
-    { config: { access: DIFF_ACCESS }, schema: { tags: TAGS, summary: 'A page of a diff, and whether its target changed since (stale)', params: DiffIdParams, querystring: DiffQuery, response: replies({ 200: Diff, 202: Diff }) } },
+    {
+      config: { access: DIFF_ACCESS },
+      schema: {
+        tags: TAGS,
+        summary: 'A page of a diff, and whether its target changed since (stale)',
+        params: DiffIdParams,
+        querystring: DiffQuery,
+        response: replies({ 200: Diff, 202: Diff }),
+      },
+    },
     async (request, reply) => {
       const view = await diffs.read(request.params.id, filterOf(request.query));
       return reply.code(view.header.status === 'running' ? 202 : 200).send(wire(view));

@@ -13,7 +13,14 @@ export function environmentBadgeRoutes(app: FastifyInstance, ctx: AppContext): v
   const badge: EnvironmentBadge = { name: ctx.config.environmentName, colour: ctx.config.environmentColour, production: ctx.config.environmentProduction };
   app.get(
     '/api/environment',
-    { config: { access: PUBLIC }, schema: { tags: [PACKSTORE_EXTENSIONS], summary: "This environment's name, colour and production mark (the console's header)", response: replies({ 200: EnvironmentBadge }) } },
+    {
+      config: { access: PUBLIC },
+      schema: {
+        tags: [PACKSTORE_EXTENSIONS],
+        summary: "This environment's name, colour and production mark (the console's header)",
+        response: replies({ 200: EnvironmentBadge }),
+      },
+    },
     async () => badge,
   );
 }

@@ -18,16 +18,27 @@ export function folderRoutes(server: FastifyInstance, ctx: AppContext): void {
   const app = typed(server);
   const config = { access: SIGNED_IN };
 
-  app.post('/api/folders', { config, schema: { tags: TAGS, summary: 'Create a folder', headers: ProjectHeader, body: FolderBody, response: replies({ 201: MetadataObject }) } }, async (request, reply) => {
-    const { name, description, parent } = request.body;
-    const input = { name: objectName(name) ?? '', description: description ?? '', parent };
-    const accessor = await accessorOf(request, ctx.accessors);
-    const projectId = await projectScope(request, ctx.objects);
-    const folder = await service.createFolder(projectId, input, accessor);
-    return reply.code(201).send(objectJson(folder, projectId, accessor, await service.ancestors(projectId, folder)));
-  });
+  app.post(
+    '/api/folders',
+    { config, schema: { tags: TAGS, summary: 'Create a folder', headers: ProjectHeader, body: FolderBody, response: replies({ 201: MetadataObject }) } },
+    async (request, reply) => {
+      const { name, description, parent } = request.body;
+      const input = { name: objectName(name) ?? '', description: description ?? '', parent };
+      const accessor = await accessorOf(request, ctx.accessors);
+      const projectId = await projectScope(request, ctx.objects);
+      const folder = await service.createFolder(projectId, input, accessor);
+      return reply.code(201).send(objectJson(folder, projectId, accessor, await service.ancestors(projectId, folder)));
+    },
+  );
 
-  const children = { tags: TAGS, summary: 'A folder\'s children (the total in X-MSTR-Total-Count)', params: ObjectIdParams, querystring: FolderQuery, headers: ProjectHeader, response: replies({ 200: ObjectList }) };
+  const children = {
+    tags: TAGS,
+    summary: "A folder's children (the total in X-MSTR-Total-Count)",
+    params: ObjectIdParams,
+    querystring: FolderQuery,
+    headers: ProjectHeader,
+    response: replies({ 200: ObjectList }),
+  };
   app.get('/api/folders/:id', { config, schema: children }, async (request, reply) => {
     const { id } = request.params;
     const { offset = 0, limit = -1 } = request.query;

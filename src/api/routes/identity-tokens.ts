@@ -31,27 +31,48 @@ export function identityTokenRoutes(server: FastifyInstance, ctx: AppContext): v
   const { signIn } = ctx;
   const app = typed(server);
 
-  app.post('/api/auth/identityToken', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Make an identity token (X-MSTR-IdentityToken) for delegation', response: replies({ 201: Empty }) } }, async (request, reply) => {
-    const token = await signIn.makeIdentityToken(principalOf(request).userId);
-    request.auditSubject = { target: identityTokenAuditId(token) };
-    return reply.code(201).header('X-MSTR-IdentityToken', token).send();
-  });
+  app.post(
+    '/api/auth/identityToken',
+    {
+      config: { access: SIGNED_IN },
+      schema: { tags: TAGS, summary: 'Make an identity token (X-MSTR-IdentityToken) for delegation', response: replies({ 201: Empty }) },
+    },
+    async (request, reply) => {
+      const token = await signIn.makeIdentityToken(principalOf(request).userId);
+      request.auditSubject = { target: identityTokenAuditId(token) };
+      return reply.code(201).header('X-MSTR-IdentityToken', token).send();
+    },
+  );
 
   // Validates without using the token.
-  app.get('/api/auth/identityToken', { config: { access: SIGNED_IN }, schema: { tags: TAGS, summary: 'Validate an identity token without using it', headers: IdentityTokenHeader, response: replies({ 204: Empty }) } }, async (request, reply) => {
-    const token = request.headers['x-mstr-identitytoken'];
-    request.auditSubject = { target: identityTokenAuditId(token) };
-    await signIn.checkIdentityToken(token);
-    return reply.code(204).send();
-  });
+  app.get(
+    '/api/auth/identityToken',
+    {
+      config: { access: SIGNED_IN },
+      schema: { tags: TAGS, summary: 'Validate an identity token without using it', headers: IdentityTokenHeader, response: replies({ 204: Empty }) },
+    },
+    async (request, reply) => {
+      const token = request.headers['x-mstr-identitytoken'];
+      request.auditSubject = { target: identityTokenAuditId(token) };
+      await signIn.checkIdentityToken(token);
+      return reply.code(204).send();
+    },
+  );
 
-  app.post('/api/auth/delegate', { config: { access: PUBLIC }, schema: { tags: TAGS, summary: 'Redeem an identity token for a session', body: DelegateBody, response: replies({ 204: Empty }) } }, async (request, reply) => {
-    const token = delegatedToken(request.body);
-    request.auditSubject = { target: identityTokenAuditId(token) };
-    const session = await signIn.redeem(token, request.ip, (owner) => {
-      request.auditSubject = { target: identityTokenAuditId(token), userId: owner.id, userName: owner.login };
-    });
-    request.log.info({ user: session.login }, 'delegated login');
-    return sendNewSession(request, reply, session.token);
-  });
+  app.post(
+    '/api/auth/delegate',
+    {
+      config: { access: PUBLIC },
+      schema: { tags: TAGS, summary: 'Redeem an identity token for a session', body: DelegateBody, response: replies({ 204: Empty }) },
+    },
+    async (request, reply) => {
+      const token = delegatedToken(request.body);
+      request.auditSubject = { target: identityTokenAuditId(token) };
+      const session = await signIn.redeem(token, request.ip, (owner) => {
+        request.auditSubject = { target: identityTokenAuditId(token), userId: owner.id, userName: owner.login };
+      });
+      request.log.info({ user: session.login }, 'delegated login');
+      return sendNewSession(request, reply, session.token);
+    },
+  );
 }

@@ -25,4 +25,26 @@ import { environmentBadgeRoutes } from './environment-badge.js';
 export type RouteModule = (app: FastifyInstance, ctx: AppContext) => void | Promise<void>;
 
 /** Every API area, one module each. */
-export const ROUTE_MODULES: RouteModule[] = [authRoutes, identityTokenRoutes, fileRoutes, resumableUploadRoutes, storageRoutes, projectRoutes, objectRoutes, folderRoutes, searchRoutes, metadataSearchRoutes, searchObjectRoutes, diffRoutes, migrationRoutes, packageHolderRoutes, userRoutes, auditRoutes, signingRoutes, consoleRoutes, environmentBadgeRoutes, operationsRoutes, apiDocsRoutes];
+export const ROUTE_MODULES: RouteModule[] = [
+  authRoutes,
+  identityTokenRoutes,
+  fileRoutes,
+  resumableUploadRoutes,
+  storageRoutes,
+  projectRoutes,
+  objectRoutes,
+  folderRoutes,
+  searchRoutes,
+  metadataSearchRoutes,
+  searchObjectRoutes,
+  diffRoutes,
+  migrationRoutes,
+  packageHolderRoutes,
+  userRoutes,
+  auditRoutes,
+  signingRoutes,
+  consoleRoutes,
+  environmentBadgeRoutes,
+  operationsRoutes,
+  apiDocsRoutes,
+];

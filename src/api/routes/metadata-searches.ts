@@ -34,9 +34,18 @@ export function metadataSearchRoutes(server: FastifyInstance, ctx: AppContext): 
   };
   const storeSchema = { tags: TAGS, querystring: MetadataSearchQuery, headers: ProjectHeader, response: replies({ 200: StoredSearch }) };
   app.post('/api/metadataSearches/results', { config, schema: { ...storeSchema, summary: 'Store a metadata search (criteria in the query)' } }, store);
-  app.post('/api/v2/metadataSearches/results', { config, schema: { ...storeSchema, summary: 'Store a metadata search (criteria in the query and the body)', body: MetadataSearchBody } }, store);
+  app.post(
+    '/api/v2/metadataSearches/results',
+    { config, schema: { ...storeSchema, summary: 'Store a metadata search (criteria in the query and the body)', body: MetadataSearchBody } },
+    store,
+  );
 
-  const results = { tags: TAGS, summary: 'A stored search\'s results (the total in X-MSTR-Total-Count)', querystring: SearchIdQuery(MAX_RESULTS), response: replies({ 200: ObjectList }) };
+  const results = {
+    tags: TAGS,
+    summary: "A stored search's results (the total in X-MSTR-Total-Count)",
+    querystring: SearchIdQuery(MAX_RESULTS),
+    response: replies({ 200: ObjectList }),
+  };
   app.get('/api/metadataSearches/results', { config, schema: results }, async (request, reply) => {
     const { searchId, offset = 0, limit = -1 } = request.query;
     const accessor = await accessorOf(request, ctx.accessors);
@@ -44,7 +53,12 @@ export function metadataSearchRoutes(server: FastifyInstance, ctx: AppContext): 
     return reply.header('x-mstr-total-count', String(listing.total)).send(listing.objects.map((o) => objectJson(o, projectId, accessor)));
   });
 
-  const tree = { tags: TAGS, summary: 'A stored search\'s results as a folder tree', querystring: SearchIdQuery(MAX_RESULTS), response: replies({ 200: SearchTree }) };
+  const tree = {
+    tags: TAGS,
+    summary: "A stored search's results as a folder tree",
+    querystring: SearchIdQuery(MAX_RESULTS),
+    response: replies({ 200: SearchTree }),
+  };
   app.get('/api/metadataSearches/results/tree', { config, schema: tree }, async (request, reply) => {
     const { searchId, offset = 0, limit = -1 } = request.query;
     const { total, roots } = await service.tree(searchId, { offset, limit }, await accessorOf(request, ctx.accessors));

@@ -77,7 +77,14 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     {
       bodyLimit: RECORD_BODY_LIMIT,
       config: { access: requiresAny('CREATE_PACKAGE', 'MANAGE_MIGRATION_PACKAGES') },
-      schema: { tags: TAGS, summary: 'Create a package, import an uploaded one, or reuse a package (?packageId=)', querystring: ReuseQuery, headers: ProjectHeader, body: MigrationBody, response: replies({ 201: Migration }) },
+      schema: {
+        tags: TAGS,
+        summary: 'Create a package, import an uploaded one, or reuse a package (?packageId=)',
+        querystring: ReuseQuery,
+        headers: ProjectHeader,
+        body: MigrationBody,
+        response: replies({ 201: Migration }),
+      },
     },
     async (request, reply) => {
       const reused = request.query.packageId;
@@ -97,25 +104,53 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     },
   );
 
-  app.get('/api/migrations', { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'List migrations', querystring: ListQuery, response: replies({ 200: MigrationPage }) } }, async (request) => {
-    const { offset = 0, limit = 1000, sort, origin } = request.query;
-    const filters = listFiltersOf(request.query, request.query.type);
-    const page = await service.list({ ...filters, purposes: parsePurposeList(request.query['packageInfo.purpose']), statuses: commaList(request.query.status), origin, sort, offset, limit });
-    return { total: page.total, data: page.records.map((r) => fullView(r)) };
-  });
+  app.get(
+    '/api/migrations',
+    {
+      config: { access: READ_MIGRATIONS },
+      schema: { tags: TAGS, summary: 'List migrations', querystring: ListQuery, response: replies({ 200: MigrationPage }) },
+    },
+    async (request) => {
+      const { offset = 0, limit = 1000, sort, origin } = request.query;
+      const filters = listFiltersOf(request.query, request.query.type);
+      const page = await service.list({
+        ...filters,
+        purposes: parsePurposeList(request.query['packageInfo.purpose']),
+        statuses: commaList(request.query.status),
+        origin,
+        sort,
+        offset,
+        limit,
+      });
+      return { total: page.total, data: page.records.map((r) => fullView(r)) };
+    },
+  );
 
-  app.get('/api/migrations/:id', { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'A migration', params: MigrationIdParams, querystring: ShowQuery, response: replies({ 200: Migration }) } }, async (request) => {
-    const id = migrationIdOf(request.params.id);
-    const show = (request.query.showContent ?? 'default').toLowerCase();
-    if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
-    return fullView(await ctx.crossEnvironment.sync(await service.require(id.packageId, id.importId)), show);
-  });
+  app.get(
+    '/api/migrations/:id',
+    {
+      config: { access: READ_MIGRATIONS },
+      schema: { tags: TAGS, summary: 'A migration', params: MigrationIdParams, querystring: ShowQuery, response: replies({ 200: Migration }) },
+    },
+    async (request) => {
+      const id = migrationIdOf(request.params.id);
+      const show = (request.query.showContent ?? 'default').toLowerCase();
+      if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
+      return fullView(await ctx.crossEnvironment.sync(await service.require(id.packageId, id.importId)), show);
+    },
+  );
 
   app.get(
     '/api/migrations/:id/report',
     {
       config: { access: READ_MIGRATIONS },
-      schema: { tags: [PACKSTORE_EXTENSIONS], summary: 'What the last import or validation did (or would do) to each object: a page, with counts by action and type', params: MigrationIdParams, querystring: ReportQuery, response: replies({ 200: Report }) },
+      schema: {
+        tags: [PACKSTORE_EXTENSIONS],
+        summary: 'What the last import or validation did (or would do) to each object: a page, with counts by action and type',
+        params: MigrationIdParams,
+        querystring: ReportQuery,
+        response: replies({ 200: Report }),
+      },
     },
     async (request) => {
       const id = migrationIdOf(request.params.id);
@@ -129,12 +164,25 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     {
       bodyLimit: RECORD_BODY_LIMIT,
       config: { access: requires('MANAGE_MIGRATION_PACKAGES', 'CREATE_PACKAGE', 'BYPASS_ACCESS_CHECKS') },
-      schema: { tags: TAGS, summary: 'Import a record replicated through the shared storage', params: MigrationIdParams, querystring: GenerateUndoQuery, headers: ProjectHeader, body: ReplicatedBody, response: replies({ 201: Migration }) },
+      schema: {
+        tags: TAGS,
+        summary: 'Import a record replicated through the shared storage',
+        params: MigrationIdParams,
+        querystring: GenerateUndoQuery,
+        headers: ProjectHeader,
+        body: ReplicatedBody,
+        response: replies({ 201: Migration }),
+      },
     },
     async (request, reply) => {
       const id = migrationIdOf(request.params.id);
       const input = parseReplicatedRecord(request.body, id.packageId, id.importId);
-      const record = await ctx.crossEnvironment.importReplicated(input, caller(request), projectIdOf(request), optionalBoolean(request.query.generateUndo, 'generateUndo') ?? true);
+      const record = await ctx.crossEnvironment.importReplicated(
+        input,
+        caller(request),
+        projectIdOf(request),
+        optionalBoolean(request.query.generateUndo, 'generateUndo') ?? true,
+      );
       return reply.code(201).send(shortView(record));
     },
   );
@@ -144,7 +192,14 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
     {
       bodyLimit: RECORD_BODY_LIMIT,
       config: { access: requires('CREATE_PACKAGE', 'APPLY_PACKAGE', 'BYPASS_ACCESS_CHECKS') },
-      schema: { tags: TAGS, summary: 'Validate a replicated record (a dry-run import)', params: MigrationIdParams, headers: ProjectHeader, body: ReplicatedBody, response: replies({ 202: Empty }) },
+      schema: {
+        tags: TAGS,
+        summary: 'Validate a replicated record (a dry-run import)',
+        params: MigrationIdParams,
+        headers: ProjectHeader,
+        body: ReplicatedBody,
+        response: replies({ 202: Empty }),
+      },
     },
     async (request, reply) => {
       const id = migrationIdOf(request.params.id);
@@ -155,7 +210,17 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.patch(
     '/api/migrations/:id/packageInfo/certification',
-    { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'Certify a package', params: MigrationIdParams, querystring: AutoSyncQuery, body: CertificationBody, response: replies({ 204: Empty }) } },
+    {
+      config: { access: READ_MIGRATIONS },
+      schema: {
+        tags: TAGS,
+        summary: 'Certify a package',
+        params: MigrationIdParams,
+        querystring: AutoSyncQuery,
+        body: CertificationBody,
+        response: replies({ 204: Empty }),
+      },
+    },
     async (request, reply) => {
       const id = migrationIdOf(request.params.id);
       const record = await service.require(id.packageId, id.importId);
@@ -168,7 +233,17 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.put(
     '/api/migrations/:id/packageInfo',
-    { bodyLimit: RECORD_BODY_LIMIT, config: { access: requires('CREATE_PACKAGE') }, schema: { tags: TAGS, summary: 'Edit a package (name, content)', params: MigrationIdParams, body: PackageEditBody, response: replies({ 202: EditReply }) } },
+    {
+      bodyLimit: RECORD_BODY_LIMIT,
+      config: { access: requires('CREATE_PACKAGE') },
+      schema: {
+        tags: TAGS,
+        summary: 'Edit a package (name, content)',
+        params: MigrationIdParams,
+        body: PackageEditBody,
+        response: replies({ 202: EditReply }),
+      },
+    },
     async (request, reply) => {
       const id = migrationIdOf(request.params.id);
       const record = await service.require(id.packageId, id.importId);
@@ -179,7 +254,17 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.patch(
     '/api/migrations/:id',
-    { config: { access: READ_MIGRATIONS }, schema: { tags: TAGS, summary: 'Request, approve or reject an import, an undo or a validation', params: MigrationIdParams, headers: ProjectHeader, body: MigrationPatchBody, response: replies({ 200: Migration }) } },
+    {
+      config: { access: READ_MIGRATIONS },
+      schema: {
+        tags: TAGS,
+        summary: 'Request, approve or reject an import, an undo or a validation',
+        params: MigrationIdParams,
+        headers: ProjectHeader,
+        body: MigrationPatchBody,
+        response: replies({ 200: Migration }),
+      },
+    },
     async (request) => {
       const id = migrationIdOf(request.params.id);
       const patch = parseMigrationPatch(request.body);
@@ -191,7 +276,10 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.delete(
     '/api/migrations',
-    { config: { access: requires('MANAGE_MIGRATION_PACKAGES') }, schema: { tags: TAGS, summary: 'Delete a package and its records', querystring: PackageIdQuery, response: replies({ 204: Empty }) } },
+    {
+      config: { access: requires('MANAGE_MIGRATION_PACKAGES') },
+      schema: { tags: TAGS, summary: 'Delete a package and its records', querystring: PackageIdQuery, response: replies({ 204: Empty }) },
+    },
     async (request, reply) => {
       await service.deletePackage(request.query.packageId, principalOf(request).privileges);
       return reply.code(204).send();
@@ -200,7 +288,16 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
 
   app.get(
     '/api/migrations/packages/:packageId/binary',
-    { config: { access: requires('MANAGE_MIGRATION_PACKAGES') }, schema: { tags: TAGS, summary: 'Download a package (HTTP Range supported)', params: PackageIdParams, headers: RangeHeaders, response: replies(BinaryReply) } },
+    {
+      config: { access: requires('MANAGE_MIGRATION_PACKAGES') },
+      schema: {
+        tags: TAGS,
+        summary: 'Download a package (HTTP Range supported)',
+        params: PackageIdParams,
+        headers: RangeHeaders,
+        response: replies(BinaryReply),
+      },
+    },
     async (request, reply) => sendDownload(request, reply, await service.download(request.params.packageId)),
   );
 }

@@ -24,41 +24,53 @@ export function objectRoutes(server: FastifyInstance, ctx: AppContext): void {
   const app = typed(server);
   const config = { access: SIGNED_IN };
 
-  app.get('/api/objects/:id', { config, schema: { ...ADDRESS, summary: 'An object (type 32: a project)', response: replies({ 200: MetadataObject }) } }, async (request) => {
-    const { id } = request.params;
-    const { type } = request.query;
-    const accessor = await accessorOf(request, ctx.accessors);
-    if (type === OBJECT_TYPE.PROJECT) {
-      return projectObjectJson(await ctx.objects.project(id), accessor);
-    }
-    const projectId = await projectScope(request, ctx.objects, type);
-    const object = await service.read(projectId, id, type, accessor);
-    return objectJson(object, projectId, accessor, await service.ancestors(projectId, object));
-  });
+  app.get(
+    '/api/objects/:id',
+    { config, schema: { ...ADDRESS, summary: 'An object (type 32: a project)', response: replies({ 200: MetadataObject }) } },
+    async (request) => {
+      const { id } = request.params;
+      const { type } = request.query;
+      const accessor = await accessorOf(request, ctx.accessors);
+      if (type === OBJECT_TYPE.PROJECT) {
+        return projectObjectJson(await ctx.objects.project(id), accessor);
+      }
+      const projectId = await projectScope(request, ctx.objects, type);
+      const object = await service.read(projectId, id, type, accessor);
+      return objectJson(object, projectId, accessor, await service.ancestors(projectId, object));
+    },
+  );
 
-  app.put('/api/objects/:id', { config, schema: { ...ADDRESS, summary: 'Rename, describe or move an object', body: ObjectUpdateBody, response: replies({ 200: MetadataObject }) } }, async (request) => {
-    const { id } = request.params;
-    const { type } = request.query;
-    refuseProjectType(type);
-    const fields = request.body ?? {};
-    const changes = { name: objectName(fields.name), description: fields.description ?? undefined, folderId: fields.folderId ?? undefined };
-    const accessor = await accessorOf(request, ctx.accessors);
-    const projectId = await projectScope(request, ctx.objects, type);
-    const object = await service.update(projectId, id, type, changes, accessor);
-    return objectJson(object, projectId, accessor, await service.ancestors(projectId, object));
-  });
+  app.put(
+    '/api/objects/:id',
+    { config, schema: { ...ADDRESS, summary: 'Rename, describe or move an object', body: ObjectUpdateBody, response: replies({ 200: MetadataObject }) } },
+    async (request) => {
+      const { id } = request.params;
+      const { type } = request.query;
+      refuseProjectType(type);
+      const fields = request.body ?? {};
+      const changes = { name: objectName(fields.name), description: fields.description ?? undefined, folderId: fields.folderId ?? undefined };
+      const accessor = await accessorOf(request, ctx.accessors);
+      const projectId = await projectScope(request, ctx.objects, type);
+      const object = await service.update(projectId, id, type, changes, accessor);
+      return objectJson(object, projectId, accessor, await service.ancestors(projectId, object));
+    },
+  );
 
-  app.post('/api/objects/:id/copy', { config, schema: { ...ADDRESS, summary: 'Copy an object', body: ObjectCopyBody, response: replies({ 201: MetadataObject }) } }, async (request, reply) => {
-    const { id } = request.params;
-    const { type } = request.query;
-    refuseProjectType(type);
-    const fields = request.body ?? {};
-    const input = { name: objectName(fields.name), folderId: fields.folderId ?? undefined };
-    const accessor = await accessorOf(request, ctx.accessors);
-    const projectId = await projectScope(request, ctx.objects, type);
-    const copy = await service.copy(projectId, id, type, input, accessor);
-    return reply.code(201).send(objectJson(copy, projectId, accessor, await service.ancestors(projectId, copy)));
-  });
+  app.post(
+    '/api/objects/:id/copy',
+    { config, schema: { ...ADDRESS, summary: 'Copy an object', body: ObjectCopyBody, response: replies({ 201: MetadataObject }) } },
+    async (request, reply) => {
+      const { id } = request.params;
+      const { type } = request.query;
+      refuseProjectType(type);
+      const fields = request.body ?? {};
+      const input = { name: objectName(fields.name), folderId: fields.folderId ?? undefined };
+      const accessor = await accessorOf(request, ctx.accessors);
+      const projectId = await projectScope(request, ctx.objects, type);
+      const copy = await service.copy(projectId, id, type, input, accessor);
+      return reply.code(201).send(objectJson(copy, projectId, accessor, await service.ancestors(projectId, copy)));
+    },
+  );
 
   app.delete('/api/objects/:id', { config, schema: { ...ADDRESS, summary: 'Delete an object', response: replies({ 204: Empty }) } }, async (request, reply) => {
     const { id } = request.params;

@@ -39,7 +39,9 @@ function requireChunkType(request: FastifyRequest): void {
 }
 
 function hasBody(request: FastifyRequest): boolean {
-  return request.headers['content-type'] !== undefined && (request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0);
+  return (
+    request.headers['content-type'] !== undefined && (request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0)
+  );
 }
 
 function progressHeaders(reply: FastifyReply, upload: ResumableUpload): FastifyReply {
@@ -62,11 +64,30 @@ export async function resumableUploadRoutes(app: FastifyInstance, ctx: AppContex
     });
     const scope = typed(plain);
 
-    scope.options(UPLOADS, { config: { access: PUBLIC }, schema: { tags: TAGS, summary: 'The tus versions, extensions and checksum algorithms this server speaks', params: UploadsParams, response: replies({ 204: Empty }) } }, async (_request, reply) => {
-      return reply.code(204).headers(tusAdvertisement()).send();
-    });
+    scope.options(
+      UPLOADS,
+      {
+        config: { access: PUBLIC },
+        schema: {
+          tags: TAGS,
+          summary: 'The tus versions, extensions and checksum algorithms this server speaks',
+          params: UploadsParams,
+          response: replies({ 204: Empty }),
+        },
+      },
+      async (_request, reply) => {
+        return reply.code(204).headers(tusAdvertisement()).send();
+      },
+    );
 
-    const create = { tags: TAGS, summary: 'Create a resumable (tus) upload of the file\'s bytes', description: `Optionally with the first bytes (creation-with-upload): ${CHUNK_TYPE_DESCRIPTION}`, params: UploadsParams, headers: CreateUploadHeaders, response: replies({ 201: Empty }) };
+    const create = {
+      tags: TAGS,
+      summary: "Create a resumable (tus) upload of the file's bytes",
+      description: `Optionally with the first bytes (creation-with-upload): ${CHUNK_TYPE_DESCRIPTION}`,
+      params: UploadsParams,
+      headers: CreateUploadHeaders,
+      response: replies({ 201: Empty }),
+    };
     scope.post(UPLOADS, { config: { access: MANAGE_AND_ADMINISTER }, schema: create }, async (request, reply) => {
       requireTusVersion(request.headers['tus-resumable']);
       const fileGuid = guidOf(request.params.fileId);
@@ -75,30 +96,63 @@ export async function resumableUploadRoutes(app: FastifyInstance, ctx: AppContex
       reply.header('Location', location);
       if (hasBody(request)) {
         requireChunkType(request);
-        upload = await appendChunk(ctx, fileGuid, upload.id, { offset: 0, body: bodyUntilCut(request.raw), sha256: parseUploadChecksum(request.headers['upload-checksum']) });
+        upload = await appendChunk(ctx, fileGuid, upload.id, {
+          offset: 0,
+          body: bodyUntilCut(request.raw),
+          sha256: parseUploadChecksum(request.headers['upload-checksum']),
+        });
       }
       return progressHeaders(reply, upload).code(201).send();
     });
 
     // HEAD (Fastify's copy of this GET) is what tus clients ask; GET adds the same as JSON.
-    const status = { tags: TAGS, summary: 'Where a resumable upload stands (HEAD: the tus headers only)', params: UploadParams, headers: TusHeaders, response: replies({ 200: UploadStatus }) };
+    const status = {
+      tags: TAGS,
+      summary: 'Where a resumable upload stands (HEAD: the tus headers only)',
+      params: UploadParams,
+      headers: TusHeaders,
+      response: replies({ 200: UploadStatus }),
+    };
     scope.get(UPLOAD, { config: { access: MANAGE_AND_ADMINISTER }, schema: status }, async (request, reply) => {
       if (request.method === 'HEAD') requireTusVersion(request.headers['tus-resumable']);
       const upload = await liveUpload(ctx, guidOf(request.params.fileId), uploadIdOf(request.params.uploadId));
       progressHeaders(reply, upload).header('Upload-Length', String(upload.length));
-      return { id: upload.id, fileId: fileIdFromGuid(upload.fileGuid), offset: upload.received, length: upload.length, expires: new Date(upload.expiresAt).toISOString() };
+      return {
+        id: upload.id,
+        fileId: fileIdFromGuid(upload.fileGuid),
+        offset: upload.received,
+        length: upload.length,
+        expires: new Date(upload.expiresAt).toISOString(),
+      };
     });
 
-    const patch = { tags: TAGS, summary: 'Append a chunk to a resumable upload; the last one commits the file', description: CHUNK_TYPE_DESCRIPTION, params: UploadParams, headers: PatchUploadHeaders, response: replies({ 204: Empty }) };
+    const patch = {
+      tags: TAGS,
+      summary: 'Append a chunk to a resumable upload; the last one commits the file',
+      description: CHUNK_TYPE_DESCRIPTION,
+      params: UploadParams,
+      headers: PatchUploadHeaders,
+      response: replies({ 204: Empty }),
+    };
     scope.patch(UPLOAD, { config: { access: MANAGE_AND_ADMINISTER }, schema: patch }, async (request, reply) => {
       requireTusVersion(request.headers['tus-resumable']);
       requireChunkType(request);
-      const chunk = { offset: parseUploadOffset(request.headers['upload-offset']), body: bodyUntilCut(request.raw), sha256: parseUploadChecksum(request.headers['upload-checksum']) };
+      const chunk = {
+        offset: parseUploadOffset(request.headers['upload-offset']),
+        body: bodyUntilCut(request.raw),
+        sha256: parseUploadChecksum(request.headers['upload-checksum']),
+      };
       const upload = await appendChunk(ctx, guidOf(request.params.fileId), uploadIdOf(request.params.uploadId), chunk);
       return progressHeaders(reply, upload).code(204).send();
     });
 
-    const terminate = { tags: TAGS, summary: 'Terminate a resumable upload: what it received is removed', params: UploadParams, headers: TusHeaders, response: replies({ 204: Empty }) };
+    const terminate = {
+      tags: TAGS,
+      summary: 'Terminate a resumable upload: what it received is removed',
+      params: UploadParams,
+      headers: TusHeaders,
+      response: replies({ 204: Empty }),
+    };
     scope.delete(UPLOAD, { config: { access: MANAGE_AND_ADMINISTER }, schema: terminate }, async (request, reply) => {
       requireTusVersion(request.headers['tus-resumable']);
       await terminateUpload(ctx, guidOf(request.params.fileId), uploadIdOf(request.params.uploadId));

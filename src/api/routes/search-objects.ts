@@ -27,7 +27,8 @@ function patchChanges(operations: readonly Record<string, unknown>[]): Record<st
   operations.forEach((operation, i) => {
     const path = typeof operation.path === 'string' ? operation.path.replace(/^\//, '') : '';
     if (operation.op !== 'replace') throw new InvalidInputError(`operationList[${i}].op must be "replace".`);
-    if (!(DEFINITION_FIELDS as readonly string[]).includes(path)) throw new InvalidInputError(`operationList[${i}].path must be one of /${DEFINITION_FIELDS.join(', /')}.`);
+    if (!(DEFINITION_FIELDS as readonly string[]).includes(path))
+      throw new InvalidInputError(`operationList[${i}].path must be one of /${DEFINITION_FIELDS.join(', /')}.`);
     changes[path] = operation.value ?? null;
   });
   return changes;
@@ -41,7 +42,13 @@ export function searchObjectRoutes(server: FastifyInstance, ctx: AppContext): vo
   const config = { access: SIGNED_IN };
   const ONE = { tags: TAGS, params: ObjectIdParams, headers: ProjectHeader };
 
-  const create = { tags: TAGS, summary: 'Save a search object', headers: ProjectHeader, body: SearchObjectBody, response: replies({ 201: SearchObjectDefinition }) };
+  const create = {
+    tags: TAGS,
+    summary: 'Save a search object',
+    headers: ProjectHeader,
+    body: SearchObjectBody,
+    response: replies({ 201: SearchObjectDefinition }),
+  };
   app.post('/api/searchObjects', { config, schema: create }, async (request, reply) => {
     const { name, description, location, ...criteria } = request.body;
     const projectId = await projectScope(request, ctx.objects);
@@ -56,13 +63,22 @@ export function searchObjectRoutes(server: FastifyInstance, ctx: AppContext): vo
     return reply.code(201).send(definitionJson(object, input.definition));
   });
 
-  app.get('/api/searchObjects/:id', { config, schema: { ...ONE, summary: 'A search object\'s criteria', response: replies({ 200: SearchObjectDefinition }) } }, async (request) => {
-    const projectId = await projectScope(request, ctx.objects);
-    const { object, definition } = await service.searchObjectDefinition(projectId, request.params.id, await accessorOf(request, ctx.accessors));
-    return definitionJson(object, definition);
-  });
+  app.get(
+    '/api/searchObjects/:id',
+    { config, schema: { ...ONE, summary: "A search object's criteria", response: replies({ 200: SearchObjectDefinition }) } },
+    async (request) => {
+      const projectId = await projectScope(request, ctx.objects);
+      const { object, definition } = await service.searchObjectDefinition(projectId, request.params.id, await accessorOf(request, ctx.accessors));
+      return definitionJson(object, definition);
+    },
+  );
 
-  const alter = { ...ONE, summary: 'Replace some of a search object\'s criteria', body: SearchObjectPatchBody, response: replies({ 200: SearchObjectDefinition }) };
+  const alter = {
+    ...ONE,
+    summary: "Replace some of a search object's criteria",
+    body: SearchObjectPatchBody,
+    response: replies({ 200: SearchObjectDefinition }),
+  };
   app.patch('/api/searchObjects/:id', { config, schema: alter }, async (request) => {
     const changes = patchChanges(request.body.operationList);
     const projectId = await projectScope(request, ctx.objects);

@@ -28,7 +28,8 @@ function suggestionInput(query: { key?: string; count?: string }): { key: string
   const extra = new URLSearchParams(rest.join('&'));
   const rawCount = extra.get('count') ?? query.count ?? '4';
   const count = Number(rawCount);
-  if (!/^\d+$/.test(rawCount) || count < 1 || count > MAX_SUGGESTIONS) throw new InvalidInputError(`count must be an integer from 1 to ${MAX_SUGGESTIONS}, not ${JSON.stringify(rawCount)}.`);
+  if (!/^\d+$/.test(rawCount) || count < 1 || count > MAX_SUGGESTIONS)
+    throw new InvalidInputError(`count must be an integer from 1 to ${MAX_SUGGESTIONS}, not ${JSON.stringify(rawCount)}.`);
   return { key, count };
 }
 
@@ -47,7 +48,13 @@ export function searchRoutes(server: FastifyInstance, ctx: AppContext): void {
   const app = typed(server);
   const config = { access: SIGNED_IN };
 
-  const quick = { tags: TAGS, summary: 'Quick search by name, types and root folder', querystring: QuickSearchQuery(MAX_RESULTS), headers: ProjectHeader, response: replies({ 200: SearchResults }) };
+  const quick = {
+    tags: TAGS,
+    summary: 'Quick search by name, types and root folder',
+    querystring: QuickSearchQuery(MAX_RESULTS),
+    headers: ProjectHeader,
+    response: replies({ 200: SearchResults }),
+  };
   app.get('/api/searches/results', { config, schema: quick }, async (request, reply) => {
     const { query } = request;
     const { name, root, offset = 0, limit = -1 } = query;
@@ -71,7 +78,13 @@ export function searchRoutes(server: FastifyInstance, ctx: AppContext): void {
       .send({ totalItems: listing.total, result: await resultsJson(objects, listing.objects, projectId, accessor, ancestors) });
   });
 
-  const suggestions = { tags: TAGS, summary: 'Names that start with the key', querystring: SuggestionQuery, headers: ProjectHeader, response: replies({ 200: Suggestions }) };
+  const suggestions = {
+    tags: TAGS,
+    summary: 'Names that start with the key',
+    querystring: SuggestionQuery,
+    headers: ProjectHeader,
+    response: replies({ 200: Suggestions }),
+  };
   app.get('/api/searches/suggestions', { config, schema: suggestions }, async (request) => {
     const { key, count } = suggestionInput(request.query);
     const accessor = await accessorOf(request, ctx.accessors);
@@ -81,7 +94,13 @@ export function searchRoutes(server: FastifyInstance, ctx: AppContext): void {
     return { suggestions: listing.objects.map((o) => ({ name: o.name })) };
   });
 
-  const byId = { tags: TAGS, summary: 'Objects by id, across projects', querystring: ObjectsByIdQuery, body: ObjectsByIdBody, response: replies({ 200: SearchResults }) };
+  const byId = {
+    tags: TAGS,
+    summary: 'Objects by id, across projects',
+    querystring: ObjectsByIdQuery,
+    body: ObjectsByIdBody,
+    response: replies({ 200: SearchResults }),
+  };
   app.post('/api/searches/objects', { config, schema: byId }, async (request) => {
     const ancestors = optionalBoolean(request.query.includeAncestors, 'includeAncestors') ?? false;
     const accessor = await accessorOf(request, ctx.accessors);

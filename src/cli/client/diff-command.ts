@@ -23,7 +23,15 @@ type Paint = (format: Parameters<typeof styleText>[0], text: string) => string;
 /** Colours only on a terminal, and never when NO_COLOR is set. */
 const painter = (): Paint => (process.stdout.isTTY && !process.env.NO_COLOR ? (format, text) => styleText(format, text) : (_format, text) => text);
 
-const ACTION_COLOUR: Record<string, Parameters<typeof styleText>[0]> = { create: 'green', replace: 'yellow', move: 'cyan', copy: 'blue', delete: 'red', keep: 'gray', skip: 'gray' };
+const ACTION_COLOUR: Record<string, Parameters<typeof styleText>[0]> = {
+  create: 'green',
+  replace: 'yellow',
+  move: 'cyan',
+  copy: 'blue',
+  delete: 'red',
+  keep: 'gray',
+  skip: 'gray',
+};
 
 const show = (value: unknown) => (value === null ? '—' : typeof value === 'string' ? value : JSON.stringify(value));
 
@@ -52,8 +60,8 @@ export function registerDiff(migrations: Command): void {
   withClientOptions(
     migrations
       .command('diff <fileIdOrMigrationId>')
-      .description('what importing a package (an uploaded file or a migration\'s) would change in a project, object by object')
-      .option('--project <nameOrId>', 'the target project (an undo diff uses its import\'s)')
+      .description("what importing a package (an uploaded file or a migration's) would change in a project, object by object")
+      .option('--project <nameOrId>', "the target project (an undo diff uses its import's)")
       .option('--type <types>', 'only these object types, e.g. 4,12 (repeatable)', collect, [])
       .option('--action <actions>', `only these actions: ${DIFF_ACTIONS.join(', ')} (repeatable)`, collect, [])
       .option('--undo', 'what undoing the migration would restore'),
@@ -82,13 +90,18 @@ export function registerDiff(migrations: Command): void {
       const rows = last.objects ?? [];
       objects.push(...rows);
       for (const o of rows) {
-        lines.push(`${paint(ACTION_COLOUR[o.action] ?? 'white', o.action.padEnd(7))} ${o.id}  ${o.name} (type ${o.type})${o.blocked ? paint('red', `  blocked: ${o.blocked}`) : ''}`);
+        lines.push(
+          `${paint(ACTION_COLOUR[o.action] ?? 'white', o.action.padEnd(7))} ${o.id}  ${o.name} (type ${o.type})${o.blocked ? paint('red', `  blocked: ${o.blocked}`) : ''}`,
+        );
         for (const c of o.changes) if (o.action !== 'keep') lines.push(changeLine(c, paint));
       }
       if (rows.length === 0 || objects.length >= (last.total ?? 0)) break;
       last = await page(session, started.id, [...filter, `offset=${objects.length}`, `limit=${PAGE}`].join('&'));
     }
-    if (last.stale) process.stderr.write(`packstore: warning: the target changed since this diff was taken (fingerprint ${last.targetFingerprint} → ${last.currentFingerprint}); diff again before importing\n`);
+    if (last.stale)
+      process.stderr.write(
+        `packstore: warning: the target changed since this diff was taken (fingerprint ${last.targetFingerprint} → ${last.currentFingerprint}); diff again before importing\n`,
+      );
     emit(options, { ...last, objects }, lines.join('\n'));
   });
 }

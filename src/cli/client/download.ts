@@ -64,7 +64,9 @@ export async function downloadTo(session: Session, resource: string, target: str
       await pipeline(response, progress.meter(), createWriteStream(part, { flags: resumed ? 'a' : 'w', mode: 0o600 }));
     } catch (error) {
       const kept = await sizeOf(part);
-      throw new ClientError(`download of ${resource} broke off after ${kept} of ${expected.size} bytes (${error instanceof Error ? error.message : String(error)}); run the same command again to resume`);
+      throw new ClientError(
+        `download of ${resource} broke off after ${kept} of ${expected.size} bytes (${error instanceof Error ? error.message : String(error)}); run the same command again to resume`,
+      );
     } finally {
       progress.end();
     }

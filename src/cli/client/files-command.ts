@@ -12,7 +12,6 @@ import { signatureWords, words } from '../../api/contract/labels.js';
 import type { Session } from './session.js';
 import { MIGRATION_PURPOSES as PACKAGE_PURPOSES, PACKAGE_TYPES } from '../../api/contract/purposes.js';
 
-
 interface UploadOptions extends ClientOptions {
   name?: string;
   type?: string;
@@ -60,7 +59,9 @@ async function uploadLocal(session: Session, file: string, options: UploadOption
     });
     const stored = await findFile(session, created.id);
     if (!stored.existing || stored.size !== digest.size || stored.sha256 !== digest.sha256) {
-      throw new ClientError(`the server stored ${stored.size} bytes with sha256 ${stored.sha256}, but ${digest.size} bytes with sha256 ${digest.sha256} were sent`);
+      throw new ClientError(
+        `the server stored ${stored.size} bytes with sha256 ${stored.sha256}, but ${digest.size} bytes with sha256 ${digest.sha256} were sent`,
+      );
     }
     return stored;
   } catch (error) {
@@ -82,7 +83,16 @@ export function registerFiles(program: Command): void {
       list,
       table(
         ['ID', 'NAME', 'TYPE', 'SIZE', 'STATE', 'SOURCE', 'PACKAGE', 'SIGNATURE'],
-        list.map((f) => [f.id, f.name, words(f.extraInfo?.packageType), formatBytes(f.size), f.existing ? 'Uploaded' : 'Upload not finished', sourceOf(f), f.extraInfo?.packageId, signatureWords(f.signature)]),
+        list.map((f) => [
+          f.id,
+          f.name,
+          words(f.extraInfo?.packageType),
+          formatBytes(f.size),
+          f.existing ? 'Uploaded' : 'Upload not finished',
+          sourceOf(f),
+          f.extraInfo?.packageId,
+          signatureWords(f.signature),
+        ]),
         `No package files on ${session.url}.`,
       ),
     );
@@ -100,7 +110,11 @@ export function registerFiles(program: Command): void {
     if (options.purpose !== undefined) oneOf(command, '--purpose', options.purpose, PACKAGE_PURPOSES);
     const stored = await uploadLocal(await openSession(options), file, options, showsProgress(options));
     const from = stored.source ? ` from ${sourceOf(stored)}` : '';
-    emit(options, stored, `uploaded ${file} as ${stored.id} (${formatBytes(stored.size)}, ${words(stored.extraInfo?.packageType).toLowerCase()} package${from})`);
+    emit(
+      options,
+      stored,
+      `uploaded ${file} as ${stored.id} (${formatBytes(stored.size)}, ${words(stored.extraInfo?.packageType).toLowerCase()} package${from})`,
+    );
   });
 
   withClientOptions(

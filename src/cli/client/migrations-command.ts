@@ -92,7 +92,14 @@ export function registerMigrations(program: Command): void {
       list,
       table(
         ['ID', 'NAME', 'TYPE', 'PURPOSE', 'PACKAGE', 'IMPORT'],
-        list.map((r) => [r.id, r.packageInfo.name, words(r.packageInfo.type), words(r.packageInfo.purpose), words(r.packageInfo.status), r.importInfo?.status && words(r.importInfo.status)]),
+        list.map((r) => [
+          r.id,
+          r.packageInfo.name,
+          words(r.packageInfo.type),
+          words(r.packageInfo.purpose),
+          words(r.packageInfo.status),
+          r.importInfo?.status && words(r.importInfo.status),
+        ]),
         `No migrations on ${session.url}.`,
       ),
     );
@@ -126,8 +133,14 @@ export function registerMigrations(program: Command): void {
     const type = oneOf(command, '--type', options.type, CREATE_TYPES);
     const listed = options.objectsFrom ? await readObjectList(options.objectsFrom) : [];
     const objects = parseObjects(command, [...options.object, ...listed]);
-    if (objects.length + options.search.length + options.folder.length === 0) usage(command, 'give at least one --object, --objects-from, --search or --folder');
-    const withDependencies = options.includeDependents === true || options.withDependencies === true ? true : options.withDependencies ? parseTypes(command, options.withDependencies) : false;
+    if (objects.length + options.search.length + options.folder.length === 0)
+      usage(command, 'give at least one --object, --objects-from, --search or --folder');
+    const withDependencies =
+      options.includeDependents === true || options.withDependencies === true
+        ? true
+        : options.withDependencies
+          ? parseTypes(command, options.withDependencies)
+          : false;
     const session = await openSession(options);
     const project = type === 'project' ? await resolveProject(session, options.project) : undefined;
     const sources = { objects, searches: options.search, folders: options.folder, withDependencies };
@@ -186,9 +199,12 @@ export function registerMigrations(program: Command): void {
     const project = options.project ? await resolveProject(session, options.project) : undefined;
     const record = await getMigration(session, id, 'all');
     try {
-      await jsonOf(await session.send('PUT', `${MIGRATIONS}/${id}/validation`, { headers: { ...projectHeader(project), Prefer: 'respond-async' }, json: record }));
+      await jsonOf(
+        await session.send('PUT', `${MIGRATIONS}/${id}/validation`, { headers: { ...projectHeader(project), Prefer: 'respond-async' }, json: record }),
+      );
     } catch (error) {
-      if (error instanceof ClientError && error.isUnknownRoute) throw new ClientError(`validation is not supported by this server (${session.url})`, 404, error.code, error.ticketId);
+      if (error instanceof ClientError && error.isUnknownRoute)
+        throw new ClientError(`validation is not supported by this server (${session.url})`, 404, error.code, error.ticketId);
       throw error;
     }
     await followOrReturn(session, { ...options, wait: true }, id, 'validation');
@@ -234,7 +250,13 @@ export function registerMigrations(program: Command): void {
     const storage = record.packageInfo.storage;
     if (storage?.size === undefined) throw new ClientError(`package ${id} has no binary: it is ${record.packageInfo.status ?? 'unknown'}`);
     const target = await outputPath(options.output, record.packageInfo.name ?? id);
-    const got = await downloadTo(session, `${MIGRATIONS}/packages/${id}/binary`, target, { size: storage.size, sha256: storage.sha256 }, showsProgress(options));
+    const got = await downloadTo(
+      session,
+      `${MIGRATIONS}/packages/${id}/binary`,
+      target,
+      { size: storage.size, sha256: storage.sha256 },
+      showsProgress(options),
+    );
     emit(options, { packageId: id, path: target, ...got }, `saved ${target} (${formatBytes(got.size)}, sha256 ${got.sha256})`);
   });
 }

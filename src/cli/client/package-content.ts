@@ -28,7 +28,8 @@ async function searchObjectId(session: Session, project: Named, idOrName: string
   if (GUID.test(idOrName)) return idOrName;
   const found = await metadataSearch(session, project, { name: idOrName, pattern: 2, types: [SEARCH_OBJECT] });
   const [only] = found;
-  if (found.length !== 1 || !only) throw new ClientError(`${found.length} search objects are named ${JSON.stringify(idOrName)} in ${project.name}; give its id`);
+  if (found.length !== 1 || !only)
+    throw new ClientError(`${found.length} search objects are named ${JSON.stringify(idOrName)} in ${project.name}; give its id`);
   return only.id;
 }
 

@@ -36,7 +36,8 @@ export async function loadProfile(name: string): Promise<Profile> {
   try {
     return JSON.parse(await readFile(profilePath(name), 'utf8')) as Profile;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new ClientError(`no profile named ${name}: run packstore login <url> --profile ${name} first`);
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new ClientError(`no profile named ${name}: run packstore login <url> --profile ${name} first`);
     throw error;
   }
 }

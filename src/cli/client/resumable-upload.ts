@@ -30,7 +30,10 @@ export function uploadResumable(session: Session, fileId: string, file: string, 
       onSuccess: () => resolve(),
       onError: (error) => {
         // Terminate what the server kept: nothing of a failed upload should wait there for its expiry.
-        void upload.abort(true).catch(() => undefined).finally(() => reject(uploadFailure(session, error)));
+        void upload
+          .abort(true)
+          .catch(() => undefined)
+          .finally(() => reject(uploadFailure(session, error)));
       },
     });
     upload.start();

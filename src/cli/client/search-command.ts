@@ -22,7 +22,8 @@ export function registerSearch(program: Command): void {
     const types = options.type.flatMap((t) => t.split(',')).map((t) => t.trim());
     if (!types.every((t) => /^\d{1,5}$/.test(t))) usage(command, `--type takes object type numbers such as 12; got ${options.type.join(',')}`);
     const since = options.modifiedSince;
-    if (since !== undefined && !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$/.test(since)) usage(command, `--modified-since must be a date such as 2026-01-31 or 2026-01-31T08:00:00Z; got ${since}`);
+    if (since !== undefined && !/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}Z)?$/.test(since))
+      usage(command, `--modified-since must be a date such as 2026-01-31 or 2026-01-31T08:00:00Z; got ${since}`);
     const session = await openSession(options);
     const project = await resolveProject(session, options.project);
     const found = await metadataSearch(session, project, {
@@ -30,6 +31,14 @@ export function registerSearch(program: Command): void {
       types: types.map(Number),
       ...(since ? { modifiedSince: since.length === 10 ? `${since}T00:00:00Z` : since } : {}),
     });
-    emit(options, found, table(['ID', 'TYPE', 'SUBTYPE', 'NAME', 'MODIFIED'], found.map((o) => [o.id, o.type, o.subtype, o.name, o.dateModified]), 'No objects found.'));
+    emit(
+      options,
+      found,
+      table(
+        ['ID', 'TYPE', 'SUBTYPE', 'NAME', 'MODIFIED'],
+        found.map((o) => [o.id, o.type, o.subtype, o.name, o.dateModified]),
+        'No objects found.',
+      ),
+    );
   });
 }

@@ -17,7 +17,6 @@ interface TransferOptions {
   json?: boolean;
 }
 
-
 function say(options: TransferOptions, text: string): void {
   if (!options.json) process.stderr.write(`${text}\n`);
 }
@@ -41,7 +40,9 @@ async function transfer(source: Session, target: Session, packageId: string, opt
   const first = await digestOf(await expectOk(await source.send('GET', binary)), hashing.meter()).finally(() => hashing.end());
   const known = pkg.packageInfo.storage?.sha256;
   if (first.size !== size || (known && known !== first.sha256)) {
-    throw new ClientError(`the source sent ${first.size} bytes with sha256 ${first.sha256}; its record says ${size} bytes${known ? ` with sha256 ${known}` : ''}`);
+    throw new ClientError(
+      `the source sent ${first.size} bytes with sha256 ${first.sha256}; its record says ${size} bytes${known ? ` with sha256 ${known}` : ''}`,
+    );
   }
 
   say(options, `2/4 creating the file on ${target.url}`);
@@ -93,6 +94,10 @@ export function registerTransfer(program: Command): void {
       const [source, target] = [await Session.open(options.from), await Session.open(options.to)];
       const { file, record } = await transfer(source, target, packageId, options);
       const counts = await actionCounts(target, record.id);
-      reportRecord(options, record, `${record.id}: ${describeState(record)} (file ${file.id})\n${countsLine(counts)}`, { file, migration: record, actions: counts });
+      reportRecord(options, record, `${record.id}: ${describeState(record)} (file ${file.id})\n${countsLine(counts)}`, {
+        file,
+        migration: record,
+        actions: counts,
+      });
     });
 }

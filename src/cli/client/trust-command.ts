@@ -34,28 +34,42 @@ async function trustedKeys(options: ClientOptions): Promise<TrustedKey[]> {
 export function registerTrust(program: Command): void {
   const trust = program.command('trust').description('the source environments whose signed packages this environment trusts');
 
-  withClientOptions(trust.command('add <urlOrKeyFile>').description('trust the signing keys of a source environment (its URL, or a file saved from its /api/environment/keys)'))
-    .action(async (source: string, options: ClientOptions) => {
-      const document = await keysDocument(source);
-      const session = await openSession(options);
-      const added = await session.json('POST', TRUSTED, { json: document });
-      const keys = Array.isArray(added.data) ? (added.data as TrustedKey[]) : [];
-      emit(options, added, keys.length === 0 ? `every key of ${String(document.environmentId)} was trusted already` : keys.map((k) => `trusted ${k.keyId} of ${k.environmentId}`).join('\n'));
-    });
+  withClientOptions(
+    trust.command('add <urlOrKeyFile>').description('trust the signing keys of a source environment (its URL, or a file saved from its /api/environment/keys)'),
+  ).action(async (source: string, options: ClientOptions) => {
+    const document = await keysDocument(source);
+    const session = await openSession(options);
+    const added = await session.json('POST', TRUSTED, { json: document });
+    const keys = Array.isArray(added.data) ? (added.data as TrustedKey[]) : [];
+    emit(
+      options,
+      added,
+      keys.length === 0
+        ? `every key of ${String(document.environmentId)} was trusted already`
+        : keys.map((k) => `trusted ${k.keyId} of ${k.environmentId}`).join('\n'),
+    );
+  });
 
   withClientOptions(trust.command('ls').description('list the trusted source keys')).action(async (options: ClientOptions) => {
     const keys = await trustedKeys(options);
-    emit(options, keys, table(['KEY', 'ENVIRONMENT', 'NAME', 'ADDED BY'], keys.map((k) => [k.keyId, k.environmentId, k.environmentName, k.addedBy]), 'No trusted source keys: add one with `packstore trust add <url|key-file>`.'));
+    emit(
+      options,
+      keys,
+      table(
+        ['KEY', 'ENVIRONMENT', 'NAME', 'ADDED BY'],
+        keys.map((k) => [k.keyId, k.environmentId, k.environmentName, k.addedBy]),
+        'No trusted source keys: add one with `packstore trust add <url|key-file>`.',
+      ),
+    );
   });
 
-  withClientOptions(trust.command('rm <keyIdOrEnvironment>').description('stop trusting one key, or every key of an environment (its URL)'))
-    .action(async (which: string, options: ClientOptions) => {
-      const ids = KEY_ID.test(which)
-        ? [which]
-        : (await trustedKeys(options)).filter((k) => k.environmentId === which.replace(/\/+$/, '')).map((k) => k.keyId);
+  withClientOptions(trust.command('rm <keyIdOrEnvironment>').description('stop trusting one key, or every key of an environment (its URL)')).action(
+    async (which: string, options: ClientOptions) => {
+      const ids = KEY_ID.test(which) ? [which] : (await trustedKeys(options)).filter((k) => k.environmentId === which.replace(/\/+$/, '')).map((k) => k.keyId);
       if (ids.length === 0) throw new ClientError(`no trusted key of ${which}`);
       const session = await openSession(options);
       for (const id of ids) await jsonOf(await session.send('DELETE', `${TRUSTED}/${id}`));
       emit(options, { removed: ids }, ids.map((id) => `no longer trusted: ${id}`).join('\n'));
-    });
+    },
+  );
 }

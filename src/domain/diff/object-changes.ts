@@ -5,7 +5,13 @@ import { jsonChanges, type FieldChange } from './json-diff.js';
 export type FolderPathOf = (folderId: string | null) => string | null;
 
 const aclKey = (e: AclEntry) => `${e.deny ? 'deny' : 'grant'}:${e.trusteeId}`;
-const aclView = (e: AclEntry) => ({ trustee: e.trusteeName || e.trusteeId, trusteeId: e.trusteeId, deny: e.deny, rights: e.rights, inheritable: e.inheritable });
+const aclView = (e: AclEntry) => ({
+  trustee: e.trusteeName || e.trusteeId,
+  trusteeId: e.trusteeId,
+  deny: e.deny,
+  rights: e.rights,
+  inheritable: e.inheritable,
+});
 
 /** ACL entries added (before null), removed (after null) or changed, one change each: `acl[grant:<trusteeId>]`. */
 function aclChanges(before: readonly AclEntry[], after: readonly AclEntry[]): FieldChange[] {

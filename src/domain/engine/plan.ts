@@ -77,7 +77,13 @@ export function planBatch(
         const object = written();
         plan.writes.push(object);
         plan.requires.push(...requirementsOf(object));
-        plan.undo.push({ action: 'force_replace', explicitIncluded: entry.explicitIncluded, level: entry.level, object: existing(), expectedTargetVersion: object.version });
+        plan.undo.push({
+          action: 'force_replace',
+          explicitIncluded: entry.explicitIncluded,
+          level: entry.level,
+          object: existing(),
+          expectedTargetVersion: object.version,
+        });
         break;
       }
       case 'copy': {
@@ -89,7 +95,13 @@ export function planBatch(
       }
       case 'delete':
         plan.deletes.push(existing());
-        plan.undo.push({ action: 'force_replace', explicitIncluded: entry.explicitIncluded, level: entry.level, object: existing(), expectedTargetVersion: null });
+        plan.undo.push({
+          action: 'force_replace',
+          explicitIncluded: entry.explicitIncluded,
+          level: entry.level,
+          object: existing(),
+          expectedTargetVersion: null,
+        });
         break;
       case 'keep':
       case 'skip':

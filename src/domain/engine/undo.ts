@@ -11,7 +11,9 @@ export function changedSinceImport(object: MetadataObject, current: MetadataObje
     return current ? `'${object.name}' (${object.id}) was created again after the import deleted it` : undefined;
   }
   if (!current) return `'${object.name}' (${object.id}) was deleted after the import`;
-  return current.version === expected ? undefined : `'${current.name}' (${object.id}) was changed after the import (version ${current.version}, the import wrote ${expected})`;
+  return current.version === expected
+    ? undefined
+    : `'${current.name}' (${object.id}) was changed after the import (version ${current.version}, the import wrote ${expected})`;
 }
 
 /** What an undo entry does: delete what the import created, or put back the object it replaced or deleted. */

@@ -13,7 +13,8 @@ export function holderId(projectId: string, guidValue: string): string {
 export function parseHolderId(value: string, field = 'id'): { projectId: string; guid: string } {
   const decoded = /^[A-Za-z0-9+/]+={0,2}$/.test(value) ? Buffer.from(value, 'base64').toString('utf8') : '';
   const [projectId, id, extra] = decoded.split(':');
-  if (extra !== undefined || holderId(projectId ?? '', id ?? '') !== value) throw new InvalidInputError(`${field} is not a package id of this API (base64 of "<projectId>:<id>").`);
+  if (extra !== undefined || holderId(projectId ?? '', id ?? '') !== value)
+    throw new InvalidInputError(`${field} is not a package id of this API (base64 of "<projectId>:<id>").`);
   return { projectId: guid(projectId, `${field} (project part)`), guid: guid(id, `${field} (id part)`) };
 }
 

@@ -14,7 +14,8 @@ function misplacedReason(packageType: PackageType, type: number): string | undef
   if (type === OBJECT_TYPE.PROJECT) return 'a project (type 32) is not an object a package may carry';
   if (type === OBJECT_TYPE.FOLDER) return undefined;
   const configuration = CONFIGURATION_TYPES.has(type);
-  if (packageType === 'project') return configuration ? `type ${type} is a configuration object, and a project package carries only project objects` : undefined;
+  if (packageType === 'project')
+    return configuration ? `type ${type} is a configuration object, and a project package carries only project objects` : undefined;
   return configuration ? undefined : `type ${type} is a project object, and a ${packageType} package carries only configuration objects`;
 }
 

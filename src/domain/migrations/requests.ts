@@ -31,7 +31,10 @@ export function parseSettings(value: unknown, field = 'packageInfo.tocView.setti
   const action = (v: unknown, f: string) => oneOf(v, CONFLICT_ACTIONS, f);
   const settings: PackageSettings = {
     defaultAction: s.defaultAction === undefined ? 'use_existing' : action(s.defaultAction, `${field}.defaultAction`),
-    aclOnReplacingObjects: s.aclOnReplacingObjects === undefined || s.aclOnReplacingObjects === null ? 'use_existing' : oneOf(s.aclOnReplacingObjects, ACL_ON_REPLACING, `${field}.aclOnReplacingObjects`),
+    aclOnReplacingObjects:
+      s.aclOnReplacingObjects === undefined || s.aclOnReplacingObjects === null
+        ? 'use_existing'
+        : oneOf(s.aclOnReplacingObjects, ACL_ON_REPLACING, `${field}.aclOnReplacingObjects`),
     aclOnNewObjects: stringList(s.aclOnNewObjects, ACL_ON_NEW, `${field}.aclOnNewObjects`) ?? ['keep_acl_as_source_object'],
   };
   const updateSchema = stringList(s.updateSchema, UPDATE_SCHEMA, `${field}.updateSchema`);
@@ -41,9 +44,15 @@ export function parseSettings(value: unknown, field = 'packageInfo.tocView.setti
   if (s.translationAction !== undefined && s.translationAction !== null) {
     settings.translationAction = oneOf(s.translationAction, TRANSLATION_ACTIONS, `${field}.translationAction`);
   }
-  const folderActions = actionList(s.folderActions, `${field}.folderActions`, (r, f) => ({ id: guid(r.id, `${f}.id`), action: action(r.action, `${f}.action`) }));
+  const folderActions = actionList(s.folderActions, `${field}.folderActions`, (r, f) => ({
+    id: guid(r.id, `${f}.id`),
+    action: action(r.action, `${f}.action`),
+  }));
   if (folderActions) settings.folderActions = folderActions;
-  const objectActions = actionList(s.objectActions, `${field}.objectActions`, (r, f) => ({ id: guid(r.id, `${f}.id`), action: action(r.action, `${f}.action`) }));
+  const objectActions = actionList(s.objectActions, `${field}.objectActions`, (r, f) => ({
+    id: guid(r.id, `${f}.id`),
+    action: action(r.action, `${f}.action`),
+  }));
   if (objectActions) settings.objectActions = objectActions;
   const objectTypeActions = actionList(s.objectTypeActions, `${field}.objectTypeActions`, (r, f) => {
     const subtype = r.subtype ?? r.subType;
@@ -59,8 +68,13 @@ export function parseSettings(value: unknown, field = 'packageInfo.tocView.setti
 
 /** GET /api/migrations?packageInfo.purpose=: a comma list of purposes, object_migration when absent. */
 export function parsePurposeList(raw: string | undefined): MigrationPurpose[] {
-  const purposes = (raw ?? 'object_migration').split(',').map((p) => p.trim()).filter(Boolean);
-  for (const p of purposes) if (!isOneOf(MIGRATION_PURPOSES, p)) throw new InvalidInputError(`packageInfo.purpose must list values of ${MIGRATION_PURPOSES.join(', ')}; got ${JSON.stringify(p)}.`);
+  const purposes = (raw ?? 'object_migration')
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  for (const p of purposes)
+    if (!isOneOf(MIGRATION_PURPOSES, p))
+      throw new InvalidInputError(`packageInfo.purpose must list values of ${MIGRATION_PURPOSES.join(', ')}; got ${JSON.stringify(p)}.`);
   return purposes as MigrationPurpose[];
 }
 
@@ -76,7 +90,10 @@ export interface CreatePackageInput {
 export function parseCreatePackage(body: unknown): CreatePackageInput {
   const root = record(body, 'body');
   const info = record(root.packageInfo, 'packageInfo');
-  const purpose = info.purpose === undefined || info.purpose === null ? 'object_migration' : oneOf(info.purpose, ['object_migration', 'project_merge'] as const, 'packageInfo.purpose');
+  const purpose =
+    info.purpose === undefined || info.purpose === null
+      ? 'object_migration'
+      : oneOf(info.purpose, ['object_migration', 'project_merge'] as const, 'packageInfo.purpose');
   const type = oneOf(info.type, PACKAGE_TYPES, 'packageInfo.type');
   const toc = optionalRecord(info.tocView, 'packageInfo.tocView') ?? {};
   const rawContent = toc.content ?? [];
@@ -93,11 +110,18 @@ export function parseCreatePackage(body: unknown): CreatePackageInput {
     const action = row.action === undefined || row.action === null ? undefined : oneOf(row.action, CONFLICT_ACTIONS, `${f}.action`);
     const includeDependents = optionalBoolean(row.includeDependents, `${f}.includeDependents`);
     const name = optionalText(row.name, `${f}.name`, 250);
-    return { id, type: integer(row.type, `${f}.type`, 0, 1_000_000), ...(action ? { action } : {}), ...(includeDependents !== undefined ? { includeDependents } : {}), ...(name ? { name } : {}) };
+    return {
+      id,
+      type: integer(row.type, `${f}.type`, 0, 1_000_000),
+      ...(action ? { action } : {}),
+      ...(includeDependents !== undefined ? { includeDependents } : {}),
+      ...(name ? { name } : {}),
+    };
   });
   if (type === 'project_security') {
     const other = content.findIndex((row) => row.type !== USER_TYPE);
-    if (other >= 0) throw new InvalidInputError(`packageInfo.tocView.content[${other}]: a project_security package holds only users and user groups (type ${USER_TYPE}).`);
+    if (other >= 0)
+      throw new InvalidInputError(`packageInfo.tocView.content[${other}]: a project_security package holds only users and user groups (type ${USER_TYPE}).`);
   }
   content.forEach((row, i) => {
     const problem = misplacedObject(type, row);
@@ -131,7 +155,8 @@ export function parseImportFromFile(body: unknown): ImportFromFileInput {
   return {
     fileId,
     project: project === undefined || project === null ? undefined : namedRef(project, 'importInfo.project', { idIsGuid: true }),
-    environment: importInfo.environment === undefined || importInfo.environment === null ? undefined : namedRef(importInfo.environment, 'importInfo.environment'),
+    environment:
+      importInfo.environment === undefined || importInfo.environment === null ? undefined : namedRef(importInfo.environment, 'importInfo.environment'),
   };
 }
 
@@ -172,7 +197,9 @@ export function parseMigrationPatch(body: unknown): MigrationPatch {
  */
 function requestedValidation(status: unknown): 'validating' {
   if (status === 'validated' || status === 'validation_failed') {
-    throw new InvalidInputError(`validation.status cannot be set to ${status}: only a validation run (PUT /api/migrations/{id}/validation) records its result; a client may only request one with validating.`);
+    throw new InvalidInputError(
+      `validation.status cannot be set to ${status}: only a validation run (PUT /api/migrations/{id}/validation) records its result; a client may only request one with validating.`,
+    );
   }
   return oneOf(status, ['validating'] as const, 'validation.status');
 }
@@ -200,22 +227,34 @@ export function parseReplicatedRecord(body: unknown, packageId: string, importId
   const root = record(body, 'body');
   const info = record(root.packageInfo, 'packageInfo');
   const imp = optionalRecord(root.importInfo, 'importInfo') ?? {};
-  if (info.id !== undefined && info.id !== packageId) throw new InvalidInputError(`packageInfo.id ${JSON.stringify(info.id)} is not the package of migration ${packageId}:${importId}.`);
-  if (imp.id !== undefined && imp.id !== importId) throw new InvalidInputError(`importInfo.id ${JSON.stringify(imp.id)} is not the import of migration ${packageId}:${importId}.`);
+  if (info.id !== undefined && info.id !== packageId)
+    throw new InvalidInputError(`packageInfo.id ${JSON.stringify(info.id)} is not the package of migration ${packageId}:${importId}.`);
+  if (imp.id !== undefined && imp.id !== importId)
+    throw new InvalidInputError(`importInfo.id ${JSON.stringify(imp.id)} is not the import of migration ${packageId}:${importId}.`);
   const storage = record(info.storage, 'packageInfo.storage');
   const path = text(storage.path, 'packageInfo.storage.path', 512);
   const size = integer(storage.size, 'packageInfo.storage.size', 1, Number.MAX_SAFE_INTEGER);
   const sha256 = storage.sha256 === undefined || storage.sha256 === null ? undefined : text(storage.sha256, 'packageInfo.storage.sha256', 64);
   if (sha256 !== undefined && !/^[0-9a-fA-F]{64}$/.test(sha256)) throw new InvalidInputError('packageInfo.storage.sha256 must be 64 hexadecimal characters.');
   const toc = optionalRecord(info.tocView, 'packageInfo.tocView') ?? {};
-  const content = Array.isArray(toc.content) ? toc.content.filter(isRecord).map((row) => ({ id: String(row.id), type: Number(row.type), ...(typeof row.action === 'string' ? { action: row.action } : {}), ...(typeof row.name === 'string' ? { name: row.name } : {}) })) : [];
+  const content = Array.isArray(toc.content)
+    ? toc.content.filter(isRecord).map((row) => ({
+        id: String(row.id),
+        type: Number(row.type),
+        ...(typeof row.action === 'string' ? { action: row.action } : {}),
+        ...(typeof row.name === 'string' ? { name: row.name } : {}),
+      }))
+    : [];
   const creator = optionalRecord(info.creator, 'packageInfo.creator');
   return {
     packageId,
     importId,
     name: text(info.name, 'packageInfo.name', 250),
     type: oneOf(info.type, PACKAGE_TYPES, 'packageInfo.type'),
-    purpose: info.purpose === undefined || info.purpose === null ? 'object_migration' : oneOf(info.purpose, ['object_migration', 'project_merge', 'migration_from_shared_file_store'] as const, 'packageInfo.purpose'),
+    purpose:
+      info.purpose === undefined || info.purpose === null
+        ? 'object_migration'
+        : oneOf(info.purpose, ['object_migration', 'project_merge', 'migration_from_shared_file_store'] as const, 'packageInfo.purpose'),
     status: typeof info.status === 'string' ? info.status : undefined,
     storage: { path, size, ...(sha256 ? { sha256: sha256.toLowerCase() } : {}) },
     creator: creator && typeof creator.id === 'string' ? { id: creator.id, name: typeof creator.name === 'string' ? creator.name : '' } : { id: '', name: '' },
@@ -224,7 +263,14 @@ export function parseReplicatedRecord(body: unknown, packageId: string, importId
     targetEnvironment: imp.environment ? namedRef(imp.environment, 'importInfo.environment') : undefined,
     targetProject: imp.project ? namedRef(imp.project, 'importInfo.project', { idIsGuid: true }) : undefined,
     request: { settings: parseSettings(toc.settings), content },
-    ...(isRecord(info.certification) ? { certification: { ...parseCertification(info.certification), lastUpdatedDate: typeof info.certification.lastUpdatedDate === 'string' ? info.certification.lastUpdatedDate : null } } : {}),
+    ...(isRecord(info.certification)
+      ? {
+          certification: {
+            ...parseCertification(info.certification),
+            lastUpdatedDate: typeof info.certification.lastUpdatedDate === 'string' ? info.certification.lastUpdatedDate : null,
+          },
+        }
+      : {}),
   };
 }
 
@@ -243,7 +289,11 @@ export function parseCertification(body: unknown): CertificationInput {
   const str = (v: unknown) => (typeof v === 'string' ? v : '');
   return {
     status,
-    operator: { id: guid(operator.id, 'certification.operator.id'), name: str(operator.name), ...(typeof operator.fullName === 'string' ? { fullName: operator.fullName } : {}) },
+    operator: {
+      id: guid(operator.id, 'certification.operator.id'),
+      name: str(operator.name),
+      ...(typeof operator.fullName === 'string' ? { fullName: operator.fullName } : {}),
+    },
     ...(typeof wrapped.lastUpdatedDate === 'string' ? { lastUpdatedDate: wrapped.lastUpdatedDate } : {}),
   };
 }
@@ -264,6 +314,8 @@ export function parsePackageEdit(body: unknown, current: { type: string; purpose
   const info = isRecord(root.packageInfo) ? root.packageInfo : root;
   if (info.type !== undefined && info.type !== current.type) throw new InvalidInputError(`type cannot change (it is ${current.type}).`);
   if (info.purpose !== undefined && info.purpose !== current.purpose) throw new InvalidInputError(`purpose cannot change (it is ${current.purpose}).`);
-  const parsed = parseCreatePackage({ packageInfo: { ...info, type: current.type, purpose: current.purpose === 'project_merge' ? 'project_merge' : 'object_migration' } });
+  const parsed = parseCreatePackage({
+    packageInfo: { ...info, type: current.type, purpose: current.purpose === 'project_merge' ? 'project_merge' : 'object_migration' },
+  });
   return { name: parsed.name, request: parsed.request };
 }

@@ -29,12 +29,7 @@ const UNDO_REQUEST_TRANSITIONS: Record<RequestStatus, readonly RequestStatus[]> 
   approved: [],
 };
 
-function assertTransition(
-  table: Record<RequestStatus, readonly RequestStatus[]>,
-  field: string,
-  from: RequestStatus,
-  to: RequestStatus,
-): void {
+function assertTransition(table: Record<RequestStatus, readonly RequestStatus[]>, field: string, from: RequestStatus, to: RequestStatus): void {
   if (from === to) return;
   if (!table[from].includes(to)) {
     throw new ConflictError(`${field} cannot change from ${from} to ${to}; it is ${from} now.`);

@@ -10,8 +10,21 @@ const UINT32_MAX = 4_294_967_295;
 
 const ENTRY_FIELDS = ['action', 'explicitIncluded', 'level', 'object', 'expectedTargetVersion'] as const;
 const OBJECT_FIELDS = [
-  'id', 'type', 'subtype', 'name', 'description', 'folderId', 'version', 'dateCreated', 'dateModified',
-  'ownerId', 'ownerName', 'acl', 'definition', 'uses', 'hidden',
+  'id',
+  'type',
+  'subtype',
+  'name',
+  'description',
+  'folderId',
+  'version',
+  'dateCreated',
+  'dateModified',
+  'ownerId',
+  'ownerName',
+  'acl',
+  'definition',
+  'uses',
+  'hidden',
 ] as const;
 const ACL_FIELDS = ['deny', 'type', 'rights', 'trusteeId', 'trusteeName', 'trusteeType', 'trusteeSubtype', 'inheritable'] as const;
 const TOC_FIELDS = ['id', 'type', 'subtype', 'name', 'version', 'action', 'explicitIncluded', 'level'] as const;
@@ -35,7 +48,10 @@ export function checkEntry(check: FieldCheck, value: unknown, formatVersion: num
     explicitIncluded: check.boolean(raw.explicitIncluded, 'explicitIncluded'),
     level: level(check, raw.level, 'level', object.type, formatVersion),
     object,
-    ...present('expectedTargetVersion', check.optional(raw.expectedTargetVersion, (v) => check.guidOrNull(v, 'expectedTargetVersion'))),
+    ...present(
+      'expectedTargetVersion',
+      check.optional(raw.expectedTargetVersion, (v) => check.guidOrNull(v, 'expectedTargetVersion')),
+    ),
   };
 }
 

@@ -5,12 +5,29 @@ import { MMP_FORMAT_VERSION, MMP_OLDEST_READABLE_FORMAT, type PackageHeader, typ
 import { ACL_ON_NEW, ACL_ON_REPLACING, CONFLICT_ACTIONS, PACKAGE_PURPOSES, PACKAGE_TYPES } from './vocabulary.js';
 
 const HEADER_FIELDS = [
-  'formatVersion', 'platformVersion', 'packageId', 'packageType', 'purpose', 'name', 'createdAt', 'creator',
-  'sourceEnvironment', 'sourceProject', 'settings', 'undoOf',
+  'formatVersion',
+  'platformVersion',
+  'packageId',
+  'packageType',
+  'purpose',
+  'name',
+  'createdAt',
+  'creator',
+  'sourceEnvironment',
+  'sourceProject',
+  'settings',
+  'undoOf',
 ] as const;
 const SETTINGS_FIELDS = [
-  'defaultAction', 'aclOnReplacingObjects', 'aclOnNewObjects', 'updateSchema', 'validateDependencies', 'folderActions',
-  'objectTypeActions', 'objectActions', 'translationAction',
+  'defaultAction',
+  'aclOnReplacingObjects',
+  'aclOnNewObjects',
+  'updateSchema',
+  'validateDependencies',
+  'folderActions',
+  'objectTypeActions',
+  'objectActions',
+  'translationAction',
 ] as const;
 const PLATFORM_VERSION = /^\d{1,4}(\.\d{1,6}){1,3}$/;
 
@@ -47,8 +64,14 @@ export function checkHeader(check: FieldCheck, value: unknown): PackageHeader {
     creator: checkNamed(check, raw.creator, 'creator', true),
     sourceEnvironment: checkNamed(check, raw.sourceEnvironment, 'sourceEnvironment', false),
     settings: checkSettings(check, raw.settings, 'settings'),
-    ...present('sourceProject', check.optional(raw.sourceProject, (v) => checkNamed(check, v, 'sourceProject', true))),
-    ...present('undoOf', check.optional(raw.undoOf, (v) => checkUndoOf(check, v))),
+    ...present(
+      'sourceProject',
+      check.optional(raw.sourceProject, (v) => checkNamed(check, v, 'sourceProject', true)),
+    ),
+    ...present(
+      'undoOf',
+      check.optional(raw.undoOf, (v) => checkUndoOf(check, v)),
+    ),
   };
 }
 
@@ -75,15 +98,30 @@ function checkSettings(check: FieldCheck, value: unknown, path: string): Package
     defaultAction: check.oneOf(raw.defaultAction, at('defaultAction'), CONFLICT_ACTIONS),
     aclOnReplacingObjects: check.oneOf(raw.aclOnReplacingObjects, at('aclOnReplacingObjects'), ACL_ON_REPLACING),
     aclOnNewObjects: check.each(raw.aclOnNewObjects, at('aclOnNewObjects'), items, (v, p) => check.oneOf(v, p, ACL_ON_NEW)),
-    ...present('updateSchema', check.optional(raw.updateSchema, (v) =>
-      check.each(v, at('updateSchema'), items, (item, p) => check.string(item, p, FIELD_LIMITS.keywordChars)))),
-    ...present('validateDependencies', check.optional(raw.validateDependencies, (v) => check.boolean(v, at('validateDependencies')))),
-    ...present('folderActions', check.optional(raw.folderActions, (v) => checkIdActions(check, v, at('folderActions')))),
-    ...present('objectTypeActions', check.optional(raw.objectTypeActions, (v) =>
-      check.each(v, at('objectTypeActions'), items, (item, p) => checkTypeAction(check, item, p)))),
-    ...present('objectActions', check.optional(raw.objectActions, (v) => checkIdActions(check, v, at('objectActions')))),
-    ...present('translationAction', check.optional(raw.translationAction, (v) =>
-      check.string(v, at('translationAction'), FIELD_LIMITS.keywordChars))),
+    ...present(
+      'updateSchema',
+      check.optional(raw.updateSchema, (v) => check.each(v, at('updateSchema'), items, (item, p) => check.string(item, p, FIELD_LIMITS.keywordChars))),
+    ),
+    ...present(
+      'validateDependencies',
+      check.optional(raw.validateDependencies, (v) => check.boolean(v, at('validateDependencies'))),
+    ),
+    ...present(
+      'folderActions',
+      check.optional(raw.folderActions, (v) => checkIdActions(check, v, at('folderActions'))),
+    ),
+    ...present(
+      'objectTypeActions',
+      check.optional(raw.objectTypeActions, (v) => check.each(v, at('objectTypeActions'), items, (item, p) => checkTypeAction(check, item, p))),
+    ),
+    ...present(
+      'objectActions',
+      check.optional(raw.objectActions, (v) => checkIdActions(check, v, at('objectActions'))),
+    ),
+    ...present(
+      'translationAction',
+      check.optional(raw.translationAction, (v) => check.string(v, at('translationAction'), FIELD_LIMITS.keywordChars)),
+    ),
   };
 }
 
@@ -93,7 +131,10 @@ function checkTypeAction(check: FieldCheck, value: unknown, path: string): TypeA
   const row = check.fields(value, path, ['type', 'subtype', 'action']);
   return {
     type: check.integer(row.type, join(path, 'type'), 0, Number.MAX_SAFE_INTEGER),
-    ...present('subtype', check.optional(row.subtype, (s) => check.integer(s, join(path, 'subtype'), 0, Number.MAX_SAFE_INTEGER))),
+    ...present(
+      'subtype',
+      check.optional(row.subtype, (s) => check.integer(s, join(path, 'subtype'), 0, Number.MAX_SAFE_INTEGER)),
+    ),
     action: check.oneOf(row.action, join(path, 'action'), CONFLICT_ACTIONS),
   };
 }

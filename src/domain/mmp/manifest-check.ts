@@ -12,9 +12,7 @@ export function checkManifest(check: FieldCheck, value: unknown, formatVersion: 
     if (typeof v !== 'string' || !SHA256_HEX.test(v)) check.fail(path, 'must be a lower-case hex sha256');
     return v;
   });
-  const sizes = formatVersion < 2
-    ? check.optional(raw.sizes, (v) => checkSizes(check, v))
-    : checkSizes(check, raw.sizes);
+  const sizes = formatVersion < 2 ? check.optional(raw.sizes, (v) => checkSizes(check, v)) : checkSizes(check, raw.sizes);
   return {
     toc: check.each(raw.toc, 'toc', maxObjects, (row, path) => checkTocRow(check, row, path, formatVersion)),
     counts: {
@@ -32,7 +30,5 @@ function checkSizes(check: FieldCheck, value: unknown): Record<string, number> {
 
 /** A map from entry name to a value. fromEntries defines own properties, so even a `__proto__` name stays data. */
 function checkNameMap<T>(check: FieldCheck, value: unknown, path: string, item: (value: unknown, path: string) => T): Record<string, T> {
-  return Object.fromEntries(
-    Object.entries(check.record(value, path)).map(([name, v]) => [name, item(v, `${path}[${JSON.stringify(name)}]`)]),
-  );
+  return Object.fromEntries(Object.entries(check.record(value, path)).map(([name, v]) => [name, item(v, `${path}[${JSON.stringify(name)}]`)]));
 }

@@ -135,7 +135,9 @@ class StreamedPackageReader implements PackageReader {
     const objects = this.ids.size;
     const max = manifestLimit(objects, this.pageBytes);
     const tooLarge = (bytes: number) =>
-      new PackageFormatError(`${MANIFEST_ENTRY} is ${bytes} bytes; the limit for a package of ${objects} objects in ${this.pageBytes} bytes of pages is ${max}`);
+      new PackageFormatError(
+        `${MANIFEST_ENTRY} is ${bytes} bytes; the limit for a package of ${objects} objects in ${this.pageBytes} bytes of pages is ${max}`,
+      );
     // Refused by its declared size before a byte is read; counted while read all the same.
     if (entry.size > max) throw tooLarge(entry.size);
     const json = parseJson(await entry.readAll(max, tooLarge), MANIFEST_ENTRY);

@@ -47,7 +47,12 @@ export async function readPackageSeal(input: Readable, limits: Partial<PackageLi
   }
 }
 
-async function readSealedRest(archive: ArchiveInput, header: PackageHeader, headerDigest: Digest, limits: Required<PackageLimits>): Promise<PackageSignature | undefined> {
+async function readSealedRest(
+  archive: ArchiveInput,
+  header: PackageHeader,
+  headerDigest: Digest,
+  limits: Required<PackageLimits>,
+): Promise<PackageSignature | undefined> {
   const checksums = new Map([[HEADER_ENTRY, headerDigest.sha256]]);
   const sizes = new Map([[HEADER_ENTRY, headerDigest.size]]);
   let pageBytes = 0;

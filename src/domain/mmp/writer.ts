@@ -11,13 +11,10 @@ import { checkHeader } from './header-check.js';
 import { HEADER_ENTRY, MANIFEST_ENTRY, pageName, SIGNATURE_ENTRY } from './layout.js';
 import { DEFAULT_PACKAGE_LIMITS, PAGE_MAX_BYTES, PAGE_MAX_ENTRIES } from './limits.js';
 import { signManifest, type PackageSigner } from './signature.js';
-import {
-  MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageEntry, type PackageHeader, type PackageManifest, type TocRow,
-} from './types.js';
+import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageEntry, type PackageHeader, type PackageManifest, type TocRow } from './types.js';
 
 /** A header as callers build it: the format and platform versions default to this build's. */
-export type PackageHeaderInput = Omit<PackageHeader, 'formatVersion' | 'platformVersion'> &
-  Partial<Pick<PackageHeader, 'formatVersion' | 'platformVersion'>>;
+export type PackageHeaderInput = Omit<PackageHeader, 'formatVersion' | 'platformVersion'> & Partial<Pick<PackageHeader, 'formatVersion' | 'platformVersion'>>;
 
 /**
  * Streams a package into `out`: header.json, pages of at most 4 MiB or 2,000 entries, then manifest.json. Only
@@ -46,7 +43,10 @@ export async function writePackage(
     },
   });
   const flowing = pipeline(Readable.from(pack), createGzip(), tally, out);
-  const outcome = flowing.then(() => undefined, (error: unknown) => error);
+  const outcome = flowing.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   // checkHeader has refused a createdAt that does not parse; tar keeps it as every entry's mtime.
   const pages = new PageWriter(pack, parseLibraryDate(checkedHeader.createdAt) ?? new Date(0), outcome, signer);
   try {

@@ -31,8 +31,19 @@ export interface SearchDefinition {
 }
 
 export const DEFINITION_FIELDS: readonly (keyof SearchDefinition)[] = [
-  'nameQuery', 'descriptionQuery', 'root', 'types', 'subtypes', 'dateFilterType', 'timeRange', 'ownerId',
-  'localeId', 'visibility', 'includeSubfolders', 'excludedFolders', 'scope',
+  'nameQuery',
+  'descriptionQuery',
+  'root',
+  'types',
+  'subtypes',
+  'dateFilterType',
+  'timeRange',
+  'ownerId',
+  'localeId',
+  'visibility',
+  'includeSubfolders',
+  'excludedFolders',
+  'scope',
 ];
 
 const MAX_TEXT = 250;
@@ -74,7 +85,8 @@ function epochOf(value: unknown, key: 'beginTime' | 'endTime'): number {
 }
 
 function count(value: unknown, field: string): number {
-  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 100_000) throw new InvalidInputError(`${field} must be a whole number from 0 to 100000.`);
+  if (!Number.isInteger(value) || (value as number) < 0 || (value as number) > 100_000)
+    throw new InvalidInputError(`${field} must be a whole number from 0 to 100000.`);
   return value as number;
 }
 
@@ -82,7 +94,8 @@ function timeRange(value: unknown): TimeRange {
   if (!isRecord(value)) throw new InvalidInputError('timeRange must be an object with beginTime/endTime, sinceDays or sinceMonths.');
   const kinds = ['sinceDays', 'sinceMonths', 'beginTime|endTime'].filter((k) => k.split('|').some((key) => value[key] !== undefined));
   const unknown = Object.keys(value).find((k) => !['beginTime', 'endTime', 'sinceDays', 'sinceMonths'].includes(k));
-  if (unknown !== undefined || kinds.length !== 1) throw new InvalidInputError('timeRange must hold exactly one of beginTime/endTime, sinceDays or sinceMonths.');
+  if (unknown !== undefined || kinds.length !== 1)
+    throw new InvalidInputError('timeRange must hold exactly one of beginTime/endTime, sinceDays or sinceMonths.');
   if (value.sinceDays !== undefined) return { sinceDays: count(value.sinceDays, 'timeRange.sinceDays') };
   if (value.sinceMonths !== undefined) return { sinceMonths: count(value.sinceMonths, 'timeRange.sinceMonths') };
   const range: { beginTime?: string; endTime?: string } = {};
@@ -105,18 +118,40 @@ function oneOf<T extends string>(value: unknown, field: string, allowed: readonl
 /** Reads one criterion; `lcidQuery` (what mstrio sends on create) is stored as localeId. */
 function parseField(definition: SearchDefinition, field: string, value: unknown): void {
   switch (field) {
-    case 'nameQuery': definition.nameQuery = text(value, field); break;
-    case 'descriptionQuery': definition.descriptionQuery = text(value, field); break;
-    case 'root': definition.root = guid(value, field); break;
-    case 'ownerId': definition.ownerId = guid(value, field); break;
-    case 'types': definition.types = aliases(value, field, TYPE_ALIASES); break;
-    case 'subtypes': definition.subtypes = aliases(value, field, SUBTYPE_ALIASES); break;
-    case 'dateFilterType': definition.dateFilterType = oneOf(value, field, ['CREATED', 'MODIFIED'] as const); break;
-    case 'timeRange': definition.timeRange = timeRange(value); break;
+    case 'nameQuery':
+      definition.nameQuery = text(value, field);
+      break;
+    case 'descriptionQuery':
+      definition.descriptionQuery = text(value, field);
+      break;
+    case 'root':
+      definition.root = guid(value, field);
+      break;
+    case 'ownerId':
+      definition.ownerId = guid(value, field);
+      break;
+    case 'types':
+      definition.types = aliases(value, field, TYPE_ALIASES);
+      break;
+    case 'subtypes':
+      definition.subtypes = aliases(value, field, SUBTYPE_ALIASES);
+      break;
+    case 'dateFilterType':
+      definition.dateFilterType = oneOf(value, field, ['CREATED', 'MODIFIED'] as const);
+      break;
+    case 'timeRange':
+      definition.timeRange = timeRange(value);
+      break;
     case 'lcidQuery':
-    case 'localeId': definition.localeId = count(value, field); break;
-    case 'visibility': definition.visibility = oneOf(value, field, ['VISIBLE', 'ALL'] as const); break;
-    case 'scope': definition.scope = oneOf(value, field, SCOPES); break;
+    case 'localeId':
+      definition.localeId = count(value, field);
+      break;
+    case 'visibility':
+      definition.visibility = oneOf(value, field, ['VISIBLE', 'ALL'] as const);
+      break;
+    case 'scope':
+      definition.scope = oneOf(value, field, SCOPES);
+      break;
     case 'includeSubfolders':
       if (typeof value !== 'boolean') throw new InvalidInputError('includeSubfolders must be true or false.');
       definition.includeSubfolders = value;
@@ -162,7 +197,10 @@ export function dateRangeOf(range: TimeRange, now: number): DateRange {
 
 /** What a stored definition searches for. Subfolders are searched unless includeSubfolders is false. */
 export function filterOf(definition: SearchDefinition, now: number): SearchFilter {
-  const values = [...(definition.types ?? []).map((a) => codeOf(a, 'types', TYPE_ALIASES)), ...(definition.subtypes ?? []).map((a) => codeOf(a, 'subtypes', SUBTYPE_ALIASES))];
+  const values = [
+    ...(definition.types ?? []).map((a) => codeOf(a, 'types', TYPE_ALIASES)),
+    ...(definition.subtypes ?? []).map((a) => codeOf(a, 'subtypes', SUBTYPE_ALIASES)),
+  ];
   const range = definition.timeRange && dateRangeOf(definition.timeRange, now);
   return {
     ...(definition.nameQuery ? { name: definition.nameQuery } : {}),

@@ -60,7 +60,7 @@ function folderDrafts(folders: readonly FolderSpec[], acl: (inheritable: boolean
       type: OBJECT_TYPE.FOLDER,
       subtype: 2048,
       name: f.name,
-      folderId: f.path === '' ? null : idByPath.get(parentPath) ?? null,
+      folderId: f.path === '' ? null : (idByPath.get(parentPath) ?? null),
       hidden: f.hidden === true,
       owner: ownedByMstrUser ? MSTR_USER : ADMINISTRATOR_TRUSTEE,
       acl: ownedByMstrUser ? [aclEntry(MSTR_USER, RIGHTS.FULL_CONTROL, { inheritable: true }), ...acl(true)] : acl(true),

@@ -6,9 +6,33 @@
  */
 
 const KIND_BY_TYPE: Record<string, string> = {
-  '1/256': 'FL', '1/257': 'CG', '2': 'TP', '3': 'R', '4/1024': 'M', '4/1026': 'S', '7': 'B', '10': 'PR', '11': 'FN',
-  '12': 'A', '13': 'F', '14': 'H', '15': 'T', '21': 'AF', '26': 'C', '29': 'DB', '34/8704': 'U', '34/8705': 'G',
-  '43': 'X', '44': 'SR', '45': 'LA', '47': 'CO', '48': 'E', '51': 'SC', '53': 'P', '55': 'D', '56': 'DM',
+  '1/256': 'FL',
+  '1/257': 'CG',
+  '2': 'TP',
+  '3': 'R',
+  '4/1024': 'M',
+  '4/1026': 'S',
+  '7': 'B',
+  '10': 'PR',
+  '11': 'FN',
+  '12': 'A',
+  '13': 'F',
+  '14': 'H',
+  '15': 'T',
+  '21': 'AF',
+  '26': 'C',
+  '29': 'DB',
+  '34/8704': 'U',
+  '34/8705': 'G',
+  '43': 'X',
+  '44': 'SR',
+  '45': 'LA',
+  '47': 'CO',
+  '48': 'E',
+  '51': 'SC',
+  '53': 'P',
+  '55': 'D',
+  '56': 'DM',
 };
 
 export function refOf(type: number, subtype: number, name: string): string {
@@ -64,7 +88,16 @@ export const TUTORIAL_USES: Readonly<Record<string, readonly string[]>> = {
   'A:Promotion': attribute('ORDER_DETAIL'),
 
   // Facts → tables and the columns of their expressions.
-  'F:Revenue': ['T:ORDER_DETAIL', 'T:ORDER_FACT', 'T:CITY_MNTH_SLS', 'T:CUSTOMER_SLS', 'T:CITY_SUBCATEG_SLS', 'T:DAY_CTR_SLS', 'C:TOT_DOLLAR_SALES', 'C:ORDER_AMT'],
+  'F:Revenue': [
+    'T:ORDER_DETAIL',
+    'T:ORDER_FACT',
+    'T:CITY_MNTH_SLS',
+    'T:CUSTOMER_SLS',
+    'T:CITY_SUBCATEG_SLS',
+    'T:DAY_CTR_SLS',
+    'C:TOT_DOLLAR_SALES',
+    'C:ORDER_AMT',
+  ],
   'F:Units Sold': ['T:ORDER_DETAIL', 'T:CITY_SUBCATEG_SLS', 'T:DAY_CTR_SLS', 'T:INVENTORY_ORDERS', 'C:TOT_UNIT_SALES'],
   'F:Cost': ['T:ORDER_DETAIL', 'T:ORDER_FACT', 'T:CITY_MNTH_SLS', 'T:CUSTOMER_SLS', 'C:TOT_COST', 'C:ORDER_COST'],
   'F:Profit': ['T:CITY_MNTH_SLS', 'T:CUSTOMER_SLS', 'C:TOT_DOLLAR_SALES', 'C:TOT_COST', 'FN:-'],
@@ -74,7 +107,7 @@ export const TUTORIAL_USES: Readonly<Record<string, readonly string[]>> = {
   // Base formula, subtotals, transformations.
   'B:Revenue': ['FN:Sum', 'F:Revenue'],
   'S:Total': ['FN:Sum'],
-  'X:Last Quarter\'s': ['A:Quarter', 'T:LU_DAY'],
+  "X:Last Quarter's": ['A:Quarter', 'T:LU_DAY'],
   'X:2 Weeks Ago': ['A:Day', 'T:LU_DAY'],
 
   // Metrics → facts, base formulas, functions, transformations and other metrics.
@@ -91,14 +124,14 @@ export const TUTORIAL_USES: Readonly<Record<string, readonly string[]>> = {
   'M:Unit Profit': ['M:Profit', 'M:Units Sold'],
   'M:Profit Margin': ['M:Profit', 'M:Revenue'],
   'M:Discount': ['F:Gross Revenue', 'F:Revenue', 'FN:-'],
-  'M:Discount Growth': ['M:Discount', 'X:Last Quarter\'s'],
+  'M:Discount Growth': ['M:Discount', "X:Last Quarter's"],
   'M:Revenue Forecast': ['M:Revenue', 'FN:ApplySimple'],
   'M:Profit Forecast': ['M:Profit', 'FN:ApplySimple'],
   'M:Profit Margin Forecast': ['M:Profit Forecast', 'M:Revenue Forecast'],
-  'M:Last Quarter\'s Revenue': ['F:Revenue', 'X:Last Quarter\'s', 'FN:Sum'],
-  'M:Last Quarter\'s Profit': ['F:Profit', 'X:Last Quarter\'s', 'FN:Sum'],
-  'M:Last Quarter\'s Profit Margin': ['M:Last Quarter\'s Profit', 'M:Last Quarter\'s Revenue'],
-  'M:Cost Growth': ['M:Cost', 'X:Last Quarter\'s', 'FL:Select a Quarter', 'A:Year'],
+  "M:Last Quarter's Revenue": ['F:Revenue', "X:Last Quarter's", 'FN:Sum'],
+  "M:Last Quarter's Profit": ['F:Profit', "X:Last Quarter's", 'FN:Sum'],
+  "M:Last Quarter's Profit Margin": ["M:Last Quarter's Profit", "M:Last Quarter's Revenue"],
+  'M:Cost Growth': ['M:Cost', "X:Last Quarter's", 'FL:Select a Quarter', 'A:Year'],
   'M:Units Sold Forecast': ['M:Units Sold', 'FN:ApplySimple'],
   'M:Units Sold Status': ['M:Units Sold', 'M:Units Sold Forecast', 'FN:In'],
   'M:Average Revenue': ['F:Revenue', 'S:Average'],
@@ -140,7 +173,17 @@ export const TUTORIAL_USES: Readonly<Record<string, readonly string[]>> = {
   'R:Actual vs. Forecast Performance': ['A:Year', 'A:Quarter', 'M:Revenue', 'M:Revenue Forecast', 'M:Profit', 'M:Profit Forecast', 'M:Profit Margin Forecast'],
   'R:Cost Analysis Report': ['A:Month', 'M:Cost', 'M:Cost Growth', 'M:Unit Cost', 'PR:Choose Custom Group'],
   'R:Intelligent Cube - Drilling': ['A:Year', 'A:Category', 'A:Subcategory', 'M:Cost', 'M:Profit', 'M:Revenue', 'PR:Predefined list of objects'],
-  'R:Cockpit Dataset': ['A:Subcategory', 'A:Quarter', 'A:Region', 'A:Category', 'M:Revenue', 'M:Profit', 'M:Last Quarter\'s Revenue', 'M:Last Quarter\'s Profit', 'M:Profit Margin'],
+  'R:Cockpit Dataset': [
+    'A:Subcategory',
+    'A:Quarter',
+    'A:Region',
+    'A:Category',
+    'M:Revenue',
+    'M:Profit',
+    "M:Last Quarter's Revenue",
+    "M:Last Quarter's Profit",
+    'M:Profit Margin',
+  ],
 
   // Documents and dashboards → their datasets.
   'D:Tutorial Home': ['R:Customer Analysis', 'R:Category Sales Report'],

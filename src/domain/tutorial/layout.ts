@@ -68,17 +68,11 @@ const FOLDER_NAMES: Record<string, string> = {
   'Public Objects/Reports': 'Shared Reports',
 };
 
-function folderSpecs(
-  paths: readonly string[],
-  knownIds: Record<string, string>,
-  rootName: string,
-  seed: string,
-  hidden: ReadonlySet<string>,
-): FolderSpec[] {
+function folderSpecs(paths: readonly string[], knownIds: Record<string, string>, rootName: string, seed: string, hidden: ReadonlySet<string>): FolderSpec[] {
   return [...new Set(paths)].sort().map((path) => ({
     path,
     id: knownIds[path] ?? stableGuid(`${seed}:${path}`),
-    name: path === '' ? rootName : FOLDER_NAMES[path] ?? path.slice(path.lastIndexOf('/') + 1),
+    name: path === '' ? rootName : (FOLDER_NAMES[path] ?? path.slice(path.lastIndexOf('/') + 1)),
     ...(hidden.has(path) ? { hidden: true } : {}),
     ...(path === 'Public Objects/MicroStrategy Test Folder' || path.startsWith('Profiles/MSTR User') ? { ownerKey: 'U:MSTR User' } : {}),
   }));

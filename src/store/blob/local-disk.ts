@@ -169,7 +169,8 @@ async function fsyncFile(file: string): Promise<void> {
 function storageFault(error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOSPC' || code === 'EDQUOT') return new InsufficientStorageError();
-  if (code === 'EROFS' || code === 'EIO' || code === 'EACCES' || code === 'EPERM') return new BlobStoreUnavailableError(`the storage folder cannot be written (${code}).`);
+  if (code === 'EROFS' || code === 'EIO' || code === 'EACCES' || code === 'EPERM')
+    return new BlobStoreUnavailableError(`the storage folder cannot be written (${code}).`);
   return error;
 }
 

@@ -1,4 +1,4 @@
-import type { Database } from "./schema.js";
+import type { Database } from './schema.js';
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as m001 from './migrations/001_auth_and_files.js';
 import * as m002 from './migrations/002_metadata.js';
@@ -40,7 +40,12 @@ class StaticMigrationProvider implements MigrationProvider {
 }
 
 function migratorFor(db: Kysely<Database>): Migrator {
-  return new Migrator({ db, provider: new StaticMigrationProvider(), migrationTableName: 'packstore_migrations', migrationLockTableName: 'packstore_migrations_lock' });
+  return new Migrator({
+    db,
+    provider: new StaticMigrationProvider(),
+    migrationTableName: 'packstore_migrations',
+    migrationLockTableName: 'packstore_migrations_lock',
+  });
 }
 
 /** True when every schema migration has run: read-only tools use a database only then, and never migrate it. */

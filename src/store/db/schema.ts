@@ -2,7 +2,6 @@ import type { MigrationTables } from './migration-tables.js';
 import type { MetadataTables } from './metadata-tables.js';
 import type { DiffTables } from './diff-tables.js';
 
-
 /**
  * Table shapes as Kysely sees them. Times are epoch milliseconds; JSON columns are text so
  * that SQLite and PostgreSQL store the same thing; booleans are 0/1 integers for the same reason.

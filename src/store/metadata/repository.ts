@@ -231,7 +231,8 @@ export class MetadataRepository {
   async search(s: ObjectSearch): Promise<ObjectSearchResult> {
     if (s.none) return { total: 0, objects: [] };
     const filtered = searchQuery(this.db, s);
-    const rows = s.limit === 0 ? [] : await filtered.selectAll('objects').orderBy('objects.name').orderBy('objects.id').offset(s.offset).limit(s.limit).execute();
+    const rows =
+      s.limit === 0 ? [] : await filtered.selectAll('objects').orderBy('objects.name').orderBy('objects.id').offset(s.offset).limit(s.limit).execute();
     if (s.offset === 0 && rows.length < s.limit) return { total: rows.length, objects: rows.map(toObject) };
     const counted = await filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     return { total: Number(counted.n), objects: rows.map(toObject) };
@@ -265,7 +266,11 @@ export class MetadataRepository {
       .selectFrom('objects')
       .select(['id', 'uses'])
       .where('project_id', '=', projectId)
-      .where('id', 'in', rows.map((r) => r.id))
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
       .execute();
     const previousUses = new Map(previous.map((p) => [p.id, p.uses]));
     await this.insertAclSets(rows);
@@ -280,7 +285,11 @@ export class MetadataRepository {
   private async insertAclSets(rows: ObjectsTable[]): Promise<void> {
     const sets = new Map(rows.map((r) => [r.acl_key, r.acl]));
     const values = [...sets].map(([key, acl]) => ({ acl_key: key, acl }));
-    await this.db.insertInto('acl_sets').values(values).onConflict((oc) => oc.column('acl_key').doNothing()).execute();
+    await this.db
+      .insertInto('acl_sets')
+      .values(values)
+      .onConflict((oc) => oc.column('acl_key').doNothing())
+      .execute();
   }
 
   private async insertObjectRows(rows: ObjectsTable[]): Promise<void> {

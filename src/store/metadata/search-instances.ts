@@ -18,7 +18,10 @@ export class SearchInstanceRepository {
 
   /** Saves a search and forgets those older than the time to live. */
   async save(instance: SearchInstance, now: number): Promise<void> {
-    await this.db.deleteFrom('search_instances').where('created_at', '<', now - SEARCH_INSTANCE_TTL_MS).execute();
+    await this.db
+      .deleteFrom('search_instances')
+      .where('created_at', '<', now - SEARCH_INSTANCE_TTL_MS)
+      .execute();
     await this.db
       .insertInto('search_instances')
       .values({ id: instance.id, user_id: instance.userId, project_id: instance.projectId, criteria: JSON.stringify(instance.filter), created_at: now })

@@ -29,7 +29,10 @@ function nameCondition(name: string, pattern: SearchPattern): RawBuilder<SqlBool
     case SEARCH_PATTERN.CONTAINS_ANY_WORD: {
       const words = name.split(/\s+/).filter((w) => w !== '');
       if (words.length === 0) return sql<SqlBool>`1 = 1`;
-      return sql<SqlBool>`(${sql.join(words.map((w) => like(column, `%${likeEscaped(w)}%`)), sql` or `)})`;
+      return sql<SqlBool>`(${sql.join(
+        words.map((w) => like(column, `%${likeEscaped(w)}%`)),
+        sql` or `,
+      )})`;
     }
     default:
       return like(column, `%${needle}%`);
@@ -73,7 +76,8 @@ export function searchQuery(db: Kysely<Database>, s: ObjectSearch) {
   if (s.name !== undefined && s.name !== '') conditions.push(nameCondition(s.name, s.pattern ?? SEARCH_PATTERN.CONTAINS));
   const types = s.type ?? [];
   const subtypes = s.subtype ?? [];
-  if (types.length > 0 && subtypes.length > 0) conditions.push(sql<SqlBool>`(objects.type in (${sql.join(types)}) or objects.subtype in (${sql.join(subtypes)}))`);
+  if (types.length > 0 && subtypes.length > 0)
+    conditions.push(sql<SqlBool>`(objects.type in (${sql.join(types)}) or objects.subtype in (${sql.join(subtypes)}))`);
   else if (types.length > 0) conditions.push(sql<SqlBool>`objects.type in (${sql.join(types)})`);
   else if (subtypes.length > 0) conditions.push(sql<SqlBool>`objects.subtype in (${sql.join(subtypes)})`);
   if (s.hidden !== undefined) conditions.push(sql<SqlBool>`objects.hidden = ${s.hidden ? 1 : 0}`);

@@ -50,7 +50,12 @@ export function errorFromBody(status: number, statusText: string, text: string):
   }
   const first = isRecord(body) && Array.isArray(body.errors) ? body.errors[0] : body;
   if (isRecord(first) && typeof first.message === 'string') {
-    return new ApiError(first.message, status, typeof first.code === 'string' ? first.code : undefined, typeof first.ticketId === 'string' ? first.ticketId : undefined);
+    return new ApiError(
+      first.message,
+      status,
+      typeof first.code === 'string' ? first.code : undefined,
+      typeof first.ticketId === 'string' ? first.ticketId : undefined,
+    );
   }
   if (status === 0) return new ApiError('The server cannot be reached. Check the connection and try again.', 0);
   return new ApiError(`The server answered ${[status, statusText].join(' ').trim()}.`, status);

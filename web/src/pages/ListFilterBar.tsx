@@ -43,9 +43,26 @@ export function ListFilterBar({ label, view, sorts, statuses, onChange }: ListFi
     // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers the console supports; role=search makes the landmark
     <form class="filters" role="search" aria-label={label} onSubmit={(e) => e.preventDefault()}>
       {text('q', 'Search name or id')}
-      {statuses ? select('status', 'Status', statuses.map((s) => [s, words(s)]), 'Any status') : null}
-      {select('type', 'Type of package', PACKAGE_TYPES.map((t) => [t, words(t)]), 'Any type')}
-      {select('purpose', 'Made for', MIGRATION_PURPOSES.map((p) => [p, words(p)]), 'Any purpose')}
+      {statuses
+        ? select(
+            'status',
+            'Status',
+            statuses.map((s) => [s, words(s)]),
+            'Any status',
+          )
+        : null}
+      {select(
+        'type',
+        'Type of package',
+        PACKAGE_TYPES.map((t) => [t, words(t)]),
+        'Any type',
+      )}
+      {select(
+        'purpose',
+        'Made for',
+        MIGRATION_PURPOSES.map((p) => [p, words(p)]),
+        'Any purpose',
+      )}
       {text('creator', 'Creator')}
       {text('from', 'From')}
       {text('to', 'To')}

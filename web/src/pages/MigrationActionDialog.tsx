@@ -17,8 +17,8 @@ export function MigrationActionDialog({ pending, onConfirm, onClose }: ActionDia
     return (
       <ConfirmDialog title={`Undo the import of ${name}?`} confirmLabel="Undo import" onConfirm={onConfirm} onClose={onClose}>
         <p>
-          The objects of {pending.migration.importInfo?.project?.name ?? 'the target'} go back to how they were before this import, using the undo package saved when it
-          ran. Objects the import created are removed, and changes made to them since are lost.
+          The objects of {pending.migration.importInfo?.project?.name ?? 'the target'} go back to how they were before this import, using the undo package saved
+          when it ran. Objects the import created are removed, and changes made to them since are lost.
         </p>
       </ConfirmDialog>
     );
@@ -28,7 +28,8 @@ export function MigrationActionDialog({ pending, onConfirm, onClose }: ActionDia
     <ConfirmDialog title={`Delete ${name}?`} confirmLabel="Delete migration" onConfirm={onConfirm} onClose={onClose}>
       <p>
         This deletes the migration record, its per-object report{uploaded ? ', the uploaded package file it was made from' : ', the package file'}
-        {pending.migration.importInfo?.undoStorage?.path ? ' and its undo package: the import can no longer be undone' : ''}. Objects already imported stay as they are.
+        {pending.migration.importInfo?.undoStorage?.path ? ' and its undo package: the import can no longer be undone' : ''}. Objects already imported stay as
+        they are.
       </p>
     </ConfirmDialog>
   );

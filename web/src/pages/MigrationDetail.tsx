@@ -89,13 +89,19 @@ export function MigrationDetail({ id }: { id: string }) {
               <dt>Target project</dt>
               <dd>{imp?.project?.name ?? '—'}</dd>
               <dt>Target environment</dt>
-              <dd class="url"><BreakableUrl url={imp?.environment?.name} /></dd>
+              <dd class="url">
+                <BreakableUrl url={imp?.environment?.name} />
+              </dd>
               <dt>Source environment</dt>
-              <dd class="url" data-testid="detail-source-environment"><BreakableUrl url={pkg.environment?.name} /></dd>
+              <dd class="url" data-testid="detail-source-environment">
+                <BreakableUrl url={pkg.environment?.name} />
+              </dd>
               {pkg.source ? (
                 <>
                   <dt>Source package id</dt>
-                  <dd class="wrap" data-testid="detail-source-package">{pkg.source.packageId}</dd>
+                  <dd class="wrap" data-testid="detail-source-package">
+                    {pkg.source.packageId}
+                  </dd>
                 </>
               ) : null}
               <dt>Purpose</dt>
@@ -134,7 +140,13 @@ export function MigrationDetail({ id }: { id: string }) {
                   Undo import
                 </button>
               ) : null}
-              <button type="button" class="danger" disabled={isBusy(migration)} aria-describedby={isBusy(migration) ? 'busy-note' : undefined} onClick={() => setPending({ kind: 'delete', migration })}>
+              <button
+                type="button"
+                class="danger"
+                disabled={isBusy(migration)}
+                aria-describedby={isBusy(migration) ? 'busy-note' : undefined}
+                onClick={() => setPending({ kind: 'delete', migration })}
+              >
                 Delete migration
               </button>
               {isBusy(migration) ? (

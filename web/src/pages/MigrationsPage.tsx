@@ -27,7 +27,18 @@ const SORTS: Array<[string, string]> = [
   ['-name', 'Name, Z to A'],
   ['status', 'Import status'],
 ];
-const STATUSES = ['pending', 'importing', 'imported', 'import_failed', 'undoing', 'undo_success', 'undo_failed', 'creating', 'created', 'create_failed'] as const;
+const STATUSES = [
+  'pending',
+  'importing',
+  'imported',
+  'import_failed',
+  'undoing',
+  'undo_success',
+  'undo_failed',
+  'creating',
+  'created',
+  'create_failed',
+] as const;
 
 const filtered = (v: ListView) => Boolean(v.q || v.type || v.purpose || v.status || v.creator || v.from || v.to);
 
@@ -101,7 +112,10 @@ export function MigrationsPage() {
       ) : null}
       {page && page.data.length === 0 && filtered(view) ? <p>No migrations match these filters.</p> : null}
       {page && page.data.length > 0 ? (
-        <DataTable caption={counted(page.total, 'migration')} columns={['Package', 'Import status', 'Progress', 'Project', 'Started', 'Finished', 'Duration', 'Actions']}>
+        <DataTable
+          caption={counted(page.total, 'migration')}
+          columns={['Package', 'Import status', 'Progress', 'Project', 'Started', 'Finished', 'Duration', 'Actions']}
+        >
           {page.data.map((m) => (
             <tr key={m.id}>
               <th scope="row" class="wrap">
@@ -118,7 +132,12 @@ export function MigrationsPage() {
               <Times migration={m} />
               <td class="row-actions">
                 {canUndo(m) ? (
-                  <button type="button" class="secondary" aria-label={`Undo import of ${m.packageInfo.name}`} onClick={() => setPending({ kind: 'undo', migration: m })}>
+                  <button
+                    type="button"
+                    class="secondary"
+                    aria-label={`Undo import of ${m.packageInfo.name}`}
+                    onClick={() => setPending({ kind: 'undo', migration: m })}
+                  >
                     Undo import
                   </button>
                 ) : null}
@@ -137,7 +156,9 @@ export function MigrationsPage() {
           ))}
         </DataTable>
       ) : null}
-      {page ? <Pager label="Migration pages" offset={view.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} /> : null}
+      {page ? (
+        <Pager label="Migration pages" offset={view.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} />
+      ) : null}
       {pending ? <MigrationActionDialog pending={pending} onConfirm={() => act(pending)} onClose={() => setPending(undefined)} /> : null}
     </>
   );

@@ -96,11 +96,17 @@ export function ObjectReport({ migration, runKey }: { migration: Migration; runK
       {summary && summary.total > 0 ? (
         <section aria-labelledby="objects-heading" class="panel">
           <h2 id="objects-heading">Objects</h2>
-          <p class="hint">What the target held and what the import did — or, after a validation, would do. A failed import changes nothing; its message above names the object and the reason.</p>
+          <p class="hint">
+            What the target held and what the import did — or, after a validation, would do. A failed import changes nothing; its message above names the object
+            and the reason.
+          </p>
           <ReportFilterBar view={view} summary={summary} onChange={change} />
           {report ? (
             <>
-              <DataTable caption={`${counted(report.total, 'object')} match${report.total === 1 ? 'es' : ''}`} columns={['Object', 'Type', 'In the target', 'Result', 'ID']}>
+              <DataTable
+                caption={`${counted(report.total, 'object')} match${report.total === 1 ? 'es' : ''}`}
+                columns={['Object', 'Type', 'In the target', 'Result', 'ID']}
+              >
                 {report.data.map((o) => (
                   <tr key={`${o.id}:${o.type}`}>
                     <th scope="row" class="wrap">
@@ -116,7 +122,13 @@ export function ObjectReport({ migration, runKey }: { migration: Migration; runK
                   </tr>
                 ))}
               </DataTable>
-              <Pager label="Object pages" offset={view.offset} shown={report.data.length} total={report.total} onChange={(offset) => setView({ ...view, offset })} />
+              <Pager
+                label="Object pages"
+                offset={view.offset}
+                shown={report.data.length}
+                total={report.total}
+                onChange={(offset) => setView({ ...view, offset })}
+              />
             </>
           ) : null}
         </section>

@@ -96,7 +96,9 @@ export function PackagesPage() {
       <h1 ref={heading} tabIndex={-1}>
         Packages
       </h1>
-      <p class="lead">Migration packages kept in this environment's Storage Service. Upload a package downloaded from another environment, then import it into a project.</p>
+      <p class="lead">
+        Migration packages kept in this environment's Storage Service. Upload a package downloaded from another environment, then import it into a project.
+      </p>
       <UploadForm onUploaded={uploaded} />
       <section aria-labelledby="packages-heading" class="panel">
         <h2 id="packages-heading" ref={listHeading} tabIndex={-1}>
@@ -108,7 +110,10 @@ export function PackagesPage() {
         {page && page.total === 0 && !filtered(view) ? <p>No uploaded packages yet. Upload one above.</p> : null}
         {page && page.data.length === 0 && filtered(view) ? <p>No packages match these filters.</p> : null}
         {page && page.data.length > 0 ? (
-          <DataTable caption={`${counted(page.total, 'package')} in the Storage Service`} columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Signature', 'Imported into', 'Actions']}>
+          <DataTable
+            caption={`${counted(page.total, 'package')} in the Storage Service`}
+            columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Signature', 'Imported into', 'Actions']}
+          >
             {page.data.map((file) => (
               <tr key={file.id}>
                 <th scope="row" class="wrap">
@@ -161,12 +166,21 @@ export function PackagesPage() {
             ))}
           </DataTable>
         ) : null}
-        {page ? <Pager label="Package pages" offset={view.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} /> : null}
+        {page ? (
+          <Pager label="Package pages" offset={view.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} />
+        ) : null}
       </section>
       <CreatedPackages />
-      {pending?.kind === 'import' ? <ImportDialog file={pending.file} onClose={() => setPending(undefined)} onStarted={(m) => started(pending.file, m)} /> : null}
+      {pending?.kind === 'import' ? (
+        <ImportDialog file={pending.file} onClose={() => setPending(undefined)} onStarted={(m) => started(pending.file, m)} />
+      ) : null}
       {pending?.kind === 'delete' ? (
-        <ConfirmDialog title={`Delete ${pending.file.name}?`} confirmLabel="Delete package" onClose={() => setPending(undefined)} onConfirm={() => remove(pending.file)}>
+        <ConfirmDialog
+          title={`Delete ${pending.file.name}?`}
+          confirmLabel="Delete package"
+          onClose={() => setPending(undefined)}
+          onConfirm={() => remove(pending.file)}
+        >
           <p>
             This removes the package file and its metadata from the Storage Service: it cannot be imported again unless uploaded again.
             {pending.file.importedInto?.length ? ` Its ${counted(pending.file.importedInto.length, 'import')} keep their records.` : ''}

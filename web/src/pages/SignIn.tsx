@@ -46,7 +46,14 @@ export function SignIn({ notice, onSignedIn }: SignInProps) {
         </div>
         <div class="field">
           <label for="password">Password</label>
-          <input id="password" name="password" type="password" autocomplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+          <input
+            id="password"
+            name="password"
+            type="password"
+            autocomplete="current-password"
+            value={password}
+            onInput={(e) => setPassword(e.currentTarget.value)}
+          />
         </div>
         <button type="submit" disabled={busy}>
           {busy ? 'Signing in…' : 'Sign in'}

@@ -93,11 +93,23 @@ export function UploadForm({ onUploaded }: { onUploaded: (file: SharedFile) => v
           data-testid="dropzone"
         >
           <label for="package-file">Package file (.mmp)</label>
-          <input id="package-file" ref={fileInput} type="file" accept=".mmp" aria-describedby="package-file-hint" disabled={busy} onChange={(e) => choose(e.currentTarget.files?.[0])} />
+          <input
+            id="package-file"
+            ref={fileInput}
+            type="file"
+            accept=".mmp"
+            aria-describedby="package-file-hint"
+            disabled={busy}
+            onChange={(e) => choose(e.currentTarget.files?.[0])}
+          />
           <p id="package-file-hint" class="hint">
             Choose a file, or drag it onto this box. At most 2 GB. Its type, source environment and package id are read from the package itself.
           </p>
-          {file ? <p class="selected">Selected: {file.name} ({formatBytes(file.size)})</p> : null}
+          {file ? (
+            <p class="selected">
+              Selected: {file.name} ({formatBytes(file.size)})
+            </p>
+          ) : null}
         </fieldset>
         <div class="actions">
           <button type="submit" disabled={busy}>

@@ -37,7 +37,8 @@ export function convertS3Error(error: unknown, key: string, bucket: string): Err
   if (name === 'NoSuchKey' || name === 'NotFound' || (status === 404 && name !== 'NoSuchBucket')) return new BlobNotFoundError(key);
   if (name === 'PreconditionFailed' || status === 412 || name === 'ConditionalRequestConflict') return new BlobExistsError(key);
   if (name === 'NoSuchBucket') return new BlobStoreUnavailableError(`the S3 bucket ${bucket} does not exist.`);
-  if (ACCESS_NAMES.has(name) || status === 403) return new BlobStoreUnavailableError(`S3 refused access to bucket ${bucket} (${name || status}): check awsAccessId and awsSecretKey.`);
+  if (ACCESS_NAMES.has(name) || status === 403)
+    return new BlobStoreUnavailableError(`S3 refused access to bucket ${bucket} (${name || status}): check awsAccessId and awsSecretKey.`);
   if (NETWORK_CODES.has(code) || name === 'TimeoutError' || (status !== undefined && status >= 500)) {
     return new BlobStoreUnavailableError(`the S3 endpoint cannot be reached or failed (${code || name || status}).`);
   }

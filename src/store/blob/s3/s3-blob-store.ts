@@ -63,10 +63,16 @@ export class S3BlobStore implements BlobStore {
     options.signal?.addEventListener('abort', stopUpload, { once: true });
     try {
       // The feed's error (too large, mismatch, client gone) is the real cause; the upload's is a consequence.
-      const [fed, uploaded] = await Promise.allSettled([pipeline(body, meter, { signal: options.signal, end: true }).then(() => undefined, (e: unknown) => {
-        meter.destroy(e instanceof Error ? e : new Error(String(e)));
-        throw e;
-      }), upload.done()]);
+      const [fed, uploaded] = await Promise.allSettled([
+        pipeline(body, meter, { signal: options.signal, end: true }).then(
+          () => undefined,
+          (e: unknown) => {
+            meter.destroy(e instanceof Error ? e : new Error(String(e)));
+            throw e;
+          },
+        ),
+        upload.done(),
+      ]);
       if (fed.status === 'rejected') throw fed.reason;
       if (uploaded.status === 'rejected') throw this.convert(uploaded.reason, key);
       return meter.stored();
@@ -134,7 +140,9 @@ export class S3BlobStore implements BlobStore {
     do {
       let page: ListMultipartUploadsCommandOutput;
       try {
-        page = await this.client.send(new ListMultipartUploadsCommand({ Bucket: this.location.bucket, Prefix: this.location.prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }));
+        page = await this.client.send(
+          new ListMultipartUploadsCommand({ Bucket: this.location.bucket, Prefix: this.location.prefix, KeyMarker: keyMarker, UploadIdMarker: uploadIdMarker }),
+        );
       } catch (error) {
         if (isUnsupported(error)) return removed;
         throw this.convert(error, this.location.prefix);

@@ -19,7 +19,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     WHERE storage_path IS NOT NULL AND replicated = 0 AND file_guid IS NULL`.execute(db);
   await sql`INSERT INTO owned_blobs (key, written_at) SELECT undo_path, updated_at FROM imports WHERE undo_path IS NOT NULL`.execute(db);
   await db.schema.alterTable('storage_config').addColumn('owner_id', 'varchar(32)').execute();
-  await db.schema.alterTable('jobs').addColumn('run_after', 'bigint', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('jobs')
+    .addColumn('run_after', 'bigint', (c) => c.notNull().defaultTo(0))
+    .execute();
   await sql`UPDATE jobs SET run_after = 0`.execute(db);
 }
 

@@ -17,7 +17,10 @@ function aclKey(acl: string): string {
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
   const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
-  await db.schema.alterTable('objects').addColumn('acl_key', 'varchar(64)', (c) => c.notNull().defaultTo('')).execute();
+  await db.schema
+    .alterTable('objects')
+    .addColumn('acl_key', 'varchar(64)', (c) => c.notNull().defaultTo(''))
+    .execute();
   await db.schema
     .createTable('acl_sets')
     .addColumn('acl_key', 'varchar(64)', (c) => c.primaryKey())
@@ -51,7 +54,10 @@ async function backfillAclKeys(db: Kysely<unknown>): Promise<void> {
   for (let i = 0; i < acls.length; i += ACLS_PER_UPDATE) {
     const group = acls.slice(i, i + ACLS_PER_UPDATE).map((acl) => ({ acl, key: aclKey(acl) }));
     await sql`INSERT INTO acl_sets (acl_key, acl) VALUES ${sql.join(group.map((g) => sql`(${g.key}, ${g.acl})`))}`.execute(db);
-    const cases = sql.join(group.map((g) => sql`WHEN ${g.acl} THEN ${g.key}`), sql` `);
+    const cases = sql.join(
+      group.map((g) => sql`WHEN ${g.acl} THEN ${g.key}`),
+      sql` `,
+    );
     await sql`UPDATE objects SET acl_key = CASE acl ${cases} END WHERE acl IN (${sql.join(group.map((g) => g.acl))})`.execute(db);
   }
 }

@@ -37,7 +37,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 async function moveReports(db: Kysely<unknown>): Promise<void> {
   for (let after = ''; ; ) {
-    const rows = await sql<{ id: string; report: string }>`SELECT id, report FROM imports WHERE report IS NOT NULL AND id > ${after} ORDER BY id LIMIT ${IMPORTS_PER_STEP}`.execute(db);
+    const rows = await sql<{
+      id: string;
+      report: string;
+    }>`SELECT id, report FROM imports WHERE report IS NOT NULL AND id > ${after} ORDER BY id LIMIT ${IMPORTS_PER_STEP}`.execute(db);
     if (rows.rows.length === 0) return;
     for (const row of rows.rows) {
       const outcomes = JSON.parse(row.report) as ObjectOutcome[];
@@ -45,7 +48,9 @@ async function moveReports(db: Kysely<unknown>): Promise<void> {
         const values = outcomes
           .slice(i, i + ROWS_PER_INSERT)
           .map((o, j) => sql`(${row.id}, ${i + j}, ${o.id}, ${o.type}, ${o.name}, ${o.conflict}, ${o.action}, ${o.targetId ?? null}, ${o.message ?? null})`);
-        await sql`INSERT INTO import_outcomes (import_id, seq, object_id, type, name, conflict, action, target_id, message) VALUES ${sql.join(values)}`.execute(db);
+        await sql`INSERT INTO import_outcomes (import_id, seq, object_id, type, name, conflict, action, target_id, message) VALUES ${sql.join(values)}`.execute(
+          db,
+        );
       }
       await sql`UPDATE imports SET report_summary = ${JSON.stringify(summarize(outcomes))} WHERE id = ${row.id}`.execute(db);
       after = row.id;

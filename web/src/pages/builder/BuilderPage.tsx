@@ -81,7 +81,9 @@ export function BuilderPage() {
   const pickBelow = (folder: Folder) =>
     work(async () => {
       setProgress(`Reading everything below ${folder.name}…`);
-      const below = await allResults(projectId, belowFolder(folder.id), (read, total) => setProgress(`Reading everything below ${folder.name}: ${read} of ${total}…`));
+      const below = await allResults(projectId, belowFolder(folder.id), (read, total) =>
+        setProgress(`Reading everything below ${folder.name}: ${read} of ${total}…`),
+      );
       add([{ ...folder, type: FOLDER }, ...below], 'picked', `${folder.name} and everything below it`);
     });
 
@@ -116,7 +118,15 @@ export function BuilderPage() {
       </h1>
       <p class="lead">Find objects by searching or in their folders, pick them, add what they use, and create a package of them.</p>
       <ErrorNotice error={error} title="That did not work." />
-      <ProjectSelect id="builder-project" label="Source project" class="narrow" projects={projects} value={projectId} disabled={busy} onChange={chooseProject} />
+      <ProjectSelect
+        id="builder-project"
+        label="Source project"
+        class="narrow"
+        projects={projects}
+        value={projectId}
+        disabled={busy}
+        onChange={chooseProject}
+      />
       {project ? (
         <div class="builder" key={project.id}>
           <div>

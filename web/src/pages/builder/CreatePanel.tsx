@@ -90,7 +90,8 @@ function Creation({ started }: { started: Migration }) {
       const next = await migrationState(started.id);
       setRecord(next);
       setError(undefined);
-      if (next.packageInfo.status !== 'creating') announce(next.packageInfo.status === 'created' ? `Created ${name}.` : `${name}: ${words(next.packageInfo.status)}.`);
+      if (next.packageInfo.status !== 'creating')
+        announce(next.packageInfo.status === 'created' ? `Created ${name}.` : `${name}: ${words(next.packageInfo.status)}.`);
     } catch (e) {
       setError(e);
     }

@@ -88,7 +88,14 @@ export function SearchPanel({ projectId, isPicked, onToggle }: SearchPanelProps)
       {page && page.total > 0 && searchId ? (
         <>
           <ObjectTable caption={`Search results: ${counted(page.total, 'object')}`} objects={page.data} isPicked={isPicked} onToggle={onToggle} />
-          <Pager label="Search result pages" offset={offset} shown={page.data.length} total={page.total} pageSize={RESULTS_PAGE} onChange={(at) => void show(searchId, at)} />
+          <Pager
+            label="Search result pages"
+            offset={offset}
+            shown={page.data.length}
+            total={page.total}
+            pageSize={RESULTS_PAGE}
+            onChange={(at) => void show(searchId, at)}
+          />
         </>
       ) : null}
     </section>
