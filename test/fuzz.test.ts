@@ -11,6 +11,10 @@ import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { MAX_JSON_DEPTH } from '../src/api/json-body.js';
 import type { SharedFileStoreSettings } from '../src/store/storage-settings.js';
 import { must } from './support/must.js';
+import { packageOfSize } from './support/packages.js';
+
+/** A real package: an upload of other bytes is refused as soon as its header is read. */
+const PACKAGE_BYTES = await packageOfSize(300);
 
 type Json = unknown;
 
@@ -140,7 +144,7 @@ for (const dialect of dialects()) {
     let token: string;
     let fileId: string;
     let storageBefore: SharedFileStoreSettings;
-    const fileBytes = randomBytes(300);
+    const fileBytes = PACKAGE_BYTES;
 
     before(async () => {
       s = await startTestServer(dialect);

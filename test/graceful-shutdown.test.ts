@@ -1,13 +1,13 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { randomBytes } from 'node:crypto';
 import { dialects, createTestEnvironmentFiles, type TestEnvironmentFiles } from './support/env.js';
 import { ADMIN_PASSWORD } from './support/server.js';
 import { CLI_FROM_SOURCES } from './support/cli.js';
 import { startServeProcess, type ServeProcess } from './support/serve-process.js';
 import { FILES, MULTIPART_TYPE, metadataFor, multipartBody, sha256 } from './support/shared-files.js';
 import { must } from './support/must.js';
+import { packageOfSize } from './support/packages.js';
 
 const PUT_IN_FLIGHT = /"method":"PUT","url":"[^"]*\/binary"/;
 const DRAINING = /readiness answers 503, no new connections accepted/;
@@ -85,7 +85,7 @@ for (const dialect of dialects()) {
 
     it('SIGTERM during a slow upload: no new connections, the upload ends 200, each step is logged, the process exits 0', async () => {
       server = await serve();
-      const bytes = randomBytes(256 * 1024);
+      const bytes = await packageOfSize(256 * 1024);
       const upload = await startSlowUpload(server.url, await login(server.url), bytes);
       await server.waitForOutput(PUT_IN_FLIGHT);
       server.child.kill('SIGTERM');
@@ -104,7 +104,7 @@ for (const dialect of dialects()) {
 
     it('a second signal exits at once, without waiting for the upload', async () => {
       server = await serve();
-      const upload = await startSlowUpload(server.url, await login(server.url), randomBytes(64 * 1024));
+      const upload = await startSlowUpload(server.url, await login(server.url), await packageOfSize(64 * 1024));
       await server.waitForOutput(PUT_IN_FLIGHT);
       server.child.kill('SIGTERM');
       await server.waitForOutput(DRAINING);
@@ -116,7 +116,7 @@ for (const dialect of dialects()) {
 
     it('shutdown.graceSeconds bounds the wait: a stalled upload is cut and the process exits 1', async () => {
       server = await serve({ PACKSTORE_SHUTDOWN_GRACESECONDS: '1' });
-      const upload = await startSlowUpload(server.url, await login(server.url), randomBytes(64 * 1024));
+      const upload = await startSlowUpload(server.url, await login(server.url), await packageOfSize(64 * 1024));
       await server.waitForOutput(PUT_IN_FLIGHT);
       server.child.kill('SIGTERM');
       assert.equal(await server.exited, 1);

@@ -1,4 +1,4 @@
-import { createReadStream, createWriteStream, type Dir } from 'node:fs';
+import { createReadStream, type Dir } from 'node:fs';
 import { link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
@@ -36,7 +36,9 @@ export class LocalDiskBlobStore implements BlobStore {
     const temp = path.join(tempDir, `${keyTag(key)}.${randomBytes(12).toString('hex')}.part`);
     const meter = meterFor(options);
     try {
-      const out = createWriteStream(temp, { flags: 'wx' });
+      // Opened before the pipeline runs: a stream that opens lazily could create the file after a body that
+      // failed at once had its temporary file removed below, and leave it behind.
+      const out = (await open(temp, 'wx')).createWriteStream();
       // A write that fails after the pipeline gave up (the next chunk on a full disk) must not crash the process.
       out.on('error', () => undefined);
       await pipeline(body, meter, out, { signal: options.signal });

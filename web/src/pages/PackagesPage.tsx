@@ -112,7 +112,7 @@ export function PackagesPage() {
         {page && page.data.length > 0 ? (
           <DataTable
             caption={`${counted(page.total, 'package')} in the Storage Service`}
-            columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Signature', 'Imported into', 'Actions']}
+            columns={['Name', 'Type', 'Purpose', 'Size', 'Date', 'Creator', 'Source', 'Imported into', 'Actions']}
           >
             {page.data.map((file) => (
               <tr key={file.id}>
@@ -132,13 +132,17 @@ export function PackagesPage() {
                     <>
                       <BreakableUrl url={file.source.environment.name || file.source.environment.id} />
                       <br />
-                      <span class="hint">package {file.source.packageId}</span>
+                      <span class="hint wrap">package {file.source.packageId}</span>
                     </>
                   ) : (
                     <BreakableUrl url={file.environment.name} />
                   )}
+                  {/* The signature goes with the source it vouches for (a column of its own would not fit at 800 px). */}
+                  <br />
+                  <span class="hint wrap" data-testid="file-signature">
+                    {signatureWords(file.signature)}
+                  </span>
                 </td>
-                <td class="wrap">{signatureWords(file.signature)}</td>
                 <td data-testid="imported-into">
                   <ImportedInto file={file} />
                 </td>
