@@ -220,9 +220,13 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
 
     const row = page.getByRole('row', { name: /console package/ });
     await row.waitFor();
-    const [type, , size, date, creator, sourceCell] = await row.getByRole('cell').allInnerTexts();
+    const [type, , size, date, creator] = await row.getByRole('cell').allInnerTexts();
     assert.deepEqual([type, size, creator], ['Project', formatBytes(bytes.length), 'Administrator']);
-    assert.equal(sourceCell, `${header.sourceEnvironment.name || header.sourceEnvironment.id}\npackage ${header.packageId}`);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
+    const sourceText = await row.getByTestId('file-source').innerText();
+    assert.equal(sourceText, `${header.sourceEnvironment.name || header.sourceEnvironment.id}\npackage ${header.packageId}`);
+    // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
+    assert.match(await row.getByTestId('file-signature').innerText(), /^(Unsigned|Signed)/);
     assert.match(date ?? '', /\d{4}/);
     await shot('packages');
   });

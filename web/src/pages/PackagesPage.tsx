@@ -127,16 +127,18 @@ export function PackagesPage() {
                   <time dateTime={file.creationDate}>{formatDateTime(file.creationDate)}</time>
                 </td>
                 <td>{file.creator.name}</td>
-                <td class="url" data-testid="file-source">
-                  {file.source ? (
-                    <>
-                      <BreakableUrl url={file.source.environment.name || file.source.environment.id} />
-                      <br />
-                      <span class="hint wrap">package {file.source.packageId}</span>
-                    </>
-                  ) : (
-                    <BreakableUrl url={file.environment.name} />
-                  )}
+                <td class="url">
+                  <span data-testid="file-source">
+                    {file.source ? (
+                      <>
+                        <BreakableUrl url={file.source.environment.name || file.source.environment.id} />
+                        <br />
+                        <span class="hint wrap">package {file.source.packageId}</span>
+                      </>
+                    ) : (
+                      <BreakableUrl url={file.environment.name} />
+                    )}
+                  </span>
                   {/* The signature goes with the source it vouches for (a column of its own would not fit at 800 px). */}
                   <br />
                   <span class="hint wrap" data-testid="file-signature">
