@@ -11,6 +11,7 @@ import { MigrationDetail } from './pages/MigrationDetail.js';
 import { MigrationsPage } from './pages/MigrationsPage.js';
 import { PackagesPage } from './pages/PackagesPage.js';
 import { BuilderPage } from './pages/builder/BuilderPage.js';
+import { DiffPage } from './pages/diff/DiffPage.js';
 import { SignIn } from './pages/SignIn.js';
 import { hrefOf, useRoute, type Route } from './router.js';
 
@@ -19,6 +20,7 @@ const TITLES: Record<Route['page'], string> = {
   builder: 'Build a package',
   migrations: 'Migrations',
   migration: 'Migration',
+  diff: 'Diff',
   'not-found': 'Page not found',
 };
 
@@ -81,7 +83,7 @@ function Shell({ user, environment, onSignedOut }: { user: UserInfo; environment
         <nav aria-label="Main">
           <ul>
             <li>
-              <Link href={hrefOf({ page: 'packages' })} current={route.page === 'packages'}>
+              <Link href={hrefOf({ page: 'packages' })} current={route.page === 'packages' || (route.page === 'diff' && route.source.kind === 'file')}>
                 Packages
               </Link>
             </li>
@@ -91,7 +93,10 @@ function Shell({ user, environment, onSignedOut }: { user: UserInfo; environment
               </Link>
             </li>
             <li>
-              <Link href={hrefOf({ page: 'migrations' })} current={route.page === 'migrations' || route.page === 'migration'}>
+              <Link
+                href={hrefOf({ page: 'migrations' })}
+                current={route.page === 'migrations' || route.page === 'migration' || (route.page === 'diff' && route.source.kind === 'migration')}
+              >
                 Migrations
               </Link>
             </li>
@@ -105,7 +110,8 @@ function Shell({ user, environment, onSignedOut }: { user: UserInfo; environment
         </p>
       </header>
       <main id="main" tabIndex={-1}>
-        <Page key={route.page === 'migration' ? `migration:${route.id}` : route.page} route={route} />
+        {/* Each address is its own page: another migration or diff starts afresh. */}
+        <Page key={hrefOf(route)} route={route} />
       </main>
     </>
   );
@@ -121,6 +127,8 @@ function Page({ route }: { route: Route }) {
       return <MigrationsPage />;
     case 'migration':
       return <MigrationDetail id={route.id} />;
+    case 'diff':
+      return <DiffPage source={route.source} />;
     case 'not-found':
       return <NotFound path={route.path} />;
   }

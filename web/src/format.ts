@@ -56,7 +56,7 @@ export function percent(done: number, total: number): number {
   return total > 0 ? Math.floor((done / total) * 100) : 100;
 }
 
-export { signatureWords, words } from '../../src/api/contract/labels.js';
+export { rightsWords, signatureWords, words } from '../../src/api/contract/labels.js';
 
 /** Metadata object types by number (the ones a package usually holds). */
 export const OBJECT_TYPES: Record<number, string> = {

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
+import type { DiffSource } from './api/diffs.js';
 
 export const BASE = '/console/';
 
@@ -7,6 +8,7 @@ export type Route =
   | { page: 'builder' }
   | { page: 'migrations' }
   | { page: 'migration'; id: string }
+  | { page: 'diff'; source: DiffSource }
   | { page: 'not-found'; path: string };
 
 export function parseRoute(pathname: string): Route {
@@ -16,6 +18,9 @@ export function parseRoute(pathname: string): Route {
   if (parts.length === 1 && parts[0] === 'builder') return { page: 'builder' };
   if (parts[0] === 'migrations' && parts.length === 1) return { page: 'migrations' };
   if (parts[0] === 'migrations' && parts.length === 2 && parts[1]) return { page: 'migration', id: parts[1] };
+  if (parts[0] === 'migrations' && parts[1] && parts[2] === 'diff' && (parts.length === 3 || (parts.length === 4 && parts[3] === 'undo')))
+    return { page: 'diff', source: { kind: 'migration', id: parts[1], undo: parts.length === 4 } };
+  if (parts[0] === 'packages' && parts.length === 3 && parts[1] && parts[2] === 'diff') return { page: 'diff', source: { kind: 'file', id: parts[1] } };
   return { page: 'not-found', path: pathname };
 }
 
@@ -28,12 +33,18 @@ export function hrefOf(route: Route): string {
     case 'migrations':
       return `${BASE}migrations`;
     case 'migration':
-      // Migration ids are "<package>:<import>"; a colon is fine in a path segment.
-      return `${BASE}migrations/${encodeURIComponent(route.id).replace(/%3A/g, ':')}`;
+      return `${BASE}migrations/${segment(route.id)}`;
+    case 'diff':
+      return route.source.kind === 'file'
+        ? `${BASE}packages/${segment(route.source.id)}/diff`
+        : `${BASE}migrations/${segment(route.source.id)}/diff${route.source.undo ? '/undo' : ''}`;
     case 'not-found':
       return route.path;
   }
 }
+
+/** Migration ids are "<package>:<import>"; a colon is fine in a path segment. */
+const segment = (id: string) => encodeURIComponent(id).replace(/%3A/g, ':');
 
 const CHANGED = 'packstore:navigate';
 

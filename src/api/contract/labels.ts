@@ -21,6 +21,10 @@ const WORDS: Record<string, string> = {
   'signed-unknown': 'Signed by an unknown key',
   unsigned: 'Unsigned',
   tampered: 'Tampered',
+  copy: 'Copy (keep both)',
+  skip: 'Nothing to do',
+  dateCreated: 'Date created',
+  dateModified: 'Date modified',
 };
 
 /** A wire enum in words: "import_failed" → "Import failed". */
@@ -37,4 +41,23 @@ export function signatureWords(signature: { state: string; environmentId?: strin
   if (!signature) return '—';
   const state = words(signature.state);
   return signature.keyId ? `${state} (${signature.environmentId ?? '?'}, key ${signature.keyId})` : state;
+}
+
+/** Object rights bits in words (object-model §2.1), so an ACL change reads "Browse, Read" rather than 5. */
+const RIGHT_WORDS: ReadonlyArray<[number, string]> = Object.entries({
+  1: 'Browse',
+  2: 'Use and execute',
+  4: 'Read',
+  8: 'Write',
+  16: 'Delete',
+  32: 'Control',
+  64: 'Use',
+  128: 'Execute',
+}).map(([bit, name]) => [Number(bit), name]);
+
+/** 255 → "Full control"; 0 → "None"; else the rights named one by one. */
+export function rightsWords(rights: number): string {
+  if ((rights & 255) === 255) return 'Full control';
+  const named = RIGHT_WORDS.filter(([bit]) => (rights & bit) !== 0).map(([, name]) => name);
+  return named.length > 0 ? named.join(', ') : 'None';
 }

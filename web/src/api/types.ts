@@ -8,3 +8,4 @@ export type { ImportInfo, Migration, ObjectOutcome, PackageInfo, Report, ReportS
 export type { EnvironmentBadge } from '../../../src/api/contract/environment-badge.js';
 export type { MetadataObject, Project, StoredSearch } from '../../../src/api/contract/objects.js';
 export type { UserInfo } from '../../../src/api/contract/sessions.js';
+export type { Diff, DiffChange, DiffObject } from '../../../src/api/contract/diffs.js';

@@ -7,12 +7,14 @@ import { ProjectSelect } from '../components/ProjectSelect.js';
 
 interface ImportDialogProps {
   file: SharedFile;
+  /** The project chosen first (else the first one listed). */
+  projectId?: string;
   onStarted: (migration: Migration) => void;
   onClose: () => void;
 }
 
 /** Starts the import of an uploaded package into a project of this environment (seed step 4). */
-export function ImportDialog({ file, onStarted, onClose }: ImportDialogProps) {
+export function ImportDialog({ file, projectId: chosen, onStarted, onClose }: ImportDialogProps) {
   const needsProject = file.extraInfo.packageType !== 'configuration';
   const [projects, setProjects] = useState<Project[]>();
   const [projectId, setProjectId] = useState('');
@@ -24,10 +26,10 @@ export function ImportDialog({ file, onStarted, onClose }: ImportDialogProps) {
     listProjects()
       .then((list) => {
         setProjects(list);
-        setProjectId(list[0]?.id ?? '');
+        setProjectId(list.find((p) => p.id === chosen)?.id ?? list[0]?.id ?? '');
       })
       .catch(setError);
-  }, [needsProject]);
+  }, [needsProject, chosen]);
 
   const submit = async (event: Event) => {
     event.preventDefault();

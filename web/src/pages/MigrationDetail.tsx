@@ -1,5 +1,5 @@
 import { useCallback, useRef, useState } from 'preact/hooks';
-import { getMigration, packageDownloadUrl } from '../api/packstore.js';
+import { getMigration } from '../api/packstore.js';
 import type { Migration } from '../api/types.js';
 import { useAnnounce } from '../components/Announcer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -9,9 +9,9 @@ import { ProgressBar } from '../components/ProgressBar.js';
 import { usePolling } from '../components/usePolling.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
 import { formatBytes, formatDateTime, formatDuration, signatureWords, words } from '../format.js';
-import { hrefOf, navigate } from '../router.js';
-import { MigrationActionDialog, runAction, type PendingAction } from './MigrationActionDialog.js';
-import { canUndo, isBusy, progressOf, stateLine, timesOf } from './migration-state.js';
+import { hrefOf } from '../router.js';
+import { MigrationActions } from './MigrationActions.js';
+import { isBusy, progressOf, stateLine, timesOf } from './migration-state.js';
 import { ObjectReport } from './ObjectReport.js';
 
 const BUSY_POLL_MS = 1000;
@@ -22,7 +22,6 @@ const FAILED = new Set(['create_failed', 'import_failed', 'undo_failed', 'valida
 export function MigrationDetail({ id }: { id: string }) {
   const [migration, setMigration] = useState<Migration>();
   const [error, setError] = useState<unknown>();
-  const [pending, setPending] = useState<PendingAction>();
   const heading = useFocusOnMount<HTMLHeadingElement>();
   const announce = useAnnounce();
   const lastState = useRef<string | undefined>(undefined);
@@ -40,18 +39,6 @@ export function MigrationDetail({ id }: { id: string }) {
     }
   }, [id, announce]);
   usePolling(load, migration && !isBusy(migration) ? IDLE_POLL_MS : BUSY_POLL_MS);
-
-  const act = async (p: PendingAction) => {
-    await runAction(p);
-    setPending(undefined);
-    if (p.kind === 'delete') {
-      announce(`Deleted ${p.migration.packageInfo.name}.`);
-      navigate(hrefOf({ page: 'migrations' }));
-      return;
-    }
-    announce(`Undo of ${p.migration.packageInfo.name} started.`);
-    await load();
-  };
 
   const pkg = migration?.packageInfo;
   const imp = migration?.importInfo;
@@ -129,38 +116,12 @@ export function MigrationDetail({ id }: { id: string }) {
                 <code>{migration.id}</code>
               </dd>
             </dl>
-            <div class="actions">
-              {pkg.storage?.path ? (
-                <a class="button" href={packageDownloadUrl(pkg.id)} download={`${pkg.name}.mmp`}>
-                  Download package
-                </a>
-              ) : null}
-              {canUndo(migration) ? (
-                <button type="button" class="secondary" onClick={() => setPending({ kind: 'undo', migration })}>
-                  Undo import
-                </button>
-              ) : null}
-              <button
-                type="button"
-                class="danger"
-                disabled={isBusy(migration)}
-                aria-describedby={isBusy(migration) ? 'busy-note' : undefined}
-                onClick={() => setPending({ kind: 'delete', migration })}
-              >
-                Delete migration
-              </button>
-              {isBusy(migration) ? (
-                <span id="busy-note" class="hint">
-                  Delete waits until the work in progress ends.
-                </span>
-              ) : null}
-            </div>
+            <MigrationActions migration={migration} onUndoStarted={() => void load()} />
           </section>
           <ObjectReport migration={migration} runKey={`${imp?.status}|${migration.validation?.status}`} />
         </>
       ) : null}
       {!migration && !error ? <p>Loading the migration…</p> : null}
-      {pending ? <MigrationActionDialog pending={pending} onConfirm={() => act(pending)} onClose={() => setPending(undefined)} /> : null}
     </>
   );
 }

@@ -3,10 +3,20 @@ import { getReport, PAGE_SIZE } from '../api/packstore.js';
 import type { Migration, Report } from '../api/types.js';
 import { DataTable } from '../components/DataTable.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
+import { actionCounts, Counts, typeCounts } from '../components/Counts.js';
 import { counted, formatDate, objectTypeName, words } from '../format.js';
 import { Pager } from './Pager.js';
 import { ReportFilterBar, type ReportView } from './ReportFilterBar.js';
 import { useDebounced } from '../components/useDebounced.js';
+
+const SORTS: Array<[string, string]> = [
+  ['package', 'Package order'],
+  ['name', 'Name, A to Z'],
+  ['-name', 'Name, Z to A'],
+  ['type', 'Type'],
+  ['action', 'Result'],
+  ['conflict', 'In the target'],
+];
 
 const FIRST_PAGE: ReportView = { offset: 0, q: '', action: '', type: '', sort: 'package' };
 
@@ -38,6 +48,8 @@ export function ObjectReport({ migration, runKey }: { migration: Migration; runK
 
   const validation = migration.validation;
   const summary = report?.summary;
+  const actions = actionCounts(summary?.byAction.map((a) => [a.action, a.count] as const) ?? []);
+  const types = typeCounts(summary?.byType.map((t) => [t.type, t.count] as const) ?? []);
   const change = (next: Partial<ReportView>) => setView({ ...view, offset: 0, ...next });
   return (
     <>
@@ -68,22 +80,8 @@ export function ObjectReport({ migration, runKey }: { migration: Migration; runK
         {summary && summary.total > 0 ? (
           <div class="summary" data-testid="report-summary">
             <p class="summary-total">{counted(summary.total, 'object')}</p>
-            <dl class="counts" aria-label="Objects by action">
-              {summary.byAction.map((a) => (
-                <div key={a.action}>
-                  <dt>{words(a.action)}</dt>
-                  <dd>{a.count.toLocaleString()}</dd>
-                </div>
-              ))}
-            </dl>
-            <dl class="counts" aria-label="Objects by type">
-              {summary.byType.map((t) => (
-                <div key={t.type}>
-                  <dt>{objectTypeName(t.type)}</dt>
-                  <dd>{t.count.toLocaleString()}</dd>
-                </div>
-              ))}
-            </dl>
+            <Counts label="Objects by action" counts={actions} />
+            <Counts label="Objects by type" counts={types} />
           </div>
         ) : null}
         {summary && summary.total === 0 ? (
@@ -100,7 +98,16 @@ export function ObjectReport({ migration, runKey }: { migration: Migration; runK
             What the target held and what the import did — or, after a validation, would do. A failed import changes nothing; its message above names the object
             and the reason.
           </p>
-          <ReportFilterBar view={view} summary={summary} onChange={change} />
+          <ReportFilterBar
+            id="report"
+            view={view}
+            actions={actions}
+            types={types}
+            actionLabel="Result"
+            searchLabel="Search name or id"
+            sorts={SORTS}
+            onChange={change}
+          />
           {report ? (
             <>
               <DataTable

@@ -9,6 +9,7 @@ import { useFocusOnMount } from '../components/useFocusOnMount.js';
 import { counted, formatBytes, formatDateTime, signatureWords, words } from '../format.js';
 import { useDebounced } from '../components/useDebounced.js';
 import { Link } from '../components/Link.js';
+import { ImportedInto } from './ImportedInto.js';
 import { CreatedPackages } from './CreatedPackages.js';
 import { ListFilterBar, type ListView } from './ListFilterBar.js';
 import { DataTable } from '../components/DataTable.js';
@@ -32,21 +33,6 @@ const RUNNING = new Set(['pending', 'importing', 'undoing']);
 const importRuns = (file: SharedFile) => (file.importedInto ?? []).some((i) => RUNNING.has(i.status));
 
 const filtered = (v: ListView) => Boolean(v.q || v.type || v.purpose || v.creator || v.from || v.to);
-
-/** "Imported into …": the projects this file went into, each a link to its migration. */
-function ImportedInto({ file }: { file: SharedFile }) {
-  const into = file.importedInto ?? [];
-  if (into.length === 0) return <>Not imported</>;
-  return (
-    <ul class="plain">
-      {into.map((i) => (
-        <li key={i.migrationId}>
-          <Link href={hrefOf({ page: 'migration', id: i.migrationId })}>{i.project?.name ?? 'Configuration'}</Link> ({words(i.status).toLowerCase()})
-        </li>
-      ))}
-    </ul>
-  );
-}
 
 /** The packages in the Storage Service: upload, download, import, delete; and those created here. */
 export function PackagesPage() {
@@ -153,6 +139,11 @@ export function PackagesPage() {
                     <a href={fileDownloadUrl(file.id)} download={`${file.name}.mmp`} aria-label={`Download ${file.name}`}>
                       Download
                     </a>
+                  ) : null}
+                  {file.existing ? (
+                    <Link href={hrefOf({ page: 'diff', source: { kind: 'file', id: file.id } })} aria-label={`Diff ${file.name} against a project`}>
+                      Diff
+                    </Link>
                   ) : null}
                   <button type="button" disabled={!file.existing} aria-label={`Import ${file.name}`} onClick={() => setPending({ kind: 'import', file })}>
                     Import…

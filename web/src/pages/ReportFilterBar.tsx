@@ -1,64 +1,78 @@
-import type { ReportSummary } from '../api/types.js';
-import { objectTypeName, words } from '../format.js';
+import type { Count } from '../components/Counts.js';
 
-export interface ReportView {
-  offset: number;
+export interface ObjectFilters {
   q: string;
   action: string;
   type: string;
+  sort?: string;
+}
+
+export interface ReportView extends ObjectFilters {
+  offset: number;
   sort: string;
 }
 
-const SORTS: Array<[string, string]> = [
-  ['package', 'Package order'],
-  ['name', 'Name, A to Z'],
-  ['-name', 'Name, Z to A'],
-  ['type', 'Type'],
-  ['action', 'Result'],
-  ['conflict', 'In the target'],
-];
+interface ReportFilterBarProps {
+  /** Prefix of the controls' ids. */
+  id: string;
+  view: ObjectFilters;
+  /** The choices, from the report's (or diff's) own counts. */
+  actions: readonly Count[];
+  types: readonly Count[];
+  actionLabel: string;
+  searchLabel: string;
+  /** [value, words]; no order choice without them. */
+  sorts?: ReadonlyArray<[string, string]>;
+  onChange: (next: Partial<ObjectFilters>) => void;
+}
 
-/** Search, filters and order of the report; the choices come from the report's own counts. */
-export function ReportFilterBar({ view, summary, onChange }: { view: ReportView; summary: ReportSummary; onChange: (next: Partial<ReportView>) => void }) {
+function Choices({ counts }: { counts: readonly Count[] }) {
+  return (
+    <>
+      {counts.map((c) => (
+        <option key={c.value} value={c.value}>
+          {c.label} ({c.count.toLocaleString()})
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** Search, filters and order of a list of objects (a report's or a diff's); the server filters. */
+export function ReportFilterBar({ id, view, actions, types, actionLabel, searchLabel, sorts, onChange }: ReportFilterBarProps) {
   return (
     // biome-ignore lint/a11y/useSemanticElements: <search> is too new for the browsers the console supports; role=search makes the landmark
     <form class="filters" role="search" aria-label="Objects" onSubmit={(e) => e.preventDefault()}>
       <div class="field">
-        <label for="report-q">Search name or id</label>
-        <input id="report-q" type="search" value={view.q} onInput={(e) => onChange({ q: e.currentTarget.value })} />
+        <label for={`${id}-q`}>{searchLabel}</label>
+        <input id={`${id}-q`} type="search" value={view.q} onInput={(e) => onChange({ q: e.currentTarget.value })} />
       </div>
       <div class="field">
-        <label for="report-action">Result</label>
-        <select id="report-action" value={view.action} onChange={(e) => onChange({ action: e.currentTarget.value })}>
-          <option value="">All results</option>
-          {summary.byAction.map((a) => (
-            <option key={a.action} value={a.action}>
-              {words(a.action)} ({a.count.toLocaleString()})
-            </option>
-          ))}
+        <label for={`${id}-action`}>{actionLabel}</label>
+        <select id={`${id}-action`} value={view.action} onChange={(e) => onChange({ action: e.currentTarget.value })}>
+          <option value="">All {actionLabel.toLowerCase()}s</option>
+          <Choices counts={actions} />
         </select>
       </div>
       <div class="field">
-        <label for="report-type">Type</label>
-        <select id="report-type" value={view.type} onChange={(e) => onChange({ type: e.currentTarget.value })}>
+        <label for={`${id}-type`}>Type</label>
+        <select id={`${id}-type`} value={view.type} onChange={(e) => onChange({ type: e.currentTarget.value })}>
           <option value="">All types</option>
-          {summary.byType.map((t) => (
-            <option key={t.type} value={String(t.type)}>
-              {objectTypeName(t.type)} ({t.count.toLocaleString()})
-            </option>
-          ))}
+          <Choices counts={types} />
         </select>
       </div>
-      <div class="field">
-        <label for="report-sort">Order</label>
-        <select id="report-sort" value={view.sort} onChange={(e) => onChange({ sort: e.currentTarget.value })}>
-          {SORTS.map(([value, label]) => (
-            <option key={value} value={value}>
-              {label}
-            </option>
-          ))}
-        </select>
-      </div>
+      {sorts ? (
+        <div class="field">
+          <label for={`${id}-sort`}>Order</label>
+          <select id={`${id}-sort`} value={view.sort} onChange={(e) => onChange({ sort: e.currentTarget.value })}>
+            {sorts.map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
+          </select>
+        </div>
+      ) : null}
     </form>
   );
 }
