@@ -91,6 +91,8 @@ export function DiffPage({ source }: { source: DiffSource }) {
     setDiff(undefined);
     setPage(undefined);
     setSelected(undefined);
+    // A new diff has its own counts: filters chosen from the old ones may name nothing in it.
+    setView(FIRST_PAGE);
     setStale(false);
     setError(undefined);
     (async () => {
@@ -234,7 +236,11 @@ export function DiffPage({ source }: { source: DiffSource }) {
             <p class="hint">Up and down arrows move between objects, Enter shows one side by side, Escape closes it.</p>
             {page?.objects ? (
               <>
-                <DiffObjectList objects={page.objects} total={page.total ?? 0} selected={selected} onSelect={setSelected} />
+                {page.objects.length > 0 ? (
+                  <DiffObjectList objects={page.objects} total={page.total ?? 0} selected={selected} onSelect={setSelected} />
+                ) : (
+                  <p>No objects match these filters.</p>
+                )}
                 <Pager
                   label="Object pages"
                   offset={view.offset}
