@@ -177,6 +177,7 @@ export class MetadataRepository {
     for (const o of objects) latest.set(o.id, o);
     const rows = [...latest.values()].map((o) => toRow(projectId, o));
     await this.transaction(async (repo) => {
+      await repo.bumpRevision(projectId);
       for (const chunk of chunks(rows, OBJECT_ROWS_PER_INSERT)) await repo.upsertChunk(projectId, chunk);
     });
   }
@@ -184,11 +185,21 @@ export class MetadataRepository {
   async deleteObjects(projectId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.transaction(async (repo) => {
+      await repo.bumpRevision(projectId);
       await repo.deleteUses(projectId, ids);
       for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
         await repo.db.deleteFrom('objects').where('project_id', '=', projectId).where('id', 'in', chunk).execute();
       }
     });
+  }
+
+  /**
+   * The project's revision: it changes whenever its objects do, and only when they do (0: never written).
+   * Read before reading objects, it tells a later reader whether anything it read may have changed since.
+   */
+  async revision(projectId: string): Promise<number> {
+    const row = await this.db.selectFrom('project_revisions').select('revision').where('project_id', '=', projectId).executeTakeFirst();
+    return Number(row?.revision ?? 0);
   }
 
   /** Every object of a project in id order, a batch at a time (keyset pagination: no OFFSET scans). */
@@ -315,6 +326,19 @@ export class MetadataRepository {
           acl_key: eb.ref('excluded.acl_key'),
         })),
       )
+      .execute();
+  }
+
+  /**
+   * Called first by every write to a project's objects, in the write's transaction: the counter moves
+   * when (and only when) the write commits, on every node. On PostgreSQL its row lock also orders the
+   * writers of one project, taken before any object row so that they cannot deadlock.
+   */
+  private async bumpRevision(projectId: string): Promise<void> {
+    await this.db
+      .insertInto('project_revisions')
+      .values({ project_id: projectId, revision: 1 })
+      .onConflict((oc) => oc.column('project_id').doUpdateSet({ revision: sql`project_revisions.revision + 1` }))
       .execute();
   }
 
