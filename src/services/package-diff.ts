@@ -6,7 +6,9 @@ import { SupersededError } from './apply-package.js';
 import type { Job } from '../jobs/queue.js';
 import type { FileRepository } from '../store/files.js';
 import { DiffRepository, FIRST_UNLISTED_SEQ, type DiffFilter, type DiffHeader, type DiffSource } from '../store/diffs.js';
-import { openPackage } from '../domain/mmp/index.js';
+import { openPackage, type PackageReader } from '../domain/mmp/index.js';
+import type { PackageEntry } from '../domain/mmp/types.js';
+import type { MetadataObject } from '../domain/objects.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import { countRows, emptySummary, importDiffRows, undoDiffRows, type DiffRow, type DiffSummary } from '../domain/diff/rows.js';
@@ -166,11 +168,33 @@ interface BuiltDiff {
   revision: number;
 }
 
+/** A package page with what the target holds of it: its objects and (import) their destination folders. */
+interface ReadPage {
+  page: PackageEntry[];
+  folders: string[];
+  targets: Map<string, MetadataObject>;
+}
+
+/** Reads each page and looks its objects up in the target (and their folders' paths): the stage that runs ahead. */
+async function* withTargets(deps: ServiceDeps, header: DiffHeader, reader: PackageReader, paths: FolderPaths): AsyncGenerator<ReadPage> {
+  for await (const page of reader.entries()) {
+    assertPackageKind(
+      reader.header.packageType,
+      page.map((e) => e.object),
+    );
+    const own = new Map(page.map((e) => [e.object.id, e.object]));
+    const folders = header.source.undo ? [] : page.flatMap((e) => (e.object.folderId && !own.has(e.object.folderId) ? [e.object.folderId] : []));
+    const targets = await deps.metadata.getObjects(header.projectId, [...own.keys(), ...folders]);
+    await paths.load([...own.values(), ...targets.values()], own);
+    yield { page, folders, targets };
+  }
+}
+
 const readVersions = (rows: readonly DiffRow[], listed: boolean) => rows.map((r) => ({ id: r.id, version: r.targetVersion, listed }));
 
 /**
  * Streams the package page by page: each page is planned and diffed while the previous one is
- * written and the next one read (at most one write in flight), and the fingerprint is taken as the
+ * written and the next one read and looked up in the target (at most one of each in flight), and the fingerprint is taken as the
  * rows go by. Returns what finishes the diff.
  */
 async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffHeader): Promise<BuiltDiff> {
@@ -187,15 +211,7 @@ async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffH
   let writing: Promise<void> = Promise.resolve();
   try {
     if (header.source.undo && reader.header.purpose !== 'undo') throw new PackageFormatError('The stored undo package is not an undo package.');
-    for await (const page of readAhead(reader.entries())) {
-      assertPackageKind(
-        reader.header.packageType,
-        page.map((e) => e.object),
-      );
-      const own = new Map(page.map((e) => [e.object.id, e.object]));
-      const folders = header.source.undo ? [] : page.flatMap((e) => (e.object.folderId && !own.has(e.object.folderId) ? [e.object.folderId] : []));
-      const targets = await deps.metadata.getObjects(header.projectId, [...own.keys(), ...folders]);
-      await paths.load([...own.values(), ...targets.values()], own);
+    for await (const { page, folders, targets } of readAhead(withTargets(deps, header, reader, paths))) {
       const rows = header.source.undo
         ? undoDiffRows(page, targets, paths.pathOf)
         : importDiffRows(page, targets, reader.header.settings, newGuid, paths.pathOf);

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ObjectsTable, ProjectsTable } from '../db/metadata-tables.js';
 import type { AclEntry, MetadataObject, ProjectRecord } from '../../domain/objects.js';
@@ -9,6 +9,8 @@ import { searchQuery, type ObjectSearch } from './search-query.js';
 
 /** Ids per IN (...) list: far below every dialect's bind-parameter limit. */
 const ID_CHUNK = 500;
+/** Ids per `= any($1)` array on PostgreSQL: one parameter, one statement shape, whatever the count. */
+const ID_ARRAY_CHUNK = 5000;
 /** Bind parameters per multi-row INSERT: SQLite allows 32,766, PostgreSQL 65,535. */
 const MAX_BIND_PARAMETERS = 30_000;
 const OBJECT_COLUMNS = 17;
@@ -141,8 +143,11 @@ export class MetadataRepository {
 
   async getObjects(projectId: string, ids: readonly string[]): Promise<Map<string, MetadataObject>> {
     const found = new Map<string, MetadataObject>();
-    for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
-      const rows = await this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId).where('id', 'in', chunk).execute();
+    const postgres = this.db.getExecutor().adapter instanceof PostgresAdapter;
+    for (const chunk of chunks([...new Set(ids)], postgres ? ID_ARRAY_CHUNK : ID_CHUNK)) {
+      const query = this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId);
+      // PostgreSQL parses and plans an IN list of 500 parameters on every call; an array is one parameter.
+      const rows = await (postgres ? query.where(sql<boolean>`id = any(${chunk}::varchar[])`) : query.where('id', 'in', chunk)).execute();
       for (const row of rows) found.set(row.id, toObject(row));
     }
     return found;
