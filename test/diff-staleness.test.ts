@@ -3,12 +3,11 @@ import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
 import { explicitEntry, metric } from './support/packages.js';
 import { startTestServer, type TestServer } from './support/server.js';
-import { buildPackage, importToEnd, json, undo, type Json } from './support/migrations.js';
+import { buildPackage, dryRun, importToEnd, json, undo, type Json } from './support/migrations.js';
 import { createFile, multipartBody, upload } from './support/shared-files.js';
 import { PROJECT_ROOT_FOLDER_ID, TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
-import { applyPackage } from '../src/services/apply-package.js';
 
 const DIFF = '/api/migrations/diff';
 const YEAR = '8D679D5111D3E4981000E787EC6DE8A4';
@@ -80,15 +79,7 @@ for (const dialect of dialects()) {
       const bytes = await buildPackage([explicitEntry(metric('revision validated'), 'replace')]);
       const file = await createFile(s, token, bytes, { name: 'validated', extraInfo: { packageType: 'project', packagePurpose: 'object_migration' } });
       assert.equal((await upload(s, token, file.id, multipartBody(bytes))).status, 200);
-      const validated = await applyPackage({
-        db: s.server.env.ctx.database.db,
-        blobs: await s.server.env.ctx.storage.blobs(),
-        packagePath: file.path,
-        packageSize: 0,
-        projectId: TUTORIAL_PROJECT_ID,
-        dryRun: true,
-        onProgress: () => undefined,
-      });
+      const validated = await dryRun(s, file.path);
       assert.deepEqual(
         validated.outcomes.map((o) => o.action),
         ['create'],

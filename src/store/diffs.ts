@@ -218,21 +218,21 @@ export class DiffRepository {
 
   /** The versions the target holds now of the objects the diff read, in the order they were read (seq). */
   async *currentVersions(id: string, projectId: string): AsyncGenerator<ReadVersion[]> {
-    let after = FIRST_UNLISTED_SEQ - 1;
+    let from = FIRST_UNLISTED_SEQ;
     for (;;) {
       const rows = await this.db
         .selectFrom('diff_objects as d')
         .leftJoin('objects as o', (join) => join.on('o.project_id', '=', projectId).onRef('o.id', '=', 'd.object_id'))
         .select(['d.object_id', 'd.seq', 'o.version'])
         .where('d.diff_id', '=', id)
-        .where('d.seq', '>', after)
+        .where('d.seq', '>=', from)
         .orderBy('d.seq')
         .limit(VERSIONS_PER_READ)
         .execute();
       const last = rows.at(-1);
       if (!last) return;
       yield rows.map((r) => ({ id: r.object_id, version: r.version, listed: Number(r.seq) >= 0 }));
-      after = Number(last.seq);
+      from = Number(last.seq) + 1;
       if (rows.length < VERSIONS_PER_READ) return;
     }
   }
