@@ -194,8 +194,8 @@ const readVersions = (rows: readonly DiffRow[], listed: boolean) => rows.map((r)
 
 /**
  * Streams the package page by page: each page is planned and diffed while the previous one is
- * written and the next one read and looked up in the target (at most one of each in flight), and the fingerprint is taken as the
- * rows go by. Returns what finishes the diff.
+ * written and the next one read and looked up in the target (at most one of each in flight), and
+ * the fingerprint is taken as the rows go by. Returns what finishes the diff.
  */
 async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffHeader): Promise<BuiltDiff> {
   const id = header.id;

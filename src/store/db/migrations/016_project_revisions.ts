@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 
 /**
  * Cheap staleness for diffs (issue 18): a revision per project, bumped in the same transaction by
@@ -13,8 +13,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('project_id', 'varchar(32)', (c) => c.primaryKey())
     .addColumn('revision', 'bigint', (c) => c.notNull())
     .execute();
-  await db.deleteFrom('diff_objects' as never).execute();
-  await db.deleteFrom('diffs' as never).execute();
+  await sql`DELETE FROM diff_objects`.execute(db);
+  await sql`DELETE FROM diffs`.execute(db);
   await db.schema.dropIndex('diff_objects_id_idx').execute();
   await db.schema.alterTable('diffs').addColumn('checked_revision', 'bigint').execute();
   await db.schema.alterTable('diffs').addColumn('checked_fingerprint', 'varchar(64)').execute();
