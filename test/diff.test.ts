@@ -3,13 +3,12 @@ import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
 import { explicitEntry, metric, T0 } from './support/packages.js';
 import { expectLibraryError, startTestServer, type TestServer } from './support/server.js';
-import { buildPackage, importToEnd, json, type Json } from './support/migrations.js';
+import { buildPackage, dryRun, importToEnd, json, type Json } from './support/migrations.js';
 import { createFile, multipartBody, upload } from './support/shared-files.js';
 import type { ConflictAction } from '../src/domain/mmp/types.js';
 import type { AclEntry, MetadataObject } from '../src/domain/objects.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
-import { applyPackage } from '../src/services/apply-package.js';
 import { cliHome } from './support/cli-client.js';
 
 const REPORTS_FOLDER = 'D3C7D461F69C4610AA6BAA5EF51F4125';
@@ -103,15 +102,7 @@ for (const dialect of dialects()) {
         assert.deepEqual(diff.summary.byType, { 4: 5 });
 
         // Validation is the import engine's dry run over the same bytes: the same effect for every object.
-        const validated = await applyPackage({
-          db: s.server.env.ctx.database.db,
-          blobs: await s.server.env.ctx.storage.blobs(),
-          packagePath: file.path,
-          packageSize: 0,
-          projectId: TUTORIAL_PROJECT_ID,
-          dryRun: true,
-          onProgress: () => undefined,
-        });
+        const validated = await dryRun(s, file.path);
         assert.deepEqual(
           validated.outcomes.map((o) => o.action),
           expected.map((a) => REPORTED[a]),

@@ -13,6 +13,7 @@ import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { newGuid } from '../domain/ids.js';
 import { BatchChannel } from './batch-channel.js';
 import { abortStream } from './streams.js';
+import { readAhead } from './read-ahead.js';
 import { ImportRefusedError } from '../domain/errors.js';
 
 /**
@@ -63,22 +64,6 @@ function measuringStream(hash: Hash, onBytes: (n: number) => void): Transform {
       cb(null, chunk);
     },
   });
-}
-
-/**
- * Starts reading (decompressing, parsing, checking) the next page while the caller writes the
- * current one, so that on PostgreSQL the database and the reader work at the same time.
- */
-async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
-  const iterator = source[Symbol.asyncIterator]();
-  let next = iterator.next();
-  for (;;) {
-    const result = await next;
-    if (result.done) return;
-    next = iterator.next();
-    next.catch(() => undefined); // surfaced by the await above on the next turn
-    yield result.value;
-  }
 }
 
 function missingMessage(req: Requirement): string {

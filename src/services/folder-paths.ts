@@ -12,6 +12,8 @@ const MAX_DEPTH = 64;
  */
 export class FolderPaths {
   private readonly folders = new Map<string, { name: string; parentId: string | null } | null>();
+  /** Paths already built: every object of a folder asks for the same one (a folder, once loaded, never changes here). */
+  private readonly paths = new Map<string, string>();
 
   constructor(
     private readonly metadata: MetadataRepository,
@@ -37,6 +39,15 @@ export class FolderPaths {
   /** The path of a folder; the root folder (no parent) is "/". */
   readonly pathOf = (folderId: string | null): string | null => {
     if (folderId === null) return null;
+    const known = this.paths.get(folderId);
+    if (known !== undefined) return known;
+    const path = this.build(folderId);
+    // load() reads a folder with all its ancestors; one not loaded yet may be by a later page, so its path waits.
+    if (this.folders.has(folderId)) this.paths.set(folderId, path);
+    return path;
+  };
+
+  private build(folderId: string): string {
     const names: string[] = [];
     let id: string | null = folderId;
     for (let depth = 0; id !== null && depth < MAX_DEPTH; depth++) {
@@ -50,5 +61,5 @@ export class FolderPaths {
       id = folder.parentId;
     }
     return `/${names.reverse().join('/')}`;
-  };
+  }
 }

@@ -5,12 +5,15 @@ import type { JobHandler, JobLease } from '../jobs/runner.js';
 import { SupersededError } from './apply-package.js';
 import type { Job } from '../jobs/queue.js';
 import type { FileRepository } from '../store/files.js';
-import { DiffRepository, type DiffFilter, type DiffHeader, type DiffSource } from '../store/diffs.js';
-import { openPackage } from '../domain/mmp/index.js';
+import { DiffRepository, FIRST_UNLISTED_SEQ, type DiffFilter, type DiffHeader, type DiffSource } from '../store/diffs.js';
+import { openPackage, type PackageReader } from '../domain/mmp/index.js';
+import type { PackageEntry } from '../domain/mmp/types.js';
+import type { MetadataObject } from '../domain/objects.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import { countRows, emptySummary, importDiffRows, undoDiffRows, type DiffRow, type DiffSummary } from '../domain/diff/rows.js';
-import { targetFingerprint } from '../domain/diff/fingerprint.js';
+import { TargetFingerprint, targetFingerprint } from '../domain/diff/fingerprint.js';
+import { readAhead } from './read-ahead.js';
 import { FolderPaths } from './folder-paths.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { guidFromFileId, newGuid, parseMigrationId } from '../domain/ids.js';
@@ -83,7 +86,7 @@ export class PackageDiffs {
     await this.diffs.create(header);
     try {
       const built = await buildDiff(this.deps, this.diffs, header);
-      await this.diffs.finish(header.id, built.summary, built.fingerprint);
+      await this.diffs.finish(header.id, built.summary, built.fingerprint, built.revision);
     } catch (error) {
       await this.diffs.fail(header.id, error instanceof Error ? error.message : String(error));
       throw error;
@@ -101,8 +104,21 @@ export class PackageDiffs {
   async read(id: string, filter: DiffFilter): Promise<DiffView> {
     const header = await this.require(id);
     if (header.status !== 'done') return { header };
-    const [page, currentFingerprint] = await Promise.all([this.diffs.page(id, filter), targetFingerprint(this.diffs.currentVersions(id, header.projectId))]);
+    const [page, currentFingerprint] = await Promise.all([this.diffs.page(id, filter, knownTotal(header.summary, filter)), this.currentFingerprint(header)]);
     return { header, page, currentFingerprint, stale: currentFingerprint !== header.fingerprint };
+  }
+
+  /**
+   * The target's fingerprint now. While the project's revision is the one it was last taken at, that
+   * one still holds (a read costs one look-up); after a write to the project, it is taken again over
+   * every object the diff read, once per revision, and kept for the next reads (on every node).
+   */
+  private async currentFingerprint(header: DiffHeader): Promise<string> {
+    const revision = await this.deps.metadata.revision(header.projectId);
+    if (header.checked?.revision === revision) return header.checked.fingerprint;
+    const fingerprint = await targetFingerprint(this.diffs.currentVersions(header.id, header.projectId));
+    await this.diffs.checked(header.id, revision, fingerprint);
+    return fingerprint;
   }
 
   /** Where the package is, and the project it is diffed against; 404 or 400 before anything is written. */
@@ -136,18 +152,31 @@ export class PackageDiffs {
   }
 }
 
-/** Streams the package page by page: each page is planned, diffed and stored before the next is read. Returns what finishes the diff. */
-async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffHeader): Promise<{ summary: DiffSummary; fingerprint: string }> {
-  const id = header.id;
-  const reader = await openPackage(await (await deps.storage.blobs()).get(header.packagePath));
-  if (header.source.undo && reader.header.purpose !== 'undo') {
-    reader.close();
-    throw new PackageFormatError('The stored undo package is not an undo package.');
-  }
-  const paths = new FolderPaths(deps.metadata, header.projectId);
-  const summary = emptySummary();
-  const foldersRead = new Set<string>();
-  let seq = 0;
+/** How many rows match a filter, when the summary says (no name search, not both an action and a type). */
+function knownTotal(summary: DiffSummary | undefined, filter: DiffFilter): number | undefined {
+  if (!summary || filter.q || (filter.actions?.length && filter.types?.length)) return undefined;
+  const sum = (counts: Record<string, number>, keys: readonly (string | number)[]) => keys.reduce<number>((n, k) => n + (counts[String(k)] ?? 0), 0);
+  if (filter.actions?.length) return sum(summary.byAction, filter.actions);
+  if (filter.types?.length) return sum(summary.byType, filter.types);
+  return summary.total;
+}
+
+interface BuiltDiff {
+  summary: DiffSummary;
+  fingerprint: string;
+  /** The project's revision before the target was read. */
+  revision: number;
+}
+
+/** A package page with what the target holds of it: its objects and (import) their destination folders. */
+interface ReadPage {
+  page: PackageEntry[];
+  folders: string[];
+  targets: Map<string, MetadataObject>;
+}
+
+/** Reads each page and looks its objects up in the target (and their folders' paths): the stage that runs ahead. */
+async function* withTargets(deps: ServiceDeps, header: DiffHeader, reader: PackageReader, paths: FolderPaths): AsyncGenerator<ReadPage> {
   for await (const page of reader.entries()) {
     assertPackageKind(
       reader.header.packageType,
@@ -157,21 +186,58 @@ async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffH
     const folders = header.source.undo ? [] : page.flatMap((e) => (e.object.folderId && !own.has(e.object.folderId) ? [e.object.folderId] : []));
     const targets = await deps.metadata.getObjects(header.projectId, [...own.keys(), ...folders]);
     await paths.load([...own.values(), ...targets.values()], own);
-    const rows = header.source.undo ? undoDiffRows(page, targets, paths.pathOf) : importDiffRows(page, targets, reader.header.settings, newGuid, paths.pathOf);
-    await diffs.insertRows(id, seq, rows);
-    seq += rows.length;
-    countRows(summary, rows);
-    // Destination folders decide the ACL of new objects: a change to them makes the diff stale too.
-    const read = [...new Set(folders)].filter((f) => !foldersRead.has(f));
-    for (const f of read) foldersRead.add(f);
-    const folderRows = read.map(
-      (f): DiffRow => ({ id: f, type: OBJECT_TYPE.FOLDER, name: '', action: 'keep', changes: [], targetVersion: targets.get(f)?.version ?? null }),
-    );
-    await diffs.insertRows(id, seq, folderRows, false);
-    seq += folderRows.length;
+    yield { page, folders, targets };
   }
-  reader.manifest(); // the package's manifest checked out: a tampered package fails here
-  return { summary, fingerprint: await targetFingerprint(diffs.storedVersions(id)) };
+}
+
+const readVersions = (rows: readonly DiffRow[], listed: boolean) => rows.map((r) => ({ id: r.id, version: r.targetVersion, listed }));
+
+/**
+ * Streams the package page by page: each page is planned and diffed while the previous one is
+ * written and the next one read and looked up in the target (at most one of each in flight), and
+ * the fingerprint is taken as the rows go by. Returns what finishes the diff.
+ */
+async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffHeader): Promise<BuiltDiff> {
+  const id = header.id;
+  // Read first: a write that commits while the diff reads the target moves the revision past this one.
+  const revision = await deps.metadata.revision(header.projectId);
+  const reader = await openPackage(await (await deps.storage.blobs()).get(header.packagePath));
+  const paths = new FolderPaths(deps.metadata, header.projectId);
+  const summary = emptySummary();
+  const fingerprint = new TargetFingerprint();
+  const foldersRead = new Set<string>();
+  let seq = 0;
+  let unlistedSeq = FIRST_UNLISTED_SEQ;
+  let writing: Promise<void> = Promise.resolve();
+  try {
+    if (header.source.undo && reader.header.purpose !== 'undo') throw new PackageFormatError('The stored undo package is not an undo package.');
+    for await (const { page, folders, targets } of readAhead(withTargets(deps, header, reader, paths))) {
+      const rows = header.source.undo
+        ? undoDiffRows(page, targets, paths.pathOf)
+        : importDiffRows(page, targets, reader.header.settings, newGuid, paths.pathOf);
+      countRows(summary, rows);
+      // Destination folders decide the ACL of new objects: a change to them makes the diff stale too.
+      const read = [...new Set(folders)].filter((f) => !foldersRead.has(f));
+      for (const f of read) foldersRead.add(f);
+      const folderRows = read.map(
+        (f): DiffRow => ({ id: f, type: OBJECT_TYPE.FOLDER, name: '', action: 'keep', changes: [], targetVersion: targets.get(f)?.version ?? null }),
+      );
+      fingerprint.add(readVersions(rows, true));
+      fingerprint.add(readVersions(folderRows, false));
+      await writing;
+      writing = diffs.insertPage(id, { seq, unlistedSeq, rows, folders: folderRows });
+      writing.catch(() => undefined); // awaited before the next write, or below
+      seq += rows.length;
+      unlistedSeq += folderRows.length;
+    }
+    await writing;
+    reader.manifest(); // the package's manifest checked out: a tampered package fails here
+  } catch (error) {
+    reader.close();
+    await writing.catch(() => undefined); // no row lands after the caller clears them
+    throw error;
+  }
+  return { summary, fingerprint: fingerprint.digest(), revision };
 }
 
 /** The job that computes a large diff. */
@@ -186,7 +252,7 @@ export function diffHandler(deps: ServiceDeps): JobHandler {
       const built = await buildDiff(deps, diffs, header);
       await deps.db.transaction().execute(async (trx) => {
         if (!(await lease.finishIn(trx))) throw new SupersededError('The diff was taken over by another node.');
-        await new DiffRepository(trx).finish(header.id, built.summary, built.fingerprint);
+        await new DiffRepository(trx).finish(header.id, built.summary, built.fingerprint, built.revision);
       });
     },
     async fail(job: Job, message: string) {

@@ -1,8 +1,9 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './db/schema.js';
 import type { DiffObjectsTable, DiffsTable } from './db/diff-tables.js';
 import type { DiffRow, DiffSummary } from '../domain/diff/rows.js';
 import type { FieldChange } from '../domain/diff/json-diff.js';
+import type { ReadVersion } from '../domain/diff/fingerprint.js';
 import { contains } from './sql-like.js';
 
 export type DiffStatus = 'running' | 'done' | 'failed';
@@ -24,6 +25,8 @@ export interface DiffHeader {
   message: string;
   summary?: DiffSummary;
   fingerprint?: string;
+  /** The target's fingerprint as last taken, and the project revision it was taken at. */
+  checked?: { revision: number; fingerprint: string };
   userId: string;
   createdAt: number;
   updatedAt: number;
@@ -41,6 +44,20 @@ export interface DiffFilter {
 /** Bind parameters per multi-row INSERT, below SQLite's 32,766. */
 const ROWS_PER_INSERT = Math.floor(30_000 / 12);
 const VERSIONS_PER_READ = 5000;
+/**
+ * The seq of the first unlisted row (a destination folder). Listed rows are numbered 0, 1, 2… so that
+ * an unfiltered page is a range of seq, and `seq >= 0` selects them from any index ending in seq.
+ */
+export const FIRST_UNLISTED_SEQ = -(2 ** 31);
+
+/** One page of a diff as it is stored: the package's objects, and the destination folders first read on that page. */
+export interface DiffPageRows {
+  /** The seq of the first listed row, and of the first unlisted one. */
+  seq: number;
+  unlistedSeq: number;
+  rows: readonly DiffRow[];
+  folders: readonly DiffRow[];
+}
 
 function toHeader(row: Selectable<DiffsTable>): DiffHeader {
   return {
@@ -52,6 +69,9 @@ function toHeader(row: Selectable<DiffsTable>): DiffHeader {
     message: row.message,
     ...(row.summary ? { summary: JSON.parse(row.summary) as DiffSummary } : {}),
     ...(row.fingerprint ? { fingerprint: row.fingerprint } : {}),
+    ...(row.checked_revision !== null && row.checked_fingerprint
+      ? { checked: { revision: Number(row.checked_revision), fingerprint: row.checked_fingerprint } }
+      : {}),
     userId: row.user_id,
     createdAt: Number(row.created_at),
     updatedAt: Number(row.updated_at),
@@ -87,6 +107,8 @@ export class DiffRepository {
         message: header.message,
         summary: null,
         fingerprint: null,
+        checked_revision: null,
+        checked_fingerprint: null,
         user_id: header.userId,
         created_at: header.createdAt,
         updated_at: header.updatedAt,
@@ -99,33 +121,56 @@ export class DiffRepository {
     return row && toHeader(row);
   }
 
-  /** `listed` false: objects the engine read but the package does not hold (destination folders). */
-  async insertRows(diffId: string, firstSeq: number, rows: readonly DiffRow[], listed = true): Promise<void> {
-    const values = rows.map((r, i) => ({
-      diff_id: diffId,
-      seq: firstSeq + i,
-      object_id: r.id,
-      type: r.type,
-      name: r.name,
-      action: r.action,
-      target_id: r.targetId ?? null,
-      blocked: r.blocked ?? null,
-      changes: JSON.stringify(r.changes),
-      target_version: r.targetVersion,
-      listed: listed ? 1 : 0,
-    }));
-    for (let i = 0; i < values.length; i += ROWS_PER_INSERT)
-      await this.db
-        .insertInto('diff_objects')
-        .values(values.slice(i, i + ROWS_PER_INSERT))
-        .execute();
+  /**
+   * Stores one page in one transaction. The rows are a cache of what the package and the target say:
+   * on PostgreSQL their commit does not wait for the disk (a crash fails the diff, which is taken again,
+   * and the diff's header, committed durably after them, flushes them with it), and they go as one
+   * array per column (unnest): a multi-row VALUES of 2,000 rows is 22,000 parameters to parse.
+   */
+  async insertPage(diffId: string, page: DiffPageRows): Promise<void> {
+    const values = [...storedRows(diffId, page.seq, page.rows, true), ...storedRows(diffId, page.unlistedSeq, page.folders, false)];
+    if (values.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      if (trx.getExecutor().adapter instanceof PostgresAdapter) {
+        await sql`SET LOCAL synchronous_commit TO OFF`.execute(trx);
+        const column = <K extends keyof DiffObjectsTable>(key: K) => values.map((v) => v[key]);
+        await sql`INSERT INTO diff_objects (diff_id, seq, object_id, type, name, action, target_id, blocked, changes, target_version, listed)
+          SELECT ${diffId}, * FROM unnest(${column('seq')}::integer[], ${column('object_id')}::varchar[], ${column('type')}::integer[],
+            ${column('name')}::text[], ${column('action')}::varchar[], ${column('target_id')}::varchar[], ${column('blocked')}::text[],
+            ${column('changes')}::text[], ${column('target_version')}::varchar[], ${column('listed')}::integer[])`.execute(trx);
+        return;
+      }
+      for (let i = 0; i < values.length; i += ROWS_PER_INSERT)
+        await trx
+          .insertInto('diff_objects')
+          .values(values.slice(i, i + ROWS_PER_INSERT))
+          .execute();
+    });
   }
 
-  async finish(id: string, summary: DiffSummary, fingerprint: string): Promise<void> {
+  /** `revision`: the project's revision read before the diff read its target. */
+  async finish(id: string, summary: DiffSummary, fingerprint: string, revision: number): Promise<void> {
     await this.db
       .updateTable('diffs')
-      .set({ status: 'done', summary: JSON.stringify(summary), fingerprint, updated_at: Date.now() })
+      .set({
+        status: 'done',
+        summary: JSON.stringify(summary),
+        fingerprint,
+        checked_revision: revision,
+        checked_fingerprint: fingerprint,
+        updated_at: Date.now(),
+      })
       .where('id', '=', id)
+      .execute();
+  }
+
+  /** Records the target's fingerprint taken at `revision`, unless a check at a later revision got there first. */
+  async checked(id: string, revision: number, fingerprint: string): Promise<void> {
+    await this.db
+      .updateTable('diffs')
+      .set({ checked_revision: revision, checked_fingerprint: fingerprint })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('checked_revision', 'is', null), eb('checked_revision', '<', revision)]))
       .execute();
   }
 
@@ -151,45 +196,60 @@ export class DiffRepository {
     await this.db.deleteFrom('diffs').where('created_at', '<', before).execute();
   }
 
-  /** One page of a diff's objects in package order, and how many match the filter. */
-  async page(id: string, filter: DiffFilter): Promise<{ total: number; rows: DiffRow[] }> {
-    let query = this.db.selectFrom('diff_objects').where('diff_id', '=', id).where('listed', '=', 1);
+  /**
+   * One page of a diff's objects in package order, and how many match the filter. `total`, when the
+   * caller knows it (from the summary), spares counting; with no filter the page is a range of seq.
+   */
+  async page(id: string, filter: DiffFilter, total?: number): Promise<{ total: number; rows: DiffRow[] }> {
+    let query = this.db.selectFrom('diff_objects').where('diff_id', '=', id);
+    const filtered = Boolean(filter.actions?.length || filter.types?.length || filter.q);
     if (filter.actions?.length) query = query.where('action', 'in', filter.actions);
     if (filter.types?.length) query = query.where('type', 'in', filter.types);
     if (filter.q) query = query.where(contains(sql`name`, filter.q));
-    const rows = filter.limit === 0 ? [] : await query.selectAll().orderBy('seq').offset(filter.offset).limit(filter.limit).execute();
-    const counted = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const listed = filtered ? query.where('seq', '>=', 0).offset(filter.offset) : query.where('seq', '>=', filter.offset);
+    const rows = filter.limit === 0 ? [] : await listed.selectAll().orderBy('seq').limit(filter.limit).execute();
+    if (total !== undefined) return { total, rows: rows.map(toRow) };
+    const counted = await query
+      .where('seq', '>=', 0)
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     return { total: Number(counted.n), rows: rows.map(toRow) };
   }
 
-  /** The target versions the diff saw, in id order (for its fingerprint). */
-  storedVersions(id: string): AsyncGenerator<Array<{ id: string; version: string | null }>> {
-    return this.versions(id, undefined);
-  }
-
-  /** The versions the target holds now of the same objects, in the same order. */
-  currentVersions(id: string, projectId: string): AsyncGenerator<Array<{ id: string; version: string | null }>> {
-    return this.versions(id, projectId);
-  }
-
-  /** Keyset pages over (object_id, seq); `projectId` undefined: the stored versions, else the target's now. */
-  private async *versions(id: string, projectId: string | undefined): AsyncGenerator<Array<{ id: string; version: string | null }>> {
-    let after: { id: string; seq: number } | undefined;
+  /** The versions the target holds now of the objects the diff read, in the order they were read (seq). */
+  async *currentVersions(id: string, projectId: string): AsyncGenerator<ReadVersion[]> {
+    let from = FIRST_UNLISTED_SEQ;
     for (;;) {
-      let query = this.db
+      const rows = await this.db
         .selectFrom('diff_objects as d')
-        .leftJoin('objects as o', (join) => join.on('o.project_id', '=', projectId ?? '').onRef('o.id', '=', 'd.object_id'))
-        .select(['d.object_id', 'd.seq', 'd.target_version', 'o.version'])
-        .where('d.diff_id', '=', id);
-      const from = after;
-      if (from) query = query.where((eb) => eb.or([eb('d.object_id', '>', from.id), eb.and([eb('d.object_id', '=', from.id), eb('d.seq', '>', from.seq)])]));
-      const rows = await query.orderBy('d.object_id').orderBy('d.seq').limit(VERSIONS_PER_READ).execute();
-      if (rows.length === 0) return;
-      yield rows.map((r) => ({ id: r.object_id, version: projectId === undefined ? r.target_version : r.version }));
-      const last = rows[rows.length - 1];
+        .leftJoin('objects as o', (join) => join.on('o.project_id', '=', projectId).onRef('o.id', '=', 'd.object_id'))
+        .select(['d.object_id', 'd.seq', 'o.version'])
+        .where('d.diff_id', '=', id)
+        .where('d.seq', '>=', from)
+        .orderBy('d.seq')
+        .limit(VERSIONS_PER_READ)
+        .execute();
+      const last = rows.at(-1);
       if (!last) return;
-      after = { id: last.object_id, seq: Number(last.seq) };
+      yield rows.map((r) => ({ id: r.object_id, version: r.version, listed: Number(r.seq) >= 0 }));
+      from = Number(last.seq) + 1;
       if (rows.length < VERSIONS_PER_READ) return;
     }
   }
+}
+
+function storedRows(diffId: string, firstSeq: number, rows: readonly DiffRow[], listed: boolean): DiffObjectsTable[] {
+  return rows.map((r, i) => ({
+    diff_id: diffId,
+    seq: firstSeq + i,
+    object_id: r.id,
+    type: r.type,
+    name: r.name,
+    action: r.action,
+    target_id: r.targetId ?? null,
+    blocked: r.blocked ?? null,
+    changes: JSON.stringify(r.changes),
+    target_version: r.targetVersion,
+    listed: listed ? 1 : 0,
+  }));
 }

@@ -6,6 +6,7 @@ import { sampleHeader } from './mmp.js';
 import { TUTORIAL_PROJECT_ID } from '../../src/domain/objects.js';
 import type { TestServer } from './server.js';
 import { createFile, multipartBody, upload } from './shared-files.js';
+import { applyPackage, type ApplyResult } from '../../src/services/apply-package.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: response bodies are read by deep property access; the tests assert their shapes
 export type Json = Record<string, any>;
@@ -119,4 +120,19 @@ export async function undo(s: TestServer, token: string, id: string, project = T
     );
   }
   return waitForMigration(s, token, id, (r) => ['undo_success', 'undo_failed'].includes(r.importInfo.status), project);
+}
+
+/** Validation as the import engine runs it (a dry run over the stored package, rolled back), against the Tutorial project. */
+export function dryRun(s: TestServer, packagePath: string): Promise<ApplyResult> {
+  return s.server.env.ctx.storage.blobs().then((blobs) =>
+    applyPackage({
+      db: s.server.env.ctx.database.db,
+      blobs,
+      packagePath,
+      packageSize: 0,
+      projectId: TUTORIAL_PROJECT_ID,
+      dryRun: true,
+      onProgress: () => undefined,
+    }),
+  );
 }

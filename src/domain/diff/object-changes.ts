@@ -52,7 +52,8 @@ const isoDate = (ms: number | undefined) => (ms === undefined ? null : new Date(
  * lists every field against null.
  */
 export function objectChanges(before: MetadataObject | undefined, after: MetadataObject | undefined, folderPath: FolderPathOf): FieldChange[] {
-  if (!before && !after) return [];
+  // Kept objects: the engine hands back the target's own object, which differs from nothing.
+  if (before === after) return [];
   return [
     ...scalar('name', before?.name ?? null, after?.name ?? null),
     ...scalar('description', before?.description ?? null, after?.description ?? null),

@@ -12,6 +12,9 @@ export interface DiffsTable {
   /** JSON DiffSummary, set when done. */
   summary: string | null;
   fingerprint: string | null;
+  /** The project revision the target's fingerprint was last taken at, and that fingerprint (migration 016). */
+  checked_revision: number | null;
+  checked_fingerprint: string | null;
   user_id: string;
   created_at: number;
   updated_at: number;
@@ -19,7 +22,7 @@ export interface DiffsTable {
 
 export interface DiffObjectsTable {
   diff_id: string;
-  /** Package order. */
+  /** Package order from 0 for the listed objects; the unlisted ones (listed 0) are numbered below 0. */
   seq: number;
   object_id: string;
   type: number;

@@ -49,6 +49,12 @@ export interface SearchInstancesTable {
   created_at: number;
 }
 
+/** A counter per project, bumped in the same transaction by every write to its objects (migration 016). */
+export interface ProjectRevisionsTable {
+  project_id: string;
+  revision: number;
+}
+
 export interface ObjectUsesTable {
   project_id: string;
   object_id: string;
@@ -59,6 +65,7 @@ export interface MetadataTables {
   projects: ProjectsTable;
   objects: ObjectsTable;
   object_uses: ObjectUsesTable;
+  project_revisions: ProjectRevisionsTable;
   acl_sets: AclSetsTable;
   search_instances: SearchInstancesTable;
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Selectable } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { ObjectsTable, ProjectsTable } from '../db/metadata-tables.js';
 import type { AclEntry, MetadataObject, ProjectRecord } from '../../domain/objects.js';
@@ -9,6 +9,8 @@ import { searchQuery, type ObjectSearch } from './search-query.js';
 
 /** Ids per IN (...) list: far below every dialect's bind-parameter limit. */
 const ID_CHUNK = 500;
+/** Ids per `= any($1)` array on PostgreSQL: one parameter, one statement shape, whatever the count. */
+const ID_ARRAY_CHUNK = 5000;
 /** Bind parameters per multi-row INSERT: SQLite allows 32,766, PostgreSQL 65,535. */
 const MAX_BIND_PARAMETERS = 30_000;
 const OBJECT_COLUMNS = 17;
@@ -141,8 +143,11 @@ export class MetadataRepository {
 
   async getObjects(projectId: string, ids: readonly string[]): Promise<Map<string, MetadataObject>> {
     const found = new Map<string, MetadataObject>();
-    for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
-      const rows = await this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId).where('id', 'in', chunk).execute();
+    const postgres = this.db.getExecutor().adapter instanceof PostgresAdapter;
+    for (const chunk of chunks([...new Set(ids)], postgres ? ID_ARRAY_CHUNK : ID_CHUNK)) {
+      const query = this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId);
+      // PostgreSQL parses and plans an IN list of 500 parameters on every call; an array is one parameter.
+      const rows = await (postgres ? query.where(sql<boolean>`id = any(${chunk}::varchar[])`) : query.where('id', 'in', chunk)).execute();
       for (const row of rows) found.set(row.id, toObject(row));
     }
     return found;
@@ -177,6 +182,7 @@ export class MetadataRepository {
     for (const o of objects) latest.set(o.id, o);
     const rows = [...latest.values()].map((o) => toRow(projectId, o));
     await this.transaction(async (repo) => {
+      await repo.bumpRevision(projectId);
       for (const chunk of chunks(rows, OBJECT_ROWS_PER_INSERT)) await repo.upsertChunk(projectId, chunk);
     });
   }
@@ -184,11 +190,21 @@ export class MetadataRepository {
   async deleteObjects(projectId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.transaction(async (repo) => {
+      await repo.bumpRevision(projectId);
       await repo.deleteUses(projectId, ids);
       for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
         await repo.db.deleteFrom('objects').where('project_id', '=', projectId).where('id', 'in', chunk).execute();
       }
     });
+  }
+
+  /**
+   * The project's revision: it changes whenever its objects do, and only when they do (0: never written).
+   * Read before reading objects, it tells a later reader whether anything it read may have changed since.
+   */
+  async revision(projectId: string): Promise<number> {
+    const row = await this.db.selectFrom('project_revisions').select('revision').where('project_id', '=', projectId).executeTakeFirst();
+    return Number(row?.revision ?? 0);
   }
 
   /** Every object of a project in id order, a batch at a time (keyset pagination: no OFFSET scans). */
@@ -315,6 +331,19 @@ export class MetadataRepository {
           acl_key: eb.ref('excluded.acl_key'),
         })),
       )
+      .execute();
+  }
+
+  /**
+   * Called first by every write to a project's objects, in the write's transaction: the counter moves
+   * when (and only when) the write commits, on every node. On PostgreSQL its row lock also orders the
+   * writers of one project, taken before any object row so that they cannot deadlock.
+   */
+  private async bumpRevision(projectId: string): Promise<void> {
+    await this.db
+      .insertInto('project_revisions')
+      .values({ project_id: projectId, revision: 1 })
+      .onConflict((oc) => oc.column('project_id').doUpdateSet({ revision: sql`project_revisions.revision + 1` }))
       .execute();
   }
 
