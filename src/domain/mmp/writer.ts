@@ -75,7 +75,7 @@ function completeHeader(header: PackageHeaderInput): PackageHeader {
 
 /** Collects entries into pages and writes each page, then the manifest, as one tar entry of known size. */
 class PageWriter {
-  private lines: string[] = [];
+  private lines: Buffer[] = [];
   private lineBytes = 0;
   private pageNumber = 0;
   private readonly ids = new Set<string>();
@@ -99,17 +99,15 @@ class PageWriter {
     if (this.ids.size >= DEFAULT_PACKAGE_LIMITS.maxEntries) {
       throw new PackageFormatError(`${where}: a package holds at most ${DEFAULT_PACKAGE_LIMITS.maxEntries} objects`);
     }
-    // Lines stay strings until their page is closed: one buffer per page, not one per object.
-    const line = `${JSON.stringify(checked)}\n`;
-    const size = Buffer.byteLength(line);
-    if (size - 1 > DEFAULT_PACKAGE_LIMITS.maxObjectBytes) {
-      throw new PackageFormatError(`${where}: object ${id} takes ${size - 1} bytes, over the limit of ${DEFAULT_PACKAGE_LIMITS.maxObjectBytes}`);
+    const line = Buffer.from(`${JSON.stringify(checked)}\n`);
+    if (line.length - 1 > DEFAULT_PACKAGE_LIMITS.maxObjectBytes) {
+      throw new PackageFormatError(`${where}: object ${id} takes ${line.length - 1} bytes, over the limit of ${DEFAULT_PACKAGE_LIMITS.maxObjectBytes}`);
     }
-    if (this.lines.length > 0 && this.lineBytes + size > PAGE_MAX_BYTES) await this.closePage();
+    if (this.lines.length > 0 && this.lineBytes + line.length > PAGE_MAX_BYTES) await this.closePage();
     this.ids.add(id);
     this.toc.push(tocRowOf(checked));
     this.lines.push(line);
-    this.lineBytes += size;
+    this.lineBytes += line.length;
     if (this.lines.length === PAGE_MAX_ENTRIES) await this.closePage();
   }
 
@@ -134,7 +132,7 @@ class PageWriter {
 
   private async closePage(): Promise<void> {
     this.pageNumber += 1;
-    const body = Buffer.from(this.lines.join(''));
+    const body = Buffer.concat(this.lines, this.lineBytes);
     this.lines = [];
     this.lineBytes = 0;
     await this.addEntry(pageName(this.pageNumber), body);
