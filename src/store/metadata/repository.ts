@@ -79,9 +79,20 @@ function toObject(row: Selectable<ObjectsTable>): MetadataObject {
   };
 }
 
+/** The last keys computed: most objects share one of a few ACLs, so most rows need no hashing. Long ACLs are not kept. */
+const recentAclKeys = new Map<string, string>();
+const RECENT_ACL_KEYS = 256;
+const RECENT_ACL_MAX_CHARS = 4096;
+
 /** Equal ACLs share a key (most objects share one of a few ACLs). */
 function aclKey(acl: string): string {
-  return createHash('sha256').update(acl).digest('hex');
+  let key = recentAclKeys.get(acl);
+  if (key === undefined) {
+    key = createHash('sha256').update(acl).digest('hex');
+    if (recentAclKeys.size >= RECENT_ACL_KEYS) recentAclKeys.clear();
+    if (acl.length <= RECENT_ACL_MAX_CHARS) recentAclKeys.set(acl, key);
+  }
+  return key;
 }
 
 function toRow(projectId: string, o: MetadataObject): ObjectsTable {
