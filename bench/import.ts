@@ -1,6 +1,8 @@
 /**
  * bench:import — package creation and import of N objects into a project of M objects, on
- * SQLite and PostgreSQL, against a raw bulk insert of the same rows through the same driver.
+ * SQLite and PostgreSQL, against a raw bulk insert of the same rows through the same driver; then
+ * a package of every dashboard of the M-object project with includeDependents, whose dependency
+ * walk reaches most of the project.
  * BENCH_PACKAGE (default 100000), BENCH_PROJECT (default 1000000), DIALECTS=sqlite,postgres.
  */
 import { performance } from 'node:perf_hooks';
@@ -10,7 +12,9 @@ import { openEnvironment, type OpenedEnvironment } from '../src/server.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import { createTestEnvironmentFiles, dialects } from '../test/support/env.js';
 import { newGuid } from '../src/domain/ids.js';
-import type { MetadataObject } from '../src/domain/objects.js';
+import { OBJECT_TYPE, type MetadataObject } from '../src/domain/objects.js';
+import { SEED_BLOCK_SIZE, seedObject, seedObjectId } from '../src/domain/seed-objects.js';
+import type { PackageRequest } from '../src/domain/migrations/records.js';
 import { isPostgresUrl } from '../src/store/db/connect.js';
 
 const PACKAGE_OBJECTS = Number(process.env.BENCH_PACKAGE ?? 100_000);
@@ -95,11 +99,45 @@ async function runJobs(env: OpenedEnvironment): Promise<void> {
   await env.ctx.jobs.runner.stop();
 }
 
+const SETTINGS: PackageRequest['settings'] = {
+  defaultAction: 'force_replace',
+  aclOnReplacingObjects: 'replace',
+  aclOnNewObjects: ['keep_acl_as_source_object'],
+};
+
+/** Creates a package of `content` from a project and waits until it is created; answers its object count. */
+async function createPackage(env: OpenedEnvironment, projectId: string, content: PackageRequest['content']) {
+  const { migrationService: service, migrations } = env.ctx;
+  const record = await service.createPackage(
+    { type: 'project', purpose: 'object_migration', name: 'bench', request: { settings: SETTINGS, content } },
+    ADMIN,
+    projectId,
+  );
+  await runJobs(env);
+  const pkg = await migrations.getPackage(record.package.id);
+  if (pkg?.status !== 'created') throw new Error(`package creation failed: ${pkg?.message}`);
+  if (!pkg.storage) throw new Error('the created package has no stored binary');
+  return { record, pkg, storage: pkg.storage };
+}
+
+/** Dashboards fill the end of each generated block of SEED_BLOCK_SIZE objects (src/domain/seed-objects.ts). */
+const FIRST_DASHBOARD = 95;
+
+/** Every generated dashboard of a project of `objects` objects (its root folder counts as one), each with what it uses. */
+function dashboardsWithDependents(objects: number): PackageRequest['content'] {
+  if (seedObject(FIRST_DASHBOARD).type !== OBJECT_TYPE.DOCUMENT) throw new Error('the generated layout changed: update FIRST_DASHBOARD');
+  const content: PackageRequest['content'] = [];
+  for (let index = 0; index < objects - 1; index += 1) {
+    if (index % SEED_BLOCK_SIZE >= FIRST_DASHBOARD) content.push({ id: seedObjectId(index), type: OBJECT_TYPE.DOCUMENT, includeDependents: true });
+  }
+  return content;
+}
+
 async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<string, string | number>> {
   const files = await createTestEnvironmentFiles(dialect);
   const env = await openEnvironment(files.config, { env: { PACKSTORE_ADMIN_PASSWORD: 'bench-password' } });
   try {
-    const { metadata, migrationService: service, migrations } = env.ctx;
+    const { metadata, migrations } = env.ctx;
     process.stderr.write(`[${dialect}] seeding a source project of ${PACKAGE_OBJECTS} and a target of ${PROJECT_OBJECTS} objects…\n`);
     await growProject(metadata, { projectId: SOURCE_PROJECT, objects: PACKAGE_OBJECTS });
     await growProject(metadata, { projectId: TARGET_PROJECT, objects: PROJECT_OBJECTS });
@@ -107,23 +145,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
     for await (const page of metadata.iterateObjects(SOURCE_PROJECT, 5000)) sourceObjects.push(...page);
     const content = sourceObjects.map((o) => ({ id: o.id, type: o.type }));
 
-    const [record, createMs] = await timed(async () => {
-      const r = await service.createPackage(
-        {
-          type: 'project',
-          purpose: 'object_migration',
-          name: 'bench',
-          request: { settings: { defaultAction: 'force_replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['keep_acl_as_source_object'] }, content },
-        },
-        ADMIN,
-        SOURCE_PROJECT,
-      );
-      await runJobs(env);
-      return r;
-    });
-    const pkg = await migrations.getPackage(record.package.id);
-    if (pkg?.status !== 'created') throw new Error(`package creation failed: ${pkg?.message}`);
-    if (!pkg.storage) throw new Error('the created package has no stored binary');
+    const [{ record, pkg, storage }, createMs] = await timed(() => createPackage(env, SOURCE_PROJECT, content));
 
     // Import the package into the big target project, as an uploaded package would be imported.
     const imp = {
@@ -138,11 +160,17 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
     const done = await migrations.getImport(imp.id);
     if (done?.status !== 'imported') throw new Error(`import failed: ${done?.message}`);
 
+    const dashboards = dashboardsWithDependents(PROJECT_OBJECTS);
+    const [walked, walkMs] = await timed(() => createPackage(env, TARGET_PROJECT, dashboards));
+    const walkedObjects = walked.pkg.toc?.length ?? 0;
+
     const baselineMs = await rawBulkInsert(files.config.databaseUrl, sourceObjects);
     return {
       dialect,
-      'package MB': (pkg.storage.size / 1e6).toFixed(1),
+      'package MB': (storage.size / 1e6).toFixed(1),
       'create obj/s': rate(sourceObjects.length, createMs),
+      'dependents: objects': walkedObjects,
+      'dependents obj/s': rate(walkedObjects, walkMs),
       'import obj/s': rate(sourceObjects.length, importMs),
       'raw insert obj/s': rate(sourceObjects.length, baselineMs),
       'import / raw': (baselineMs / importMs).toFixed(2),

@@ -1,9 +1,9 @@
-import type { MetadataRepository } from '../store/metadata/repository.js';
+import type { MetadataRepository, ObjectLinks } from '../store/metadata/repository.js';
 import type { ConflictAction, PackageEntry, PackageSettings, PackageType } from '../domain/mmp/types.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import type { PackageRequest } from '../domain/migrations/records.js';
 import { CONFIGURATION_TYPES, type MetadataObject } from '../domain/objects.js';
-import { hasRights, RIGHTS, type Accessor } from '../domain/acl.js';
+import { effectiveRights, hasRights, RIGHTS, type Accessor } from '../domain/acl.js';
 import { InvalidInputError, PermissionError } from '../domain/errors.js';
 
 const READ = RIGHTS.BROWSE | RIGHTS.READ;
@@ -21,14 +21,41 @@ export function levelOf(object: Pick<MetadataObject, 'type'>): PackageEntry['lev
 /** Whom the ACL checks of package creation run as; with Bypass, ACLs are not checked. */
 function assertReadable(object: MetadataObject, accessor: Accessor, asDependency: boolean): void {
   if (hasRights(object, accessor, READ)) return;
+  throw unreadable(object, accessor, asDependency);
+}
+
+function unreadable(object: Pick<MetadataObject, 'id' | 'name'>, accessor: Accessor, asDependency: boolean): PermissionError {
   const hint = asDependency ? ' Including dependents regardless of their ACLs needs the Bypass all objects security check privilege.' : '';
-  throw new PermissionError(`${accessor.userName} cannot read '${object.name}' (${object.id}).${hint}`);
+  return new PermissionError(`${accessor.userName} cannot read '${object.name}' (${object.id}).${hint}`);
+}
+
+/** Whether the accessor may read objects guarded by each ACL key, decided once per distinct ACL (objects share a few). */
+class ReadableAcls {
+  private readonly known = new Map<string, boolean>();
+
+  constructor(
+    private readonly metadata: MetadataRepository,
+    private readonly accessor: Accessor,
+  ) {}
+
+  /** Reads the ACLs of these objects that are not known yet; call before assertReadable on them. */
+  async load(objects: Iterable<ObjectLinks>): Promise<void> {
+    if (this.accessor.bypass) return;
+    const unknown = [...objects].filter((o) => !this.known.has(o.aclKey)).map((o) => o.aclKey);
+    if (unknown.length === 0) return;
+    for (const [key, acl] of await this.metadata.aclsByKey(unknown)) this.known.set(key, (effectiveRights(acl, this.accessor) & READ) === READ);
+  }
+
+  assertReadable(object: ObjectLinks, asDependency: boolean): void {
+    if (!this.accessor.bypass && this.known.get(object.aclKey) !== true) throw unreadable(object, this.accessor, asDependency);
+  }
 }
 
 /**
  * Resolves a tocView to the objects of the package: the explicit rows, plus, where
- * includeDependents is set, every object they use and their folders, transitively. Only ids and
- * actions are kept while walking, so memory grows with the number of objects, not their size.
+ * includeDependents is set, every object they use and their folders, transitively. The walk reads
+ * only ids, uses, folders and ACL keys (breadth first, a page of ids per query), so memory grows
+ * with the number of objects, not their size, and no ACL is parsed twice.
  */
 export async function selectContent(
   metadata: MetadataRepository,
@@ -38,13 +65,15 @@ export async function selectContent(
 ): Promise<Map<string, Selected>> {
   const selected = new Map<string, Selected>();
   const explicit = new Map(request.content.map((row) => [row.id, row]));
+  const readable = new ReadableAcls(metadata, accessor);
   let frontier: string[] = [...explicit.keys()];
   const walk = new Set<string>();
   while (frontier.length > 0) {
     const next: string[] = [];
     for (let i = 0; i < frontier.length; i += PAGE) {
       const ids = frontier.slice(i, i + PAGE);
-      const found = await metadata.getObjects(projectId, ids);
+      const found = await metadata.getLinks(projectId, ids);
+      await readable.load(found.values());
       for (const id of ids) {
         const object = found.get(id);
         const row = explicit.get(id);
@@ -55,7 +84,7 @@ export async function selectContent(
         if (row && object.type !== row.type) {
           throw new InvalidInputError(`Object ${id} is of type ${object.type}, not ${row.type}.`);
         }
-        assertReadable(object, accessor, !row);
+        readable.assertReadable(object, !row);
         selected.set(
           id,
           row

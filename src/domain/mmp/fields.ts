@@ -20,8 +20,9 @@ export class FieldCheck {
   /** A record with no keys beyond `allowed` (a key holding undefined counts as absent). */
   fields(value: unknown, path: string, allowed: readonly string[]): Record<string, unknown> {
     const object = this.record(value, path);
-    for (const [key, field] of Object.entries(object)) {
-      if (field !== undefined && !allowed.includes(key)) this.fail(join(path, key), 'is not a known field');
+    // Keys, not entries: this runs for every object and ACL entry of a package, and entries allocate a pair per field.
+    for (const key of Object.keys(object)) {
+      if (!allowed.includes(key) && object[key] !== undefined) this.fail(join(path, key), 'is not a known field');
     }
     return object;
   }

@@ -42,7 +42,8 @@ export async function forEachLine(
     for (let end = chunk.indexOf(10, start); end !== -1; end = chunk.indexOf(10, start)) {
       add(chunk.subarray(start, end));
       if (lineBytes === 0) throw new PackageFormatError(`${entryName} line ${lineNumber}: an empty line`);
-      onLine(Buffer.concat(parts, lineBytes), lineNumber);
+      // Most lines lie within one chunk: no copy then.
+      onLine(parts.length === 1 && parts[0] ? parts[0] : Buffer.concat(parts, lineBytes), lineNumber);
       parts = [];
       lineBytes = 0;
       lineNumber += 1;

@@ -13,9 +13,42 @@ const ID_CHUNK = 500;
 const ID_ARRAY_CHUNK = 5000;
 /** Bind parameters per multi-row INSERT: SQLite allows 32,766, PostgreSQL 65,535. */
 const MAX_BIND_PARAMETERS = 30_000;
-const OBJECT_COLUMNS = 17;
-const OBJECT_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / OBJECT_COLUMNS);
 const USES_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / 3);
+/** Rows of each index SQLite's ANALYZE reads (PRAGMA analysis_limit): enough for its estimates. */
+const SQLITE_ANALYSIS_ROWS = 1000;
+/** Every column of an object row but its key: what replacing an object may change (a record, so that none is forgotten). */
+const REPLACED: Record<Exclude<keyof ObjectsTable, 'project_id' | 'id'>, true> = {
+  type: true,
+  subtype: true,
+  name: true,
+  description: true,
+  folder_id: true,
+  version: true,
+  date_created: true,
+  date_modified: true,
+  owner_id: true,
+  owner_name: true,
+  acl: true,
+  definition: true,
+  uses: true,
+  hidden: true,
+  acl_key: true,
+};
+const REPLACED_COLUMNS = Object.keys(REPLACED) as (keyof typeof REPLACED)[];
+const OBJECT_COLUMN_NAMES = ['project_id' as const, 'id' as const, ...REPLACED_COLUMNS];
+const OBJECT_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / OBJECT_COLUMN_NAMES.length);
+
+/** An object as a dependency walk sees it: what it uses, where it lives, and which ACL guards it. */
+export interface ObjectLinks {
+  id: string;
+  type: number;
+  name: string;
+  folderId: string | null;
+  uses: string[];
+  aclKey: string;
+}
+
+const LINK_COLUMNS = ['id', 'type', 'name', 'folder_id', 'uses', 'acl_key'] as const;
 
 export interface ObjectSearchResult {
   total: number;
@@ -48,9 +81,20 @@ function toObject(row: Selectable<ObjectsTable>): MetadataObject {
   };
 }
 
+/** The last keys computed: most objects share one of a few ACLs, so most rows need no hashing. Long ACLs are not kept. */
+const recentAclKeys = new Map<string, string>();
+const RECENT_ACL_KEYS = 256;
+const RECENT_ACL_MAX_CHARS = 4096;
+
 /** Equal ACLs share a key (most objects share one of a few ACLs). */
 function aclKey(acl: string): string {
-  return createHash('sha256').update(acl).digest('hex');
+  let key = recentAclKeys.get(acl);
+  if (key === undefined) {
+    key = createHash('sha256').update(acl).digest('hex');
+    if (recentAclKeys.size >= RECENT_ACL_KEYS) recentAclKeys.clear();
+    if (acl.length <= RECENT_ACL_MAX_CHARS) recentAclKeys.set(acl, key);
+  }
+  return key;
 }
 
 function toRow(projectId: string, o: MetadataObject): ObjectsTable {
@@ -98,9 +142,13 @@ export class MetadataRepository {
 
   /**
    * Refreshes the planner's statistics after a bulk change. Without them, PostgreSQL plans the
-   * `id IN (…)` look-ups of a project that just grew by a million rows as full scans.
+   * `id IN (…)` look-ups of a project that just grew by a million rows as full scans. PostgreSQL
+   * samples; SQLite would read every row of every index (seconds on a million objects) unless told
+   * to sample too, which is all its planner needs here.
    */
   async refreshStatistics(): Promise<void> {
+    if (!(this.db.getExecutor().adapter instanceof PostgresAdapter))
+      await sql`PRAGMA analysis_limit = ${sql.raw(String(SQLITE_ANALYSIS_ROWS))}`.execute(this.db);
     await sql`ANALYZE objects`.execute(this.db);
     await sql`ANALYZE object_uses`.execute(this.db);
   }
@@ -143,12 +191,28 @@ export class MetadataRepository {
 
   async getObjects(projectId: string, ids: readonly string[]): Promise<Map<string, MetadataObject>> {
     const found = new Map<string, MetadataObject>();
-    const postgres = this.db.getExecutor().adapter instanceof PostgresAdapter;
-    for (const chunk of chunks([...new Set(ids)], postgres ? ID_ARRAY_CHUNK : ID_CHUNK)) {
-      const query = this.db.selectFrom('objects').selectAll().where('project_id', '=', projectId);
-      // PostgreSQL parses and plans an IN list of 500 parameters on every call; an array is one parameter.
-      const rows = await (postgres ? query.where(sql<boolean>`id = any(${chunk}::varchar[])`) : query.where('id', 'in', chunk)).execute();
-      for (const row of rows) found.set(row.id, toObject(row));
+    for await (const rows of this.rowsById(projectId, ids, OBJECT_COLUMN_NAMES)) for (const row of rows) found.set(row.id, toObject(row));
+    return found;
+  }
+
+  /** What a dependency walk needs of each object, without reading or parsing its ACL and definition. */
+  async getLinks(projectId: string, ids: readonly string[]): Promise<Map<string, ObjectLinks>> {
+    const found = new Map<string, ObjectLinks>();
+    for await (const rows of this.rowsById(projectId, ids, LINK_COLUMNS)) {
+      for (const row of rows) {
+        const uses = JSON.parse(row.uses) as string[];
+        found.set(row.id, { id: row.id, type: Number(row.type), name: row.name, folderId: row.folder_id, uses, aclKey: row.acl_key });
+      }
+    }
+    return found;
+  }
+
+  /** The ACLs stored under these keys (objects.acl_key). */
+  async aclsByKey(keys: readonly string[]): Promise<Map<string, AclEntry[]>> {
+    const found = new Map<string, AclEntry[]>();
+    for (const chunk of chunks([...new Set(keys)], ID_CHUNK)) {
+      const rows = await this.db.selectFrom('acl_sets').select(['acl_key', 'acl']).where('acl_key', 'in', chunk).execute();
+      for (const row of rows) found.set(row.acl_key, JSON.parse(row.acl) as AclEntry[]);
     }
     return found;
   }
@@ -273,6 +337,16 @@ export class MetadataRepository {
     return row && toObject(row);
   }
 
+  /** The rows of these ids (each once), a chunk of ids at a time. */
+  private async *rowsById<C extends keyof ObjectsTable>(projectId: string, ids: readonly string[], columns: readonly C[]) {
+    const postgres = this.db.getExecutor().adapter instanceof PostgresAdapter;
+    for (const chunk of chunks([...new Set(ids)], postgres ? ID_ARRAY_CHUNK : ID_CHUNK)) {
+      const query = this.db.selectFrom('objects').select(columns).where('project_id', '=', projectId);
+      // PostgreSQL parses and plans an IN list of 500 parameters on every call; an array is one parameter.
+      yield await (postgres ? query.where(sql<boolean>`id = any(${chunk}::varchar[])`) : query.where('id', 'in', chunk)).execute();
+    }
+  }
+
   /**
    * Writes one chunk of rows. Edges are rewritten only for objects whose uses changed (or that are
    * new): replacing unchanged objects, the common case of a re-import, leaves object_uses alone.
@@ -308,28 +382,21 @@ export class MetadataRepository {
       .execute();
   }
 
+  /**
+   * Inserts new rows and rewrites changed ones. A row equal to the stored one is left alone: rewriting it would
+   * rewrite every index entry of the row too (SQLite rewrites the indexes of every column set; PostgreSQL writes
+   * a new row version), which made replacing unchanged objects, the common case of a re-import, the import's
+   * largest cost.
+   */
   private async insertObjectRows(rows: ObjectsTable[]): Promise<void> {
     await this.db
       .insertInto('objects')
       .values(rows)
       .onConflict((oc) =>
-        oc.columns(['project_id', 'id']).doUpdateSet((eb) => ({
-          type: eb.ref('excluded.type'),
-          subtype: eb.ref('excluded.subtype'),
-          name: eb.ref('excluded.name'),
-          description: eb.ref('excluded.description'),
-          folder_id: eb.ref('excluded.folder_id'),
-          version: eb.ref('excluded.version'),
-          date_created: eb.ref('excluded.date_created'),
-          date_modified: eb.ref('excluded.date_modified'),
-          owner_id: eb.ref('excluded.owner_id'),
-          owner_name: eb.ref('excluded.owner_name'),
-          acl: eb.ref('excluded.acl'),
-          definition: eb.ref('excluded.definition'),
-          uses: eb.ref('excluded.uses'),
-          hidden: eb.ref('excluded.hidden'),
-          acl_key: eb.ref('excluded.acl_key'),
-        })),
+        oc
+          .columns(['project_id', 'id'])
+          .doUpdateSet((eb) => Object.fromEntries(REPLACED_COLUMNS.map((column) => [column, eb.ref(`excluded.${column}`)])))
+          .where((eb) => eb.or(REPLACED_COLUMNS.map((column) => eb(`objects.${column}`, 'is distinct from', eb.ref(`excluded.${column}`))))),
       )
       .execute();
   }
