@@ -5,6 +5,7 @@
 import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { newGuid } from '../src/domain/ids.js';
+import { newMetrics } from '../test/support/packages.js';
 import { writePackage, type PackageEntry, type PackageSigner } from '../src/domain/mmp/index.js';
 
 /** Random base64 barely compresses (gzip keeps about 0.76 of it), so the package's size is predictable. */
@@ -20,35 +21,16 @@ function throwawaySigner(): PackageSigner {
 }
 
 async function* paddedMetrics(bytes: number): AsyncGenerator<PackageEntry[]> {
-  for (let left = Math.ceil(bytes / BASE64_COMPRESSED_RATIO), i = 0; left > 0; left -= PADDING_CHARS, i++) {
+  for (let left = Math.ceil(bytes / BASE64_COMPRESSED_RATIO); left > 0; left -= PADDING_CHARS) {
     const chars = Math.min(left, PADDING_CHARS);
-    const padding = randomBytes(Math.ceil((chars * 3) / 4))
-      .toString('base64')
-      .slice(0, chars);
-    yield [
-      {
-        action: 'replace',
-        explicitIncluded: true,
-        level: 'project_object',
-        object: {
-          id: newGuid(),
-          type: 4,
-          subtype: 1024,
-          name: `padded ${i}`,
-          description: '',
-          folderId: '98FE182C2A10427EACE0CD30B6768258',
-          version: newGuid(),
-          dateCreated: 1_700_000_000_000,
-          dateModified: 1_700_000_100_000,
-          ownerId: '54F3D26011D2896560009A8E67019608',
-          ownerName: 'Administrator',
-          acl: [],
-          definition: { padding },
-          uses: [],
-          hidden: false,
-        },
-      },
-    ];
+    const [entry] = newMetrics(1, 'padded');
+    if (!entry) throw new Error('newMetrics made no metric');
+    entry.object.definition = {
+      padding: randomBytes(Math.ceil((chars * 3) / 4))
+        .toString('base64')
+        .slice(0, chars),
+    };
+    yield [entry];
   }
 }
 
