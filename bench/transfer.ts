@@ -1,19 +1,22 @@
 /**
- * Upload and download one package through the API of a server run as a child process, next to
- * `openssl dgst -sha256` and a plain copy of the same file; then the same package as a resumable
- * (tus) upload whose connection is cut once, part-way. BENCH_SIZE_MB sets the size (1024).
+ * Upload and download one real, signed package through the API of a server run as a child process, next to
+ * `openssl dgst -sha256` of the same file (and inflating it alone, which a checked upload cannot beat) and a plain node:http server that streams it (the download's
+ * baseline, a child process too); the CLI's `files upload` and `transfer` of the same package; then the
+ * package as a resumable (tus) upload whose connection is cut once, part-way. BENCH_SIZE_MB sets the size
+ * (1024). The CLI runs from the compiled build (`npm run bench:transfer` builds it first).
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { copyFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createServer } from 'node:net';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { randomBytes } from 'node:crypto';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Upload } from 'tus-js-client';
+import { writeLargePackage } from './large-package.js';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
 const PASSWORD = 'bench-admin-password';
@@ -34,18 +37,6 @@ async function timed<T>(work: () => Promise<T>): Promise<{ seconds: number; valu
   const start = process.hrtime.bigint();
   const value = await work();
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, value };
-}
-
-async function writeSource(file: string, megabytes: number): Promise<void> {
-  const block = randomBytes(8 * 1024 * 1024);
-  const out = createWriteStream(file);
-  for (let written = 0; written < megabytes * 1024 * 1024; written += block.length) {
-    const chunk = block.subarray(0, Math.min(block.length, megabytes * 1024 * 1024 - written));
-    // Each block differs a little, so no layer can shortcut repeated content.
-    chunk.writeUInt32LE(written >>> 0, 0);
-    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-  }
-  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 }
 
 function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
@@ -124,6 +115,16 @@ function opensslSha256(file: string): string {
   return digest;
 }
 
+/**
+ * The floor of a checked upload: the server inflates every byte to check the entries against the manifest.
+ * Timed in a process of its own with node:zlib, the library the server uses (faster here than gzip -dc).
+ */
+function inflateOnly(file: string): void {
+  const script = `require('node:fs').createReadStream(process.argv[1], { highWaterMark: 1 << 20 }).pipe(require('node:zlib').createGunzip({ chunkSize: 1 << 16 })).resume()`;
+  const result = spawnSync(process.execPath, ['-e', script, file]);
+  if (result.status !== 0) throw new Error(`inflating failed: ${result.stderr.toString()}`);
+}
+
 async function waitForServer(port: number, child: ReturnType<typeof spawn>): Promise<void> {
   for (let i = 0; i < 300; i++) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
@@ -171,61 +172,163 @@ function resumableUpload(port: number, fileId: string, token: string, file: stri
   });
 }
 
-async function main(): Promise<void> {
-  const work = await mkdtemp(path.join(tmpdir(), 'packstore-bench-'));
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data-dir', path.join(work, 'data')], {
+/**
+ * The download's baseline: a minimal node:http server, in a process of its own like Packstore's, that streams
+ * the file with fs.createReadStream (Node has no sendfile) to whoever asks. Prints its port.
+ */
+const PLAIN_SERVER = `
+import http from 'node:http';
+import { createReadStream, statSync } from 'node:fs';
+const file = process.argv[1];
+const size = statSync(file).size;
+const server = http.createServer((req, res) => {
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': size });
+  createReadStream(file, { highWaterMark: Number(process.env.PLAIN_HWM) }).pipe(res);
+});
+server.listen(0, '127.0.0.1', () => process.stdout.write(server.address().port + '\\n'));
+`;
+
+async function plainServer(file: string): Promise<{ port: number; stop: () => void }> {
+  const child = spawn(process.execPath, ['--input-type=module', '-e', PLAIN_SERVER, file], {
+    env: { ...process.env, PLAIN_HWM: String(1024 * 1024) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const [line] = (await once(child.stdout, 'data')) as [Buffer];
+  return { port: Number(line.toString().trim()), stop: () => child.kill('SIGTERM') };
+}
+
+/** The compiled CLI, in a config home of its own; `marks` are the seconds at which stderr lines starting with the given prefixes appeared. */
+function runCli(
+  home: string,
+  args: string[],
+  markers: string[] = [],
+  stopAt?: string,
+): Promise<{ code: number | null; seconds: number; marks: Map<string, number>; output: string }> {
+  const start = process.hrtime.bigint();
+  const since = () => Number(process.hrtime.bigint() - start) / 1e9;
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin/packstore.js'), ...args], {
+    env: { ...process.env, HOME: home, XDG_CONFIG_HOME: home, PACKSTORE_PASSWORD: PASSWORD },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const marks = new Map<string, number>();
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+  child.stderr.on('data', (c: Buffer) => {
+    output += c.toString();
+    for (const marker of markers) if (!marks.has(marker) && `\n${output}`.includes(`\n${marker}`)) marks.set(marker, since());
+    if (stopAt && marks.has(stopAt)) child.kill('SIGTERM');
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, seconds: since(), marks, output }));
+  });
+}
+
+function startServer(port: number, dataDir: string): ReturnType<typeof spawn> {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data-dir', dataDir], {
     cwd: ROOT,
     env: { ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+}
+
+async function logIn(port: number): Promise<string> {
+  const login = await call(port, 'POST', '/api/auth/login', {
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: PASSWORD }).toString(),
+  });
+  return String(login.headers['x-mstr-authtoken']);
+}
+
+async function createFile(port: number, token: string, metadata: object): Promise<string> {
+  const created = await call(port, 'POST', FILES, {
+    headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json' },
+    body: JSON.stringify(metadata),
+  });
+  if (created.status !== 200) throw new Error(`metadata answered ${created.status}: ${created.body.toString()}`);
+  return (JSON.parse(created.body.toString()) as { id: string }).id;
+}
+
+const TUTORIAL = { id: 'B19DEDCC11D4E0EFC000EB9495D0F44F', name: 'MicroStrategy Tutorial' };
+
+/**
+ * Gives the source server a migration package holding the package, for `packstore transfer` to carry: the
+ * uploaded file imported into its Tutorial. Returns the package id once the import has ended.
+ */
+async function sourcePackage(port: number, file: string, metadata: object, size: number): Promise<string> {
+  const token = await logIn(port);
+  const fileId = await createFile(port, token, metadata);
+  const uploaded = await uploadFile(port, `${FILES}/${fileId}/binary`, token, file, size);
+  if (uploaded.status !== 200) throw new Error(`the source's upload answered ${uploaded.status}: ${uploaded.body.toString()}`);
+  const started = await call(port, 'POST', '/api/migrations', {
+    headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json', 'X-MSTR-ProjectID': TUTORIAL.id, Prefer: 'respond-async' },
+    body: JSON.stringify({
+      packageInfo: { storage: { sharedFileStore: { files: { id: fileId } } }, purpose: 'migration_from_shared_file_store' },
+      importInfo: { environment: { id: `http://127.0.0.1:${port}/`, name: 'source' }, project: TUTORIAL },
+    }),
+  });
+  if (started.status !== 201) throw new Error(`the source's import answered ${started.status}: ${started.body.toString()}`);
+  const record = JSON.parse(started.body.toString()) as { id: string; packageInfo: { id: string } };
+  for (;;) {
+    const now = JSON.parse((await call(port, 'GET', `/api/migrations/${record.id}`, { headers: { 'X-MSTR-AuthToken': token } })).body.toString()) as {
+      importInfo: { status: string };
+    };
+    if (!['pending', 'importing'].includes(now.importInfo.status)) return record.packageInfo.id;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function main(): Promise<void> {
+  const work = await mkdtemp(path.join(tmpdir(), 'packstore-bench-'));
+  const [port, sourcePort] = [await freePort(), await freePort()];
+  const child = startServer(port, path.join(work, 'data'));
+  const children = [child];
   try {
     const source = path.join(work, 'package.mmp');
-    process.stdout.write(`Writing a ${SIZE_MB} MiB package...\n`);
-    await writeSource(source, SIZE_MB);
+    process.stdout.write(`Writing a signed package of about ${SIZE_MB} MiB...\n`);
+    await writeLargePackage(source, SIZE_MB * 1024 * 1024);
     const size = (await stat(source)).size;
     await waitForServer(port, child);
     const pid = child.pid;
     if (pid === undefined) throw new Error('the server process has no pid');
 
     const hashing = await timed(async () => opensslSha256(source));
-    const copying = await timed(() => copyFile(source, path.join(work, 'copy.mmp')));
-    await rm(path.join(work, 'copy.mmp'));
+    const inflating = await timed(async () => inflateOnly(source));
 
-    const login = await call(port, 'POST', '/api/auth/login', {
-      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: PASSWORD }).toString(),
-    });
-    const token = String(login.headers['x-mstr-authtoken']);
+    const token = await logIn(port);
     const metadata = {
       name: 'bench',
       type: 'migrations.packages',
       extension: 'mmp',
       size,
       sha256: hashing.value,
-      environment: { id: 'http://bench', name: 'bench' },
       extraInfo: { packageType: 'project', packagePurpose: 'migration_from_shared_file_store' },
     };
-    const created = await call(port, 'POST', FILES, {
-      headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json' },
-      body: JSON.stringify(metadata),
-    });
-    if (created.status !== 200) throw new Error(`metadata answered ${created.status}: ${created.body.toString()}`);
-    const fileId = (JSON.parse(created.body.toString()) as { id: string }).id;
+    const fileId = await createFile(port, token, metadata);
     const before = await memoryOf(pid);
 
     const uploading = await timed(() => uploadFile(port, `${FILES}/${fileId}/binary`, token, source, size));
     if (uploading.value.status !== 200) throw new Error(`upload answered ${uploading.value.status}: ${uploading.value.body.toString()}`);
     const target = path.join(work, 'downloaded.mmp');
+    const plain = await plainServer(source);
+    const plainDownload = await timed(() => downloadFile(plain.port, '/', '', target));
+    plain.stop();
+    await rm(target);
     const downloading = await timed(() => downloadFile(port, `${FILES}/${fileId}/binary`, token, target));
     const after = await memoryOf(pid);
     if (downloading.value !== size || opensslSha256(target) !== hashing.value) throw new Error('the download differs from the package');
+    await rm(target);
 
-    const second = await call(port, 'POST', FILES, {
-      headers: { 'X-MSTR-AuthToken': token, 'Content-Type': 'application/json' },
-      body: JSON.stringify({ ...metadata, name: 'bench resumable' }),
-    });
-    const resumableId = (JSON.parse(second.body.toString()) as { id: string }).id;
+    // The CLI: `files upload` (hash, then a tus upload), and `transfer` from a second server into this one.
+    const home = path.join(work, 'cli');
+    if ((await runCli(home, ['login', `http://127.0.0.1:${port}`, '--profile', 'bench'])).code !== 0) throw new Error('the CLI could not log in');
+    await resetPeak(pid);
+    const beforeCli = await memoryOf(pid);
+    const cliUpload = await runCli(home, ['files', 'upload', source, '--name', 'bench cli', '--profile', 'bench', '--json']);
+    if (cliUpload.code !== 0) throw new Error(`packstore files upload failed: ${cliUpload.output}`);
+    const afterCli = await memoryOf(pid);
+
+    const resumableId = await createFile(port, token, { ...metadata, name: 'bench resumable' });
     await resetPeak(pid);
     const beforeResumable = await memoryOf(pid);
     const resuming = await timed(() => resumableUpload(port, resumableId, token, source, size, Math.floor(size * 0.4)));
@@ -236,34 +339,59 @@ async function main(): Promise<void> {
     const resumed = listed.data.find((f) => f.id === resumableId);
     if (!resumed?.existing || resumed.sha256 !== hashing.value) throw new Error('the resumable upload did not store the package');
 
-    const rows: Array<[string, number, number]> = [
-      ['openssl dgst -sha256', hashing.seconds, mbps(size, hashing.seconds)],
-      ['plain copy (fs.copyFile)', copying.seconds, mbps(size, copying.seconds)],
-      ['upload through the API', uploading.seconds, mbps(size, uploading.seconds)],
-      ['download through the API', downloading.seconds, mbps(size, downloading.seconds)],
-      ['tus upload, cut once', resuming.seconds, mbps(size, resuming.seconds)],
+    const sourceServer = startServer(sourcePort, path.join(work, 'source-data'));
+    children.push(sourceServer);
+    await waitForServer(sourcePort, sourceServer);
+    const packageId = await sourcePackage(sourcePort, source, metadata, size);
+    if ((await runCli(home, ['login', `http://127.0.0.1:${sourcePort}`, '--profile', 'source'])).code !== 0) throw new Error('the CLI could not log in');
+    // Timed until the import starts: the import is not a transfer.
+    const transferring = await runCli(
+      home,
+      ['transfer', packageId, '--from', 'source', '--to', 'bench', '--project', TUTORIAL.name],
+      ['1/4', '3/4', '4/4'],
+      '4/4',
+    );
+    const [hashStart, streamStart, streamEnd] = ['1/4', '3/4', '4/4'].map((m) => transferring.marks.get(m));
+    if (hashStart === undefined || streamStart === undefined || streamEnd === undefined) throw new Error(`packstore transfer failed: ${transferring.output}`);
+    sourceServer.kill('SIGTERM');
+
+    const rows: Array<[string, number]> = [
+      ['openssl dgst -sha256', hashing.seconds],
+      ['inflate only (node:zlib)', inflating.seconds],
+      ['plain node:http download', plainDownload.seconds],
+      ['upload through the API', uploading.seconds],
+      ['download through the API', downloading.seconds],
+      ['CLI files upload (all)', cliUpload.seconds],
+      ['CLI transfer, 1/4 to 4/4', streamEnd - hashStart],
+      ['CLI transfer, 3/4 stream', streamEnd - streamStart],
+      ['tus upload, cut once', resuming.seconds],
     ];
-    process.stdout.write(`\nPackage: ${SIZE_MB} MiB\n`);
-    for (const [what, seconds, rate] of rows)
-      process.stdout.write(`${what.padEnd(28)} ${seconds.toFixed(2).padStart(7)} s ${rate.toFixed(0).padStart(6)} MB/s\n`);
-    const uploadRatio = hashing.seconds / uploading.seconds;
-    const downloadRatio = copying.seconds / downloading.seconds;
-    const growth = (after.hwm - before.rss) / 1024 / 1024;
-    process.stdout.write(`\nupload / openssl hashing:   ${uploadRatio.toFixed(2)} (aim >= 0.5)\n`);
-    process.stdout.write(`download / plain copy:      ${downloadRatio.toFixed(2)} (aim >= 0.8)\n`);
-    const resumableGrowth = (afterResumable.hwm - beforeResumable.rss) / 1024 / 1024;
+    process.stdout.write(`\nPackage: ${(size / 1024 / 1024).toFixed(0)} MiB\n`);
+    for (const [what, seconds] of rows)
+      process.stdout.write(`${what.padEnd(28)} ${seconds.toFixed(2).padStart(7)} s ${mbps(size, seconds).toFixed(0).padStart(6)} MB/s\n`);
+    const ratio = (baseline: number, measured: number) => (baseline / measured).toFixed(2);
+    const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
     process.stdout.write(
-      `tus upload cut at 40%, resumed at ${(resuming.value / 1024 / 1024).toFixed(0)} MiB: / openssl hashing ${(hashing.seconds / resuming.seconds).toFixed(2)}, / the multipart upload ${(uploading.seconds / resuming.seconds).toFixed(2)} (the bytes are written twice: as parts, then as the file)\n`,
+      `\nupload / openssl hashing:   ${ratio(hashing.seconds, uploading.seconds)} (aim >= 0.5); / inflating alone ${ratio(inflating.seconds, uploading.seconds)} (the upload inflates the package to check it)\n`,
+    );
+    process.stdout.write(`download / plain server:    ${ratio(plainDownload.seconds, downloading.seconds)} (aim >= 0.9)\n`);
+    process.stdout.write(
+      `CLI files upload / openssl: ${ratio(hashing.seconds, cliUpload.seconds)} (the whole command: the client hashes the file first, then sends it with tus)\n`,
     );
     process.stdout.write(
-      `server RSS during the tus upload: before ${(beforeResumable.rss / 1024 / 1024).toFixed(0)} MB, peak ${(afterResumable.hwm / 1024 / 1024).toFixed(0)} MB, growth ${resumableGrowth.toFixed(0)} MB (aim < 100)\n`,
+      `CLI transfer / openssl:     ${ratio(hashing.seconds, streamEnd - hashStart)} (hash pass over the source's download, then the stream into the upload); its stream alone ${ratio(hashing.seconds, streamEnd - streamStart)}\n`,
     );
     process.stdout.write(
-      `server RSS before transfers ${(before.rss / 1024 / 1024).toFixed(0)} MB, peak (VmHWM) ${(after.hwm / 1024 / 1024).toFixed(0)} MB, growth ${growth.toFixed(0)} MB (aim < 100)\n`,
+      `tus upload cut at 40%, resumed at ${mb(resuming.value)} MiB: / openssl hashing ${ratio(hashing.seconds, resuming.seconds)}, / the multipart upload ${ratio(uploading.seconds, resuming.seconds)} (the bytes are written twice: as parts, then as the file)\n`,
     );
+    const growth = (from: { rss: number }, to: { hwm: number }) =>
+      `before ${mb(from.rss)} MB, peak ${mb(to.hwm)} MB, growth ${mb(to.hwm - from.rss)} MB (aim < 100)`;
+    process.stdout.write(`server RSS, API upload and download: ${growth(before, after)}\n`);
+    process.stdout.write(`server RSS, CLI files upload:        ${growth(beforeCli, afterCli)}\n`);
+    process.stdout.write(`server RSS, tus upload:              ${growth(beforeResumable, afterResumable)}\n`);
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => (child.exitCode !== null ? resolve(undefined) : child.once('exit', resolve)));
+    for (const c of children) c.kill('SIGTERM');
+    await Promise.all(children.map((c) => new Promise((resolve) => (c.exitCode !== null ? resolve(undefined) : c.once('exit', resolve)))));
     await rm(work, { recursive: true, force: true });
   }
 }

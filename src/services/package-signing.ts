@@ -1,8 +1,7 @@
 import { createPrivateKey, sign } from 'node:crypto';
-import type { Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
-import { readPackageSeal, type PackageSignature, type PackageSigner } from '../domain/mmp/index.js';
+import type { PackageSeal, PackageSignature, PackageSigner } from '../domain/mmp/index.js';
 import { judgeSignature, signatureRefusal, type VerificationKey } from '../domain/package-trust.js';
 import type { SignatureRecord } from '../domain/signature-states.js';
 import type { NamedRef } from '../domain/migrations/records.js';
@@ -51,11 +50,10 @@ export class PackageSigning {
   }
 
   /**
-   * The state of an uploaded binary, read once from storage as a stream. Undefined when it is not a package at
-   * all (the import will say why). A package whose bytes do not match its manifest or signature is refused.
+   * The state of an uploaded binary, from its seal (read as the bytes streamed in). Undefined when it is not a
+   * package at all (the import will say why). A package whose bytes do not match its manifest or signature is refused.
    */
-  async inspectUpload(body: Readable): Promise<SignatureRecord | undefined> {
-    const seal = await readPackageSeal(body);
+  async judgeUpload(seal: PackageSeal): Promise<SignatureRecord | undefined> {
     if (seal.kind === 'not-a-package') return undefined;
     if (seal.kind === 'broken') {
       throw new PackageFormatError(`The package is damaged or was changed after it was written (tampered): ${seal.problem}. Nothing was kept.`);

@@ -5,6 +5,7 @@ import { CONFIG_KEYS } from '../config/keys.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { fileIdFromGuid, guidFromFileId, newGuid } from '../domain/ids.js';
 import { sourceOfHeader, type PackageSource } from '../domain/package-source.js';
+import type { PackageSeal } from '../domain/mmp/index.js';
 import { packagePath } from '../domain/storage-keys.js';
 import {
   contradiction,
@@ -97,12 +98,12 @@ export async function fileAwaitingBinary(deps: SharedFileDeps, guid: string): Pr
 export interface BinaryUpload {
   readonly file: SharedFile;
   /**
-   * Streams the body into the store, reading the package's header on the way: bytes that are not a package,
-   * or whose header contradicts the declared type, are refused at once. It is kept only if size and SHA-256
-   * match the metadata.
+   * Streams the body into the store, reading the package on the way (its header, then its seal): bytes that
+   * are not a package, or whose header contradicts the declared type, are refused at once. It is kept only if
+   * size and SHA-256 match the metadata.
    */
   receive(body: Readable, signal?: AbortSignal): Promise<void>;
-  /** Judges the stored package's signature (a tampered one is refused), then makes the binary visible with the header's lineage: the file becomes `existing`. */
+  /** Judges the package's signature, checked as it streamed in (a tampered one is refused), then makes the binary visible with the header's lineage: the file becomes `existing`. */
   commit(): Promise<SharedFile>;
   /** Drops whatever was stored and releases the claim; safe to call after a failed receive. */
   abort(): Promise<void>;
@@ -117,7 +118,7 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
     throw new ConflictError(current.existing ? alreadyStored(guid) : `Another upload to the shared file ${fileIdFromGuid(guid)} is in progress.`);
   }
   let stored = false;
-  let source: PackageSource | undefined;
+  let checked: { source: PackageSource; seal: PackageSeal } | undefined;
   return {
     file,
     async receive(body, signal) {
@@ -133,7 +134,7 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
           pipeline(body, inspector, () => undefined),
           { signal, expected: { size: file.size, sha256: file.sha256 } },
         );
-        source = sourceOfHeader(await inspector.header);
+        checked = { source: sourceOfHeader(await inspector.header), seal: await inspector.seal };
       } catch (error) {
         // The store reports the stream's failure as its own; the inspector's reason is the one to give.
         throw await inspector.header.then(
@@ -146,10 +147,10 @@ export async function beginUpload(deps: SharedFileDeps, guid: string): Promise<B
       stored = true;
     },
     async commit() {
-      if (!source) throw new Error('commit() before a successful receive()');
-      // Read back from storage as a stream: whatever transport brought the bytes, these are the ones kept.
-      const signature = await deps.signing.inspectUpload(await blobs.get(file.path));
-      const done = await deps.files.completeUpload(guid, claim, new Date(), source, signature);
+      if (!checked) throw new Error('commit() before a successful receive()');
+      // The seal was read from the very bytes the store kept (they matched the declared sha256), as they passed.
+      const signature = await deps.signing.judgeUpload(checked.seal);
+      const done = await deps.files.completeUpload(guid, claim, new Date(), checked.source, signature);
       if (done) return done;
       await blobs.delete(file.path);
       throw new NotFoundError(`The shared file ${fileIdFromGuid(guid)} was deleted while its binary was uploading.`);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ClientError, expectOk } from './http.js';
-import { chain, digestOf, HashingStream } from './hashing.js';
+import { chain, digestOf, HashingStream, type Digest } from './hashing.js';
 import { ByteProgress, formatBytes } from './progress.js';
 import { createFile, discardFile, uploadBinary, type SharedFile } from './shared-files.js';
 import { findPackage, follow, MIGRATIONS, resolveProject, describeState, type MigrationRecord } from './migrations.js';
@@ -21,11 +21,27 @@ function say(options: TransferOptions, text: string): void {
   if (!options.json) process.stderr.write(`${text}\n`);
 }
 
+/** The package's SHA-256: from the source's record when it has one, otherwise from a first pass over its bytes. */
+async function sha256Of(source: Session, pkg: MigrationRecord, binary: string, size: number, options: TransferOptions): Promise<Digest> {
+  const name = `${pkg.packageInfo.name ?? pkg.packageInfo.id} (${formatBytes(size)})`;
+  const known = pkg.packageInfo.storage?.sha256;
+  if (known) {
+    say(options, `1/4 ${name} on ${source.url}: sha256 ${known}, from its record`);
+    return { size, sha256: known };
+  }
+  say(options, `1/4 hashing ${name} from ${source.url}`);
+  const hashing = new ByteProgress('hash', size, showsProgress(options));
+  const first = await digestOf(await expectOk(await source.send('GET', binary)), hashing.meter()).finally(() => hashing.end());
+  if (first.size !== size) throw new ClientError(`the source sent ${first.size} bytes with sha256 ${first.sha256}; its record says ${size} bytes`);
+  return first;
+}
+
 /**
- * The seed in one command. The target wants the SHA-256 in the file metadata before the binary,
- * and the CLI keeps no copy, so the source package is streamed twice: once through a hash, then
- * from the source straight into the target's upload, hashed again on the way and checked
- * against the first pass and the server's answer.
+ * The seed in one command. The target wants the SHA-256 in the file metadata before the binary, and
+ * the CLI keeps no copy: the source's record gives it (Packstore's records carry it); only a source
+ * that does not say it is streamed twice, once through a hash first. The package then streams from
+ * the source straight into the target's upload, hashed on the way and checked against the SHA-256
+ * the metadata declared and the server's answer.
  */
 async function transfer(source: Session, target: Session, packageId: string, options: TransferOptions): Promise<{ file: SharedFile; record: MigrationRecord }> {
   const progress = showsProgress(options);
@@ -35,15 +51,7 @@ async function transfer(source: Session, target: Session, packageId: string, opt
   if (size === undefined) throw new ClientError(`package ${packageId} on ${source.url} has no binary: it is ${pkg.packageInfo.status ?? 'unknown'}`);
   const binary = `${MIGRATIONS}/packages/${packageId}/binary`;
 
-  say(options, `1/4 hashing ${pkg.packageInfo.name ?? packageId} (${formatBytes(size)}) from ${source.url}`);
-  const hashing = new ByteProgress('hash', size, progress);
-  const first = await digestOf(await expectOk(await source.send('GET', binary)), hashing.meter()).finally(() => hashing.end());
-  const known = pkg.packageInfo.storage?.sha256;
-  if (first.size !== size || (known && known !== first.sha256)) {
-    throw new ClientError(
-      `the source sent ${first.size} bytes with sha256 ${first.sha256}; its record says ${size} bytes${known ? ` with sha256 ${known}` : ''}`,
-    );
-  }
+  const first = await sha256Of(source, pkg, binary, size, options);
 
   say(options, `2/4 creating the file on ${target.url}`);
   const purpose = isMigrationPurpose(pkg.packageInfo.purpose) ? pkg.packageInfo.purpose : 'object_migration';
@@ -72,7 +80,7 @@ async function transfer(source: Session, target: Session, packageId: string, opt
   }
   if (stored.sha256 !== first.sha256) {
     await discardFile(target, file.id);
-    throw new ClientError(`the second read of package ${packageId} differs from the first (sha256 ${stored.sha256}, was ${first.sha256}); nothing was kept`);
+    throw new ClientError(`package ${packageId} as read now differs from its sha256 ${first.sha256} (the target stored ${stored.sha256}); nothing was kept`);
   }
 
   say(options, `4/4 importing into ${project.name} on ${target.url}`);

@@ -23,8 +23,14 @@ export type PackageSeal =
 /**
  * Streams the whole package once, hashing each entry as it passes; only header.json, manifest.json and
  * signature.json are held (each within its limit). The objects are checked by the import, not here.
+ * `onHeader` sees the header as soon as it is read, while the rest still streams (an upload refuses a wrong
+ * header at once); what it throws ends the reading and rejects the seal.
  */
-export async function readPackageSeal(input: Readable, limits: Partial<PackageLimits> = {}): Promise<PackageSeal> {
+export async function readPackageSeal(
+  input: Readable,
+  limits: Partial<PackageLimits> = {},
+  onHeader: (header: PackageHeader) => void = () => undefined,
+): Promise<PackageSeal> {
   const resolved = resolveLimits(limits);
   const archive = new ArchiveInput(input, resolved);
   try {
@@ -35,6 +41,7 @@ export async function readPackageSeal(input: Readable, limits: Partial<PackageLi
       if (error instanceof PackageFormatError) return { kind: 'not-a-package', problem: error.message };
       throw error;
     }
+    onHeader(first.header);
     try {
       const signature = await readSealedRest(archive, first.header, first.digest, resolved);
       return { kind: 'sound', header: first.header, ...(signature ? { signature } : {}) };

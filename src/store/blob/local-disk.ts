@@ -10,6 +10,7 @@ import { InsufficientStorageError } from '../../domain/errors.js';
 import { meterFor } from './measure.js';
 
 const TEMP_DIR = '.tmp';
+const WRITE_QUEUE_BYTES = 1024 * 1024;
 /** A temporary upload's name: the tag of its key, then a random part. Nothing else there is ours. */
 const TEMP_NAME = /^([0-9a-f]{32})\.[0-9a-f]{24}\.part$/;
 
@@ -38,7 +39,9 @@ export class LocalDiskBlobStore implements BlobStore {
     try {
       // Opened before the pipeline runs: a stream that opens lazily could create the file after a body that
       // failed at once had its temporary file removed below, and leave it behind.
-      const out = (await open(temp, 'wx')).createWriteStream();
+      // Chunks queue while a write is on the thread pool and go out together (writev): with the default of
+      // 16 KiB every network-sized chunk waited for its own write.
+      const out = (await open(temp, 'wx')).createWriteStream({ highWaterMark: WRITE_QUEUE_BYTES });
       // A write that fails after the pipeline gave up (the next chunk on a full disk) must not crash the process.
       out.on('error', () => undefined);
       await pipeline(body, meter, out, { signal: options.signal });
