@@ -81,6 +81,7 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         deps.signing.refuse(verdict, header.sourceEnvironment);
       };
       const undoSigner = record.import.generateUndo ? await deps.signing.signer() : undefined;
+      deps.migrations.progressEnded(importing.id); // an earlier attempt's progress on this node
       const result = await applyPackage({
         db: deps.db,
         blobs: await deps.storage.blobs(),
@@ -94,7 +95,7 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         dryRun: false,
         checkHeader: checkHeaderAgainst(record),
         checkSignature,
-        onProgress: (progress) => void deps.migrations.updateImport(importing, { progress }, ['importing']).catch(() => undefined),
+        onProgress: (progress) => void deps.migrations.showProgress(importing, progress).catch(() => undefined),
         beforeCommit: async (trx, result) => {
           // A node that lost its lease must not commit: the node that took the job over decides.
           if (!(await lease.finishIn(trx))) throw new SupersededError('The import was taken over by another node.');
@@ -113,11 +114,13 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
             signature: verdict,
           });
         },
-      }).catch(async (error: unknown) => {
-        // A refused package still shows who signed it (or that it was tampered with) on its record.
-        if (verdict) await deps.migrations.updatePackage(record.package, { signature: verdict }).catch(() => undefined);
-        throw error;
-      });
+      })
+        .catch(async (error: unknown) => {
+          // A refused package still shows who signed it (or that it was tampered with) on its record.
+          if (verdict) await deps.migrations.updatePackage(record.package, { signature: verdict }).catch(() => undefined);
+          throw error;
+        })
+        .finally(() => deps.migrations.progressEnded(importing.id));
       // A large import changes the table enough that the planner needs fresh statistics.
       if (result.outcomes.length >= BULK_IMPORT_OBJECTS) await deps.metadata.refreshStatistics();
       await share('imported');

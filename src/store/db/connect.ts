@@ -6,6 +6,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
 import { routingSqliteDialect, type WriterState } from './sqlite-routing-driver.js';
+import { WriteBehind } from './write-behind.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -14,8 +15,8 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** Where the data lives, for logs: never includes a password. */
   describe: string;
-  /** On SQLite, whether a write now would wait for an open transaction's commit; never on PostgreSQL (MVCC, a pool). */
-  writer: WriterState;
+  /** Request-path writes that must not wait for a long SQLite transaction (on PostgreSQL they never do). */
+  writeBehind: WriteBehind;
 }
 
 const POSTGRES_WRITER: WriterState = { inTransaction: false };
@@ -39,7 +40,12 @@ export function connectDatabase(url: string): DatabaseHandle {
     pool.on('connect', (client) => client.on('error', () => undefined));
     const safe = new URL(url);
     safe.password = '';
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: safe.toString(), writer: POSTGRES_WRITER };
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: 'postgres',
+      describe: safe.toString(),
+      writeBehind: new WriteBehind(POSTGRES_WRITER),
+    };
   }
   const file = url.replace(/^sqlite:(\/\/)?/i, '');
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -52,5 +58,5 @@ export function connectDatabase(url: string): DatabaseHandle {
   const reader = file === ':memory:' ? undefined : new SQLite(file, { readonly: true });
   reader?.pragma('busy_timeout = 5000');
   const { dialect, writer } = routingSqliteDialect(withStatementCache(sqlite), reader && withStatementCache(reader));
-  return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite', describe: path.resolve(file), writer };
+  return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite', describe: path.resolve(file), writeBehind: new WriteBehind(writer) };
 }
