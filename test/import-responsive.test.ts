@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { dialects } from './support/env.js';
 import { heldImport, holdingProxy, type HoldingProxy } from './support/held-package.js';
-import { startLocalS3, type LocalS3 } from './support/s3.js';
+import { s3StorageOverrides, startLocalS3, type LocalS3 } from './support/s3.js';
 import { buildPackage, json, MIGRATIONS, waitForMigration, type Json } from './support/migrations.js';
 import { newMetrics } from './support/packages.js';
 import { startTestServer, type TestServer } from './support/server.js';
@@ -22,13 +22,7 @@ for (const dialect of dialects()) {
     before(async () => {
       s3 = await startLocalS3();
       proxy = await holdingProxy(s3.endpoint);
-      s = await startTestServer(dialect, {
-        'storage.location': `s3://${s3.bucket}/env`,
-        'storage.s3.endpoint': proxy.url,
-        'storage.s3.forcePathStyle': 'true',
-        'storage.s3.accessKeyId': s3.connection.awsAccessId,
-        'storage.s3.secretAccessKey': s3.connection.awsSecretKey,
-      });
+      s = await startTestServer(dialect, s3StorageOverrides(s3, proxy.url));
       token = await s.login();
     });
     after(async () => {
