@@ -96,6 +96,11 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         checkHeader: checkHeaderAgainst(record),
         checkSignature,
         onProgress: (progress) => void deps.migrations.showProgress(importing, progress).catch(() => undefined),
+        onOutcomes: async (trx, outcomes, firstSeq) => {
+          const report = new OutcomeRepository(trx);
+          if (firstSeq === 0) await report.clear(importing.id);
+          await report.append(importing.id, firstSeq, outcomes);
+        },
         beforeCommit: async (trx, result) => {
           // A node that lost its lease must not commit: the node that took the job over decides.
           if (!(await lease.finishIn(trx))) throw new SupersededError('The import was taken over by another node.');
@@ -105,7 +110,9 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
             ['importing'],
           );
           if (!done) throw new SupersededError('The import was finished by another node.');
-          await new OutcomeRepository(trx).record(importing.id, result.outcomes);
+          const report = new OutcomeRepository(trx);
+          if (result.objects === 0) await report.clear(importing.id); // no page cleared an earlier run's report
+          await report.close(importing.id);
           // The record shows what the package really holds (an uploaded file's metadata says nothing of it).
           await new MigrationRepository(trx).updatePackage(record.package, {
             request: { ...record.package.request, settings: result.header.settings },
@@ -122,7 +129,7 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         })
         .finally(() => deps.migrations.progressEnded(importing.id));
       // A large import changes the table enough that the planner needs fresh statistics.
-      if (result.outcomes.length >= BULK_IMPORT_OBJECTS) await deps.metadata.refreshStatistics();
+      if (result.objects >= BULK_IMPORT_OBJECTS) await deps.metadata.refreshStatistics();
       await share('imported');
     },
     async fail(job: Job, message: string, migrations: MigrationRepository) {
