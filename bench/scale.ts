@@ -98,7 +98,10 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
         await call('POST', '/api/migrations', {
           token,
           headers: { 'X-MSTR-ProjectID': SOURCE_PROJECT },
-          json: { packageInfo: { name: 'scale', type: 'project', purpose: 'project_merge', tocView: { settings: { defaultAction: 'replace' } } }, importInfo: {} },
+          json: {
+            packageInfo: { name: 'scale', type: 'project', purpose: 'project_merge', tocView: { settings: { defaultAction: 'replace' } } },
+            importInfo: {},
+          },
         }),
         'package creation',
       );
@@ -114,7 +117,14 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
       const file = await ok(
         await call('POST', FILES, {
           token,
-          json: { name: 'scale', type: 'migrations.packages', extension: 'mmp', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex'), environment: { id: 'http://bench', name: 'bench' } },
+          json: {
+            name: 'scale',
+            type: 'migrations.packages',
+            extension: 'mmp',
+            size: bytes.length,
+            sha256: createHash('sha256').update(bytes).digest('hex'),
+            environment: { id: 'http://bench', name: 'bench' },
+          },
         }),
         'file metadata',
       );
@@ -125,7 +135,11 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
         Buffer.from(`\r\n--${boundary}--\r\n`),
       ]);
       await ok(
-        await call('PUT', `${FILES}/${String(file.id)}/binary`, { token, body: multipart, headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` } }),
+        await call('PUT', `${FILES}/${String(file.id)}/binary`, {
+          token,
+          body: multipart,
+          headers: { 'Content-Type': `multipart/form-data; boundary=${boundary}` },
+        }),
         'upload',
       );
 
