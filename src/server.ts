@@ -71,12 +71,16 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
     const jobs = createJobSystem(jobDeps, jobHandlers(jobDeps), config.leaseSeconds * 1000, (job, outcome, seconds) => metrics.job(job.kind, outcome, seconds));
     const metrics = new Metrics(() => jobs.queue.depth());
     const audit = new AuditLog(database.db);
-    const sessions = new SessionRepository(database.db, config.sessionIdleTimeout * 1000);
-    const loginThrottle = new LoginThrottle(database.db, {
-      maxFailures: config.loginMaxFailures,
-      windowMs: config.loginLockSeconds * 1000,
-      knownAddressMs: config.loginKnownAddressDays * 86_400_000,
-    });
+    const sessions = new SessionRepository(database.db, config.sessionIdleTimeout * 1000, database.writeBehind);
+    const loginThrottle = new LoginThrottle(
+      database.db,
+      {
+        maxFailures: config.loginMaxFailures,
+        windowMs: config.loginLockSeconds * 1000,
+        knownAddressMs: config.loginKnownAddressDays * 86_400_000,
+      },
+      database.writeBehind,
+    );
     const identityTokens = new IdentityTokenRepository(database.db, {
       lifetimeMs: config.identityTokenLifetime * 1000,
       singleUse: config.identityTokenSingleUse,
@@ -112,7 +116,11 @@ export async function openEnvironment(config: PackstoreConfig, options: OpenOpti
     };
     const bootstrap = await bootstrapUsers(users, env.PACKSTORE_ADMIN_PASSWORD);
     for (const task of STARTUP_TASKS) await task(ctx);
-    return { ctx, bootstrap, close: () => database.db.destroy() };
+    const close = async () => {
+      await database.writeBehind.settled();
+      await database.db.destroy();
+    };
+    return { ctx, bootstrap, close };
   } catch (error) {
     await database.db.destroy();
     throw error;

@@ -6,7 +6,7 @@ import { expectLibraryError, serverPerSuite, startTestServer, type TestServer } 
 import { FILES, metadataFor } from './support/shared-files.js';
 import { MIGRATIONS, buildPackage, createPackage, json, undo, uploadAndImport, waitForMigration, type Json } from './support/migrations.js';
 import { newMetrics } from './support/packages.js';
-import { startLocalS3, type LocalS3 } from './support/s3.js';
+import { s3StorageOverrides, startLocalS3, type LocalS3 } from './support/s3.js';
 import { recoverStrandedWork } from '../src/services/stranded.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { must } from './support/must.js';
@@ -116,13 +116,7 @@ for (const dialect of dialects()) {
 
     it('an import whose storage is unreachable is retried with backoff and completes when it is back; health shows no internals', async () => {
       s3 = await startLocalS3();
-      s = await startTestServer(dialect, {
-        'storage.location': `s3://${s3.bucket}/env`,
-        'storage.s3.endpoint': s3.endpoint,
-        'storage.s3.forcePathStyle': 'true',
-        'storage.s3.accessKeyId': s3.connection.awsAccessId,
-        'storage.s3.secretAccessKey': s3.connection.awsSecretKey,
-      });
+      s = await startTestServer(dialect, s3StorageOverrides(s3));
       const token = await s.login();
       const bytes = await buildPackage(newMetrics(5, 'retry'));
       await s.server.env.ctx.jobs.runner.stop();

@@ -37,6 +37,11 @@ export interface ApplyOptions {
   expectedSha256?: string;
   dryRun: boolean;
   onProgress: (percent: number) => void;
+  /**
+   * Where each page's outcomes go, inside the transaction, instead of being kept in memory (a
+   * million outcomes weigh hundreds of MB); `firstSeq` is the package position of the page's first object.
+   */
+  onOutcomes?: (trx: Kysely<Database>, outcomes: ObjectOutcome[], firstSeq: number) => Promise<void>;
   /** Runs inside the transaction just before commit (e.g. marking the import done in the same commit). */
   beforeCommit?: (trx: Kysely<Database>, result: ApplyResult) => Promise<void>;
   /** Checks the package header before any object is touched. */
@@ -49,7 +54,10 @@ export interface ApplyResult {
   header: PackageHeader;
   /** The package's table of contents, verified against its objects. */
   toc: TocRow[];
+  /** Every object's outcome, unless they went to `onOutcomes`. */
   outcomes: ObjectOutcome[];
+  /** How many objects the package held. */
+  objects: number;
   undo?: StoredBlob & { path: string };
   /** Set on a dry run: what would have made the import fail. */
   refusal?: string;
@@ -119,6 +127,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
     await options.db.transaction().execute(async (trx) => {
       const repo = new MetadataRepository(trx);
       const outcomes: ObjectOutcome[] = [];
+      let objects = 0;
       const required = new Map<string, Requirement>();
       const written = new Set<string>();
       const deleted = new Set<string>();
@@ -151,7 +160,9 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
           written.delete(o.id);
         }
         for (const req of plan.requires) if (!required.has(req.id)) required.set(req.id, req);
-        outcomes.push(...plan.outcomes);
+        if (options.onOutcomes) await options.onOutcomes(trx, plan.outcomes, objects);
+        else outcomes.push(...plan.outcomes);
+        objects += plan.outcomes.length;
         if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
       }
       const toc = reader.manifest().toc;
@@ -162,7 +173,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const refusal = missing ?? (await findBlockedDelete(repo, options.projectId, deleted));
       if (refusal) {
         if (options.dryRun) {
-          result = { header: reader.header, toc, outcomes, refusal };
+          result = { header: reader.header, toc, outcomes, objects, refusal };
           throw new DryRunRollback();
         }
         throw new ImportRefusedError(refusal);
@@ -175,7 +186,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       }
       undoChannel?.close();
       const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
-      result = { header: reader.header, toc, outcomes, undo };
+      result = { header: reader.header, toc, outcomes, objects, undo };
       if (options.dryRun) throw new DryRunRollback();
       await options.beforeCommit?.(trx, result);
     });

@@ -81,6 +81,7 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         deps.signing.refuse(verdict, header.sourceEnvironment);
       };
       const undoSigner = record.import.generateUndo ? await deps.signing.signer() : undefined;
+      deps.migrations.progressEnded(importing.id); // an earlier attempt's progress on this node
       const result = await applyPackage({
         db: deps.db,
         blobs: await deps.storage.blobs(),
@@ -94,7 +95,12 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         dryRun: false,
         checkHeader: checkHeaderAgainst(record),
         checkSignature,
-        onProgress: (progress) => void deps.migrations.updateImport(importing, { progress }, ['importing']).catch(() => undefined),
+        onProgress: (progress) => void deps.migrations.showProgress(importing, progress).catch(() => undefined),
+        onOutcomes: async (trx, outcomes, firstSeq) => {
+          const report = new OutcomeRepository(trx);
+          if (firstSeq === 0) await report.clear(importing.id);
+          await report.append(importing.id, firstSeq, outcomes);
+        },
         beforeCommit: async (trx, result) => {
           // A node that lost its lease must not commit: the node that took the job over decides.
           if (!(await lease.finishIn(trx))) throw new SupersededError('The import was taken over by another node.');
@@ -104,7 +110,9 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
             ['importing'],
           );
           if (!done) throw new SupersededError('The import was finished by another node.');
-          await new OutcomeRepository(trx).record(importing.id, result.outcomes);
+          const report = new OutcomeRepository(trx);
+          if (result.objects === 0) await report.clear(importing.id); // no page cleared an earlier run's report
+          await report.close(importing.id);
           // The record shows what the package really holds (an uploaded file's metadata says nothing of it).
           await new MigrationRepository(trx).updatePackage(record.package, {
             request: { ...record.package.request, settings: result.header.settings },
@@ -113,13 +121,15 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
             signature: verdict,
           });
         },
-      }).catch(async (error: unknown) => {
-        // A refused package still shows who signed it (or that it was tampered with) on its record.
-        if (verdict) await deps.migrations.updatePackage(record.package, { signature: verdict }).catch(() => undefined);
-        throw error;
-      });
+      })
+        .catch(async (error: unknown) => {
+          // A refused package still shows who signed it (or that it was tampered with) on its record.
+          if (verdict) await deps.migrations.updatePackage(record.package, { signature: verdict }).catch(() => undefined);
+          throw error;
+        })
+        .finally(() => deps.migrations.progressEnded(importing.id));
       // A large import changes the table enough that the planner needs fresh statistics.
-      if (result.outcomes.length >= BULK_IMPORT_OBJECTS) await deps.metadata.refreshStatistics();
+      if (result.objects >= BULK_IMPORT_OBJECTS) await deps.metadata.refreshStatistics();
       await share('imported');
     },
     async fail(job: Job, message: string, migrations: MigrationRepository) {

@@ -7,6 +7,10 @@ import { NotFoundError } from '../domain/errors.js';
 import { replicaStatusPath } from '../domain/storage-keys.js';
 import { sortOrder, type ListFilters, type MigrationOrigin, type MigrationSort } from '../domain/list-filters.js';
 import { contains } from './sql-like.js';
+import { LiveProgress } from './live-progress.js';
+
+/** States whose progress may be newer on this node than in the database. */
+const RUNNING: readonly string[] = ['importing', 'undoing'];
 
 const ref = (id: string | null, name: string | null) => (id ? { id, name: name ?? '' } : undefined);
 
@@ -92,9 +96,9 @@ function toImport(row: Selectable<ImportsTable>): ImportRecord {
 }
 
 /** An import row with its package, or nothing when the package is not among `packages` (deleted meanwhile). */
-function withPackage(packages: ReadonlyMap<string, PackageRecord>, row: Selectable<ImportsTable>): MigrationRecord[] {
-  const pkg = packages.get(row.package_id);
-  return pkg ? [{ package: pkg, import: toImport(row) }] : [];
+function withPackage(packages: ReadonlyMap<string, PackageRecord>, imp: ImportRecord): MigrationRecord[] {
+  const pkg = packages.get(imp.packageId);
+  return pkg ? [{ package: pkg, import: imp }] : [];
 }
 
 function fromImport(imp: ImportRecord): ImportsTable {
@@ -184,7 +188,27 @@ const MIGRATION_SORT_COLUMNS = { created: 'imports.created_at', updated: 'import
 
 /** Packages and their imports: the two halves of a migration record. */
 export class MigrationRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly live = new LiveProgress(),
+  ) {}
+
+  /** A running import's progress: shown at once on this node, and stored when the write goes through. */
+  async showProgress(imp: ImportRecord, progress: number): Promise<void> {
+    this.live.set(imp.id, progress);
+    await this.updateImport(imp, { progress }, ['importing']);
+  }
+
+  /** The import stopped running here (done, failed or handed over): its stored state tells the rest. */
+  progressEnded(importId: string): void {
+    this.live.end(importId);
+  }
+
+  private toImport(row: Selectable<ImportsTable>): ImportRecord {
+    const imp = toImport(row);
+    const live = RUNNING.includes(imp.status) ? this.live.of(imp.id) : undefined;
+    return live === undefined ? imp : { ...imp, progress: Math.max(imp.progress, live) };
+  }
 
   async insert(record: MigrationRecord): Promise<void> {
     await this.db.insertInto('packages').values(fromPackage(record.package)).execute();
@@ -202,7 +226,7 @@ export class MigrationRepository {
 
   async getImport(id: string): Promise<ImportRecord | undefined> {
     const row = await this.db.selectFrom('imports').selectAll().where('id', '=', id).executeTakeFirst();
-    return row && toImport(row);
+    return row && this.toImport(row);
   }
 
   async get(packageId: string, importId: string): Promise<MigrationRecord | undefined> {
@@ -219,7 +243,7 @@ export class MigrationRepository {
 
   async importsOf(packageId: string): Promise<ImportRecord[]> {
     const rows = await this.db.selectFrom('imports').selectAll().where('package_id', '=', packageId).orderBy('created_at').execute();
-    return rows.map(toImport);
+    return rows.map((row) => this.toImport(row));
   }
 
   async updatePackage(pkg: PackageRecord, changes: PackageChanges): Promise<PackageRecord> {
@@ -292,7 +316,7 @@ export class MigrationRepository {
     const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').selectAll().where('id', 'in', packageIds).execute();
     const byId = new Map(packages.map((row) => [row.id, toPackage(row)]));
     // A package deleted between the two queries leaves its imports out of the page.
-    const records = page.flatMap((row) => withPackage(byId, row));
+    const records = page.flatMap((row) => withPackage(byId, this.toImport(row)));
     return { total: Number(count.n), records };
   }
 
@@ -310,7 +334,7 @@ export class MigrationRepository {
     const packageIds = [...new Set([...imports.map((row) => row.package_id), ...creating.map((row) => row.id)])];
     const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').selectAll().where('id', 'in', packageIds).execute();
     const byId = new Map(packages.map((row) => [row.id, toPackage(row)]));
-    const records = imports.flatMap((row) => withPackage(byId, row));
+    const records = imports.flatMap((row) => withPackage(byId, this.toImport(row)));
     // A package being created is named by its first import record.
     for (const { id } of creating) {
       const first = await this.importsOf(id);

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
-import { EMPTY_SUMMARY, summarize, type ReportQuery, type ReportSort, type ReportSummary } from '../domain/migrations/report.js';
+import { EMPTY_SUMMARY, summarize, summaryOf, type ReportQuery, type ReportSort, type ReportSummary } from '../domain/migrations/report.js';
 import { contains } from './sql-like.js';
 
 /** Rows per INSERT: well under either dialect's limit on bound parameters (9 a row). */
@@ -25,11 +25,22 @@ export class OutcomeRepository {
 
   /** Replaces the import's report and its counts; call it in the transaction that records the run's end. */
   async record(importId: string, outcomes: readonly ObjectOutcome[]): Promise<void> {
+    await this.clear(importId);
+    await this.append(importId, 0, outcomes);
+    await this.keepSummary(importId, summarize(outcomes));
+  }
+
+  /** A report written page by page (in the run's transaction): clear it, append each page, then close it. */
+  async clear(importId: string): Promise<void> {
     await this.db.deleteFrom('import_outcomes').where('import_id', '=', importId).execute();
+  }
+
+  /** One page of the report; `firstSeq` is the package position of its first object. */
+  async append(importId: string, firstSeq: number, outcomes: readonly ObjectOutcome[]): Promise<void> {
     for (let i = 0; i < outcomes.length; i += ROWS_PER_INSERT) {
       const rows = outcomes.slice(i, i + ROWS_PER_INSERT).map((o, j) => ({
         import_id: importId,
-        seq: i + j,
+        seq: firstSeq + i + j,
         object_id: o.id,
         type: o.type,
         name: o.name,
@@ -40,9 +51,29 @@ export class OutcomeRepository {
       }));
       await this.db.insertInto('import_outcomes').values(rows).execute();
     }
+  }
+
+  /** Counts the appended report in the database and keeps the counts. */
+  async close(importId: string): Promise<void> {
+    const rows = await this.db
+      .selectFrom('import_outcomes')
+      .select(['action', 'type', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('import_id', '=', importId)
+      .groupBy(['action', 'type'])
+      .execute();
+    const actions = new Map<string, number>();
+    const types = new Map<number, number>();
+    for (const { action, type, n } of rows) {
+      actions.set(action, (actions.get(action) ?? 0) + Number(n));
+      types.set(type, (types.get(type) ?? 0) + Number(n));
+    }
+    await this.keepSummary(importId, summaryOf(actions, types));
+  }
+
+  private async keepSummary(importId: string, summary: ReportSummary): Promise<void> {
     await this.db
       .updateTable('imports')
-      .set({ report_summary: JSON.stringify(summarize(outcomes)) })
+      .set({ report_summary: JSON.stringify(summary) })
       .where('id', '=', importId)
       .execute();
   }

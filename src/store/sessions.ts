@@ -1,47 +1,79 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
 import { hashToken, newSessionToken } from '../domain/tokens.js';
+import { WriteBehind } from './db/write-behind.js';
+
+interface SessionRow {
+  user_id: string;
+  last_active_at: number;
+}
+
+/** A repository used outside a server (tools, tests) writes at once: nothing holds the writer for long there. */
+const WRITE_NOW = new WriteBehind({ inTransaction: false });
 
 /** Touching a session on every request would write on every request; a few seconds of slack is harmless. */
 const TOUCH_SLACK_MS = 5000;
 
-/** Sessions live in the database so that any node accepts any token. */
+/**
+ * Sessions live in the database so that any node accepts any token. A session made while an import
+ * holds SQLite's writer is answered from memory until its queued insert has run.
+ */
 export class SessionRepository {
+  private readonly unwritten = new Map<string, SessionRow>();
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly idleTimeoutMs: number,
+    private readonly writes: WriteBehind = WRITE_NOW,
   ) {}
 
   async create(userId: string, now = Date.now()): Promise<string> {
     const token = newSessionToken();
-    await this.db
-      .insertInto('sessions')
-      .values({ token_hash: hashToken(token), user_id: userId, created_at: now, last_active_at: now })
-      .execute();
+    const tokenHash = hashToken(token);
+    const row = { user_id: userId, last_active_at: now };
+    this.unwritten.set(tokenHash, row);
+    await this.writes.run(() =>
+      this.db
+        .insertInto('sessions')
+        .values({ token_hash: tokenHash, user_id: userId, created_at: now, last_active_at: now })
+        .execute()
+        .finally(() => this.unwritten.delete(tokenHash)),
+    );
     return token;
   }
 
   /** The user id of a live session, renewing its idle timer; undefined when unknown or expired. */
   async resolve(token: string, now = Date.now()): Promise<string | undefined> {
     const tokenHash = hashToken(token);
-    const row = await this.db.selectFrom('sessions').select(['user_id', 'last_active_at']).where('token_hash', '=', tokenHash).executeTakeFirst();
+    const row =
+      this.unwritten.get(tokenHash) ??
+      (await this.db.selectFrom('sessions').select(['user_id', 'last_active_at']).where('token_hash', '=', tokenHash).executeTakeFirst());
     if (!row) return undefined;
     if (now - row.last_active_at > this.idleTimeoutMs) {
-      await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+      await this.forget(tokenHash);
       return undefined;
     }
-    if (now - row.last_active_at > TOUCH_SLACK_MS) {
-      await this.db.updateTable('sessions').set({ last_active_at: now }).where('token_hash', '=', tokenHash).execute();
-    }
+    if (now - row.last_active_at > TOUCH_SLACK_MS) await this.touch(tokenHash, now);
     return row.user_id;
   }
 
-  async renew(token: string, now = Date.now()): Promise<void> {
-    await this.db.updateTable('sessions').set({ last_active_at: now }).where('token_hash', '=', hashToken(token)).execute();
+  renew(token: string, now = Date.now()): Promise<void> {
+    return this.touch(hashToken(token), now);
   }
 
-  async destroy(token: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('token_hash', '=', hashToken(token)).execute();
+  destroy(token: string): Promise<void> {
+    return this.forget(hashToken(token));
+  }
+
+  private async touch(tokenHash: string, now: number): Promise<void> {
+    const unwritten = this.unwritten.get(tokenHash);
+    if (unwritten) unwritten.last_active_at = now;
+    await this.writes.run(() => this.db.updateTable('sessions').set({ last_active_at: now }).where('token_hash', '=', tokenHash).execute());
+  }
+
+  private async forget(tokenHash: string): Promise<void> {
+    this.unwritten.delete(tokenHash);
+    await this.writes.run(() => this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute());
   }
 
   async purgeExpired(now = Date.now()): Promise<void> {

@@ -70,16 +70,21 @@ export async function buildPackage(entries: PackageEntry[], overrides: Partial<P
   return Buffer.concat(chunks);
 }
 
-/** The seed's steps 2–4 on a target: file metadata, binary upload, import. Returns the migration id. */
+/**
+ * The seed's steps 2–4 on a target: file metadata, binary upload, import. Returns the migration id.
+ * `beforeImport` runs between the upload and the import.
+ */
 export async function uploadAndImport(
   s: TestServer,
   token: string,
   bytes: Buffer,
   options: { type?: PackageType; project?: string } = {},
+  beforeImport: () => Promise<void> = async () => undefined,
 ): Promise<{ id: string; fileId: string; path: string }> {
   const type = options.type ?? 'project';
   const file = await createFile(s, token, bytes, { name: 'uploaded', extraInfo: { packageType: type, packagePurpose: 'object_migration' } });
   assert.equal((await upload(s, token, file.id, multipartBody(bytes))).status, 200);
+  await beforeImport();
   const id = await importFile(s, token, file.id, { type, project: options.project });
   return { id, fileId: file.id, path: file.path };
 }

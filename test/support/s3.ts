@@ -20,6 +20,17 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
+/** The settings of a server whose storage is this S3 server's bucket, reached at `endpoint` (a proxy in front of it, say). */
+export function s3StorageOverrides(s3: LocalS3, endpoint = s3.endpoint): Record<string, string> {
+  return {
+    'storage.location': `s3://${s3.bucket}/env`,
+    'storage.s3.endpoint': endpoint,
+    'storage.s3.forcePathStyle': 'true',
+    'storage.s3.accessKeyId': s3.connection.awsAccessId,
+    'storage.s3.secretAccessKey': s3.connection.awsSecretKey,
+  };
+}
+
 /** An S3-compatible server (s3rver) on a random loopback port, with one fresh bucket. */
 export async function startLocalS3(): Promise<LocalS3> {
   const directory = await mkdtemp(path.join(tmpdir(), 'packstore-s3-'));

@@ -30,12 +30,17 @@ function counted<K extends string | number>(counts: Map<K, number>): Array<[K, n
 export function summarize(outcomes: Iterable<{ action: string; type: number }>): ReportSummary {
   const actions = new Map<string, number>();
   const types = new Map<number, number>();
-  let total = 0;
   for (const o of outcomes) {
-    total++;
     actions.set(o.action, (actions.get(o.action) ?? 0) + 1);
     types.set(o.type, (types.get(o.type) ?? 0) + 1);
   }
+  return summaryOf(actions, types);
+}
+
+/** The summary of counts made elsewhere (the database's, over a report written page by page). */
+export function summaryOf(actions: Map<string, number>, types: Map<number, number>): ReportSummary {
+  let total = 0;
+  for (const count of actions.values()) total += count;
   return {
     total,
     byAction: counted(actions).map(([action, count]) => ({ action, count })),

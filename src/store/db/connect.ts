@@ -2,9 +2,11 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
+import { routingSqliteDialect, type WriterState } from './sqlite-routing-driver.js';
+import { WriteBehind } from './write-behind.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -13,7 +15,11 @@ export interface DatabaseHandle {
   dialect: DialectName;
   /** Where the data lives, for logs: never includes a password. */
   describe: string;
+  /** Request-path writes that must not wait for a long SQLite transaction (on PostgreSQL they never do). */
+  writeBehind: WriteBehind;
 }
+
+const POSTGRES_WRITER: WriterState = { inTransaction: false };
 
 // int8 (bigint) and numeric come back as strings by default; our sizes and times fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -34,7 +40,12 @@ export function connectDatabase(url: string): DatabaseHandle {
     pool.on('connect', (client) => client.on('error', () => undefined));
     const safe = new URL(url);
     safe.password = '';
-    return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres', describe: safe.toString() };
+    return {
+      db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
+      dialect: 'postgres',
+      describe: safe.toString(),
+      writeBehind: new WriteBehind(POSTGRES_WRITER),
+    };
   }
   const file = url.replace(/^sqlite:(\/\/)?/i, '');
   if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -43,9 +54,9 @@ export function connectDatabase(url: string): DatabaseHandle {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
-  return {
-    db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
-    dialect: 'sqlite',
-    describe: path.resolve(file),
-  };
+  // A second connection only reads (WAL lets it see the last commit while the writer holds a transaction).
+  const reader = file === ':memory:' ? undefined : new SQLite(file, { readonly: true });
+  reader?.pragma('busy_timeout = 5000');
+  const { dialect, writer } = routingSqliteDialect(withStatementCache(sqlite), reader && withStatementCache(reader));
+  return { db: new Kysely<Database>({ dialect }), dialect: 'sqlite', describe: path.resolve(file), writeBehind: new WriteBehind(writer) };
 }
