@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Transform, pipeline } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
@@ -63,15 +63,28 @@ export interface ApplyResult {
   refusal?: string;
 }
 
-/** Counts and hashes the stored bytes as they leave storage, for progress and verification. */
-function measuringStream(hash: Hash, onBytes: (n: number) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _enc, cb) {
-      hash.update(chunk);
-      onBytes(chunk.length);
-      cb(null, chunk);
-    },
-  });
+/** Bytes handed to the reader at a time: progress follows what the reader has taken, in steps this fine. */
+const MEASURED_SLICE = 64 * 1024;
+/** Progress moves in steps of this many percent at the most (issue 16: 5). */
+const PROGRESS_STEP = 2;
+
+/**
+ * The stored bytes as the reader takes them, hashed for verification and counted for progress. Storage
+ * hands out chunks of up to a MiB (6 % of a 16 MB package); slicing them (views, not copies) lets the
+ * count follow the reader's pace. Destroying the result closes the stored stream.
+ */
+function measured(stored: Readable, hash: Hash, onBytes: (n: number) => void): Readable {
+  async function* slices(): AsyncGenerator<Buffer> {
+    for await (const chunk of stored as AsyncIterable<Buffer>) {
+      for (let at = 0; at < chunk.length; at += MEASURED_SLICE) {
+        const slice = chunk.subarray(at, at + MEASURED_SLICE);
+        hash.update(slice);
+        onBytes(slice.length);
+        yield slice;
+      }
+    }
+  }
+  return Readable.from(slices(), { objectMode: false, highWaterMark: MEASURED_SLICE });
 }
 
 function missingMessage(req: Requirement): string {
@@ -88,16 +101,14 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
   let read = 0;
   let lastReported = -1;
   const hash = createHash('sha256');
-  const source = measuringStream(hash, (n) => {
+  const source = measured(await options.blobs.get(options.packagePath), hash, (n) => {
     read += n;
     const percent = Math.min(99, Math.floor((read / Math.max(1, options.packageSize)) * 100));
-    if (percent >= lastReported + 5) {
+    if (percent >= lastReported + PROGRESS_STEP) {
       lastReported = percent;
       options.onProgress(percent);
     }
   });
-  // pipeline, not pipe: a storage error reaches the reader, and closing the reader closes the stored stream.
-  pipeline(await options.blobs.get(options.packagePath), source, () => undefined);
   const reader = await openPackage(source);
   try {
     options.checkHeader?.(reader.header);
@@ -125,7 +136,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
   let result: ApplyResult | undefined;
   try {
     await options.db.transaction().execute(async (trx) => {
-      const repo = new MetadataRepository(trx);
+      const repo = MetadataRepository.forLongTransaction(trx);
       const outcomes: ObjectOutcome[] = [];
       let objects = 0;
       const required = new Map<string, Requirement>();
@@ -188,6 +199,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
       result = { header: reader.header, toc, outcomes, objects, undo };
       if (options.dryRun) throw new DryRunRollback();
+      await repo.bumpDeferredRevisions();
       await options.beforeCommit?.(trx, result);
     });
   } catch (error) {

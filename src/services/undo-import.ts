@@ -26,7 +26,7 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
         throw new PackageFormatError(`${undo.path} is not the undo package of import ${record.import.id}.`);
       }
       await deps.db.transaction().execute(async (trx) => {
-        const repo = new MetadataRepository(trx);
+        const repo = MetadataRepository.forLongTransaction(trx);
         const removed = new Set<string>();
         for await (const page of reader.entries()) {
           const current = await repo.getObjects(
@@ -53,6 +53,7 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
               `Undo refused: ${id}, created by the import, is now used by ${outside.slice(0, 3).join(', ')}. The project was left unchanged.`,
             );
         }
+        await repo.bumpDeferredRevisions();
         if (!(await lease.finishIn(trx))) throw new SupersededError('The undo was taken over by another node.');
         const done = await new MigrationRepository(trx).updateImport(record.import, { status: 'undo_success', progress: 100, message: '' }, ['undoing']);
         if (!done) throw new SupersededError('The undo was finished by another node.');

@@ -138,7 +138,28 @@ function toProject(row: Selectable<ProjectsTable>): ProjectRecord {
 
 /** Projects and their metadata objects. Configuration objects live under CONFIGURATION_PROJECT_ID. */
 export class MetadataRepository {
-  constructor(private readonly db: Kysely<Database>) {}
+  /**
+   * @param deferred set for one long transaction (an import, an undo): the projects it writes, whose
+   * revisions `bumpDeferredRevisions` moves just before commit, instead of each write moving them.
+   */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly deferred?: Set<string>,
+  ) {}
+
+  /**
+   * A repository for a transaction that writes a whole package. On PostgreSQL the revision's row lock
+   * is then held from the bump to the commit only, not while the package is read and written: other
+   * writers of the project (an edit through the API) would otherwise wait for the whole import.
+   */
+  static forLongTransaction(trx: Kysely<Database>): MetadataRepository {
+    return new MetadataRepository(trx, new Set());
+  }
+
+  /** Moves the revision of every project this long transaction wrote; call it last before commit. */
+  async bumpDeferredRevisions(): Promise<void> {
+    for (const projectId of this.deferred ?? []) await this.bumpRevision(projectId);
+  }
 
   /**
    * Refreshes the planner's statistics after a bulk change. Without them, PostgreSQL plans the
@@ -246,7 +267,7 @@ export class MetadataRepository {
     for (const o of objects) latest.set(o.id, o);
     const rows = [...latest.values()].map((o) => toRow(projectId, o));
     await this.transaction(async (repo) => {
-      await repo.bumpRevision(projectId);
+      await repo.noteWrite(projectId);
       for (const chunk of chunks(rows, OBJECT_ROWS_PER_INSERT)) await repo.upsertChunk(projectId, chunk);
     });
   }
@@ -254,7 +275,7 @@ export class MetadataRepository {
   async deleteObjects(projectId: string, ids: readonly string[]): Promise<void> {
     if (ids.length === 0) return;
     await this.transaction(async (repo) => {
-      await repo.bumpRevision(projectId);
+      await repo.noteWrite(projectId);
       await repo.deleteUses(projectId, ids);
       for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
         await repo.db.deleteFrom('objects').where('project_id', '=', projectId).where('id', 'in', chunk).execute();
@@ -404,8 +425,13 @@ export class MetadataRepository {
   /**
    * Called first by every write to a project's objects, in the write's transaction: the counter moves
    * when (and only when) the write commits, on every node. On PostgreSQL its row lock also orders the
-   * writers of one project, taken before any object row so that they cannot deadlock.
+   * writers of one project, taken before any object row so that short writers cannot deadlock.
    */
+  private async noteWrite(projectId: string): Promise<void> {
+    if (this.deferred) this.deferred.add(projectId);
+    else await this.bumpRevision(projectId);
+  }
+
   private async bumpRevision(projectId: string): Promise<void> {
     await this.db
       .insertInto('project_revisions')
