@@ -34,6 +34,7 @@ for (const dialect of dialects()) {
     it('answers polls, lists and logins while the import holds its transaction, with its progress between 0 and 100', async () => {
       const bytes = await buildPackage(newMetrics(OBJECTS, 'held'));
       const before = await s.server.env.ctx.metadata.countObjects(TUTORIAL_PROJECT_ID);
+      const leaving = await s.login(); // stored before the import holds the writer
       const held = await heldImport(s, token, proxy, bytes, Math.floor(bytes.length * 0.6));
       const during = await waitForMigration(s, token, held.id, running);
       assert.ok(during.importInfo.progress > 0 && during.importInfo.progress < 100, `progress ${during.importInfo.progress}`);
@@ -51,6 +52,9 @@ for (const dialect of dialects()) {
       );
       assert.equal(polled.importInfo.status, 'importing');
       assert.equal(await s.server.env.ctx.metadata.countObjects(TUTORIAL_PROJECT_ID), before, 'nothing is visible before the commit');
+      // A logout while the import is held takes effect at once, though its delete waits for the writer.
+      assert.equal((await s.request('POST', '/api/auth/logout', { token: leaving })).status, 204);
+      assert.equal((await s.request('GET', `${MIGRATIONS}?limit=1`, { token: leaving })).status, 401);
 
       held.release();
       const done = await waitForMigration(s, fresh, held.id, (r) => r.importInfo.status !== 'importing');
@@ -58,6 +62,7 @@ for (const dialect of dialects()) {
       assert.equal(await s.server.env.ctx.metadata.countObjects(TUTORIAL_PROJECT_ID), before + OBJECTS);
       // The session made during the import outlives it (it was written once the writer was free).
       assert.equal((await s.request('GET', `${MIGRATIONS}?limit=1`, { token: fresh })).status, 200);
+      assert.equal((await s.request('GET', `${MIGRATIONS}?limit=1`, { token: leaving })).status, 401, 'the logged-out session stays gone');
     });
 
     it('leaves the project untouched when the package held mid-import turns out damaged', async () => {

@@ -20,6 +20,8 @@ const TOUCH_SLACK_MS = 5000;
  */
 export class SessionRepository {
   private readonly unwritten = new Map<string, SessionRow>();
+  /** Sessions whose delete (a logout, an expiry) is queued: gone now, whatever the database says yet. */
+  private readonly deleting = new Set<string>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -45,6 +47,7 @@ export class SessionRepository {
   /** The user id of a live session, renewing its idle timer; undefined when unknown or expired. */
   async resolve(token: string, now = Date.now()): Promise<string | undefined> {
     const tokenHash = hashToken(token);
+    if (this.deleting.has(tokenHash)) return undefined;
     const row =
       this.unwritten.get(tokenHash) ??
       (await this.db.selectFrom('sessions').select(['user_id', 'last_active_at']).where('token_hash', '=', tokenHash).executeTakeFirst());
@@ -73,7 +76,14 @@ export class SessionRepository {
 
   private async forget(tokenHash: string): Promise<void> {
     this.unwritten.delete(tokenHash);
-    await this.writes.run(() => this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute());
+    this.deleting.add(tokenHash);
+    await this.writes.run(() =>
+      this.db
+        .deleteFrom('sessions')
+        .where('token_hash', '=', tokenHash)
+        .execute()
+        .finally(() => this.deleting.delete(tokenHash)),
+    );
   }
 
   async purgeExpired(now = Date.now()): Promise<void> {
