@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
-import { WriteBehind } from './db/write-behind.js';
+import { WRITE_NOW, type WriteBehind } from './db/write-behind.js';
 
 interface ThrottleRow {
   attempts: number;
@@ -58,7 +58,7 @@ export class LoginThrottle {
   constructor(
     private readonly db: Kysely<Database>,
     private readonly policy: ThrottlePolicy,
-    private readonly writes: WriteBehind = new WriteBehind({ inTransaction: false }),
+    private readonly writes: WriteBehind = WRITE_NOW,
   ) {}
 
   /** Reserves one attempt for this login from this address, or says how long to wait. */

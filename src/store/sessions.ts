@@ -1,15 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
 import { hashToken, newSessionToken } from '../domain/tokens.js';
-import { WriteBehind } from './db/write-behind.js';
+import { WRITE_NOW, type WriteBehind } from './db/write-behind.js';
 
 interface SessionRow {
   user_id: string;
   last_active_at: number;
 }
-
-/** A repository used outside a server (tools, tests) writes at once: nothing holds the writer for long there. */
-const WRITE_NOW = new WriteBehind({ inTransaction: false });
 
 /** Touching a session on every request would write on every request; a few seconds of slack is harmless. */
 const TOUCH_SLACK_MS = 5000;

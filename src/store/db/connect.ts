@@ -5,8 +5,8 @@ import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { Database } from './schema.js';
 import { withStatementCache } from './statement-cache.js';
-import { routingSqliteDialect, type WriterState } from './sqlite-routing-driver.js';
-import { WriteBehind } from './write-behind.js';
+import { routingSqliteDialect } from './sqlite-routing-driver.js';
+import { WRITE_NOW, WriteBehind } from './write-behind.js';
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -18,8 +18,6 @@ export interface DatabaseHandle {
   /** Request-path writes that must not wait for a long SQLite transaction (on PostgreSQL they never do). */
   writeBehind: WriteBehind;
 }
-
-const POSTGRES_WRITER: WriterState = { inTransaction: false };
 
 // int8 (bigint) and numeric come back as strings by default; our sizes and times fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -44,7 +42,7 @@ export function connectDatabase(url: string): DatabaseHandle {
       db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }),
       dialect: 'postgres',
       describe: safe.toString(),
-      writeBehind: new WriteBehind(POSTGRES_WRITER),
+      writeBehind: WRITE_NOW,
     };
   }
   const file = url.replace(/^sqlite:(\/\/)?/i, '');

@@ -36,3 +36,6 @@ export class WriteBehind {
     while (this.queued.size > 0) await Promise.all(this.queued);
   }
 }
+
+/** Writes at once, always: PostgreSQL (no writer to wait for) and repositories used outside a server. */
+export const WRITE_NOW = new WriteBehind({ inTransaction: false });
