@@ -4,7 +4,15 @@ import type { FileRepository } from '../store/files.js';
 import type { MigrationListOptions } from '../store/migrations.js';
 import { OutcomeRepository } from '../store/outcomes.js';
 import type { ReportQuery, ReportSummary } from '../domain/migrations/report.js';
-import type { ImportRecord, MigrationRecord, NamedRef, ObjectOutcome, PackageRecord, PackageRequest } from '../domain/migrations/records.js';
+import {
+  newImportRecord,
+  type ImportRecord,
+  type MigrationRecord,
+  type NamedRef,
+  type ObjectOutcome,
+  type PackageRecord,
+  type PackageRequest,
+} from '../domain/migrations/records.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import { replicaStatusPath } from '../domain/storage-keys.js';
 import type { CertificationInput, CreatePackageInput, ImportFromFileInput, MigrationPatch } from '../domain/migrations/requests.js';
@@ -40,23 +48,6 @@ export class MigrationService {
     return projectRef(this.deps.metadata, id);
   }
 
-  private newImport(packageId: string, now: number, fields: Partial<ImportRecord>): ImportRecord {
-    return {
-      id: newGuid(),
-      packageId,
-      status: 'pending',
-      importRequestStatus: 'pending',
-      undoRequestStatus: 'pending',
-      progress: 0,
-      message: '',
-      environment: this.environment,
-      generateUndo: true,
-      createdAt: now,
-      updatedAt: now,
-      ...fields,
-    };
-  }
-
   /** M1: a package from a tocView, created asynchronously in this (source) environment. */
   async createPackage(input: CreatePackageInput, caller: Caller, projectHeader: string | undefined): Promise<MigrationRecord> {
     const now = Date.now();
@@ -78,7 +69,7 @@ export class MigrationService {
       createdAt: now,
       updatedAt: now,
     };
-    const imp = this.newImport(pkg.id, now, { environment: input.importEnvironment ?? this.environment });
+    const imp = newImportRecord(pkg.id, this.environment, now, { environment: input.importEnvironment ?? this.environment });
     await this.jobs.submit({ kind: 'create_package', packageId: pkg.id, importId: null }, (migrations) =>
       migrations.insert({ package: pkg, import: imp }).then(() => true),
     );
@@ -129,7 +120,7 @@ export class MigrationService {
       };
       const record = {
         package: pkg,
-        import: this.newImport(pkg.id, now, {
+        import: newImportRecord(pkg.id, this.environment, now, {
           status: 'importing',
           importRequestStatus: 'approved',
           creator: caller,
@@ -140,7 +131,7 @@ export class MigrationService {
       await this.jobs.submit({ kind: 'import', packageId: pkg.id, importId: record.import.id }, (migrations) => migrations.insert(record).then(() => true));
       return record;
     }
-    const imp = this.newImport(pkg.id, now, {
+    const imp = newImportRecord(pkg.id, this.environment, now, {
       status: 'importing',
       importRequestStatus: 'approved',
       creator: caller,
@@ -210,7 +201,7 @@ export class MigrationService {
     if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
     if (pkg.status !== 'created' && pkg.status !== 'locked') throw new ConflictError(`Package ${packageId} cannot be reused: it is ${pkg.status}.`);
     const project = input.project && pkg.type !== 'configuration' ? input.project : undefined;
-    const imp = this.newImport(pkg.id, Date.now(), { creator: caller, environment: input.environment ?? this.environment, project });
+    const imp = newImportRecord(pkg.id, this.environment, Date.now(), { creator: caller, environment: input.environment ?? this.environment, project });
     await this.deps.migrations.insertImport(imp);
     return { package: pkg, import: imp };
   }

@@ -4,7 +4,7 @@ import type { JobSystem } from '../jobs/index.js';
 import type { Caller } from './migration-service.js';
 import { packagePath } from '../domain/storage-keys.js';
 import { readPackageHeader } from '../domain/mmp/index.js';
-import type { ImportRecord, MigrationRecord, NamedRef, PackageRequest } from '../domain/migrations/records.js';
+import { newImportRecord, type ImportRecord, type MigrationRecord, type NamedRef, type PackageRequest } from '../domain/migrations/records.js';
 import { ConflictError, InvalidInputError, NotFoundError } from '../domain/errors.js';
 import { newGuid } from '../domain/ids.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
@@ -82,19 +82,7 @@ export class PackageHolders {
         updatedAt: now,
       },
       // The holder's own import record carries nothing; imports of the holder get records of their own.
-      import: {
-        id: newGuid(),
-        packageId: id,
-        status: 'pending',
-        importRequestStatus: 'pending',
-        undoRequestStatus: 'pending',
-        progress: 0,
-        message: '',
-        environment: this.environment,
-        generateUndo: false,
-        createdAt: now,
-        updatedAt: now,
-      },
+      import: newImportRecord(id, this.environment, now, { generateUndo: false }),
     };
     await this.deps.migrations.insert(record);
     return record;

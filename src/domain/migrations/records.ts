@@ -2,6 +2,7 @@ import type { TocRow, PackageSettings } from '../mmp/types.js';
 import type { PackageSource } from '../package-source.js';
 import type { SignatureRecord } from '../signature-states.js';
 import type { ImportStatus, PackageStatus, RequestStatus } from './states.js';
+import { newGuid } from '../ids.js';
 
 export interface NamedRef {
   id: string;
@@ -98,4 +99,22 @@ export interface ImportOfFile {
   status: ImportStatus;
   project?: NamedRef;
   createdAt: number;
+}
+
+/** A new import of a package in `environment`, not started yet; `fields` override the defaults. */
+export function newImportRecord(packageId: string, environment: NamedRef, now: number, fields: Partial<ImportRecord> = {}): ImportRecord {
+  return {
+    id: newGuid(),
+    packageId,
+    status: 'pending',
+    importRequestStatus: 'pending',
+    undoRequestStatus: 'pending',
+    progress: 0,
+    message: '',
+    environment,
+    generateUndo: true,
+    createdAt: now,
+    updatedAt: now,
+    ...fields,
+  };
 }
