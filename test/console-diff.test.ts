@@ -182,7 +182,8 @@ for (const dialect of dialects()) {
       await page.keyboard.press('Enter');
       const view = page.getByTestId('diff-object');
       await view.getByRole('heading', { name: names[1] }).waitFor();
-      assert.equal(await page.evaluate(() => document.activeElement?.id), 'diff-object-heading', 'focus moves to the open object');
+      // The heading is focused by an effect after it renders: wait for that state, not for the heading alone.
+      await page.waitForFunction(() => document.activeElement?.id === 'diff-object-heading');
       await page.keyboard.press('Escape');
       await view.waitFor({ state: 'detached' });
       assert.equal(await focused(), names[1], 'Escape hands focus back to its row');
