@@ -5,7 +5,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
-import { openPackage, writePackage } from '../domain/mmp/index.js';
+import { writePackage } from '../domain/mmp/index.js';
+import { openStoredPackage } from './package-thread/threaded-reader.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import type { PackageSignature, PackageSigner } from '../domain/mmp/signature.js';
 import { planBatch, type Requirement } from '../domain/engine/plan.js';
@@ -127,7 +128,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       options.onProgress(percent);
     }
   });
-  const reader = await openPackage(source);
+  const reader = await openStoredPackage(source, options.packageSize);
   try {
     options.checkHeader?.(reader.header);
   } catch (error) {
