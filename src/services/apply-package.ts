@@ -8,7 +8,8 @@ import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
 import { openPackage, writePackage } from '../domain/mmp/index.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import type { PackageSignature, PackageSigner } from '../domain/mmp/signature.js';
-import { planBatch, type Requirement } from '../domain/engine/plan.js';
+import { ImportMarks, type MissingDependency } from '../store/import-marks.js';
+import { planBatch } from '../domain/engine/plan.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { newGuid } from '../domain/ids.js';
@@ -105,8 +106,8 @@ async function* inTurns<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T[]> {
   }
 }
 
-function missingMessage(req: Requirement): string {
-  return `Object '${req.by.name}' (${req.by.id}) uses ${req.id}, which is neither in the package nor in the target project.`;
+function missingMessage(missing: MissingDependency): string {
+  return `Object '${missing.by.name}' (${missing.by.id}) uses ${missing.usedId}, which is neither in the package nor in the target project.`;
 }
 
 /**
@@ -157,9 +158,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const repo = MetadataRepository.forLongTransaction(trx);
       const outcomes: ObjectOutcome[] = [];
       let objects = 0;
-      const required = new Map<string, Requirement>();
-      const written = new Set<string>();
-      const deleted = new Set<string>();
+      const marks = await ImportMarks.open(trx);
       for await (const page of inTurns(readAhead(reader.entries()))) {
         // Before the page is written: a package that mixes project and configuration objects changes nothing.
         assertPackageKind(
@@ -180,15 +179,8 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
             plan.deletes.map((o) => o.id),
           );
         if (plan.writes.length > 0) await repo.upsertObjects(options.projectId, plan.writes);
-        for (const o of plan.writes) {
-          written.add(o.id);
-          deleted.delete(o.id);
-        }
-        for (const o of plan.deletes) {
-          deleted.add(o.id);
-          written.delete(o.id);
-        }
-        for (const req of plan.requires) if (!required.has(req.id)) required.set(req.id, req);
+        await marks.deleted(plan.deletes.map((o) => o.id));
+        await marks.written(plan.writes.map((o) => o.id));
         if (options.onOutcomes) await options.onOutcomes(trx, plan.outcomes, objects);
         else outcomes.push(...plan.outcomes);
         objects += plan.outcomes.length;
@@ -198,8 +190,9 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       await options.checkSignature?.(reader.signature(), reader.header, trx);
       // A project merge may be told not to validate dependencies (validateDependencies: false).
       const checkDependencies = reader.header.settings.validateDependencies !== false;
-      const missing = checkDependencies ? await findMissing(repo, options.projectId, required, written, deleted) : undefined;
-      const refusal = missing ?? (await findBlockedDelete(repo, options.projectId, deleted));
+      const missing = checkDependencies ? await inSlices(marks, (from, to) => marks.firstMissing(options.projectId, from, to)) : undefined;
+      const blocked = missing ? undefined : await inSlices(marks, (from, to) => marks.firstBlockedDelete(options.projectId, from, to));
+      const refusal = missing ? missingMessage(missing) : blocked && `Object ${blocked.id} cannot be deleted: it is still used by ${blocked.users.join(', ')}.`;
       if (refusal) {
         if (options.dryRun) {
           result = { header: reader.header, toc, outcomes, objects, refusal };
@@ -217,6 +210,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
       result = { header: reader.header, toc, outcomes, objects, undo };
       if (options.dryRun) throw new DryRunRollback();
+      await marks.close();
       await repo.bumpDeferredRevisions();
       await options.beforeCommit?.(trx, result);
     });
@@ -246,30 +240,15 @@ function startUndoWriter(
   return done;
 }
 
-async function findMissing(
-  repo: MetadataRepository,
-  projectId: string,
-  required: Map<string, Requirement>,
-  written: Set<string>,
-  deleted: Set<string>,
-): Promise<string | undefined> {
-  const outside = [...required].filter(([id]) => !written.has(id));
-  const present = await repo.getObjects(
-    projectId,
-    outside.map(([id]) => id),
-  );
-  for (const [id, requirement] of outside) {
-    if (!present.has(id) || deleted.has(id)) return missingMessage(requirement);
-  }
-  return undefined;
-}
+/** Marks checked by one statement: a check over a million marks would hold the event loop for seconds on SQLite. */
+const MARKS_PER_CHECK = 5_000;
 
-async function findBlockedDelete(repo: MetadataRepository, projectId: string, deleted: Set<string>): Promise<string | undefined> {
-  if (deleted.size === 0) return undefined;
-  const dependents = await repo.dependentsOf(projectId, [...deleted]);
-  for (const [id, users] of dependents) {
-    const remaining = users.filter((u) => !deleted.has(u));
-    if (remaining.length > 0) return `Object ${id} cannot be deleted: it is still used by ${remaining.slice(0, 3).join(', ')}.`;
+/** The first finding of `check` over the marks in package order, a slice at a time with a turn of the event loop before each. */
+async function inSlices<T>(marks: ImportMarks, check: (from: number, to: number) => Promise<T | undefined>): Promise<T | undefined> {
+  for (let from = 0; from < marks.count; from += MARKS_PER_CHECK) {
+    await nextTurn();
+    const found = await check(from, from + MARKS_PER_CHECK);
+    if (found) return found;
   }
   return undefined;
 }

@@ -4,12 +4,6 @@ import type { ObjectOutcome } from '../migrations/records.js';
 import { aclForImport } from './acl-on-import.js';
 import { classify, decide, type Effect } from './conflicts.js';
 
-/** A dependency that must exist once the import is done. */
-export interface Requirement {
-  by: { id: string; name: string };
-  id: string;
-}
-
 /** What one page of a package does to the target project. */
 export interface BatchPlan {
   writes: MetadataObject[];
@@ -19,7 +13,6 @@ export interface BatchPlan {
   effects: Effect[];
   /** Entries that put the target back as it was before this page. */
   undo: PackageEntry[];
-  requires: Requirement[];
   usedKeepBoth: boolean;
 }
 
@@ -33,11 +26,6 @@ const OUTCOME_ACTION: Record<Effect, string> = {
   skip: 'none',
 };
 
-function requirementsOf(object: MetadataObject): Requirement[] {
-  const ids = object.folderId ? [...object.uses, object.folderId] : object.uses;
-  return ids.map((id) => ({ by: { id: object.id, name: object.name }, id }));
-}
-
 /**
  * Decides, for every entry of a page, what happens in the target. `targets` holds the target's
  * current version of each entry's object and of each destination folder.
@@ -48,7 +36,7 @@ export function planBatch(
   settings: PackageSettings,
   newId: () => string,
 ): BatchPlan {
-  const plan: BatchPlan = { writes: [], deletes: [], outcomes: [], effects: [], undo: [], requires: [], usedKeepBoth: false };
+  const plan: BatchPlan = { writes: [], deletes: [], outcomes: [], effects: [], undo: [], usedKeepBoth: false };
   for (const entry of entries) {
     const source = entry.object;
     const target = targets.get(source.id);
@@ -68,7 +56,6 @@ export function planBatch(
       case 'create': {
         const object = written();
         plan.writes.push(object);
-        plan.requires.push(...requirementsOf(object));
         plan.undo.push({ action: 'delete', explicitIncluded: entry.explicitIncluded, level: entry.level, object, expectedTargetVersion: object.version });
         break;
       }
@@ -76,7 +63,6 @@ export function planBatch(
       case 'move': {
         const object = written();
         plan.writes.push(object);
-        plan.requires.push(...requirementsOf(object));
         plan.undo.push({
           action: 'force_replace',
           explicitIncluded: entry.explicitIncluded,
@@ -90,7 +76,6 @@ export function planBatch(
         const object = { ...written(), id: newId(), name: `${source.name} (1)` };
         outcome.targetId = object.id;
         plan.writes.push(object);
-        plan.requires.push(...requirementsOf(object));
         break;
       }
       case 'delete':
