@@ -11,7 +11,6 @@ import type { MetadataObject } from '../src/domain/objects.js';
 
 const PROJECT = stableGuid('import-marks-test-project');
 const FOLDER = stableGuid('import-marks-test-folder');
-const ALL = 1_000_000;
 
 /** Runs `fn` inside a transaction that always rolls back, as an import's dry run does. */
 async function rolledBack(s: TestServer, fn: (marks: ImportMarks, repo: MetadataRepository) => Promise<void>): Promise<void> {
@@ -48,8 +47,8 @@ for (const dialect of dialects()) {
         const later = metric('written later', { folderId: FOLDER });
         await write(marks, repo, [metric('uses stored and later', { folderId: FOLDER, uses: [stored.id, later.id] })]);
         await write(marks, repo, [later]);
-        assert.equal(await marks.firstMissing(PROJECT, 0, ALL), undefined);
-        assert.equal(await marks.firstBlockedDelete(PROJECT, 0, ALL), undefined);
+        assert.equal(await marks.firstMissing(PROJECT), undefined);
+        assert.equal(await marks.firstBlockedDelete(PROJECT), undefined);
       });
     });
 
@@ -58,7 +57,7 @@ for (const dialect of dialects()) {
         const absent = stableGuid('absent');
         await write(marks, repo, [metric('fine', { folderId: FOLDER }), metric('first orphan', { folderId: FOLDER, uses: [stored.id, absent] })]);
         await write(marks, repo, [metric('second orphan', { folderId: FOLDER, uses: [stableGuid('also absent')] })]);
-        const missing = await marks.firstMissing(PROJECT, 0, ALL);
+        const missing = await marks.firstMissing(PROJECT);
         assert.equal(missing?.by.name, 'first orphan');
         assert.equal(missing?.usedId, absent);
         assert.equal(marks.count, 3);
@@ -72,14 +71,14 @@ for (const dialect of dialects()) {
       await rolledBack(s, async (marks, repo) => {
         const homeless = metric('homeless', { folderId: stableGuid('no such folder') });
         await write(marks, repo, [homeless]);
-        assert.deepEqual(await marks.firstMissing(PROJECT, 0, ALL), { by: { id: homeless.id, name: 'homeless' }, usedId: homeless.folderId });
+        assert.deepEqual(await marks.firstMissing(PROJECT), { by: { id: homeless.id, name: 'homeless' }, usedId: homeless.folderId });
       });
       await rolledBack(s, async (marks, repo) => {
         await repo.deleteObjects(PROJECT, [stored.id]);
         await marks.deleted([stored.id]);
         const needsStored = metric('needs stored', { folderId: FOLDER, uses: [stored.id] });
         await write(marks, repo, [needsStored]);
-        assert.deepEqual(await marks.firstMissing(PROJECT, 0, ALL), { by: { id: needsStored.id, name: 'needs stored' }, usedId: stored.id });
+        assert.deepEqual(await marks.firstMissing(PROJECT), { by: { id: needsStored.id, name: 'needs stored' }, usedId: stored.id });
       });
     });
 
@@ -87,12 +86,12 @@ for (const dialect of dialects()) {
       await rolledBack(s, async (marks, repo) => {
         await repo.deleteObjects(PROJECT, [stored.id]);
         await marks.deleted([stored.id]);
-        assert.deepEqual(await marks.firstBlockedDelete(PROJECT, 0, ALL), { id: stored.id, users: [user.id] });
+        assert.deepEqual(await marks.firstBlockedDelete(PROJECT), { id: stored.id, users: [user.id] });
       });
       await rolledBack(s, async (marks, repo) => {
         await repo.deleteObjects(PROJECT, [user.id, stored.id]);
         await marks.deleted([user.id, stored.id]);
-        assert.equal(await marks.firstBlockedDelete(PROJECT, 0, ALL), undefined);
+        assert.equal(await marks.firstBlockedDelete(PROJECT), undefined);
       });
     });
 

@@ -190,8 +190,8 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       await options.checkSignature?.(reader.signature(), reader.header, trx);
       // A project merge may be told not to validate dependencies (validateDependencies: false).
       const checkDependencies = reader.header.settings.validateDependencies !== false;
-      const missing = checkDependencies ? await inSlices(marks, (from, to) => marks.firstMissing(options.projectId, from, to)) : undefined;
-      const blocked = missing ? undefined : await inSlices(marks, (from, to) => marks.firstBlockedDelete(options.projectId, from, to));
+      const missing = checkDependencies ? await marks.firstMissing(options.projectId) : undefined;
+      const blocked = missing ? undefined : await marks.firstBlockedDelete(options.projectId);
       const refusal = missing ? missingMessage(missing) : blocked && `Object ${blocked.id} cannot be deleted: it is still used by ${blocked.users.join(', ')}.`;
       if (refusal) {
         if (options.dryRun) {
@@ -238,17 +238,4 @@ function startUndoWriter(
   // A storage failure stops the import (it asked for an undo package) instead of leaving push() waiting.
   done.catch((error: unknown) => channel.fail(error instanceof Error ? error : new Error(String(error))));
   return done;
-}
-
-/** Marks checked by one statement: a check over a million marks would hold the event loop for seconds on SQLite. */
-const MARKS_PER_CHECK = 5_000;
-
-/** The first finding of `check` over the marks in package order, a slice at a time with a turn of the event loop before each. */
-async function inSlices<T>(marks: ImportMarks, check: (from: number, to: number) => Promise<T | undefined>): Promise<T | undefined> {
-  for (let from = 0; from < marks.count; from += MARKS_PER_CHECK) {
-    await nextTurn();
-    const found = await check(from, from + MARKS_PER_CHECK);
-    if (found) return found;
-  }
-  return undefined;
 }

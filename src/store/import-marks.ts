@@ -1,8 +1,12 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { PostgresAdapter, sql, type Kysely } from 'kysely';
 import type { Database } from './db/schema.js';
 
 /** Rows per INSERT: three parameters a row, well under either dialect's limit on bound parameters. */
 const ROWS_PER_INSERT = 500;
+
+/** Marks looked at by one statement: one over a million marks would hold the event loop for seconds on SQLite. */
+const MARKS_PER_STATEMENT = 5_000;
 
 /** A written object whose dependency (or folder) is not in the project once everything is written. */
 export interface MissingDependency {
@@ -23,7 +27,8 @@ export interface BlockedDelete {
  * missing dependencies and blocked deletes from these marks and the dependency edges written with the objects
  * (`object_uses`, `objects.folder_id`). Created inside the transaction and dropped with it: a rollback
  * undoes the creation on both dialects, and `close` drops it before commit.
- * Marks are numbered in package order, so a check can go through them a slice at a time.
+ * Marks are numbered in package order; the checks go through them a slice at a time, with a turn of the event
+ * loop before each, and answer the first finding in package order.
  */
 export class ImportMarks {
   private marked = 0;
@@ -57,10 +62,33 @@ export class ImportMarks {
   }
 
   /**
-   * The first written object, in package order among the marks numbered from..to - 1, that uses an object
-   * (or lives in a folder) the project does not hold now; uses before the folder, uses by id.
+   * The first written object in package order (among the marks numbered from..to - 1) that uses an object, or
+   * lives in a folder, the project does not hold now; its uses by id before its folder.
    */
-  async firstMissing(projectId: string, from: number, to: number): Promise<MissingDependency | undefined> {
+  firstMissing(projectId: string, from = 0, to = this.marked): Promise<MissingDependency | undefined> {
+    return this.inSlices(from, to, (start, end) => this.missingIn(projectId, start, end));
+  }
+
+  /** The first deleted object in package order (among the marks numbered from..to - 1) that objects of the project still use. */
+  firstBlockedDelete(projectId: string, from = 0, to = this.marked): Promise<BlockedDelete | undefined> {
+    return this.inSlices(from, to, (start, end) => this.blockedIn(projectId, start, end));
+  }
+
+  /** Drops the marks; call it before commit (a rollback drops them by itself). */
+  async close(): Promise<void> {
+    await sql`DROP TABLE IF EXISTS ${this.table}`.execute(this.trx);
+  }
+
+  private async inSlices<T>(from: number, to: number, check: (start: number, end: number) => Promise<T | undefined>): Promise<T | undefined> {
+    for (let start = from; start < to; start += MARKS_PER_STATEMENT) {
+      await nextTurn();
+      const found = await check(start, Math.min(to, start + MARKS_PER_STATEMENT));
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  private async missingIn(projectId: string, from: number, to: number): Promise<MissingDependency | undefined> {
     const { rows } = await sql<{ seq: number; kind: number; by_id: string; by_name: string; used_id: string }>`
       SELECT seq, kind, by_id, by_name, used_id FROM (
         SELECT m.seq AS seq, 0 AS kind, m.id AS by_id, o.name AS by_name, u.used_id AS used_id
@@ -82,8 +110,7 @@ export class ImportMarks {
     return row ? { by: { id: row.by_id, name: row.by_name }, usedId: row.used_id } : undefined;
   }
 
-  /** The first deleted object, in package order among the marks numbered from..to - 1, that objects of the project still use. */
-  async firstBlockedDelete(projectId: string, from: number, to: number): Promise<BlockedDelete | undefined> {
+  private async blockedIn(projectId: string, from: number, to: number): Promise<BlockedDelete | undefined> {
     const { rows } = await sql<{ id: string }>`
       SELECT m.id AS id FROM ${this.table} m
       WHERE m.deleted = 1 AND m.seq >= ${from} AND m.seq < ${to}
@@ -101,11 +128,6 @@ export class ImportMarks {
       .limit(3)
       .execute();
     return { id, users: users.map((u) => u.object_id) };
-  }
-
-  /** Drops the marks; call it before commit (a rollback drops them by itself). */
-  async close(): Promise<void> {
-    await sql`DROP TABLE IF EXISTS ${this.table}`.execute(this.trx);
   }
 
   private async mark(ids: readonly string[], deleted: 0 | 1): Promise<void> {
