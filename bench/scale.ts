@@ -97,7 +97,15 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
       const rssIdle = await rssMb(pid);
       const peaks = { create: rssIdle, import: rssIdle, undo: rssIdle };
       let phase: keyof typeof peaks = 'create';
-      const sampler = setInterval(() => void rssMb(pid).then((mb) => (peaks[phase] = Math.max(peaks[phase], mb))), 100);
+      // On a failure the server is ended: a sample then finds no /proc entry, and must neither crash the bench
+      // before it cleans up (catch) nor keep it running after (unref).
+      const sampler = setInterval(
+        () =>
+          void rssMb(pid)
+            .then((mb) => (peaks[phase] = Math.max(peaks[phase], mb)))
+            .catch(() => undefined),
+        100,
+      ).unref();
       process.stderr.write(`[${dialect}] creating a project merge package…\n`);
       const created = await ok(
         await call('POST', '/api/migrations', {

@@ -7,6 +7,7 @@ import { metric } from './support/packages.js';
 import { MetadataRepository } from '../src/store/metadata/repository.js';
 import { ImportMarks } from '../src/store/import-marks.js';
 import { stableGuid } from '../src/domain/stable-ids.js';
+import { requirementsOf } from '../src/domain/engine/plan.js';
 import type { MetadataObject } from '../src/domain/objects.js';
 
 const PROJECT = stableGuid('import-marks-test-project');
@@ -24,10 +25,10 @@ async function rolledBack(s: TestServer, fn: (marks: ImportMarks, repo: Metadata
   );
 }
 
-/** Writes the objects and marks them written, in order, as an import's page does. */
+/** Writes the objects and notes what they need, in order, as an import's page does. */
 async function write(marks: ImportMarks, repo: MetadataRepository, objects: MetadataObject[]): Promise<void> {
   await repo.upsertObjects(PROJECT, objects);
-  await marks.written(objects.map((o) => o.id));
+  await marks.need(objects.flatMap(requirementsOf));
 }
 
 for (const dialect of dialects()) {
@@ -52,18 +53,13 @@ for (const dialect of dialects()) {
       });
     });
 
-    it('names the first written object in package order with a missing use, and its name', async () => {
+    it('names the first need in package order that is missing, by the first object that needs it', async () => {
       await rolledBack(s, async (marks, repo) => {
         const absent = stableGuid('absent');
-        await write(marks, repo, [metric('fine', { folderId: FOLDER }), metric('first orphan', { folderId: FOLDER, uses: [stored.id, absent] })]);
-        await write(marks, repo, [metric('second orphan', { folderId: FOLDER, uses: [stableGuid('also absent')] })]);
-        const missing = await marks.firstMissing(PROJECT);
-        assert.equal(missing?.by.name, 'first orphan');
-        assert.equal(missing?.usedId, absent);
-        assert.equal(marks.count, 3);
-        // Only the marks of the slice asked about are looked at.
-        assert.equal(await marks.firstMissing(PROJECT, 0, 1), undefined);
-        assert.equal((await marks.firstMissing(PROJECT, 2, 3))?.by.name, 'second orphan');
+        const first = metric('first orphan', { folderId: FOLDER, uses: [stored.id, absent] });
+        await write(marks, repo, [metric('fine', { folderId: FOLDER }), first]);
+        await write(marks, repo, [metric('second orphan', { folderId: FOLDER, uses: [absent, stableGuid('also absent')] })]);
+        assert.deepEqual(await marks.firstMissing(PROJECT), { by: { id: first.id, name: 'first orphan' }, id: absent });
       });
     });
 
@@ -71,14 +67,14 @@ for (const dialect of dialects()) {
       await rolledBack(s, async (marks, repo) => {
         const homeless = metric('homeless', { folderId: stableGuid('no such folder') });
         await write(marks, repo, [homeless]);
-        assert.deepEqual(await marks.firstMissing(PROJECT), { by: { id: homeless.id, name: 'homeless' }, usedId: homeless.folderId });
+        assert.deepEqual(await marks.firstMissing(PROJECT), { by: { id: homeless.id, name: 'homeless' }, id: homeless.folderId });
       });
       await rolledBack(s, async (marks, repo) => {
         await repo.deleteObjects(PROJECT, [stored.id]);
         await marks.deleted([stored.id]);
         const needsStored = metric('needs stored', { folderId: FOLDER, uses: [stored.id] });
         await write(marks, repo, [needsStored]);
-        assert.deepEqual(await marks.firstMissing(PROJECT), { by: { id: needsStored.id, name: 'needs stored' }, usedId: stored.id });
+        assert.deepEqual(await marks.firstMissing(PROJECT), { by: { id: needsStored.id, name: 'needs stored' }, id: stored.id });
       });
     });
 
@@ -96,17 +92,17 @@ for (const dialect of dialects()) {
     });
 
     it('leaves no table behind: after a rollback, or closed before commit', async () => {
-      await rolledBack(s, async (marks) => marks.written([stored.id]));
+      await rolledBack(s, async (marks) => marks.deleted([stored.id]));
       await s.server.env.ctx.database.db.transaction().execute(async (trx) => {
         const marks = await ImportMarks.open(trx);
-        await marks.written([stored.id]);
+        await marks.deleted([stored.id]);
         await marks.close();
       });
       await s.server.env.ctx.database.db.transaction().execute(async (trx) => {
         const marks = await ImportMarks.open(trx);
-        assert.equal(marks.count, 0);
-        const left = await sql<{ n: number }>`SELECT count(*) AS n FROM import_marks`.execute(trx);
+        const left = await sql<{ n: number }>`SELECT count(*) AS n FROM import_deletes`.execute(trx);
         assert.equal(Number(left.rows[0]?.n), 0, 'a fresh import starts with no marks');
+        assert.equal(await marks.firstBlockedDelete(PROJECT), undefined);
         await marks.close();
       });
     });

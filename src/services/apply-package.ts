@@ -8,8 +8,8 @@ import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
 import { openPackage, writePackage } from '../domain/mmp/index.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import type { PackageSignature, PackageSigner } from '../domain/mmp/signature.js';
-import { ImportMarks, type MissingDependency } from '../store/import-marks.js';
-import { planBatch } from '../domain/engine/plan.js';
+import { ImportMarks } from '../store/import-marks.js';
+import { planBatch, type Requirement } from '../domain/engine/plan.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { newGuid } from '../domain/ids.js';
@@ -106,8 +106,8 @@ async function* inTurns<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T[]> {
   }
 }
 
-function missingMessage(missing: MissingDependency): string {
-  return `Object '${missing.by.name}' (${missing.by.id}) uses ${missing.usedId}, which is neither in the package nor in the target project.`;
+function missingMessage(req: Requirement): string {
+  return `Object '${req.by.name}' (${req.by.id}) uses ${req.id}, which is neither in the package nor in the target project.`;
 }
 
 /**
@@ -180,7 +180,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
           );
         if (plan.writes.length > 0) await repo.upsertObjects(options.projectId, plan.writes);
         await marks.deleted(plan.deletes.map((o) => o.id));
-        await marks.written(plan.writes.map((o) => o.id));
+        await marks.need(plan.requires);
         if (options.onOutcomes) await options.onOutcomes(trx, plan.outcomes, objects);
         else outcomes.push(...plan.outcomes);
         objects += plan.outcomes.length;

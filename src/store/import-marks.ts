@@ -1,18 +1,13 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { PostgresAdapter, sql, type Kysely } from 'kysely';
+import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './db/schema.js';
+import type { Requirement } from '../domain/engine/plan.js';
 
 /** Rows per INSERT: three parameters a row, well under either dialect's limit on bound parameters. */
 const ROWS_PER_INSERT = 500;
 
-/** Marks looked at by one statement: one over a million marks would hold the event loop for seconds on SQLite. */
-const MARKS_PER_STATEMENT = 5_000;
-
-/** A written object whose dependency (or folder) is not in the project once everything is written. */
-export interface MissingDependency {
-  by: { id: string; name: string };
-  usedId: string;
-}
+/** Rows looked at by one statement: one over a million rows would hold the event loop for seconds on SQLite. */
+const ROWS_PER_CHECK = 5_000;
 
 /** A deleted object that objects of the project still use. */
 export interface BlockedDelete {
@@ -22,119 +17,107 @@ export interface BlockedDelete {
 }
 
 /**
- * What one import's transaction wrote and deleted, in a temporary table of that transaction's connection
- * instead of in memory (a million ids and their requirements weighed hundreds of MB). The database then finds
- * missing dependencies and blocked deletes from these marks and the dependency edges written with the objects
- * (`object_uses`, `objects.folder_id`). Created inside the transaction and dropped with it: a rollback
- * undoes the creation on both dialects, and `close` drops it before commit.
- * Marks are numbered in package order; the checks go through them a slice at a time, with a turn of the event
+ * What one import's (or undo's) transaction needs and deletes, in temporary tables of that transaction's
+ * connection instead of in memory: a million requirements and ids weighed hundreds of MB. The database then
+ * finds what is missing and what is still used once everything is written. Created inside the transaction
+ * and dropped with it: a rollback undoes the creation on both dialects, and `close` drops them before commit.
+ * Rows are numbered in package order; the checks go through them a slice at a time, with a turn of the event
  * loop before each, and answer the first finding in package order.
  */
 export class ImportMarks {
-  private marked = 0;
+  private needCount = 0;
+  private deleteCount = 0;
 
   private constructor(
     private readonly trx: Kysely<Database>,
-    private readonly table: ReturnType<typeof sql.table>,
+    private readonly needs: RawBuilder<unknown>,
+    private readonly deletes: RawBuilder<unknown>,
   ) {}
 
   /** Starts the marks of one import; call it inside the import's transaction. */
   static async open(trx: Kysely<Database>): Promise<ImportMarks> {
-    const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
-    const table = sql.table(postgres ? 'pg_temp.import_marks' : 'temp.import_marks');
-    // A connection whose earlier import ended without commit or rollback (it cannot, but a leftover must not fail this one).
-    await sql`DROP TABLE IF EXISTS ${table}`.execute(trx);
-    await sql`CREATE TEMP TABLE import_marks (seq integer PRIMARY KEY, id varchar(32) NOT NULL UNIQUE, deleted smallint NOT NULL)`.execute(trx);
-    return new ImportMarks(trx, table);
+    const schema = trx.getExecutor().adapter instanceof PostgresAdapter ? 'pg_temp' : 'temp';
+    const needs = sql.table(`${schema}.import_needs`);
+    const deletes = sql.table(`${schema}.import_deletes`);
+    // Neither can be left by an earlier transaction of the connection (commit or rollback drops them); this is cheap insurance.
+    await sql`DROP TABLE IF EXISTS ${needs}`.execute(trx);
+    await sql`DROP TABLE IF EXISTS ${deletes}`.execute(trx);
+    await sql`CREATE TEMP TABLE import_needs (seq integer PRIMARY KEY, id text NOT NULL UNIQUE, by_id text NOT NULL)`.execute(trx);
+    await sql`CREATE TEMP TABLE import_deletes (seq integer PRIMARY KEY, id text NOT NULL UNIQUE)`.execute(trx);
+    return new ImportMarks(trx, needs, deletes);
   }
 
-  /** How many objects were marked so far: the marks are numbered 0 to count - 1. */
-  get count(): number {
-    return this.marked;
-  }
-
-  async written(ids: readonly string[]): Promise<void> {
-    await this.mark(ids, 0);
+  /** Objects the import needs once it is done (used, or folders); the first object that needs an id is the one named. */
+  async need(requirements: readonly Requirement[]): Promise<void> {
+    // Objects of a page share their folders and much of what they use: each id goes to the database once a call.
+    const byFirst = new Map<string, string>();
+    for (const r of requirements) if (!byFirst.has(r.id)) byFirst.set(r.id, r.by.id);
+    const firsts = [...byFirst];
+    for (let at = 0; at < firsts.length; at += ROWS_PER_INSERT) {
+      const rows = firsts.slice(at, at + ROWS_PER_INSERT).map(([id, byId]) => sql`(${this.needCount++}, ${id}, ${byId})`);
+      await sql`INSERT INTO ${this.needs} (seq, id, by_id) VALUES ${sql.join(rows)} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
+    }
   }
 
   async deleted(ids: readonly string[]): Promise<void> {
-    await this.mark(ids, 1);
+    for (let at = 0; at < ids.length; at += ROWS_PER_INSERT) {
+      const rows = ids.slice(at, at + ROWS_PER_INSERT).map((id) => sql`(${this.deleteCount++}, ${id})`);
+      await sql`INSERT INTO ${this.deletes} (seq, id) VALUES ${sql.join(rows)} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
+    }
   }
 
-  /**
-   * The first written object in package order (among the marks numbered from..to - 1) that uses an object, or
-   * lives in a folder, the project does not hold now; its uses by id before its folder.
-   */
-  firstMissing(projectId: string, from = 0, to = this.marked): Promise<MissingDependency | undefined> {
-    return this.inSlices(from, to, (start, end) => this.missingIn(projectId, start, end));
+  /** The first need, in package order, that the project does not hold now (never written, or deleted). */
+  firstMissing(projectId: string): Promise<Requirement | undefined> {
+    return this.inSlices(this.needCount, async (from, to) => {
+      const { rows } = await sql<{ id: string; by_id: string }>`
+        SELECT n.id AS id, n.by_id AS by_id FROM ${this.needs} n
+        WHERE n.seq >= ${from} AND n.seq < ${to}
+          AND NOT EXISTS (SELECT 1 FROM objects x WHERE x.project_id = ${projectId} AND x.id = n.id)
+        ORDER BY n.seq
+        LIMIT 1`.execute(this.trx);
+      const row = rows[0];
+      if (!row) return undefined;
+      // The object that needs it was written by the import: its name is in the project.
+      const by = await this.trx.selectFrom('objects').select('name').where('project_id', '=', projectId).where('id', '=', row.by_id).executeTakeFirst();
+      return { by: { id: row.by_id, name: by?.name ?? '' }, id: row.id };
+    });
   }
 
-  /** The first deleted object in package order (among the marks numbered from..to - 1) that objects of the project still use. */
-  firstBlockedDelete(projectId: string, from = 0, to = this.marked): Promise<BlockedDelete | undefined> {
-    return this.inSlices(from, to, (start, end) => this.blockedIn(projectId, start, end));
+  /** The first deleted object, in package order, that objects of the project still use. */
+  firstBlockedDelete(projectId: string): Promise<BlockedDelete | undefined> {
+    return this.inSlices(this.deleteCount, async (from, to) => {
+      const { rows } = await sql<{ id: string }>`
+        SELECT d.id AS id FROM ${this.deletes} d
+        WHERE d.seq >= ${from} AND d.seq < ${to}
+          AND EXISTS (SELECT 1 FROM object_uses u WHERE u.project_id = ${projectId} AND u.used_id = d.id)
+        ORDER BY d.seq
+        LIMIT 1`.execute(this.trx);
+      const id = rows[0]?.id;
+      if (id === undefined) return undefined;
+      const users = await this.trx
+        .selectFrom('object_uses')
+        .select('object_id')
+        .where('project_id', '=', projectId)
+        .where('used_id', '=', id)
+        .orderBy('object_id')
+        .limit(3)
+        .execute();
+      return { id, users: users.map((u) => u.object_id) };
+    });
   }
 
   /** Drops the marks; call it before commit (a rollback drops them by itself). */
   async close(): Promise<void> {
-    await sql`DROP TABLE IF EXISTS ${this.table}`.execute(this.trx);
+    await sql`DROP TABLE IF EXISTS ${this.needs}`.execute(this.trx);
+    await sql`DROP TABLE IF EXISTS ${this.deletes}`.execute(this.trx);
   }
 
-  private async inSlices<T>(from: number, to: number, check: (start: number, end: number) => Promise<T | undefined>): Promise<T | undefined> {
-    for (let start = from; start < to; start += MARKS_PER_STATEMENT) {
+  private async inSlices<T>(count: number, check: (from: number, to: number) => Promise<T | undefined>): Promise<T | undefined> {
+    for (let from = 0; from < count; from += ROWS_PER_CHECK) {
       await nextTurn();
-      const found = await check(start, Math.min(to, start + MARKS_PER_STATEMENT));
+      const found = await check(from, from + ROWS_PER_CHECK);
       if (found) return found;
     }
     return undefined;
-  }
-
-  private async missingIn(projectId: string, from: number, to: number): Promise<MissingDependency | undefined> {
-    const { rows } = await sql<{ seq: number; kind: number; by_id: string; by_name: string; used_id: string }>`
-      SELECT seq, kind, by_id, by_name, used_id FROM (
-        SELECT m.seq AS seq, 0 AS kind, m.id AS by_id, o.name AS by_name, u.used_id AS used_id
-        FROM ${this.table} m
-        JOIN objects o ON o.project_id = ${projectId} AND o.id = m.id
-        JOIN object_uses u ON u.project_id = ${projectId} AND u.object_id = m.id
-        WHERE m.deleted = 0 AND m.seq >= ${from} AND m.seq < ${to}
-          AND NOT EXISTS (SELECT 1 FROM objects x WHERE x.project_id = ${projectId} AND x.id = u.used_id)
-        UNION ALL
-        SELECT m.seq, 1, m.id, o.name, o.folder_id
-        FROM ${this.table} m
-        JOIN objects o ON o.project_id = ${projectId} AND o.id = m.id
-        WHERE m.deleted = 0 AND m.seq >= ${from} AND m.seq < ${to} AND o.folder_id IS NOT NULL AND o.folder_id <> ''
-          AND NOT EXISTS (SELECT 1 FROM objects x WHERE x.project_id = ${projectId} AND x.id = o.folder_id)
-      ) found
-      ORDER BY seq, kind, used_id
-      LIMIT 1`.execute(this.trx);
-    const row = rows[0];
-    return row ? { by: { id: row.by_id, name: row.by_name }, usedId: row.used_id } : undefined;
-  }
-
-  private async blockedIn(projectId: string, from: number, to: number): Promise<BlockedDelete | undefined> {
-    const { rows } = await sql<{ id: string }>`
-      SELECT m.id AS id FROM ${this.table} m
-      WHERE m.deleted = 1 AND m.seq >= ${from} AND m.seq < ${to}
-        AND EXISTS (SELECT 1 FROM object_uses u WHERE u.project_id = ${projectId} AND u.used_id = m.id)
-      ORDER BY m.seq
-      LIMIT 1`.execute(this.trx);
-    const id = rows[0]?.id;
-    if (id === undefined) return undefined;
-    const users = await this.trx
-      .selectFrom('object_uses')
-      .select('object_id')
-      .where('project_id', '=', projectId)
-      .where('used_id', '=', id)
-      .orderBy('object_id')
-      .limit(3)
-      .execute();
-    return { id, users: users.map((u) => u.object_id) };
-  }
-
-  private async mark(ids: readonly string[], deleted: 0 | 1): Promise<void> {
-    for (let at = 0; at < ids.length; at += ROWS_PER_INSERT) {
-      const rows = ids.slice(at, at + ROWS_PER_INSERT).map((id) => sql`(${this.marked++}, ${id}, ${deleted})`);
-      await sql`INSERT INTO ${this.table} (seq, id, deleted) VALUES ${sql.join(rows)}
-        ON CONFLICT (id) DO UPDATE SET deleted = excluded.deleted`.execute(this.trx);
-    }
   }
 }

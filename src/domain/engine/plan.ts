@@ -4,6 +4,12 @@ import type { ObjectOutcome } from '../migrations/records.js';
 import { aclForImport } from './acl-on-import.js';
 import { classify, decide, type Effect } from './conflicts.js';
 
+/** A dependency that must exist once the import is done. */
+export interface Requirement {
+  by: { id: string; name: string };
+  id: string;
+}
+
 /** What one page of a package does to the target project. */
 export interface BatchPlan {
   writes: MetadataObject[];
@@ -13,6 +19,7 @@ export interface BatchPlan {
   effects: Effect[];
   /** Entries that put the target back as it was before this page. */
   undo: PackageEntry[];
+  requires: Requirement[];
   usedKeepBoth: boolean;
 }
 
@@ -26,6 +33,12 @@ const OUTCOME_ACTION: Record<Effect, string> = {
   skip: 'none',
 };
 
+/** What an object written into the target needs there: every object it uses, and its folder. */
+export function requirementsOf(object: MetadataObject): Requirement[] {
+  const ids = object.folderId ? [...object.uses, object.folderId] : object.uses;
+  return ids.map((id) => ({ by: { id: object.id, name: object.name }, id }));
+}
+
 /**
  * Decides, for every entry of a page, what happens in the target. `targets` holds the target's
  * current version of each entry's object and of each destination folder.
@@ -36,7 +49,7 @@ export function planBatch(
   settings: PackageSettings,
   newId: () => string,
 ): BatchPlan {
-  const plan: BatchPlan = { writes: [], deletes: [], outcomes: [], effects: [], undo: [], usedKeepBoth: false };
+  const plan: BatchPlan = { writes: [], deletes: [], outcomes: [], effects: [], undo: [], requires: [], usedKeepBoth: false };
   for (const entry of entries) {
     const source = entry.object;
     const target = targets.get(source.id);
@@ -56,6 +69,7 @@ export function planBatch(
       case 'create': {
         const object = written();
         plan.writes.push(object);
+        plan.requires.push(...requirementsOf(object));
         plan.undo.push({ action: 'delete', explicitIncluded: entry.explicitIncluded, level: entry.level, object, expectedTargetVersion: object.version });
         break;
       }
@@ -63,6 +77,7 @@ export function planBatch(
       case 'move': {
         const object = written();
         plan.writes.push(object);
+        plan.requires.push(...requirementsOf(object));
         plan.undo.push({
           action: 'force_replace',
           explicitIncluded: entry.explicitIncluded,
@@ -76,6 +91,7 @@ export function planBatch(
         const object = { ...written(), id: newId(), name: `${source.name} (1)` };
         outcome.targetId = object.id;
         plan.writes.push(object);
+        plan.requires.push(...requirementsOf(object));
         break;
       }
       case 'delete':
