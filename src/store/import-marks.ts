@@ -22,7 +22,9 @@ export interface BlockedDelete {
  * finds what is missing and what is still used once everything is written. Created inside the transaction
  * and dropped with it: a rollback undoes the creation on both dialects, and `close` drops them before commit.
  * Rows are numbered in package order; the checks go through them a slice at a time, with a turn of the event
- * loop before each, and answer the first finding in package order.
+ * loop before each, and answer the first finding in package order. Each row is checked by a scalar look-up
+ * (`(SELECT … LIMIT 1) IS NULL`), not NOT EXISTS: PostgreSQL, without statistics on a temporary table, made
+ * NOT EXISTS an anti-join that read the whole project for every slice (seconds a slice at 200,000 objects).
  */
 export class ImportMarks {
   private needCount = 0;
@@ -72,7 +74,7 @@ export class ImportMarks {
       const { rows } = await sql<{ id: string; by_id: string }>`
         SELECT n.id AS id, n.by_id AS by_id FROM ${this.needs} n
         WHERE n.seq >= ${from} AND n.seq < ${to}
-          AND NOT EXISTS (SELECT 1 FROM objects x WHERE x.project_id = ${projectId} AND x.id = n.id)
+          AND (SELECT 1 FROM objects x WHERE x.project_id = ${projectId} AND x.id = n.id LIMIT 1) IS NULL
         ORDER BY n.seq
         LIMIT 1`.execute(this.trx);
       const row = rows[0];
@@ -89,7 +91,7 @@ export class ImportMarks {
       const { rows } = await sql<{ id: string }>`
         SELECT d.id AS id FROM ${this.deletes} d
         WHERE d.seq >= ${from} AND d.seq < ${to}
-          AND EXISTS (SELECT 1 FROM object_uses u WHERE u.project_id = ${projectId} AND u.used_id = d.id)
+          AND (SELECT 1 FROM object_uses u WHERE u.project_id = ${projectId} AND u.used_id = d.id LIMIT 1) IS NOT NULL
         ORDER BY d.seq
         LIMIT 1`.execute(this.trx);
       const id = rows[0]?.id;
