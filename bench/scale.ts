@@ -3,7 +3,8 @@
  * a project of BENCH_OBJECTS (default 1,000,000) is seeded, packaged as a project merge, uploaded
  * and imported into an empty project while clients poll the migration, log in and list migrations
  * without pause. Prints p50/p99 per kind of call during the import, obj/s, the progress values the
- * polls saw and the server's RSS growth (VmRSS from /proc), on SQLite and PostgreSQL (DIALECTS).
+ * polls saw, then undoes the import; the server's RSS (VmRSS from /proc) is sampled from the idle server
+ * through creation, import and undo (issue 16: growth under 300 MB), on SQLite and PostgreSQL (DIALECTS).
  */
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -93,6 +94,18 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
       const pid = must(server.child.pid, 'the server pid');
       const call = caller(server.url);
       const token = await login(call);
+      const rssIdle = await rssMb(pid);
+      const peaks = { create: rssIdle, import: rssIdle, undo: rssIdle };
+      let phase: keyof typeof peaks = 'create';
+      // On a failure the server is ended: a sample then finds no /proc entry, and must neither crash the bench
+      // before it cleans up (catch) nor keep it running after (unref).
+      const sampler = setInterval(
+        () =>
+          void rssMb(pid)
+            .then((mb) => (peaks[phase] = Math.max(peaks[phase], mb)))
+            .catch(() => undefined),
+        100,
+      ).unref();
       process.stderr.write(`[${dialect}] creating a project merge package…\n`);
       const created = await ok(
         await call('POST', '/api/migrations', {
@@ -143,8 +156,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
         'upload',
       );
 
-      const rssBefore = await rssMb(pid);
-      let rssPeak = rssBefore;
+      phase = 'import';
       const imported = await ok(
         await call('POST', '/api/migrations', {
           token,
@@ -162,7 +174,6 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
       let running = true;
       let final = '';
       const progress = new Set<number>();
-      const sampler = setInterval(() => void rssMb(pid).then((mb) => (rssPeak = Math.max(rssPeak, mb))), 100);
       const [polls, logins, lists] = await Promise.all([
         keepCalling(
           () => running,
@@ -185,9 +196,27 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
           async () => void (await ok(await call('GET', '/api/migrations?packageInfo.purpose=migration_from_shared_file_store&limit=25', { token }), 'list')),
         ),
       ]);
-      clearInterval(sampler);
       const importSeconds = (performance.now() - importStart) / 1000;
       if (!final.startsWith('imported')) throw new Error(`the import ended ${final}`);
+      phase = 'undo';
+      process.stderr.write(`[${dialect}] undoing the import…\n`);
+      const undoStart = performance.now();
+      for (const status of ['requested', 'approved']) {
+        await ok(
+          await call('PATCH', `/api/migrations/${importId}`, {
+            token,
+            headers: { 'X-MSTR-ProjectID': TARGET_PROJECT, Prefer: 'respond-async' },
+            json: { importInfo: { undoRequestStatus: status } },
+          }),
+          `undo ${status}`,
+        );
+      }
+      const { imp: undone } = await waitFor(call, token, importId, (imp) => imp.status !== 'undoing' && imp.status !== 'imported');
+      const undoSeconds = (performance.now() - undoStart) / 1000;
+      if (undone.status !== 'undo_success') throw new Error(`the undo ended ${String(undone.status)}: ${String(undone.message)}`);
+      clearInterval(sampler);
+      peaks.undo = Math.max(peaks.undo, await rssMb(pid));
+      const growth = (peak: number) => Math.round(peak - rssIdle);
       const ms = (times: number[], p: number) => percentile(times, p).toFixed(0);
       return {
         dialect,
@@ -195,12 +224,14 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
         'package MB': (bytes.length / 1e6).toFixed(1),
         'create obj/s': Math.round(OBJECTS / createSeconds),
         'import obj/s': Math.round(OBJECTS / importSeconds),
+        'undo obj/s': Math.round(OBJECTS / undoSeconds),
         'poll p50/p99 ms': `${ms(polls, 50)}/${ms(polls, 99)}`,
         'login p50/p99 ms': `${ms(logins, 50)}/${ms(logins, 99)}`,
         'list p50/p99 ms': `${ms(lists, 50)}/${ms(lists, 99)}`,
         calls: polls.length + logins.length + lists.length,
         'progress seen': [...progress].sort((a, b) => a - b).join(' '),
-        'RSS growth MB': Math.round(rssPeak - rssBefore),
+        'idle RSS MB': Math.round(rssIdle),
+        'RSS growth MB create/import/undo': `${growth(peaks.create)}/${growth(peaks.import)}/${growth(peaks.undo)}`,
       };
     } finally {
       await server.kill();

@@ -9,6 +9,7 @@ import { writePackage } from '../domain/mmp/index.js';
 import { openStoredPackage } from './package-thread/threaded-reader.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import type { PackageSignature, PackageSigner } from '../domain/mmp/signature.js';
+import { ImportMarks } from '../store/import-marks.js';
 import { planBatch, type Requirement } from '../domain/engine/plan.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
@@ -158,9 +159,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const repo = MetadataRepository.forLongTransaction(trx);
       const outcomes: ObjectOutcome[] = [];
       let objects = 0;
-      const required = new Map<string, Requirement>();
-      const written = new Set<string>();
-      const deleted = new Set<string>();
+      const marks = await ImportMarks.open(trx);
       for await (const page of inTurns(readAhead(reader.entries()))) {
         // Before the page is written: a package that mixes project and configuration objects changes nothing.
         assertPackageKind(
@@ -181,15 +180,8 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
             plan.deletes.map((o) => o.id),
           );
         if (plan.writes.length > 0) await repo.upsertObjects(options.projectId, plan.writes);
-        for (const o of plan.writes) {
-          written.add(o.id);
-          deleted.delete(o.id);
-        }
-        for (const o of plan.deletes) {
-          deleted.add(o.id);
-          written.delete(o.id);
-        }
-        for (const req of plan.requires) if (!required.has(req.id)) required.set(req.id, req);
+        await marks.deleted(plan.deletes.map((o) => o.id));
+        await marks.need(plan.requires);
         if (options.onOutcomes) await options.onOutcomes(trx, plan.outcomes, objects);
         else outcomes.push(...plan.outcomes);
         objects += plan.outcomes.length;
@@ -199,8 +191,9 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       await options.checkSignature?.(reader.signature(), reader.header, trx);
       // A project merge may be told not to validate dependencies (validateDependencies: false).
       const checkDependencies = reader.header.settings.validateDependencies !== false;
-      const missing = checkDependencies ? await findMissing(repo, options.projectId, required, written, deleted) : undefined;
-      const refusal = missing ?? (await findBlockedDelete(repo, options.projectId, deleted));
+      const missing = checkDependencies ? await marks.firstMissing(options.projectId) : undefined;
+      const blocked = missing ? undefined : await marks.firstBlockedDelete(options.projectId);
+      const refusal = missing ? missingMessage(missing) : blocked && `Object ${blocked.id} cannot be deleted: it is still used by ${blocked.users.join(', ')}.`;
       if (refusal) {
         if (options.dryRun) {
           result = { header: reader.header, toc, outcomes, objects, refusal };
@@ -218,6 +211,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
       result = { header: reader.header, toc, outcomes, objects, undo };
       if (options.dryRun) throw new DryRunRollback();
+      await marks.close();
       await repo.bumpDeferredRevisions();
       await options.beforeCommit?.(trx, result);
     });
@@ -245,32 +239,4 @@ function startUndoWriter(
   // A storage failure stops the import (it asked for an undo package) instead of leaving push() waiting.
   done.catch((error: unknown) => channel.fail(error instanceof Error ? error : new Error(String(error))));
   return done;
-}
-
-async function findMissing(
-  repo: MetadataRepository,
-  projectId: string,
-  required: Map<string, Requirement>,
-  written: Set<string>,
-  deleted: Set<string>,
-): Promise<string | undefined> {
-  const outside = [...required].filter(([id]) => !written.has(id));
-  const present = await repo.getObjects(
-    projectId,
-    outside.map(([id]) => id),
-  );
-  for (const [id, requirement] of outside) {
-    if (!present.has(id) || deleted.has(id)) return missingMessage(requirement);
-  }
-  return undefined;
-}
-
-async function findBlockedDelete(repo: MetadataRepository, projectId: string, deleted: Set<string>): Promise<string | undefined> {
-  if (deleted.size === 0) return undefined;
-  const dependents = await repo.dependentsOf(projectId, [...deleted]);
-  for (const [id, users] of dependents) {
-    const remaining = users.filter((u) => !deleted.has(u));
-    if (remaining.length > 0) return `Object ${id} cannot be deleted: it is still used by ${remaining.slice(0, 3).join(', ')}.`;
-  }
-  return undefined;
 }

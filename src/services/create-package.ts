@@ -3,11 +3,11 @@ import type { JobHandler, JobLease } from '../jobs/runner.js';
 import type { Job } from '../jobs/queue.js';
 import type { ServiceDeps } from './deps.js';
 import { AccessorService } from './accessors.js';
-import { contentPages, selectContent, selectWholeProject } from './package-content.js';
+import { assertMergeable, contentPages, selectContent, wholeProjectPages } from './package-content.js';
 import { packagePath } from '../domain/storage-keys.js';
 import { abortStream } from './streams.js';
 import { writePackage } from '../domain/mmp/index.js';
-import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageHeader, type PackageType, type TocRow } from '../domain/mmp/types.js';
+import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageEntry, type PackageHeader, type PackageType, type TocRow } from '../domain/mmp/types.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import type { PackageRecord } from '../domain/migrations/records.js';
@@ -48,10 +48,15 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       const projectId = pkg.type === 'project' ? pkg.project?.id : CONFIGURATION_PROJECT_ID;
       if (!projectId) throw new Error('A project package needs its source project.');
       const accessor = await new AccessorService(deps.users).ofUser(pkg.creator);
-      const selected =
-        pkg.purpose === 'project_merge'
-          ? await selectWholeProject(deps.metadata, projectId, pkg.request.settings, accessor)
-          : await selectContent(deps.metadata, projectId, pkg.request, accessor);
+      const packageType = pkg.type as PackageType;
+      let pages: () => AsyncIterable<PackageEntry[]>;
+      if (pkg.purpose === 'project_merge') {
+        await assertMergeable(deps.metadata, projectId);
+        pages = () => wholeProjectPages(deps.metadata, projectId, packageType, pkg.request.settings, accessor);
+      } else {
+        const selected = await selectContent(deps.metadata, projectId, pkg.request, accessor);
+        pages = () => contentPages(deps.metadata, projectId, packageType, selected);
+      }
       await deps.migrations.updatePackage(pkg, { progress: 10 });
       const blobs = await deps.storage.blobs();
       const path = packagePath(pkg.id, new Date(pkg.createdAt));
@@ -69,7 +74,7 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
           },
         );
         try {
-          ({ toc } = await writePackage(body, headerOf(pkg), contentPages(deps.metadata, projectId, pkg.type as PackageType, selected), signer));
+          ({ toc } = await writePackage(body, headerOf(pkg), pages(), signer));
         } catch (error) {
           abortStream(body, error);
           // The store's error says what went wrong (no space, storage unreachable); the writer's only that its output closed.

@@ -242,6 +242,11 @@ export class MigrationService {
     return this.deps.migrations.require(packageId, importId);
   }
 
+  /** The record with its package's table of contents, for the views that list the package's objects. */
+  async withContent(record: MigrationRecord): Promise<MigrationRecord> {
+    return { ...record, package: await this.deps.migrations.withToc(record.package) };
+  }
+
   /** The records, newest first, optionally of some purposes only. */
   list(options: MigrationListOptions): Promise<{ total: number; records: MigrationRecord[] }> {
     return this.deps.migrations.list(options);

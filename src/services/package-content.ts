@@ -117,22 +117,27 @@ export function mergeAction(object: MetadataObject, settings: PackageSettings): 
   return byType?.action ?? settings.defaultAction;
 }
 
-/** Project merge: every object of the source project, each with its merge action. */
-export async function selectWholeProject(
+/** Project merge: refuses a source project without objects, before anything is written. */
+export async function assertMergeable(metadata: MetadataRepository, projectId: string): Promise<void> {
+  if ((await metadata.countObjects(projectId)) === 0) throw new InvalidInputError(`Project ${projectId} holds no objects to merge.`);
+}
+
+/**
+ * Project merge: every object of the source project with its merge action, a page at a time as the package
+ * is written. Nothing is kept per object (a map of a million selected ids weighed about 100 MB).
+ */
+export async function* wholeProjectPages(
   metadata: MetadataRepository,
   projectId: string,
+  packageType: PackageType,
   settings: PackageSettings,
   accessor: Accessor,
-): Promise<Map<string, Selected>> {
-  const selected = new Map<string, Selected>();
-  for await (const page of metadata.iterateObjects(projectId, PAGE)) {
-    for (const object of page) {
-      assertReadable(object, accessor, false);
-      selected.set(object.id, { action: mergeAction(object, settings), explicitIncluded: true });
-    }
+): AsyncGenerator<PackageEntry[]> {
+  for await (const objects of metadata.iterateObjects(projectId, PAGE)) {
+    for (const object of objects) assertReadable(object, accessor, false);
+    assertPackageKind(packageType, objects);
+    yield objects.map((object) => ({ action: mergeAction(object, settings), explicitIncluded: true, level: levelOf(object), object }));
   }
-  if (selected.size === 0) throw new InvalidInputError(`Project ${projectId} holds no objects to merge.`);
-  return selected;
 }
 
 /** The package entries, a page at a time; an object that does not belong in a package of this type fails the creation. */

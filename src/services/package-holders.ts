@@ -102,7 +102,7 @@ export class PackageHolders {
 
   /** The content rows of GET /api/packages/{id}?showContent=True, enriched from the source objects. */
   async content(record: MigrationRecord, projectId: string): Promise<unknown[]> {
-    const toc = record.package.toc ?? [];
+    const toc = (await this.deps.migrations.withToc(record.package)).toc ?? [];
     const objects = await this.deps.metadata.getObjects(
       projectId,
       toc.map((r) => r.id),

@@ -5,6 +5,7 @@ import { SupersededError } from './apply-package.js';
 import { ImportRefusedError } from '../domain/errors.js';
 import { shareImportStatus, targetProjectOf } from './import-package.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
+import { ImportMarks } from '../store/import-marks.js';
 import { MigrationRepository } from '../store/migrations.js';
 import { openPackage } from '../domain/mmp/index.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
@@ -27,7 +28,7 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
       }
       await deps.db.transaction().execute(async (trx) => {
         const repo = MetadataRepository.forLongTransaction(trx);
-        const removed = new Set<string>();
+        const marks = await ImportMarks.open(trx);
         for await (const page of reader.entries()) {
           const current = await repo.getObjects(
             projectId,
@@ -43,16 +44,15 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
           const restores = page.filter((e) => undoEffect(e, current.get(e.object.id)) !== 'delete').map((e) => e.object);
           if (deletes.length > 0) await repo.deleteObjects(projectId, deletes);
           if (restores.length > 0) await repo.upsertObjects(projectId, restores);
-          for (const id of deletes) removed.add(id);
+          await marks.deleted(deletes);
         }
-        const dependents = await repo.dependentsOf(projectId, [...removed]);
-        for (const [id, users] of dependents) {
-          const outside = users.filter((u) => !removed.has(u));
-          if (outside.length > 0)
-            throw new ImportRefusedError(
-              `Undo refused: ${id}, created by the import, is now used by ${outside.slice(0, 3).join(', ')}. The project was left unchanged.`,
-            );
+        const blocked = await marks.firstBlockedDelete(projectId);
+        if (blocked) {
+          throw new ImportRefusedError(
+            `Undo refused: ${blocked.id}, created by the import, is now used by ${blocked.users.join(', ')}. The project was left unchanged.`,
+          );
         }
+        await marks.close();
         await repo.bumpDeferredRevisions();
         if (!(await lease.finishIn(trx))) throw new SupersededError('The undo was taken over by another node.');
         const done = await new MigrationRepository(trx).updateImport(record.import, { status: 'undo_success', progress: 100, message: '' }, ['undoing']);

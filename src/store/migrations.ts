@@ -18,7 +18,40 @@ function parseJson<T>(text: string | null): T | undefined {
   return text === null ? undefined : (JSON.parse(text) as T);
 }
 
-function toPackage(row: Selectable<PackagesTable>): PackageRecord {
+/**
+ * Every column of a package but its table of contents: one row per object as JSON (tens of MB at a million
+ * objects), which only the content views need (`tocOf`). Parsed on every poll and list, it made the server's
+ * memory grow by hundreds of MB while clients followed a large import or undo.
+ */
+const PACKAGE_FIELDS = [
+  'id',
+  'name',
+  'type',
+  'purpose',
+  'status',
+  'progress',
+  'message',
+  'replicated',
+  'creator_id',
+  'creator_name',
+  'env_id',
+  'env_name',
+  'project_id',
+  'project_name',
+  'storage_path',
+  'storage_size',
+  'sha256',
+  'request',
+  'certification',
+  'file_guid',
+  'format_version',
+  'source',
+  'signature',
+  'created_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<Exclude<keyof PackagesTable, 'toc'>>;
+
+function toPackage(row: Omit<Selectable<PackagesTable>, 'toc'>): PackageRecord {
   return {
     id: row.id,
     name: row.name,
@@ -33,7 +66,6 @@ function toPackage(row: Selectable<PackagesTable>): PackageRecord {
     project: ref(row.project_id, row.project_name),
     storage: row.storage_path ? { path: row.storage_path, size: row.storage_size ?? 0, sha256: row.sha256 ?? '' } : undefined,
     request: JSON.parse(row.request) as PackageRecord['request'],
-    toc: parseJson(row.toc),
     certification: parseJson(row.certification),
     fileGuid: row.file_guid ?? undefined,
     source: parseJson(row.source),
@@ -219,9 +251,16 @@ export class MigrationRepository {
     await this.db.insertInto('imports').values(fromImport(imp)).execute();
   }
 
+  /** The package without its table of contents (see `withToc`). */
   async getPackage(id: string): Promise<PackageRecord | undefined> {
-    const row = await this.db.selectFrom('packages').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('packages').select(PACKAGE_FIELDS).where('id', '=', id).executeTakeFirst();
     return row && toPackage(row);
+  }
+
+  /** The package with its table of contents, for the views that list the package's objects. */
+  async withToc(pkg: PackageRecord): Promise<PackageRecord> {
+    const row = await this.db.selectFrom('packages').select('toc').where('id', '=', pkg.id).executeTakeFirst();
+    return { ...pkg, toc: parseJson(row?.toc ?? null) };
   }
 
   async getImport(id: string): Promise<ImportRecord | undefined> {
@@ -313,7 +352,7 @@ export class MigrationRepository {
       .execute();
     // Two queries for the page, not two per record.
     const packageIds = [...new Set(page.map((row) => row.package_id))];
-    const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').selectAll().where('id', 'in', packageIds).execute();
+    const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').select(PACKAGE_FIELDS).where('id', 'in', packageIds).execute();
     const byId = new Map(packages.map((row) => [row.id, toPackage(row)]));
     // A package deleted between the two queries leaves its imports out of the page.
     const records = page.flatMap((row) => withPackage(byId, this.toImport(row)));
@@ -332,7 +371,7 @@ export class MigrationRepository {
       .execute();
     const creating = await this.db.selectFrom('packages').select('id').where('status', '=', 'creating').execute();
     const packageIds = [...new Set([...imports.map((row) => row.package_id), ...creating.map((row) => row.id)])];
-    const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').selectAll().where('id', 'in', packageIds).execute();
+    const packages = packageIds.length === 0 ? [] : await this.db.selectFrom('packages').select(PACKAGE_FIELDS).where('id', 'in', packageIds).execute();
     const byId = new Map(packages.map((row) => [row.id, toPackage(row)]));
     const records = imports.flatMap((row) => withPackage(byId, this.toImport(row)));
     // A package being created is named by its first import record.

@@ -136,7 +136,8 @@ export function migrationRoutes(server: FastifyInstance, ctx: AppContext): void 
       const id = migrationIdOf(request.params.id);
       const show = (request.query.showContent ?? 'default').toLowerCase();
       if (!isOneOf(SHOW_CONTENT, show)) throw new InvalidInputError(`showContent must be one of ${SHOW_CONTENT.join(', ')}.`);
-      return fullView(await ctx.crossEnvironment.sync(await service.require(id.packageId, id.importId)), show);
+      const record = await ctx.crossEnvironment.sync(await service.require(id.packageId, id.importId));
+      return fullView(show === 'tocview' || show === 'all' ? await service.withContent(record) : record, show);
     },
   );
 

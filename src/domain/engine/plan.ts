@@ -33,7 +33,8 @@ const OUTCOME_ACTION: Record<Effect, string> = {
   skip: 'none',
 };
 
-function requirementsOf(object: MetadataObject): Requirement[] {
+/** What an object written into the target needs there: every object it uses, and its folder. */
+export function requirementsOf(object: MetadataObject): Requirement[] {
   const ids = object.folderId ? [...object.uses, object.folderId] : object.uses;
   return ids.map((id) => ({ by: { id: object.id, name: object.name }, id }));
 }

@@ -36,6 +36,7 @@ export interface PackageRecord {
   project?: NamedRef;
   storage?: { path: string; size: number; sha256: string };
   request: PackageRequest;
+  /** Only on records read for their content (MigrationRepository.withToc): a row per object. */
   toc?: TocRow[];
   certification?: Certification;
   fileGuid?: string;

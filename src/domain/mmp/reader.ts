@@ -133,6 +133,8 @@ class StreamedPackageReader implements PackageReader {
 
   private async readManifest(entry: ArchiveEntry): Promise<PackageManifest> {
     const objects = this.ids.size;
+    // The pages are all read: no duplicate can come any more, and a million ids weigh tens of MB.
+    this.ids.clear();
     const max = manifestLimit(objects, this.pageBytes);
     const tooLarge = (bytes: number) =>
       new PackageFormatError(
@@ -144,6 +146,8 @@ class StreamedPackageReader implements PackageReader {
     this.manifestSha256 = entry.digest().sha256;
     const manifest = checkManifest(new FieldCheck(MANIFEST_ENTRY), json, this.header.formatVersion, this.limits.maxEntries);
     verifyManifest(manifest, this.seen);
+    // Verified: the manifest's toc is the same, and the seen rows would only double what the reader holds.
+    this.seen.toc.length = 0;
     return manifest;
   }
 

@@ -114,6 +114,8 @@ class PageWriter {
   /** Writes the last page and the manifest and ends the archive; returns the table of contents. */
   async finish(): Promise<TocRow[]> {
     if (this.lines.length > 0) await this.closePage();
+    // Every entry is in: no duplicate can come any more, and a million ids weigh tens of MB.
+    this.ids.clear();
     const manifest: PackageManifest = {
       toc: this.toc,
       counts: { objects: this.toc.length, entries: this.pageNumber + 2 },
