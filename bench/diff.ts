@@ -1,9 +1,9 @@
 /**
  * bench:diff — diffs a package of BENCH_DIFF (default 100,000) objects against a project of
  * BENCH_PROJECT (default 1,000,000) generated objects, on SQLite and PostgreSQL, through the diff
- * service as POST /api/migrations/diff runs it (a job: read the package on a thread of its own, plan
- * each page with the import engine, diff every field, store the rows, fingerprint), against a hand-written baseline in the same
- * run: the same look-ups of the target objects by id, a page at a time, through the same driver,
+ * service as POST /api/migrations/diff runs it (a job, as the API runs a package this large: read the
+ * package, plan each page with the import engine, diff every field, store the rows, fingerprint),
+ * against a hand-written baseline in the same run: the same look-ups of the target objects by id, a page at a time, through the same driver,
  * with nothing computed or stored. Half the package's objects are changed (new version, name,
  * definition), half are as the target holds them. Prints objects/s, their ratio, p50/p99 of
  * paging the stored diff, the first page read after a write to the project, and peak RSS growth.

@@ -5,8 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
-import { writePackage } from '../domain/mmp/index.js';
-import { openStoredPackage } from './package-thread/threaded-reader.js';
+import { openPackage, writePackage } from '../domain/mmp/index.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import type { PackageSignature, PackageSigner } from '../domain/mmp/signature.js';
 import { ImportMarks } from '../store/import-marks.js';
@@ -129,7 +128,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       options.onProgress(percent);
     }
   });
-  const reader = await openStoredPackage(source, options.packageSize);
+  const reader = await openPackage(source);
   try {
     options.checkHeader?.(reader.header);
   } catch (error) {
@@ -219,6 +218,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
     abandonUndo(error instanceof Error ? error : new Error(String(error)));
     const undo = await undoStored?.catch(() => undefined);
     if (undo && !(error instanceof SupersededError)) await options.blobs.delete(undo.path).catch(() => undefined);
+    reader.close();
     source.destroy();
     if (error instanceof DryRunRollback && result) return result;
     throw error;

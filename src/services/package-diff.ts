@@ -7,7 +7,6 @@ import type { Job } from '../jobs/queue.js';
 import type { FileRepository } from '../store/files.js';
 import { DiffRepository, FIRST_UNLISTED_SEQ, type DiffFilter, type DiffHeader, type DiffSource } from '../store/diffs.js';
 import { openPackage, type PackageReader } from '../domain/mmp/index.js';
-import { openPackageInThread } from './package-thread/threaded-reader.js';
 import type { PackageEntry } from '../domain/mmp/types.js';
 import type { MetadataObject } from '../domain/objects.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
@@ -86,7 +85,7 @@ export class PackageDiffs {
     }
     await this.diffs.create(header);
     try {
-      const built = await buildDiff(this.deps, this.diffs, header, openPackage);
+      const built = await buildDiff(this.deps, this.diffs, header);
       await this.diffs.finish(header.id, built.summary, built.fingerprint, built.revision);
     } catch (error) {
       await this.diffs.fail(header.id, error instanceof Error ? error.message : String(error));
@@ -198,11 +197,11 @@ const readVersions = (rows: readonly DiffRow[], listed: boolean) => rows.map((r)
  * written and the next one read and looked up in the target (at most one of each in flight), and
  * the fingerprint is taken as the rows go by. Returns what finishes the diff.
  */
-async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffHeader, open: typeof openPackage): Promise<BuiltDiff> {
+async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffHeader): Promise<BuiltDiff> {
   const id = header.id;
   // Read first: a write that commits while the diff reads the target moves the revision past this one.
   const revision = await deps.metadata.revision(header.projectId);
-  const reader = await open(await (await deps.storage.blobs()).get(header.packagePath));
+  const reader = await openPackage(await (await deps.storage.blobs()).get(header.packagePath));
   const paths = new FolderPaths(deps.metadata, header.projectId);
   const summary = emptySummary();
   const fingerprint = new TargetFingerprint();
@@ -250,8 +249,7 @@ export function diffHandler(deps: ServiceDeps): JobHandler {
       if (header?.status !== 'running') return;
       // A retry starts over: the rows of an interrupted attempt go first.
       await diffs.clearRows(header.id);
-      // A diff large enough to be a job reads its package on a thread of its own, beside the database work.
-      const built = await buildDiff(deps, diffs, header, openPackageInThread);
+      const built = await buildDiff(deps, diffs, header);
       await deps.db.transaction().execute(async (trx) => {
         if (!(await lease.finishIn(trx))) throw new SupersededError('The diff was taken over by another node.');
         await new DiffRepository(trx).finish(header.id, built.summary, built.fingerprint, built.revision);

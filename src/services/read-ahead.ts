@@ -5,11 +5,16 @@
 export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
   const iterator = source[Symbol.asyncIterator]();
   let next = iterator.next();
-  for (;;) {
-    const result = await next;
-    if (result.done) return;
-    next = iterator.next();
-    next.catch(() => undefined); // surfaced by the await above on the next turn
-    yield result.value;
+  try {
+    for (;;) {
+      const result = await next;
+      if (result.done) return;
+      next = iterator.next();
+      next.catch(() => undefined); // surfaced by the await above on the next turn
+      yield result.value;
+    }
+  } finally {
+    // A caller that stops early stops the source too (a package reader closes, and its thread with it).
+    void iterator.return?.()?.catch(() => undefined);
   }
 }
