@@ -69,7 +69,7 @@ export class MigrationService {
       createdAt: now,
       updatedAt: now,
     };
-    const imp = newImportRecord(pkg.id, this.environment, now, { environment: input.importEnvironment ?? this.environment });
+    const imp = newImportRecord(pkg.id, input.importEnvironment ?? this.environment, now);
     await this.jobs.submit({ kind: 'create_package', packageId: pkg.id, importId: null }, (migrations) =>
       migrations.insert({ package: pkg, import: imp }).then(() => true),
     );
@@ -201,7 +201,7 @@ export class MigrationService {
     if (!pkg) throw new NotFoundError(`Package ${packageId} does not exist.`);
     if (pkg.status !== 'created' && pkg.status !== 'locked') throw new ConflictError(`Package ${packageId} cannot be reused: it is ${pkg.status}.`);
     const project = input.project && pkg.type !== 'configuration' ? input.project : undefined;
-    const imp = newImportRecord(pkg.id, this.environment, Date.now(), { creator: caller, environment: input.environment ?? this.environment, project });
+    const imp = newImportRecord(pkg.id, input.environment ?? this.environment, Date.now(), { creator: caller, project });
     await this.deps.migrations.insertImport(imp);
     return { package: pkg, import: imp };
   }

@@ -14,7 +14,7 @@ export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T>
       yield result.value;
     }
   } finally {
-    // A caller that stops early stops the source too (a package reader closes, and its thread with it).
+    // A caller that stops early stops the source too: a package reader closes and destroys its input.
     void iterator.return?.()?.catch(() => undefined);
   }
 }
