@@ -141,6 +141,8 @@ for (const dialect of dialects()) {
       assert.deepEqual(await rowNames(), ['Diff folder']);
       await objects().getByLabel('Action').selectOption('');
       await objects().getByLabel('Type').selectOption('');
+      // The type filter's answer also read "1 object matches": wait for the cleared list before searching.
+      await page.getByText('4 objects match').waitFor();
       await objects().getByLabel('Search by name').fill('V2');
       await page.getByText('1 object matches').waitFor();
       assert.deepEqual(await rowNames(), ['Diff replaced v2']);
