@@ -21,7 +21,7 @@ export class FolderPaths {
   ) {}
 
   /** Loads the folders (and their ancestors) that these objects sit in; `known` are the page's own objects. */
-  async load(objects: Iterable<MetadataObject>, known: ReadonlyMap<string, MetadataObject>): Promise<void> {
+  async load(objects: Iterable<Pick<MetadataObject, 'folderId'>>, known: ReadonlyMap<string, MetadataObject>): Promise<void> {
     let wanted = new Set<string>();
     for (const o of objects) if (o.folderId && !this.folders.has(o.folderId)) wanted.add(o.folderId);
     for (let depth = 0; wanted.size > 0 && depth < MAX_DEPTH; depth++) {

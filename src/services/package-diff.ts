@@ -8,10 +8,9 @@ import type { FileRepository } from '../store/files.js';
 import { DiffRepository, FIRST_UNLISTED_SEQ, type DiffFilter, type DiffHeader, type DiffSource } from '../store/diffs.js';
 import { openPackage, type PackageReader } from '../domain/mmp/index.js';
 import type { PackageEntry } from '../domain/mmp/types.js';
-import type { MetadataObject } from '../domain/objects.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
-import { countRows, emptySummary, importDiffRows, undoDiffRows, type DiffRow, type DiffSummary } from '../domain/diff/rows.js';
+import { countRows, emptySummary, importDiffRows, undoDiffRows, type DiffRow, type DiffSummary, type TargetObject } from '../domain/diff/rows.js';
 import { TargetFingerprint, targetFingerprint } from '../domain/diff/fingerprint.js';
 import { readAhead } from './read-ahead.js';
 import { FolderPaths } from './folder-paths.js';
@@ -172,7 +171,7 @@ interface BuiltDiff {
 interface ReadPage {
   page: PackageEntry[];
   folders: string[];
-  targets: Map<string, MetadataObject>;
+  targets: Map<string, TargetObject>;
 }
 
 /** Reads each page and looks its objects up in the target (and their folders' paths): the stage that runs ahead. */
@@ -184,7 +183,7 @@ async function* withTargets(deps: ServiceDeps, header: DiffHeader, reader: Packa
     );
     const own = new Map(page.map((e) => [e.object.id, e.object]));
     const folders = header.source.undo ? [] : page.flatMap((e) => (e.object.folderId && !own.has(e.object.folderId) ? [e.object.folderId] : []));
-    const targets = await deps.metadata.getObjects(header.projectId, [...own.keys(), ...folders]);
+    const targets = await deps.metadata.getStoredObjects(header.projectId, [...own.keys(), ...folders]);
     await paths.load([...own.values(), ...targets.values()], own);
     yield { page, folders, targets };
   }

@@ -2,7 +2,7 @@ import type { MetadataObject } from '../objects.js';
 import type { PackageEntry, PackageSettings } from '../mmp/types.js';
 import { planBatch } from '../engine/plan.js';
 import { changedSinceImport, undoEffect } from '../engine/undo.js';
-import type { Effect } from '../engine/conflicts.js';
+import { decide, type ConflictState, type Effect } from '../engine/conflicts.js';
 import { objectChanges, type FolderPathOf } from './object-changes.js';
 import type { FieldChange } from './json-diff.js';
 
@@ -26,25 +26,61 @@ export interface DiffRow {
 }
 
 /**
- * The diff of one page of a package, decided by the import engine's own planBatch: the actions
- * are the ones validation reports and the import takes. `targets` holds the target's objects and
- * destination folders, as for planBatch.
+ * A target object as the diff reads it: what decides its conflict at once, the whole object on
+ * demand (most objects of a re-migration are kept, and those are decided on the version alone).
+ */
+export interface TargetObject extends ConflictState {
+  readonly id: string;
+  object(): MetadataObject;
+}
+
+/** A row for an object the import leaves as it is: nothing changes. */
+function unchangedRow(entry: PackageEntry, action: DiffAction, target: TargetObject | undefined): DiffRow {
+  const { object } = entry;
+  return { id: object.id, type: object.type, name: object.name, action, changes: [], targetVersion: target?.version ?? null };
+}
+
+/**
+ * The diff of one page of a package, decided by the import engine: the actions are the ones
+ * validation reports and the import takes. An object the engine keeps (or skips) is decided by
+ * `decide` alone, as planBatch does; the others go through planBatch with their target objects and
+ * destination folders read whole. `targets` holds the target's objects and destination folders.
  */
 export function importDiffRows(
   entries: readonly PackageEntry[],
-  targets: ReadonlyMap<string, MetadataObject>,
+  targets: ReadonlyMap<string, TargetObject>,
   settings: PackageSettings,
   newId: () => string,
   folderPath: FolderPathOf,
 ): DiffRow[] {
-  const plan = planBatch(entries, targets, settings, newId);
+  const rows: DiffRow[] = new Array(entries.length);
+  const planned: PackageEntry[] = [];
+  const at: number[] = [];
+  const whole = new Map<string, MetadataObject>();
+  const read = (id: string | null) => {
+    const target = id === null ? undefined : targets.get(id);
+    if (target) whole.set(target.id, target.object());
+  };
+  entries.forEach((entry, i) => {
+    const target = targets.get(entry.object.id);
+    const effect = decide(entry.action, entry.object, target);
+    if (effect === 'keep' || effect === 'skip') {
+      rows[i] = unchangedRow(entry, effect, target);
+      return;
+    }
+    planned.push(entry);
+    at.push(i);
+    read(entry.object.id);
+    read(entry.object.folderId);
+  });
+  const plan = planBatch(planned, whole, settings, newId);
   const written = new Map(plan.writes.map((o) => [o.id, o]));
-  return plan.outcomes.map((outcome, i) => {
-    const action = plan.effects[i] ?? 'skip';
-    const target = targets.get(outcome.id);
+  plan.outcomes.forEach((outcome, k) => {
+    const action = plan.effects[k] ?? 'skip';
+    const target = whole.get(outcome.id);
     const after = action === 'delete' ? undefined : action === 'copy' ? written.get(outcome.targetId ?? '') : (written.get(outcome.id) ?? target);
     const before = action === 'copy' ? undefined : target;
-    return {
+    rows[at[k] ?? k] = {
       id: outcome.id,
       type: outcome.type,
       name: outcome.name,
@@ -54,12 +90,13 @@ export function importDiffRows(
       targetVersion: target?.version ?? null,
     };
   });
+  return rows;
 }
 
 /** The diff of one page of an undo package: what the undo would put back, and what it would refuse. */
-export function undoDiffRows(entries: readonly PackageEntry[], targets: ReadonlyMap<string, MetadataObject>, folderPath: FolderPathOf): DiffRow[] {
+export function undoDiffRows(entries: readonly PackageEntry[], targets: ReadonlyMap<string, TargetObject>, folderPath: FolderPathOf): DiffRow[] {
   return entries.map((entry) => {
-    const current = targets.get(entry.object.id);
+    const current = targets.get(entry.object.id)?.object();
     const action = undoEffect(entry, current);
     const blocked = changedSinceImport(entry.object, current, entry.expectedTargetVersion);
     return {

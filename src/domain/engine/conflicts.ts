@@ -14,14 +14,17 @@ export type Effect =
   | 'delete' // removed from the target
   | 'skip'; // nothing to do (delete of an object the target does not have)
 
-export function classify(source: MetadataObject, target: MetadataObject | undefined): Conflict {
+/** What decides an object's conflict: its version, its folder and when it was last changed (a target row, read whole or not). */
+export type ConflictState = Pick<MetadataObject, 'version' | 'folderId' | 'dateModified'>;
+
+export function classify(source: ConflictState, target: ConflictState | undefined): Conflict {
   if (!target) return 'new';
   if (source.version !== target.version) return 'exists_differently';
   return source.folderId === target.folderId ? 'exists_identically' : 'identical_except_path';
 }
 
 /** The seven conflict rules, as the Library documents them. */
-export function decide(action: ConflictAction, source: MetadataObject, target: MetadataObject | undefined): Effect {
+export function decide(action: ConflictAction, source: ConflictState, target: ConflictState | undefined): Effect {
   const conflict = classify(source, target);
   if (action === 'delete') return conflict === 'new' ? 'skip' : 'delete';
   if (conflict === 'new' || !target) return 'create';

@@ -6,6 +6,7 @@ import type { AclEntry, MetadataObject, ProjectRecord } from '../../domain/objec
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { AclSet } from '../../domain/search/visibility.js';
 import { searchQuery, type ObjectSearch } from './search-query.js';
+import { StoredObject, toObject } from './object-rows.js';
 
 /** Ids per IN (...) list: far below every dialect's bind-parameter limit. */
 const ID_CHUNK = 500;
@@ -59,26 +60,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
-}
-
-function toObject(row: Selectable<ObjectsTable>): MetadataObject {
-  return {
-    id: row.id,
-    type: Number(row.type),
-    subtype: Number(row.subtype),
-    name: row.name,
-    description: row.description,
-    folderId: row.folder_id,
-    version: row.version,
-    dateCreated: Number(row.date_created),
-    dateModified: Number(row.date_modified),
-    ownerId: row.owner_id,
-    ownerName: row.owner_name,
-    acl: JSON.parse(row.acl) as AclEntry[],
-    definition: JSON.parse(row.definition) as Record<string, unknown>,
-    uses: JSON.parse(row.uses) as string[],
-    hidden: Number(row.hidden) === 1,
-  };
 }
 
 /** The last keys computed: most objects share one of a few ACLs, so most rows need no hashing. Long ACLs are not kept. */
@@ -213,6 +194,13 @@ export class MetadataRepository {
   async getObjects(projectId: string, ids: readonly string[]): Promise<Map<string, MetadataObject>> {
     const found = new Map<string, MetadataObject>();
     for await (const rows of this.rowsById(projectId, ids, OBJECT_COLUMN_NAMES)) for (const row of rows) found.set(row.id, toObject(row));
+    return found;
+  }
+
+  /** The objects with these ids, each parsed whole only when asked for (`StoredObject.object()`). */
+  async getStoredObjects(projectId: string, ids: readonly string[]): Promise<Map<string, StoredObject>> {
+    const found = new Map<string, StoredObject>();
+    for await (const rows of this.rowsById(projectId, ids, OBJECT_COLUMN_NAMES)) for (const row of rows) found.set(row.id, new StoredObject(row));
     return found;
   }
 
