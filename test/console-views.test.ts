@@ -53,12 +53,16 @@ describe('console views: paged report, lists with filters, environment badge, 80
     await badge.getByText('Production').waitFor();
     assert.match((await badge.textContent()) ?? '', /Test EU/);
     assert.equal(await page.locator('.environment-name').evaluate((e) => getComputedStyle(e).backgroundColor), 'rgb(138, 21, 56)');
+    // The title is set by an effect after the badge is drawn: wait for it.
+    await page.waitForFunction(() => document.title.startsWith('PRODUCTION · Test EU · Sign in'));
     assert.match(await page.title(), /^PRODUCTION · Test EU · Sign in/);
     await page.getByLabel('User name').fill('Administrator');
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
     await page.getByRole('banner').getByText('Production').waitFor();
+    // The sign-in page's title stays until the new page's effect runs.
+    await page.waitForFunction(() => document.title.startsWith('PRODUCTION · Test EU · Packages'));
     assert.match(await page.title(), /^PRODUCTION · Test EU · Packages/);
     await shot('environment-badge');
   });
@@ -94,12 +98,18 @@ describe('console views: paged report, lists with filters, environment badge, 80
     await page.getByRole('row', { name: /Made on this server/ }).waitFor();
     await row.waitFor({ state: 'detached' });
     await page.getByLabel('Search name or id').fill('');
-    await page.getByLabel('Order').selectOption('name');
-    await row.waitFor();
+    // Z to A: newest first (the default) already reads A to Z here ("Made on this server", then "uploaded"), so only
+    // this order shows on screen that the list was read again in it: "uploaded" comes first.
+    await page.getByLabel('Order').selectOption('-name');
+    await page
+      .locator('tbody tr')
+      .first()
+      .filter({ has: page.getByRole('link', { name: 'uploaded', exact: true }) })
+      .waitFor();
     const names = await page.locator('tbody th a').allInnerTexts();
     assert.deepEqual(
       names,
-      [...names].sort((a, b) => a.localeCompare(b)),
+      [...names].sort((a, b) => b.localeCompare(a)),
     );
     await shot('migrations-filtered');
   });
@@ -139,7 +149,8 @@ describe('console views: paged report, lists with filters, environment badge, 80
     ] as const) {
       await page.goto(`${s.url}/console/${route}`);
       await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-      await page.locator('td.row-actions').first().waitFor();
+      // Every table measured, not the first one read: on the packages page the created packages are read apart.
+      for (const name of [/uploaded/, /Made on this server/]) await page.getByRole('row', { name }).waitFor();
       const overflow = await page.evaluate(() => {
         const wide = [...document.querySelectorAll('.table-wrap')].filter((w) => w.scrollWidth > w.clientWidth + 1).length;
         const actions = [...document.querySelectorAll('td.row-actions')].map((cell) => cell.getBoundingClientRect().right);

@@ -183,7 +183,8 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     const skip = page.getByRole('link', { name: 'Skip to main content' });
     assert.equal(await skip.evaluate((a) => a === document.activeElement), true);
     await page.keyboard.press('Enter');
-    assert.equal(await page.evaluate(() => document.activeElement?.id), 'main');
+    // The browser moves the focus to a link's fragment target when it next updates the page, not in the key's event: wait for it.
+    await page.waitForFunction(() => document.activeElement?.id === 'main');
   });
 
   it('uploads a package chosen with the file picker, with checksum and upload progress', async () => {
@@ -194,6 +195,8 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
       if (status) new MutationObserver(() => seen.push(status.textContent ?? '')).observe(status, { childList: true, subtree: true, characterData: true });
     });
     await page.getByLabel('Package file (.mmp)').setInputFiles(packageFile);
+    // The form as it is once the file is chosen: only then can it be seen not to ask for more.
+    await page.getByText('Selected: console package.mmp').waitFor();
     assert.equal(await page.getByLabel('Name', { exact: true }).count(), 0, 'the form asks only for the file');
     assert.equal(await page.getByLabel('Source environment').count(), 0, 'the source comes from the package header');
     await page.getByRole('button', { name: 'Upload', exact: true }).click();
@@ -256,7 +259,9 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     // biome-ignore lint/performance/useDomNodeTextContent: Playwright's innerText is the text the user sees, which is what is checked
     assert.equal(await page.getByTestId('detail-source-environment').innerText(), header.sourceEnvironment.name);
     assert.equal(await yearName(), 'Calendar Year', 'the import changed the target');
+    // The report is read once the import status says imported: wait for its row.
     const object = page.getByRole('row', { name: /Calendar Year/ });
+    await object.waitFor();
     assert.deepEqual((await object.getByRole('cell').allInnerTexts()).slice(0, 3), ['Attribute', 'Exists differently', 'Replace']);
     assert.equal(await page.getByRole('progressbar', { name: 'Import progress' }).getAttribute('value'), '100');
     await shot('migration-imported');
@@ -282,9 +287,10 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
       .filter({ hasText: 'Undone' })
       .waitFor();
     assert.equal(await yearName(), yearBefore, 'undo restored the target');
+    // The list's own line for the undo: any line naming console package may be an earlier one (the import's start or end).
     await page
       .getByTestId('announcer')
-      .filter({ hasText: /console package/ })
+      .filter({ hasText: /console package: .*import undone/ })
       .waitFor();
   });
 

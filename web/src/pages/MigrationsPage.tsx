@@ -1,4 +1,4 @@
-import { useCallback, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { listMigrations } from '../api/packstore.js';
 import type { Migration, Page } from '../api/types.js';
 import { useAnnounce } from '../components/Announcer.js';
@@ -68,9 +68,14 @@ export function MigrationsPage() {
   const announce = useAnnounce();
   const seen = useRef(new Map<string, string>());
 
+  const reads = useRef(0);
+
   const load = useCallback(async () => {
+    const read = ++reads.current;
     try {
       const next = await listMigrations(view.offset, { ...view, q, creator });
+      // A later read (other filters, or an action's reload beside the poll) answers instead: an older answer must not land on top.
+      if (read !== reads.current) return;
       const changes: string[] = [];
       for (const m of next.data) {
         const line = stateLine(m);
@@ -82,11 +87,16 @@ export function MigrationsPage() {
       setPage(next);
       setError(undefined);
     } catch (e) {
-      setError(e);
+      if (read === reads.current) setError(e);
     }
   }, [view.offset, view.type, view.purpose, view.status, view.from, view.to, view.sort, q, creator, announce]);
   const busy = page?.data.some(isBusy) ?? false;
   usePolling(load, busy ? BUSY_POLL_MS : IDLE_POLL_MS);
+  // The poll reads with the filters it finds at its next tick, seconds later: new filters are read at once.
+  const firstLoad = useRef(load);
+  useEffect(() => {
+    if (load !== firstLoad.current) void load();
+  }, [load]);
 
   const act = async (p: PendingAction) => {
     await runAction(p);

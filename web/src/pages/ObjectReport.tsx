@@ -27,7 +27,8 @@ const FIRST_PAGE: ReportView = { offset: 0, q: '', action: '', type: '', sort: '
  */
 export function ObjectReport({ migration, runKey }: { migration: Migration; runKey: string }) {
   const [view, setView] = useState<ReportView>(FIRST_PAGE);
-  const [report, setReport] = useState<Report>();
+  // The page shown, with the offset it was read at: the pager names the rows on screen, not the page asked for.
+  const [report, setReport] = useState<Report & { offset: number }>();
   const [error, setError] = useState<unknown>();
   const q = useDebounced(view.q, 250);
 
@@ -36,7 +37,7 @@ export function ObjectReport({ migration, runKey }: { migration: Migration; runK
     getReport(migration.id, { offset: view.offset, limit: PAGE_SIZE, action: view.action, type: view.type, q, sort: view.sort }).then(
       (next) => {
         if (!current) return;
-        setReport(next);
+        setReport({ ...next, offset: view.offset });
         setError(undefined);
       },
       (e: unknown) => current && setError(e),
@@ -131,7 +132,7 @@ export function ObjectReport({ migration, runKey }: { migration: Migration; runK
               </DataTable>
               <Pager
                 label="Object pages"
-                offset={view.offset}
+                offset={report.offset}
                 shown={report.data.length}
                 total={report.total}
                 onChange={(offset) => setView({ ...view, offset })}

@@ -46,12 +46,17 @@ export function PackagesPage() {
   const listHeading = useRef<HTMLHeadingElement>(null);
   const announce = useAnnounce();
 
+  const reads = useRef(0);
   const load = useCallback(async () => {
+    const read = ++reads.current;
     try {
-      setPage(await listFiles(view.offset, { ...view, q, creator }));
+      const next = await listFiles(view.offset, { ...view, q, creator });
+      // A later read (other filters, or the reload after an upload or a delete) answers instead: an older answer must not land on top.
+      if (read !== reads.current) return;
+      setPage(next);
       setError(undefined);
     } catch (e) {
-      setError(e);
+      if (read === reads.current) setError(e);
     }
   }, [view.offset, view.type, view.purpose, view.from, view.to, view.sort, q, creator]);
   useEffect(() => {

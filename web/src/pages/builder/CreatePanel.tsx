@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { createPackage, migrationState } from '../../api/builder.js';
 import type { Migration } from '../../api/types.js';
 import { useAnnounce } from '../../components/Announcer.js';
@@ -97,8 +97,9 @@ function Creation({ started }: { started: Migration }) {
     }
   }, [status, started.id, name, announce]);
   usePolling(load, POLL_MS);
-  // The result is what the user waited for: it takes the focus once the creation ends.
-  useEffect(() => {
+  // The result is what the user waited for: it takes the focus once the creation ends, in the commit that
+  // shows it (a layout effect): with a plain effect the result was on screen, unfocused, for a frame.
+  useLayoutEffect(() => {
     if (status !== 'creating') result.current?.focus();
   }, [status]);
 
