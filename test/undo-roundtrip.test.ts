@@ -8,6 +8,8 @@ import type { ConflictAction, PackageEntry } from '../src/domain/mmp/types.js';
 import { TUTORIAL_PROJECT_ID, type MetadataObject } from '../src/domain/objects.js';
 import { newGuid } from '../src/domain/ids.js';
 import { must } from './support/must.js';
+import { PassThrough } from 'node:stream';
+import { openPackage, writePackage } from '../src/domain/mmp/index.js';
 
 const ACTIONS: ConflictAction[] = ['use_existing', 'replace', 'use_newer', 'use_older', 'force_replace', 'delete'];
 
@@ -100,6 +102,45 @@ for (const dialect of dialects()) {
       assert.equal(undone.importInfo.status, 'undo_failed');
       assert.match(undone.importInfo.message, /changed after the import/);
       assert.equal(await t.s.server.env.ctx.metadata.fingerprint(TUTORIAL_PROJECT_ID), before);
+    });
+
+    it('refuses an undo package changed in storage, even one consistent with itself, and changes nothing', async () => {
+      const metadata = t.s.server.env.ctx.metadata;
+      const target = must((await metadata.search({ projectId: TUTORIAL_PROJECT_ID, type: [4], offset: 2, limit: 1 })).objects[0], 'a third metric');
+      const imported = await importToEnd(
+        t.s,
+        t.token,
+        await buildPackage([
+          { action: 'replace', explicitIncluded: true, level: 'project_object', object: { ...target, name: `${target.name} imported`, version: newGuid() } },
+        ]),
+      );
+      assert.equal(imported.importInfo.status, 'imported', imported.importInfo.message);
+      const { path, sha256 } = imported.importInfo.undoStorage as { path: string; sha256: string };
+      assert.match(sha256, /^[0-9a-f]{64}$/, 'the import records the sha256 of its undo package');
+      // Whoever can write the storage rewrites the undo package: valid, with checksums to match, unsigned, putting back a definition of theirs.
+      const blobs = await t.s.server.env.ctx.storage.blobs();
+      const original = await openPackage(await blobs.get(path));
+      const pages: PackageEntry[][] = [];
+      for await (const page of original.entries()) pages.push(page.map((e) => ({ ...e, object: { ...e.object, definition: { formula: 'Sum(Planted)' } } })));
+      const body = new PassThrough();
+      const stored = blobs.put(path, body);
+      await writePackage(
+        body,
+        original.header,
+        (async function* () {
+          yield* pages;
+        })(),
+      );
+      await stored;
+      const before = await metadata.fingerprint(TUTORIAL_PROJECT_ID);
+      const undone = await undo(t.s, t.token, imported.id);
+      assert.equal(undone.importInfo.status, 'undo_failed');
+      assert.match(
+        undone.importInfo.message,
+        /undo package's sha256 is [0-9a-f]{64}, not [0-9a-f]{64} as the import recorded: it was changed or damaged in storage/,
+      );
+      assert.equal(await metadata.fingerprint(TUTORIAL_PROJECT_ID), before, 'the project is as it was');
+      assert.equal((await metadata.getObject(TUTORIAL_PROJECT_ID, target.id))?.name, `${target.name} imported`);
     });
 
     it('refuses an undo request that skips "requested", naming the current state', async () => {

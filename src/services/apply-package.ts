@@ -1,5 +1,5 @@
-import { createHash, type Hash } from 'node:crypto';
-import { PassThrough, Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
@@ -14,7 +14,7 @@ import { assertPackageKind } from '../domain/migrations/package-kinds.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { newGuid } from '../domain/ids.js';
 import { BatchChannel } from './batch-channel.js';
-import { abortStream } from './streams.js';
+import { abortStream, measured } from './streams.js';
 import { readAhead } from './read-ahead.js';
 import { ImportRefusedError } from '../domain/errors.js';
 
@@ -65,29 +65,8 @@ export interface ApplyResult {
   refusal?: string;
 }
 
-/** Bytes handed to the reader at a time: progress follows what the reader has taken, in steps this fine. */
-const MEASURED_SLICE = 64 * 1024;
 /** Progress moves in steps of this many percent at the most (issue 16: 5). */
 const PROGRESS_STEP = 2;
-
-/**
- * The stored bytes as the reader takes them, hashed for verification and counted for progress. Storage
- * hands out chunks of up to a MiB (6 % of a 16 MB package); slicing them (views, not copies) lets the
- * count follow the reader's pace. Destroying the result closes the stored stream.
- */
-function measured(stored: Readable, hash: Hash, onBytes: (n: number) => void): Readable {
-  async function* slices(): AsyncGenerator<Buffer> {
-    for await (const chunk of stored as AsyncIterable<Buffer>) {
-      for (let at = 0; at < chunk.length; at += MEASURED_SLICE) {
-        const slice = chunk.subarray(at, at + MEASURED_SLICE);
-        hash.update(slice);
-        onBytes(slice.length);
-        yield slice;
-      }
-    }
-  }
-  return Readable.from(slices(), { objectMode: false, highWaterMark: MEASURED_SLICE });
-}
 
 /**
  * Objects applied between two turns of the event loop. better-sqlite3 is synchronous and a page read

@@ -106,7 +106,12 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
           if (!(await lease.finishIn(trx))) throw new SupersededError('The import was taken over by another node.');
           const done = await new MigrationRepository(trx).updateImport(
             importing,
-            { status: 'imported', progress: 100, message: '', undoStorage: result.undo ? { path: result.undo.path, size: result.undo.size } : undefined },
+            {
+              status: 'imported',
+              progress: 100,
+              message: '',
+              undoStorage: result.undo ? { path: result.undo.path, size: result.undo.size, sha256: result.undo.sha256 } : undefined,
+            },
             ['importing'],
           );
           if (!done) throw new SupersededError('The import was finished by another node.');

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { JobHandler, JobLease } from '../jobs/runner.js';
 import type { Job } from '../jobs/queue.js';
 import type { ServiceDeps } from './deps.js';
 import { SupersededError } from './apply-package.js';
+import { measured } from './streams.js';
 import { ImportRefusedError } from '../domain/errors.js';
 import { shareImportStatus, targetProjectOf } from './import-package.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
@@ -21,7 +23,9 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
       const undo = record.import.undoStorage;
       if (!undo) throw new Error('This import has no undo package (keep_both was used, or undo was not generated).');
       const projectId = targetProjectOf(record);
-      const reader = await openPackage(await (await deps.storage.blobs()).get(undo.path));
+      // Hashed as it is read: checked against the sha256 the import recorded before anything commits.
+      const hash = createHash('sha256');
+      const reader = await openPackage(measured(await (await deps.storage.blobs()).get(undo.path), hash, () => undefined));
       if (reader.header.purpose !== 'undo' || reader.header.undoOf?.importId !== record.import.id) {
         reader.close();
         throw new PackageFormatError(`${undo.path} is not the undo package of import ${record.import.id}.`);
@@ -45,6 +49,12 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
           if (deletes.length > 0) await repo.deleteObjects(projectId, deletes);
           if (restores.length > 0) await repo.upsertObjects(projectId, restores);
           await marks.deleted(deletes);
+        }
+        const actual = hash.digest('hex');
+        if (undo.sha256 && actual !== undo.sha256) {
+          throw new ImportRefusedError(
+            `Undo refused: the stored undo package's sha256 is ${actual}, not ${undo.sha256} as the import recorded: it was changed or damaged in storage. The project was left unchanged.`,
+          );
         }
         const blocked = await marks.firstBlockedDelete(projectId);
         if (blocked) {

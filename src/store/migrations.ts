@@ -120,7 +120,7 @@ function toImport(row: Selectable<ImportsTable>): ImportRecord {
     environment: { id: row.env_id, name: row.env_name },
     project: ref(row.project_id, row.project_name),
     generateUndo: row.generate_undo === 1,
-    undoStorage: row.undo_path ? { path: row.undo_path, size: row.undo_size ?? 0 } : undefined,
+    undoStorage: row.undo_path ? { path: row.undo_path, size: row.undo_size ?? 0, ...(row.undo_sha256 ? { sha256: row.undo_sha256 } : {}) } : undefined,
     validation: parseJson(row.validation),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
@@ -151,6 +151,7 @@ function fromImport(imp: ImportRecord): ImportsTable {
     generate_undo: imp.generateUndo ? 1 : 0,
     undo_path: imp.undoStorage?.path ?? null,
     undo_size: imp.undoStorage?.size ?? null,
+    undo_sha256: imp.undoStorage?.sha256 ?? null,
     validation: imp.validation ? JSON.stringify(imp.validation) : null,
     // Written with the outcomes, by OutcomeRepository.
     report_summary: null,
@@ -202,7 +203,7 @@ const IMPORT_COLUMNS: Record<string, Array<keyof ImportsTable>> = {
   environment: ['env_id', 'env_name'],
   project: ['project_id', 'project_name'],
   generateUndo: ['generate_undo'],
-  undoStorage: ['undo_path', 'undo_size'],
+  undoStorage: ['undo_path', 'undo_size', 'undo_sha256'],
   validation: ['validation'],
   updatedAt: ['updated_at'],
 };

@@ -74,7 +74,8 @@ export interface ImportRecord {
   environment: NamedRef;
   project?: NamedRef;
   generateUndo: boolean;
-  undoStorage?: { path: string; size: number };
+  /** sha256: recorded since undo packages are checked before an undo commits (absent on older imports). */
+  undoStorage?: { path: string; size: number; sha256?: string };
   validation?: ValidationState;
   createdAt: number;
   updatedAt: number;

@@ -51,6 +51,7 @@ export interface ImportsTable {
   generate_undo: number;
   undo_path: string | null;
   undo_size: number | null;
+  undo_sha256: string | null;
   /** Counts by action and type of the last import's or validation's outcomes (import_outcomes), as JSON. */
   report_summary: string | null;
   validation: string | null;
