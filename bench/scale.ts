@@ -7,7 +7,6 @@
  * through creation, import and undo (issue 16: growth under 300 MB), on SQLite and PostgreSQL (DIALECTS).
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { openEnvironment } from '../src/server.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
@@ -15,45 +14,14 @@ import { createTestEnvironmentFiles, dialects } from '../test/support/env.js';
 import { CLI_FROM_SOURCES } from '../test/support/cli.js';
 import { startServeProcess } from '../test/support/serve-process.js';
 import { must } from '../test/support/must.js';
+import { caller, login as loginAs, ok, percentile, rssMb, type Call } from './support/child-server.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 1_000_000);
 const PASSWORD = 'bench-scale-password';
 const SOURCE_PROJECT = 'B0000000000000000000000000000001';
 const TARGET_PROJECT = 'B0000000000000000000000000000002';
 const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
-
-type Call = (method: string, path: string, init?: { token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }) => Promise<Response>;
-
-function caller(url: string): Call {
-  return (method, path, init = {}) => {
-    const headers: Record<string, string> = { ...init.headers };
-    if (init.token) headers['X-MSTR-AuthToken'] = init.token;
-    if (init.json !== undefined) headers['Content-Type'] = 'application/json';
-    const body = init.json !== undefined ? JSON.stringify(init.json) : init.body;
-    return fetch(url + path, { method, headers, body, duplex: 'half' } as RequestInit);
-  };
-}
-
-async function ok(res: Response, what: string): Promise<Record<string, unknown>> {
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${what} answered ${res.status}: ${text}`);
-  return text ? (JSON.parse(text) as Record<string, unknown>) : {};
-}
-
-async function login(call: Call): Promise<string> {
-  const res = await call('POST', '/api/auth/login', { body: new URLSearchParams({ loginMode: '1', username: 'Administrator', password: PASSWORD }) });
-  await ok(res, 'login');
-  return must(res.headers.get('x-mstr-authtoken'), 'a session token');
-}
-
-async function rssMb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8');
-  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) / 1024;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted.length === 0 ? Number.NaN : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN);
-}
+const login = (call: Call) => loginAs(call, PASSWORD);
 
 /** Repeats `work` one call after another until `running()` is false, timing each call. */
 async function keepCalling(running: () => boolean, work: () => Promise<void>): Promise<number[]> {
