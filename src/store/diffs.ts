@@ -223,8 +223,13 @@ export class DiffRepository {
     for (;;) {
       const rows = await this.db
         .selectFrom('diff_objects as d')
-        .leftJoin('objects as o', (join) => join.on('o.project_id', '=', projectId).onRef('o.id', '=', 'd.object_id'))
-        .select(['d.object_id', 'd.seq', 'o.version'])
+        .select((eb) => [
+          'd.object_id',
+          'd.seq',
+          // A look-up by key for each row: as a join, PostgreSQL hashed the whole project for every slice
+          // (6 s for 100,000 objects in a project of 300,000).
+          eb.selectFrom('objects as o').select('o.version').where('o.project_id', '=', projectId).whereRef('o.id', '=', 'd.object_id').as('version'),
+        ])
         .where('d.diff_id', '=', id)
         .where('d.seq', '>=', from)
         .orderBy('d.seq')
