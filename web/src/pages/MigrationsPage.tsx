@@ -9,6 +9,7 @@ import { usePolling } from '../components/usePolling.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
 import { counted, formatDateTime, formatDuration, words } from '../format.js';
 import { useDebounced } from '../components/useDebounced.js';
+import { useLatestRead } from '../components/useLatestRead.js';
 import { ListFilterBar, type ListView } from './ListFilterBar.js';
 import { DataTable } from '../components/DataTable.js';
 import { hrefOf } from '../router.js';
@@ -68,14 +69,13 @@ export function MigrationsPage() {
   const announce = useAnnounce();
   const seen = useRef(new Map<string, string>());
 
-  const reads = useRef(0);
+  const startRead = useLatestRead();
 
   const load = useCallback(async () => {
-    const read = ++reads.current;
+    const latest = startRead();
     try {
       const next = await listMigrations(view.offset, { ...view, q, creator });
-      // A later read (other filters, or an action's reload beside the poll) answers instead: an older answer must not land on top.
-      if (read !== reads.current) return;
+      if (!latest()) return;
       const changes: string[] = [];
       for (const m of next.data) {
         const line = stateLine(m);
@@ -87,9 +87,9 @@ export function MigrationsPage() {
       setPage(next);
       setError(undefined);
     } catch (e) {
-      if (read === reads.current) setError(e);
+      if (latest()) setError(e);
     }
-  }, [view.offset, view.type, view.purpose, view.status, view.from, view.to, view.sort, q, creator, announce]);
+  }, [view.offset, view.type, view.purpose, view.status, view.from, view.to, view.sort, q, creator, announce, startRead]);
   const busy = page?.data.some(isBusy) ?? false;
   usePolling(load, busy ? BUSY_POLL_MS : IDLE_POLL_MS);
   // The poll reads with the filters it finds at its next tick, seconds later: new filters are read at once.

@@ -8,6 +8,7 @@ import { BreakableUrl } from '../components/BreakableUrl.js';
 import { useFocusOnMount } from '../components/useFocusOnMount.js';
 import { counted, formatBytes, formatDateTime, signatureWords, words } from '../format.js';
 import { useDebounced } from '../components/useDebounced.js';
+import { useLatestRead } from '../components/useLatestRead.js';
 import { Link } from '../components/Link.js';
 import { ImportedInto } from './ImportedInto.js';
 import { CreatedPackages } from './CreatedPackages.js';
@@ -46,19 +47,18 @@ export function PackagesPage() {
   const listHeading = useRef<HTMLHeadingElement>(null);
   const announce = useAnnounce();
 
-  const reads = useRef(0);
+  const startRead = useLatestRead();
   const load = useCallback(async () => {
-    const read = ++reads.current;
+    const latest = startRead();
     try {
       const next = await listFiles(view.offset, { ...view, q, creator });
-      // A later read (other filters, or the reload after an upload or a delete) answers instead: an older answer must not land on top.
-      if (read !== reads.current) return;
+      if (!latest()) return;
       setPage(next);
       setError(undefined);
     } catch (e) {
-      if (read === reads.current) setError(e);
+      if (latest()) setError(e);
     }
-  }, [view.offset, view.type, view.purpose, view.from, view.to, view.sort, q, creator]);
+  }, [view.offset, view.type, view.purpose, view.from, view.to, view.sort, q, creator, startRead]);
   useEffect(() => {
     void load();
   }, [load]);
