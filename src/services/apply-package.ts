@@ -1,3 +1,4 @@
+import { tempFileSpool } from '../store/temp-spool.js';
 import { createHash, type Hash } from 'node:crypto';
 import { PassThrough, Readable } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -5,7 +6,7 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
-import { openPackage, writePackage } from '../domain/mmp/index.js';
+import { openPackage, tocRowOf, writePackage } from '../domain/mmp/index.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import type { PackageSignature, PackageSigner } from '../domain/mmp/signature.js';
 import { ImportMarks } from '../store/import-marks.js';
@@ -128,7 +129,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       options.onProgress(percent);
     }
   });
-  const reader = await openPackage(source);
+  const reader = await openPackage(source, {}, await tempFileSpool());
   try {
     options.checkHeader?.(reader.header);
   } catch (error) {
@@ -159,6 +160,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const outcomes: ObjectOutcome[] = [];
       let objects = 0;
       const marks = await ImportMarks.open(trx);
+      const toc: TocRow[] = [];
       for await (const page of inTurns(readAhead(reader.entries()))) {
         // Before the page is written: a package that mixes project and configuration objects changes nothing.
         assertPackageKind(
@@ -184,9 +186,10 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
         if (options.onOutcomes) await options.onOutcomes(trx, plan.outcomes, objects);
         else outcomes.push(...plan.outcomes);
         objects += plan.outcomes.length;
+        for (const entry of page) toc.push(tocRowOf(entry));
         if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
       }
-      const toc = reader.manifest().toc;
+      reader.manifest(); // verified: the toc is the entries' rows, in their order
       await options.checkSignature?.(reader.signature(), reader.header, trx);
       // A project merge may be told not to validate dependencies (validateDependencies: false).
       const checkDependencies = reader.header.settings.validateDependencies !== false;

@@ -1,3 +1,4 @@
+import { tempFileSpool } from '../store/temp-spool.js';
 import type { ServiceDeps } from './deps.js';
 import { projectRef } from './deps.js';
 import type { JobSystem } from '../jobs/index.js';
@@ -201,7 +202,7 @@ async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffH
   const id = header.id;
   // Read first: a write that commits while the diff reads the target moves the revision past this one.
   const revision = await deps.metadata.revision(header.projectId);
-  const reader = await openPackage(await (await deps.storage.blobs()).get(header.packagePath));
+  const reader = await openPackage(await (await deps.storage.blobs()).get(header.packagePath), {}, await tempFileSpool());
   const paths = new FolderPaths(deps.metadata, header.projectId);
   const summary = emptySummary();
   const fingerprint = new TargetFingerprint();

@@ -1,3 +1,4 @@
+import { tempFileSpool } from '../store/temp-spool.js';
 import type { JobHandler, JobLease } from '../jobs/runner.js';
 import type { Job } from '../jobs/queue.js';
 import type { ServiceDeps } from './deps.js';
@@ -21,7 +22,7 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
       const undo = record.import.undoStorage;
       if (!undo) throw new Error('This import has no undo package (keep_both was used, or undo was not generated).');
       const projectId = targetProjectOf(record);
-      const reader = await openPackage(await (await deps.storage.blobs()).get(undo.path));
+      const reader = await openPackage(await (await deps.storage.blobs()).get(undo.path), {}, await tempFileSpool());
       if (reader.header.purpose !== 'undo' || reader.header.undoOf?.importId !== record.import.id) {
         reader.close();
         throw new PackageFormatError(`${undo.path} is not the undo package of import ${record.import.id}.`);
