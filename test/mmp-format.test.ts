@@ -21,11 +21,13 @@ import {
   type PackageEntry,
   type PackageHeader,
   type PackageHeaderInput,
+  type TocRow,
 } from '../src/domain/mmp/index.js';
 import {
   archiveOf,
   batchesOf,
   collect,
+  entryBytes,
   jsonPart,
   manifestPart,
   pagePart,
@@ -159,11 +161,19 @@ describe('mmp format', () => {
     await fc.assert(
       fc.asyncProperty(header, batches, async (h, cut) => {
         const out = new PassThrough();
-        const [bytes, result] = await Promise.all([collect(out), writePackage(out, h, batchesOf(cut))]);
+        const rows: TocRow[] = [];
+        const onRows = async (page: TocRow[]) => {
+          rows.push(...page);
+        };
+        const [bytes, result] = await Promise.all([collect(out), writePackage(out, h, batchesOf(cut), undefined, { onRows })]);
         const entries = cut.flat();
         assert.deepEqual({ objects: result.objects, bytes: result.bytes }, { objects: entries.length, bytes: bytes.length });
-        assert.deepEqual(result.toc, entries.map(tocRow), 'the writer returns the table of contents it wrote');
+        assert.deepEqual(rows, entries.map(tocRow), 'the writer hands over the table of contents it wrote, page by page');
         const back = await readBack(bytes);
+        // The streamed manifest is, byte for byte, the JSON of the whole manifest object (as writers before it wrote).
+        const { counts, checksums, sizes } = back.rawManifest;
+        const whole = JSON.stringify({ toc: entries.map(tocRow), counts, checksums, sizes });
+        assert.equal((await entryBytes(bytes, 'manifest.json')).toString('utf8'), whole);
         assert.deepEqual(back.header, h);
         assert.deepEqual(back.pages.flat(), entries);
         assert.deepEqual(back.rawManifest.toc, entries.map(tocRow));

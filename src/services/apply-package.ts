@@ -237,7 +237,9 @@ function startUndoWriter(
   body: PassThrough,
 ): Promise<StoredBlob & { path: string }> {
   const stored = blobs.put(undo.path, body);
-  const written = writePackage(body, undo.header, channel, undo.signer).catch((error: unknown) => abortStream(body, error));
+  const written = tempFileSpool()
+    .then((spool) => writePackage(body, undo.header, channel, undo.signer, { spool }))
+    .catch((error: unknown) => abortStream(body, error));
   const done = Promise.all([stored, written]).then(([blob]) => ({ ...blob, path: undo.path }));
   // A storage failure stops the import (it asked for an undo package) instead of leaving push() waiting.
   done.catch((error: unknown) => channel.fail(error instanceof Error ? error : new Error(String(error))));

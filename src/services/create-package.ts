@@ -1,3 +1,4 @@
+import { tempFileSpool } from '../store/temp-spool.js';
 import { PassThrough } from 'node:stream';
 import type { JobHandler, JobLease } from '../jobs/runner.js';
 import type { Job } from '../jobs/queue.js';
@@ -73,8 +74,12 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
             return error;
           },
         );
+        toc = [];
+        const onRows = async (rows: TocRow[]) => {
+          for (const row of rows) toc.push(row);
+        };
         try {
-          ({ toc } = await writePackage(body, headerOf(pkg), pages(), signer));
+          await writePackage(body, headerOf(pkg), pages(), signer, { spool: await tempFileSpool(), onRows });
         } catch (error) {
           abortStream(body, error);
           // The store's error says what went wrong (no space, storage unreachable); the writer's only that its output closed.
