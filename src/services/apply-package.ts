@@ -45,6 +45,11 @@ export interface ApplyOptions {
    * million outcomes weigh hundreds of MB); `firstSeq` is the package position of the page's first object.
    */
   onOutcomes?: (trx: Kysely<Database>, outcomes: ObjectOutcome[], firstSeq: number) => Promise<void>;
+  /**
+   * Where each page's toc rows go, inside the transaction; they are the manifest's toc once the package is
+   * verified (before commit), and a package that fails verification rolls them back with everything else.
+   */
+  onToc?: (trx: Kysely<Database>, rows: TocRow[], firstSeq: number) => Promise<void>;
   /** Runs inside the transaction just before commit (e.g. marking the import done in the same commit). */
   beforeCommit?: (trx: Kysely<Database>, result: ApplyResult) => Promise<void>;
   /** Checks the package header before any object is touched. */
@@ -55,8 +60,6 @@ export interface ApplyOptions {
 
 export interface ApplyResult {
   header: PackageHeader;
-  /** The package's table of contents, verified against its objects. */
-  toc: TocRow[];
   /** Every object's outcome, unless they went to `onOutcomes`. */
   outcomes: ObjectOutcome[];
   /** How many objects the package held. */
@@ -160,7 +163,6 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const outcomes: ObjectOutcome[] = [];
       let objects = 0;
       const marks = await ImportMarks.open(trx);
-      const toc: TocRow[] = [];
       for await (const page of inTurns(readAhead(reader.entries()))) {
         // Before the page is written: a package that mixes project and configuration objects changes nothing.
         assertPackageKind(
@@ -185,11 +187,11 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
         await marks.need(plan.requires);
         if (options.onOutcomes) await options.onOutcomes(trx, plan.outcomes, objects);
         else outcomes.push(...plan.outcomes);
+        if (options.onToc) await options.onToc(trx, page.map(tocRowOf), objects);
         objects += plan.outcomes.length;
-        for (const entry of page) toc.push(tocRowOf(entry));
         if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
       }
-      reader.manifest(); // verified: the toc is the entries' rows, in their order
+      reader.manifest(); // verified: the manifest's toc is the entries' rows, in their order
       await options.checkSignature?.(reader.signature(), reader.header, trx);
       // A project merge may be told not to validate dependencies (validateDependencies: false).
       const checkDependencies = reader.header.settings.validateDependencies !== false;
@@ -198,7 +200,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const refusal = missing ? missingMessage(missing) : blocked && `Object ${blocked.id} cannot be deleted: it is still used by ${blocked.users.join(', ')}.`;
       if (refusal) {
         if (options.dryRun) {
-          result = { header: reader.header, toc, outcomes, objects, refusal };
+          result = { header: reader.header, outcomes, objects, refusal };
           throw new DryRunRollback();
         }
         throw new ImportRefusedError(refusal);
@@ -211,7 +213,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       }
       undoChannel?.close();
       const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
-      result = { header: reader.header, toc, outcomes, objects, undo };
+      result = { header: reader.header, outcomes, objects, undo };
       if (options.dryRun) throw new DryRunRollback();
       await marks.close();
       await repo.bumpDeferredRevisions();

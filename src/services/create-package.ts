@@ -13,6 +13,7 @@ import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import type { PackageRecord } from '../domain/migrations/records.js';
 import { MigrationRepository, type PackageChanges } from '../store/migrations.js';
+import { PackageTocRepository } from '../store/package-toc.js';
 import { BlobExistsError } from '../store/blob/errors.js';
 import type { StoredBlob } from '../store/blob/blob-store.js';
 
@@ -32,10 +33,10 @@ function headerOf(pkg: PackageRecord): PackageHeader {
   };
 }
 
-async function markCreated(deps: ServiceDeps, lease: JobLease, pkg: PackageRecord, changes: PackageChanges): Promise<void> {
+async function markCreated(deps: ServiceDeps, lease: JobLease, pkg: PackageRecord, changes: PackageChanges, objects: number): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     if (!(await lease.finishIn(trx))) return; // another node took the job over: its attempt decides
-    await new MigrationRepository(trx).updatePackageIf(pkg, changes, ['creating']);
+    if (await new MigrationRepository(trx).updatePackageIf(pkg, changes, ['creating'])) await new PackageTocRepository(trx).close(pkg.id, objects);
   });
 }
 
@@ -61,9 +62,19 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       await deps.migrations.updatePackage(pkg, { progress: 10 });
       const blobs = await deps.storage.blobs();
       const path = packagePath(pkg.id, new Date(pkg.createdAt));
-      let toc: TocRow[] = [];
       const signer = await deps.signing.signer();
+      let objects = 0;
       const write = async () => {
+        // The toc goes to package_toc page by page, each page in a transaction of its own; the record shows it
+        // once it is closed, as the package is marked created. A retried attempt starts it again.
+        const tocs = new PackageTocRepository(deps.db);
+        await tocs.clear(pkg.id);
+        let seq = 0;
+        const onRows = async (rows: TocRow[]) => {
+          const first = seq;
+          await deps.db.transaction().execute((trx) => new PackageTocRepository(trx).append(pkg.id, first, rows));
+          seq += rows.length;
+        };
         const body = new PassThrough();
         const stored = blobs.put(path, body, { createOnly: true });
         // A store that fails (a full disk) stops the writer at once, instead of leaving it waiting on a body nobody reads.
@@ -74,12 +85,8 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
             return error;
           },
         );
-        toc = [];
-        const onRows = async (rows: TocRow[]) => {
-          for (const row of rows) toc.push(row);
-        };
         try {
-          await writePackage(body, headerOf(pkg), pages(), signer, { spool: await tempFileSpool(), onRows });
+          ({ objects } = await writePackage(body, headerOf(pkg), pages(), signer, { spool: await tempFileSpool(), onRows }));
         } catch (error) {
           abortStream(body, error);
           // The store's error says what went wrong (no space, storage unreachable); the writer's only that its output closed.
@@ -99,10 +106,12 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       const storage = { path, size: blob.size, sha256: blob.sha256 };
       // The record becomes 'created' only now that the whole blob exists, and only while this node still owns the job.
       const signature = { state: 'signed-trusted' as const, environmentId: signer.environmentId, keyId: signer.keyId };
-      await markCreated(deps, lease, pkg, { status: 'created', progress: 100, message: '', storage, toc, formatVersion: MMP_FORMAT_VERSION, signature });
+      await markCreated(deps, lease, pkg, { status: 'created', progress: 100, message: '', storage, formatVersion: MMP_FORMAT_VERSION, signature }, objects);
     },
     async fail(job: Job, message: string, migrations: MigrationRepository) {
       const pkg = await migrations.getPackage(job.packageId);
+      // The rows a failed attempt wrote of its toc stay unseen (the toc was never closed) until the package is
+      // created again or deleted, which clear them.
       if (pkg) await migrations.updatePackageIf(pkg, { status: 'create_failed', message, progress: 100 }, ['creating']);
     },
   };
