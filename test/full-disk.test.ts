@@ -122,6 +122,12 @@ for (const dialect of dialects()) {
         const created = await waitForMigration(s, token, (await json(res, 201)).id as string, (r: Json) => r.packageInfo.status !== 'creating');
         assert.equal(created.packageInfo.status, 'create_failed');
         assert.match(created.packageInfo.message, /no space left/i);
+        const tocLeft = await s.server.env.ctx.database.db
+          .selectFrom('package_toc')
+          .select('seq')
+          .where('package_id', '=', String(created.packageInfo.id))
+          .execute();
+        assert.deepEqual(tocLeft, [], 'a failed creation leaves none of its toc rows');
         await alive(s);
 
         // An import writes its undo package: import_failed, the project unchanged.

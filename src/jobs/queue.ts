@@ -96,8 +96,8 @@ export class JobQueue {
   }
 
   /** Extends the lease; false when another node has taken the job over. */
-  async heartbeat(job: Job, now = Date.now()): Promise<boolean> {
-    const result = await this.db
+  async heartbeat(job: Job, now = Date.now(), db: Kysely<Database> = this.db): Promise<boolean> {
+    const result = await db
       .updateTable('jobs')
       .set({ lease_until: now + this.leaseMs, updated_at: now })
       .where('id', '=', job.id)

@@ -12,6 +12,11 @@ export interface JobLease {
    * node has taken the job over (a fence against a slow node), and then the caller must not commit.
    */
   finishIn(db: Kysely<Database>): Promise<boolean>;
+  /**
+   * Renews the lease inside the caller's transaction, for a write the job makes before its end (on PostgreSQL
+   * the job's row stays locked until that commit); false when another node has taken the job over.
+   */
+  holdIn(db: Kysely<Database>): Promise<boolean>;
 }
 
 export interface JobHandler {
@@ -107,7 +112,7 @@ export class JobRunner {
         finished('given_up');
         return;
       }
-      await handler.run(job, { finishIn: (db) => this.queue.finishIn(db, job) });
+      await handler.run(job, { finishIn: (db) => this.queue.finishIn(db, job), holdIn: (db) => this.queue.heartbeat(job, Date.now(), db) });
       await this.queue.finish(job);
       finished('done');
     } catch (error) {

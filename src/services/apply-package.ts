@@ -1,3 +1,4 @@
+import { tempFileSpool } from '../store/temp-spool.js';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -5,7 +6,8 @@ import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
-import { openPackage, writePackage } from '../domain/mmp/index.js';
+import { tocRowOf, writePackage } from '../domain/mmp/index.js';
+import { openStoredPackage } from './stored-package.js';
 import type { PackageEntry, PackageHeader, TocRow } from '../domain/mmp/types.js';
 import type { PackageSignature, PackageSigner } from '../domain/mmp/signature.js';
 import { ImportMarks } from '../store/import-marks.js';
@@ -44,6 +46,11 @@ export interface ApplyOptions {
    * million outcomes weigh hundreds of MB); `firstSeq` is the package position of the page's first object.
    */
   onOutcomes?: (trx: Kysely<Database>, outcomes: ObjectOutcome[], firstSeq: number) => Promise<void>;
+  /**
+   * Where each page's toc rows go, inside the transaction; they are the manifest's toc once the package is
+   * verified (before commit), and a package that fails verification rolls them back with everything else.
+   */
+  onToc?: (trx: Kysely<Database>, rows: TocRow[], firstSeq: number) => Promise<void>;
   /** Runs inside the transaction just before commit (e.g. marking the import done in the same commit). */
   beforeCommit?: (trx: Kysely<Database>, result: ApplyResult) => Promise<void>;
   /** Checks the package header before any object is touched. */
@@ -54,8 +61,6 @@ export interface ApplyOptions {
 
 export interface ApplyResult {
   header: PackageHeader;
-  /** The package's table of contents, verified against its objects. */
-  toc: TocRow[];
   /** Every object's outcome, unless they went to `onOutcomes`. */
   outcomes: ObjectOutcome[];
   /** How many objects the package held. */
@@ -107,7 +112,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       options.onProgress(percent);
     }
   });
-  const reader = await openPackage(source);
+  const reader = await openStoredPackage(source);
   try {
     options.checkHeader?.(reader.header);
   } catch (error) {
@@ -162,10 +167,11 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
         await marks.need(plan.requires);
         if (options.onOutcomes) await options.onOutcomes(trx, plan.outcomes, objects);
         else outcomes.push(...plan.outcomes);
+        if (options.onToc) await options.onToc(trx, page.map(tocRowOf), objects);
         objects += plan.outcomes.length;
         if (!undoAbandoned && plan.undo.length > 0) await undoChannel?.push(plan.undo);
       }
-      const toc = reader.manifest().toc;
+      reader.manifest(); // verified: the manifest's toc is the entries' rows, in their order
       await options.checkSignature?.(reader.signature(), reader.header, trx);
       // A project merge may be told not to validate dependencies (validateDependencies: false).
       const checkDependencies = reader.header.settings.validateDependencies !== false;
@@ -174,7 +180,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const refusal = missing ? missingMessage(missing) : blocked && `Object ${blocked.id} cannot be deleted: it is still used by ${blocked.users.join(', ')}.`;
       if (refusal) {
         if (options.dryRun) {
-          result = { header: reader.header, toc, outcomes, objects, refusal };
+          result = { header: reader.header, outcomes, objects, refusal };
           throw new DryRunRollback();
         }
         throw new ImportRefusedError(refusal);
@@ -187,7 +193,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       }
       undoChannel?.close();
       const undo = undoStored && !undoAbandoned ? await undoStored : undefined;
-      result = { header: reader.header, toc, outcomes, objects, undo };
+      result = { header: reader.header, outcomes, objects, undo };
       if (options.dryRun) throw new DryRunRollback();
       await marks.close();
       await repo.bumpDeferredRevisions();
@@ -213,7 +219,9 @@ function startUndoWriter(
   body: PassThrough,
 ): Promise<StoredBlob & { path: string }> {
   const stored = blobs.put(undo.path, body);
-  const written = writePackage(body, undo.header, channel, undo.signer).catch((error: unknown) => abortStream(body, error));
+  const written = tempFileSpool()
+    .then((spool) => writePackage(body, undo.header, channel, undo.signer, { spool }))
+    .catch((error: unknown) => abortStream(body, error));
   const done = Promise.all([stored, written]).then(([blob]) => ({ ...blob, path: undo.path }));
   // A storage failure stops the import (it asked for an undo package) instead of leaving push() waiting.
   done.catch((error: unknown) => channel.fail(error instanceof Error ? error : new Error(String(error))));

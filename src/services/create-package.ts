@@ -1,3 +1,4 @@
+import { tempFileSpool } from '../store/temp-spool.js';
 import { PassThrough } from 'node:stream';
 import type { JobHandler, JobLease } from '../jobs/runner.js';
 import type { Job } from '../jobs/queue.js';
@@ -12,6 +13,8 @@ import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
 import { formatLibraryDate } from '../domain/dates.js';
 import type { PackageRecord } from '../domain/migrations/records.js';
 import { MigrationRepository, type PackageChanges } from '../store/migrations.js';
+import { PackageTocRepository } from '../store/package-toc.js';
+import { SupersededError } from './apply-package.js';
 import { BlobExistsError } from '../store/blob/errors.js';
 import type { StoredBlob } from '../store/blob/blob-store.js';
 
@@ -31,10 +34,10 @@ function headerOf(pkg: PackageRecord): PackageHeader {
   };
 }
 
-async function markCreated(deps: ServiceDeps, lease: JobLease, pkg: PackageRecord, changes: PackageChanges): Promise<void> {
+async function markCreated(deps: ServiceDeps, lease: JobLease, pkg: PackageRecord, changes: PackageChanges, objects: number): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
     if (!(await lease.finishIn(trx))) return; // another node took the job over: its attempt decides
-    await new MigrationRepository(trx).updatePackageIf(pkg, changes, ['creating']);
+    if (await new MigrationRepository(trx).updatePackageIf(pkg, changes, ['creating'])) await new PackageTocRepository(trx).close(pkg.id, objects);
   });
 }
 
@@ -60,9 +63,24 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       await deps.migrations.updatePackage(pkg, { progress: 10 });
       const blobs = await deps.storage.blobs();
       const path = packagePath(pkg.id, new Date(pkg.createdAt));
-      let toc: TocRow[] = [];
       const signer = await deps.signing.signer();
+      let objects = 0;
       const write = async () => {
+        // The toc goes to package_toc page by page, each page in a transaction of its own that holds the job's
+        // lease (a slow node that lost it must not clear or mix in rows); the record shows it once it is closed,
+        // as the package is marked created. A retried attempt starts it again.
+        const fenced = (write: (tocs: PackageTocRepository) => Promise<void>) =>
+          deps.db.transaction().execute(async (trx) => {
+            if (!(await lease.holdIn(trx))) throw new SupersededError('The package creation was taken over by another node.');
+            await write(new PackageTocRepository(trx));
+          });
+        await fenced((tocs) => tocs.clear(pkg.id));
+        let seq = 0;
+        const onRows = async (rows: TocRow[]) => {
+          const first = seq;
+          await fenced((tocs) => tocs.append(pkg.id, first, rows));
+          seq += rows.length;
+        };
         const body = new PassThrough();
         const stored = blobs.put(path, body, { createOnly: true });
         // A store that fails (a full disk) stops the writer at once, instead of leaving it waiting on a body nobody reads.
@@ -74,7 +92,7 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
           },
         );
         try {
-          ({ toc } = await writePackage(body, headerOf(pkg), pages(), signer));
+          ({ objects } = await writePackage(body, headerOf(pkg), pages(), signer, { spool: await tempFileSpool(), onRows }));
         } catch (error) {
           abortStream(body, error);
           // The store's error says what went wrong (no space, storage unreachable); the writer's only that its output closed.
@@ -94,11 +112,13 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
       const storage = { path, size: blob.size, sha256: blob.sha256 };
       // The record becomes 'created' only now that the whole blob exists, and only while this node still owns the job.
       const signature = { state: 'signed-trusted' as const, environmentId: signer.environmentId, keyId: signer.keyId };
-      await markCreated(deps, lease, pkg, { status: 'created', progress: 100, message: '', storage, toc, formatVersion: MMP_FORMAT_VERSION, signature });
+      await markCreated(deps, lease, pkg, { status: 'created', progress: 100, message: '', storage, formatVersion: MMP_FORMAT_VERSION, signature }, objects);
     },
     async fail(job: Job, message: string, migrations: MigrationRepository) {
       const pkg = await migrations.getPackage(job.packageId);
-      if (pkg) await migrations.updatePackageIf(pkg, { status: 'create_failed', message, progress: 100 }, ['creating']);
+      const failed = pkg && (await migrations.updatePackageIf(pkg, { status: 'create_failed', message, progress: 100 }, ['creating']));
+      // The toc rows a failed attempt wrote (up to one an object) go with it, in the same transaction.
+      if (failed) await migrations.updatePackage(failed, { toc: undefined });
     },
   };
 }

@@ -3,6 +3,7 @@ import type { Job } from '../jobs/queue.js';
 import type { ServiceDeps } from './deps.js';
 import { applyPackage, SupersededError } from './apply-package.js';
 import { undoPath } from '../domain/storage-keys.js';
+import { PackageTocRepository } from '../store/package-toc.js';
 import { MigrationRepository } from '../store/migrations.js';
 import { OutcomeRepository } from '../store/outcomes.js';
 import { CONFIGURATION_PROJECT_ID } from '../domain/objects.js';
@@ -96,6 +97,11 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         checkHeader: checkHeaderAgainst(record),
         checkSignature,
         onProgress: (progress) => void deps.migrations.showProgress(importing, progress).catch(() => undefined),
+        onToc: async (trx, rows, firstSeq) => {
+          const tocs = new PackageTocRepository(trx);
+          if (firstSeq === 0) await tocs.clear(record.package.id);
+          await tocs.append(record.package.id, firstSeq, rows);
+        },
         onOutcomes: async (trx, outcomes, firstSeq) => {
           const report = new OutcomeRepository(trx);
           if (firstSeq === 0) await report.clear(importing.id);
@@ -121,10 +127,12 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
           // The record shows what the package really holds (an uploaded file's metadata says nothing of it).
           await new MigrationRepository(trx).updatePackage(record.package, {
             request: { ...record.package.request, settings: result.header.settings },
-            toc: result.toc,
             formatVersion: result.header.formatVersion,
             signature: verdict,
           });
+          // Its toc was written page by page (onToc); an empty package wrote none, and clears an earlier one here.
+          if (result.objects === 0) await new PackageTocRepository(trx).clear(record.package.id);
+          await new PackageTocRepository(trx).close(record.package.id, result.objects);
         },
       })
         .catch(async (error: unknown) => {

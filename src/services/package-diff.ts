@@ -6,7 +6,8 @@ import { SupersededError } from './apply-package.js';
 import type { Job } from '../jobs/queue.js';
 import type { FileRepository } from '../store/files.js';
 import { DiffRepository, FIRST_UNLISTED_SEQ, type DiffFilter, type DiffHeader, type DiffSource } from '../store/diffs.js';
-import { openPackage, type PackageReader } from '../domain/mmp/index.js';
+import type { PackageReader } from '../domain/mmp/index.js';
+import { openStoredPackage } from './stored-package.js';
 import type { PackageEntry } from '../domain/mmp/types.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
 import { assertPackageKind } from '../domain/migrations/package-kinds.js';
@@ -200,7 +201,7 @@ async function buildDiff(deps: ServiceDeps, diffs: DiffRepository, header: DiffH
   const id = header.id;
   // Read first: a write that commits while the diff reads the target moves the revision past this one.
   const revision = await deps.metadata.revision(header.projectId);
-  const reader = await openPackage(await (await deps.storage.blobs()).get(header.packagePath));
+  const reader = await openStoredPackage(await (await deps.storage.blobs()).get(header.packagePath));
   const paths = new FolderPaths(deps.metadata, header.projectId);
   const summary = emptySummary();
   const fingerprint = new TargetFingerprint();

@@ -9,7 +9,7 @@ import { shareImportStatus, targetProjectOf } from './import-package.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import { ImportMarks } from '../store/import-marks.js';
 import { MigrationRepository } from '../store/migrations.js';
-import { openPackage } from '../domain/mmp/index.js';
+import { openStoredPackage } from './stored-package.js';
 import { PackageFormatError } from '../domain/mmp/errors.js';
 import { changedSinceImport, undoEffect } from '../domain/engine/undo.js';
 
@@ -25,7 +25,7 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
       const projectId = targetProjectOf(record);
       // Hashed as it is read: checked against the sha256 the import recorded before anything commits.
       const hash = createHash('sha256');
-      const reader = await openPackage(measured(await (await deps.storage.blobs()).get(undo.path), hash, () => undefined));
+      const reader = await openStoredPackage(measured(await (await deps.storage.blobs()).get(undo.path), hash, () => undefined));
       if (reader.header.purpose !== 'undo' || reader.header.undoOf?.importId !== record.import.id) {
         reader.close();
         throw new PackageFormatError(`${undo.path} is not the undo package of import ${record.import.id}.`);

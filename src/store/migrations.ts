@@ -8,6 +8,8 @@ import { replicaStatusPath } from '../domain/storage-keys.js';
 import { sortOrder, type ListFilters, type MigrationOrigin, type MigrationSort } from '../domain/list-filters.js';
 import { contains } from './sql-like.js';
 import { LiveProgress } from './live-progress.js';
+import { PackageTocRepository } from './package-toc.js';
+import type { TocRow } from '../domain/mmp/types.js';
 
 /** States whose progress may be newer on this node than in the database. */
 const RUNNING: readonly string[] = ['importing', 'undoing'];
@@ -49,9 +51,9 @@ const PACKAGE_FIELDS = [
   'signature',
   'created_at',
   'updated_at',
-] as const satisfies ReadonlyArray<Exclude<keyof PackagesTable, 'toc'>>;
+] as const satisfies ReadonlyArray<Exclude<keyof PackagesTable, 'toc' | 'toc_rows'>>;
 
-function toPackage(row: Omit<Selectable<PackagesTable>, 'toc'>): PackageRecord {
+function toPackage(row: Omit<Selectable<PackagesTable>, 'toc' | 'toc_rows'>): PackageRecord {
   return {
     id: row.id,
     name: row.name,
@@ -96,7 +98,9 @@ function fromPackage(pkg: PackageRecord): PackagesTable {
     storage_size: pkg.storage?.size ?? null,
     sha256: pkg.storage?.sha256 ?? null,
     request: JSON.stringify(pkg.request),
-    toc: pkg.toc ? JSON.stringify(pkg.toc) : null,
+    // Written as package_toc rows (PackageTocRepository); a change of `toc` (to none) clears both.
+    toc: null,
+    toc_rows: null,
     certification: pkg.certification ? JSON.stringify(pkg.certification) : null,
     file_guid: pkg.fileGuid ?? null,
     source: pkg.source ? JSON.stringify(pkg.source) : null,
@@ -160,7 +164,8 @@ function fromImport(imp: ImportRecord): ImportsTable {
   };
 }
 
-export type PackageChanges = Partial<Omit<PackageRecord, 'id' | 'createdAt'>>;
+/** `toc` can only be removed (set to undefined): a toc is written as rows by PackageTocRepository. */
+export type PackageChanges = Partial<Omit<PackageRecord, 'id' | 'createdAt' | 'toc'>> & { toc?: undefined };
 export type ImportChanges = Partial<Omit<ImportRecord, 'id' | 'packageId' | 'createdAt'>>;
 
 /** Converts a partial record to the columns it touches, by rendering a whole row and keeping the keys asked for. */
@@ -184,7 +189,7 @@ const PACKAGE_COLUMNS: Record<string, Array<keyof PackagesTable>> = {
   project: ['project_id', 'project_name'],
   storage: ['storage_path', 'storage_size', 'sha256'],
   request: ['request'],
-  toc: ['toc'],
+  toc: ['toc', 'toc_rows'],
   certification: ['certification'],
   fileGuid: ['file_guid'],
   source: ['source'],
@@ -258,10 +263,16 @@ export class MigrationRepository {
     return row && toPackage(row);
   }
 
-  /** The package with its table of contents, for the views that list the package's objects. */
+  /**
+   * The package with its table of contents, for the views that list the package's objects: its package_toc rows,
+   * read a page at a time, or the JSON column of a record written by an older version.
+   */
   async withToc(pkg: PackageRecord): Promise<PackageRecord> {
-    const row = await this.db.selectFrom('packages').select('toc').where('id', '=', pkg.id).executeTakeFirst();
-    return { ...pkg, toc: parseJson(row?.toc ?? null) };
+    const row = await this.db.selectFrom('packages').select(['toc', 'toc_rows']).where('id', '=', pkg.id).executeTakeFirst();
+    if (row?.toc_rows == null) return { ...pkg, toc: parseJson(row?.toc ?? null) };
+    const toc: TocRow[] = [];
+    for await (const page of new PackageTocRepository(this.db).pages(pkg.id)) for (const tocRow of page) toc.push(tocRow);
+    return { ...pkg, toc };
   }
 
   async getImport(id: string): Promise<ImportRecord | undefined> {
@@ -288,6 +299,7 @@ export class MigrationRepository {
 
   async updatePackage(pkg: PackageRecord, changes: PackageChanges): Promise<PackageRecord> {
     const stamped = { ...changes, updatedAt: changes.updatedAt ?? Date.now() };
+    if (Object.hasOwn(changes, 'toc')) await this.db.deleteFrom('package_toc').where('package_id', '=', pkg.id).execute();
     await this.db
       .updateTable('packages')
       .set(columnsOf(stamped, pkg, fromPackage, PACKAGE_COLUMNS))
@@ -299,6 +311,7 @@ export class MigrationRepository {
   /** Updates a package only while its status is one of `onlyIf`; undefined when it was not. */
   async updatePackageIf(pkg: PackageRecord, changes: PackageChanges, onlyIf: readonly PackageRecord['status'][]): Promise<PackageRecord | undefined> {
     const stamped = { ...changes, updatedAt: changes.updatedAt ?? Date.now() };
+    if (Object.hasOwn(changes, 'toc')) throw new Error('updatePackageIf does not change a toc: use PackageTocRepository');
     const result = await this.db
       .updateTable('packages')
       .set(columnsOf(stamped, pkg, fromPackage, PACKAGE_COLUMNS))
@@ -435,6 +448,7 @@ export class MigrationRepository {
       .where('import_id', 'in', this.db.selectFrom('imports').select('id').where('package_id', '=', packageId))
       .execute();
     await this.db.deleteFrom('imports').where('package_id', '=', packageId).execute();
+    await this.db.deleteFrom('package_toc').where('package_id', '=', packageId).execute();
     await this.db.deleteFrom('packages').where('id', '=', packageId).execute();
   }
 }

@@ -98,14 +98,38 @@ export function streamOf(bytes: Buffer, chunkSize = 16 * 1024): Readable {
 export interface ReadBack {
   header: PackageHeader;
   pages: PackageEntry[][];
-  manifest: PackageManifest;
+  /** The verified manifest, without its toc (the reader does not hold it) … */
+  manifest: Omit<PackageManifest, 'toc'>;
+  /** … and manifest.json as the archive holds it, parsed. */
+  rawManifest: PackageManifest;
+}
+
+/** One entry's bytes, from a gzip-compressed package. */
+export async function entryBytes(bytes: Buffer, name: string): Promise<Buffer> {
+  const extract = tar.extract();
+  let found: Buffer | undefined;
+  extract.on('entry', (header, stream, next) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: unknown) => {
+      if (Buffer.isBuffer(chunk)) chunks.push(chunk);
+    });
+    stream.on('end', () => {
+      if (header.name === name) found = Buffer.concat(chunks);
+      next();
+    });
+  });
+  Readable.from(gunzipSync(bytes)).pipe(extract);
+  await once(extract, 'finish');
+  if (!found) throw new Error(`the package has no ${name}`);
+  return found;
 }
 
 export async function readBack(bytes: Buffer, limits: Partial<PackageLimits> = {}): Promise<ReadBack> {
   const reader = await openPackage(streamOf(bytes), limits);
   const pages: PackageEntry[][] = [];
   for await (const page of reader.entries()) pages.push(page);
-  return { header: reader.header, pages, manifest: reader.manifest() };
+  const rawManifest = JSON.parse((await entryBytes(bytes, 'manifest.json')).toString('utf8')) as PackageManifest;
+  return { header: reader.header, pages, manifest: reader.manifest(), rawManifest };
 }
 
 /** Reading the package fails with a PackageFormatError whose message matches. */

@@ -1,11 +1,14 @@
 import type { ArchiveEntry, ArchiveInput } from './archive-input.js';
 import { PackageFormatError, quoteName } from './errors.js';
 import { FieldCheck } from './fields.js';
+import { checkTocRow } from './entry-check.js';
 import { checkHeader } from './header-check.js';
+import { checkManifest } from './manifest-check.js';
+import { ManifestScanner } from './manifest-scan.js';
 import { parseJson } from './json-lines.js';
 import { classifyEntryName, HEADER_ENTRY, MANIFEST_ENTRY, SIGNATURE_ENTRY, type EntryNameKind } from './layout.js';
 import { checkSignature, SIGNATURE_MAX_BYTES, type PackageSignature } from './signature.js';
-import type { PackageHeader, PackageLimits } from './types.js';
+import type { PackageHeader, PackageLimits, PackageManifest, TocRow } from './types.js';
 
 /** The steps every reading of a package shares: the header first, the checks on each entry, the end. */
 export type Digest = ReturnType<ArchiveEntry['digest']>;
@@ -54,4 +57,39 @@ export async function readTrailer(archive: ArchiveInput, manifestSha256: string)
   }
   if (entry) throw new PackageFormatError(`${quoteName(entry.name)}: no entry may follow ${signature ? SIGNATURE_ENTRY : MANIFEST_ENTRY}`);
   return signature;
+}
+
+/**
+ * Reads manifest.json as it streams past (ManifestScanner), handing each toc row, checked, to `onRow` in order,
+ * and stopping the moment its bytes pass `max`. Returns the rest of the manifest, checked for shape; its `toc`
+ * is empty: the rows went to `onRow`.
+ */
+export async function scanManifest(
+  entry: ArchiveEntry,
+  max: number,
+  tooLarge: (bytes: number) => Error,
+  formatVersion: number,
+  maxObjects: number,
+  onRow: (row: TocRow) => Promise<void> | void,
+): Promise<PackageManifest> {
+  const check = new FieldCheck(MANIFEST_ENTRY);
+  const scanner = new ManifestScanner();
+  let index = 0;
+  let read = 0;
+  for await (const chunk of entry.chunks()) {
+    read += chunk.length;
+    if (read > max) throw tooLarge(read);
+    for (const row of scanner.push(chunk)) {
+      if (index >= maxObjects) check.fail('toc', `must have at most ${maxObjects} items`);
+      await onRow(checkTocRow(check, row, `toc[${index}]`, formatVersion));
+      index += 1;
+    }
+  }
+  const scanned = scanner.end();
+  if (scanned.kind === 'object') return checkManifest(check, scanned.members, formatVersion, maxObjects);
+  // Not scanned piece by piece (not an object, or one after a byte-order mark, which the decoder drops): checked
+  // whole, and its rows handed over all the same, or a toc listing objects the package lacks would pass unseen.
+  const manifest = checkManifest(check, scanned.value, formatVersion, maxObjects);
+  for (const row of manifest.toc) await onRow(row);
+  return { ...manifest, toc: [] };
 }

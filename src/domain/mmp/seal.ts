@@ -1,12 +1,9 @@
 import type { Readable } from 'node:stream';
 import { ArchiveInput } from './archive-input.js';
-import { admit, oversize, readHeader, readTrailer, refuseOversize, type Digest } from './entry-steps.js';
+import { admit, oversize, readHeader, readTrailer, refuseOversize, scanManifest, type Digest } from './entry-steps.js';
 import { PackageFormatError } from './errors.js';
-import { FieldCheck } from './fields.js';
-import { parseJson } from './json-lines.js';
 import { HEADER_ENTRY, MANIFEST_ENTRY, pageName } from './layout.js';
 import { manifestLimit, resolveLimits } from './limits.js';
-import { checkManifest } from './manifest-check.js';
 import type { PackageSignature } from './signature.js';
 import type { PackageHeader, PackageLimits } from './types.js';
 import { verifyBytes } from './verify.js';
@@ -70,8 +67,9 @@ async function readSealedRest(
     if (name.kind === 'manifest') {
       // Every object takes at least a byte of a page: the page bytes bound the object count from above.
       const max = manifestLimit(pageBytes, pageBytes);
-      const bytes = await entry.readAll(max, (read) => oversize(MANIFEST_ENTRY, read, max, 'the manifest limit for its pages'));
-      const manifest = checkManifest(new FieldCheck(MANIFEST_ENTRY), parseJson(bytes, MANIFEST_ENTRY), header.formatVersion, limits.maxEntries);
+      const tooLarge = (read: number) => oversize(MANIFEST_ENTRY, read, max, 'the manifest limit for its pages');
+      // Its rows are checked for shape as they pass, and not held: only the reader holds them against the pages.
+      const manifest = await scanManifest(entry, max, tooLarge, header.formatVersion, limits.maxEntries, () => undefined);
       verifyBytes(manifest, { checksums, sizes });
       return readTrailer(archive, entry.digest().sha256);
     }

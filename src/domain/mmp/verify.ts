@@ -2,10 +2,8 @@ import { PackageFormatError, quoteName } from './errors.js';
 import { MANIFEST_ENTRY } from './layout.js';
 import type { PackageManifest, TocRow } from './types.js';
 
-/** What a reader saw before manifest.json, to hold the manifest against. */
+/** What a reader saw before manifest.json, to hold the manifest's checksums and sizes against. */
 export interface PackageSeen {
-  /** One row per object, in package order. */
-  toc: TocRow[];
   /** Entry name → sha256 and size, for every entry before manifest.json, in package order. */
   checksums: Map<string, string>;
   sizes: Map<string, number>;
@@ -17,13 +15,9 @@ function lie(problem: string): never {
   throw new PackageFormatError(`${MANIFEST_ENTRY}: ${problem}`);
 }
 
-/** Content first (checksums and sizes name the tampered entry), then counts, then the table of contents. */
-export function verifyManifest(manifest: PackageManifest, seen: PackageSeen): void {
-  verifyBytes(manifest, seen);
-  if (manifest.counts.objects !== seen.toc.length) {
-    lie(`counts.objects is ${manifest.counts.objects} but the package holds ${seen.toc.length} objects`);
-  }
-  verifyToc(manifest.toc, seen.toc);
+/** The manifest's count of objects against the objects the pages held. */
+export function verifyObjectCount(manifest: PackageManifest, objects: number): void {
+  if (manifest.counts.objects !== objects) lie(`counts.objects is ${manifest.counts.objects} but the package holds ${objects} objects`);
 }
 
 /** Only what proves every entry's bytes are the ones the manifest lists: checksums, sizes, the number of entries. */
@@ -46,34 +40,73 @@ function verifyPerEntry<T>(claimed: Record<string, T>, actual: Map<string, T>, w
   }
 }
 
-function verifyToc(toc: TocRow[], seen: TocRow[]): void {
-  // The common case, a toc in package order, needs no sets of ids (two of a million ids weigh tens of MB).
-  if (toc.length !== seen.length || seen.some((object, index) => toc[index]?.id !== object.id)) diagnoseTocIds(toc, seen);
-  seen.forEach((object, index) => {
-    const row = toc[index];
-    if (!row) lie(`object ${object.id} is in the package but has no toc row ${index + 1}`);
+/**
+ * Holds a manifest's toc, row by row as it is read, against the rows the reader saw in the pages (read back in
+ * package order): neither side is held whole. A toc in package order needs nothing more. When its ids part from
+ * the package's, only the ids are gathered, to name what is wrong as a whole toc would (a toc row twice, an
+ * object missing from either side, a row out of place); a field that differs is told only when every id is in its place.
+ */
+export class TocCheck {
+  private rows = 0;
+  private fieldLie: string | undefined;
+  /** From the first row whose id is not the package's: where, and the toc's ids from there on. */
+  private parted: { at: number; ids: string[] } | undefined;
+
+  constructor(
+    private readonly seen: AsyncIterator<TocRow>,
+    /** The package's rows again from the start, to gather its ids once the toc's part from them. */
+    private readonly seenAgain: () => AsyncIterable<TocRow>,
+  ) {}
+
+  async row(row: TocRow): Promise<void> {
+    const index = this.rows;
+    this.rows += 1;
+    if (this.parted) {
+      this.parted.ids.push(row.id);
+      return;
+    }
+    const next = await this.seen.next();
+    const object = next.done ? undefined : next.value;
+    if (object?.id !== row.id) {
+      this.parted = { at: index, ids: [row.id] };
+      return;
+    }
+    if (this.fieldLie) return;
     for (const field of TOC_COMPARED) {
       if (row[field] !== object[field]) {
-        lie(`the toc gives object ${row.id} ${field} ${JSON.stringify(row[field])}, but its entry has ${JSON.stringify(object[field])}`);
+        this.fieldLie = `the toc gives object ${row.id} ${field} ${JSON.stringify(row[field])}, but its entry has ${JSON.stringify(object[field])}`;
+        return;
       }
     }
-  });
+  }
+
+  /** After the toc's last row: throws what is wrong with it, if anything. */
+  async end(): Promise<void> {
+    if (!this.parted && !(await this.seen.next()).done) this.parted = { at: this.rows, ids: [] };
+    await this.seen.return?.();
+    if (this.parted) {
+      const seenIds: string[] = [];
+      for await (const object of this.seenAgain()) seenIds.push(object.id);
+      diagnoseTocIds([...seenIds.slice(0, this.parted.at), ...this.parted.ids], seenIds);
+    }
+    if (this.fieldLie) lie(this.fieldLie);
+  }
 }
 
 /** Names what is wrong with a toc whose ids are not the package's, in package order. */
-function diagnoseTocIds(toc: TocRow[], seen: TocRow[]): never {
+function diagnoseTocIds(toc: string[], seen: string[]): never {
   const tocIds = new Set<string>();
-  for (const row of toc) {
-    if (tocIds.has(row.id)) lie(`the toc lists object ${row.id} twice`);
-    tocIds.add(row.id);
+  for (const id of toc) {
+    if (tocIds.has(id)) lie(`the toc lists object ${id} twice`);
+    tocIds.add(id);
   }
-  const seenIds = new Set(seen.map((row) => row.id));
-  for (const row of seen) if (!tocIds.has(row.id)) lie(`object ${row.id} is in the package but not in the toc`);
-  for (const row of toc) if (!seenIds.has(row.id)) lie(`the toc lists object ${row.id}, which is not in the package`);
-  seen.forEach((object, index) => {
-    const row = toc[index];
-    if (!row) lie(`object ${object.id} is in the package but has no toc row ${index + 1}`);
-    if (row.id !== object.id) lie(`toc row ${index + 1} is object ${row.id}, but object ${index + 1} of the package is ${object.id}`);
+  const seenIds = new Set(seen);
+  for (const id of seen) if (!tocIds.has(id)) lie(`object ${id} is in the package but not in the toc`);
+  for (const id of toc) if (!seenIds.has(id)) lie(`the toc lists object ${id}, which is not in the package`);
+  seen.forEach((id, index) => {
+    const tocId = toc[index];
+    if (tocId === undefined) lie(`object ${id} is in the package but has no toc row ${index + 1}`);
+    if (tocId !== id) lie(`toc row ${index + 1} is object ${tocId}, but object ${index + 1} of the package is ${id}`);
   });
   throw new Error('diagnoseTocIds found nothing wrong with a toc it was called for');
 }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { Readable, Transform, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -11,25 +11,35 @@ import { checkHeader } from './header-check.js';
 import { HEADER_ENTRY, MANIFEST_ENTRY, pageName, SIGNATURE_ENTRY } from './layout.js';
 import { DEFAULT_PACKAGE_LIMITS, PAGE_MAX_BYTES, PAGE_MAX_ENTRIES } from './limits.js';
 import { signManifest, type PackageSigner } from './signature.js';
+import { memorySpool, type Spool } from './spool.js';
 import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageEntry, type PackageHeader, type PackageManifest, type TocRow } from './types.js';
 
 /** A header as callers build it: the format and platform versions default to this build's. */
 export type PackageHeaderInput = Omit<PackageHeader, 'formatVersion' | 'platformVersion'> & Partial<Pick<PackageHeader, 'formatVersion' | 'platformVersion'>>;
 
+export interface WriteOptions {
+  /** Holds the toc rows, as the manifest's JSON, until the manifest is written; in memory by default. Closed by the writer. */
+  spool?: Spool;
+  /** Called with each page's toc rows once the page is written, before the next page is taken. */
+  onRows?: (rows: TocRow[]) => Promise<void>;
+}
+
 /**
  * Streams a package into `out`: header.json, pages of at most 4 MiB or 2,000 entries, then manifest.json. Only
- * the page being filled and the small toc rows are held in memory, and each entry waits until the output has
- * taken the one before (backpressure). Entries are checked as the reader will check them, so a package this
- * writes is one every reader of this format accepts. With a signer, signature.json follows the manifest.
+ * the page being filled is held in memory: each toc row goes to the spool as the manifest's JSON (its size is
+ * counted on the way), and the manifest is streamed from there. Each entry waits until the output has taken the
+ * one before (backpressure). Entries are checked as the reader will check them, so a package this writes is one
+ * every reader of this format accepts. With a signer, signature.json follows the manifest.
  * On failure `out` is destroyed and the error rethrown.
- * Returns the table of contents it wrote, the number of objects and the bytes written to `out` (compressed).
+ * Returns the number of objects and the bytes written to `out` (compressed).
  */
 export async function writePackage(
   out: Writable,
   header: PackageHeaderInput,
   batches: AsyncIterable<PackageEntry[]>,
   signer?: PackageSigner,
-): Promise<{ objects: number; bytes: number; toc: TocRow[] }> {
+  options: WriteOptions = {},
+): Promise<{ objects: number; bytes: number }> {
   const checkedHeader = completeHeader(header);
   const pack = tar.pack();
   // When the output fails (a full disk), the pipeline destroys the iterator over `pack`, which
@@ -48,19 +58,22 @@ export async function writePackage(
     (error: unknown) => error,
   );
   // checkHeader has refused a createdAt that does not parse; tar keeps it as every entry's mtime.
-  const pages = new PageWriter(pack, parseLibraryDate(checkedHeader.createdAt) ?? new Date(0), outcome, signer);
+  const spool = options.spool ?? memorySpool();
+  const pages = new PageWriter(pack, parseLibraryDate(checkedHeader.createdAt) ?? new Date(0), outcome, signer, spool, options.onRows);
   try {
     await pages.addEntry(HEADER_ENTRY, Buffer.from(JSON.stringify(checkedHeader)));
     for await (const batch of batches) {
       for (const entry of batch) await pages.push(entry);
     }
-    const toc = await pages.finish();
+    const objects = await pages.finish();
     await flowing;
-    return { objects: toc.length, bytes, toc };
+    return { objects, bytes };
   } catch (error) {
     pack.destroy(error instanceof Error ? error : new Error(String(error)));
     await outcome;
     throw error;
+  } finally {
+    await spool.close();
   }
 }
 
@@ -79,7 +92,12 @@ class PageWriter {
   private lineBytes = 0;
   private pageNumber = 0;
   private readonly ids = new Set<string>();
-  private readonly toc: TocRow[] = [];
+  /** The page's toc rows, and as JSON, comma-separated as the manifest will hold them. */
+  private rows: TocRow[] = [];
+  private rowsJson: string[] = [];
+  private objects = 0;
+  /** The bytes of the toc rows in the spool, commas included. */
+  private tocBytes = 0;
   private readonly checksums: Record<string, string> = {};
   private readonly sizes: Record<string, number> = {};
 
@@ -89,10 +107,12 @@ class PageWriter {
     /** Settles with the output's error, if it fails. */
     private readonly outcome: Promise<unknown>,
     private readonly signer: PackageSigner | undefined,
+    private readonly spool: Spool,
+    private readonly onRows: WriteOptions['onRows'],
   ) {}
 
   async push(entry: PackageEntry): Promise<void> {
-    const where = `entry ${this.toc.length + 1}`;
+    const where = `entry ${this.objects + 1}`;
     const checked = checkEntry(new FieldCheck(where), entry, MMP_FORMAT_VERSION);
     const { id } = checked.object;
     if (this.ids.has(id)) throw new PackageFormatError(`${where}: object ${id} appears twice in the package`);
@@ -105,31 +125,43 @@ class PageWriter {
     }
     if (this.lines.length > 0 && this.lineBytes + line.length > PAGE_MAX_BYTES) await this.closePage();
     this.ids.add(id);
-    this.toc.push(tocRowOf(checked));
+    const row = tocRowOf(checked);
+    this.rows.push(row);
+    this.rowsJson.push(JSON.stringify(row));
+    this.objects += 1;
     this.lines.push(line);
     this.lineBytes += line.length;
     if (this.lines.length === PAGE_MAX_ENTRIES) await this.closePage();
   }
 
-  /** Writes the last page and the manifest and ends the archive; returns the table of contents. */
-  async finish(): Promise<TocRow[]> {
+  /** Writes the last page and the manifest and ends the archive; returns the number of objects. */
+  async finish(): Promise<number> {
     if (this.lines.length > 0) await this.closePage();
     // Every entry is in: no duplicate can come any more, and a million ids weigh tens of MB.
     this.ids.clear();
-    const manifest: PackageManifest = {
-      toc: this.toc,
-      counts: { objects: this.toc.length, entries: this.pageNumber + 2 },
+    // The bytes JSON.stringify gives a PackageManifest ({ toc, counts, checksums, sizes }), with the toc's rows
+    // streamed from the spool: a signature and older readers see the manifest they always did.
+    const rest: Omit<PackageManifest, 'toc'> = {
+      counts: { objects: this.objects, entries: this.pageNumber + 2 },
       checksums: this.checksums,
       sizes: this.sizes,
     };
-    const manifestSha256 = await this.addEntry(MANIFEST_ENTRY, Buffer.from(JSON.stringify(manifest)));
+    const head = Buffer.from('{"toc":[');
+    const tail = Buffer.from(`],${JSON.stringify(rest).slice(1)}`);
+    const spool = this.spool;
+    async function* manifest(): AsyncGenerator<Buffer> {
+      yield head;
+      yield* spool.read();
+      yield tail;
+    }
+    const manifestSha256 = await this.addEntry(MANIFEST_ENTRY, manifest(), head.length + this.tocBytes + tail.length);
     if (this.signer) {
       // Not listed in the manifest it signs: added after checksums were taken, it names only the manifest's.
       const signature = await signManifest(this.signer, manifestSha256);
       await this.addEntry(SIGNATURE_ENTRY, Buffer.from(JSON.stringify(signature)));
     }
     this.pack.finalize();
-    return this.toc;
+    return this.objects;
   }
 
   private async closePage(): Promise<void> {
@@ -138,24 +170,62 @@ class PageWriter {
     this.lines = [];
     this.lineBytes = 0;
     await this.addEntry(pageName(this.pageNumber), body);
+    const json = Buffer.from((this.tocBytes > 0 ? ',' : '') + this.rowsJson.join(','));
+    const rows = this.rows;
+    this.rows = [];
+    this.rowsJson = [];
+    await this.spool.write(json);
+    this.tocBytes += json.length;
+    await this.onRows?.(rows);
   }
 
-  /** Resolves with the entry's SHA-256 (hex) once the output has taken its bytes. */
-  async addEntry(name: string, body: Buffer): Promise<string> {
-    const sha256 = createHash('sha256').update(body).digest('hex');
-    this.checksums[name] = sha256;
-    this.sizes[name] = body.length;
-    const header = { name, size: body.length, mtime: this.mtime, mode: 0o644, type: 'file' as const };
+  /**
+   * Adds one entry, whole or, for the manifest, as pieces of a size counted in advance; resolves with its SHA-256
+   * (hex) once the output has taken its bytes.
+   */
+  async addEntry(name: string, body: Buffer): Promise<string>;
+  async addEntry(name: string, body: AsyncIterable<Buffer>, size: number): Promise<string>;
+  async addEntry(name: string, body: Buffer | AsyncIterable<Buffer>, declared?: number): Promise<string> {
+    const size = Buffer.isBuffer(body) ? body.length : (declared ?? 0);
+    const hash = createHash('sha256');
+    const header = { name, size, mtime: this.mtime, mode: 0o644, type: 'file' as const };
     try {
       await new Promise<void>((resolve, reject) => {
-        const sink = this.pack.entry(header, body, (error) => (error ? reject(error) : resolve()));
+        if (Buffer.isBuffer(body)) hash.update(body);
+        const sink = Buffer.isBuffer(body)
+          ? this.pack.entry(header, body, (error) => (error ? reject(error) : resolve()))
+          : this.pack.entry(header, (error) => (error ? reject(error) : resolve()));
         // A pack destroyed mid-entry (its output failed) destroys the entry too; the callback reports that.
         sink.on('error', () => undefined);
+        if (!Buffer.isBuffer(body)) streamInto(sink, body, hash).catch(reject);
       });
     } catch (error) {
       this.pack.destroy(error instanceof Error ? error : new Error(String(error)));
       throw (await this.outcome) ?? error;
     }
+    const sha256 = hash.digest('hex');
+    this.checksums[name] = sha256;
+    this.sizes[name] = size;
     return sha256;
   }
+}
+
+/** Writes `pieces` into a tar entry's sink, hashing them, waiting whenever the sink is full; then ends it. */
+async function streamInto(sink: ReturnType<tar.Pack['entry']>, pieces: AsyncIterable<Buffer>, hash: Hash): Promise<void> {
+  for await (const piece of pieces) {
+    if (sink.destroyed) return; // the pack failed: its callback reports why
+    hash.update(piece);
+    if (!sink.write(piece)) {
+      await new Promise<void>((resolve) => {
+        const go = () => {
+          sink.off('drain', go);
+          sink.off('close', go);
+          resolve();
+        };
+        sink.on('drain', go);
+        sink.on('close', go);
+      });
+    }
+  }
+  sink.end(undefined);
 }

@@ -15,6 +15,7 @@ import * as m013 from './migrations/013_diffs.js';
 import * as m014 from './migrations/014_package_source.js';
 import * as m015 from './migrations/015_report_outcomes.js';
 import * as m016 from './migrations/016_project_revisions.js';
+import * as m017 from './migrations/017_package_toc.js';
 import * as m018 from './migrations/018_undo_checksum.js';
 
 /** Migrations are listed here, in order, so that a bundled or compiled build needs no directory scan. */
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '014_package_source': m014,
   '015_report_outcomes': m015,
   '016_project_revisions': m016,
+  '017_package_toc': m017,
   '018_undo_checksum': m018,
 };
 

@@ -20,8 +20,10 @@ export interface PackagesTable {
   sha256: string | null;
   /** Package settings and requested content, as JSON (the tocView the client sent). */
   request: string;
-  /** The resolved table of contents once the package exists, as JSON. */
+  /** The table of contents as JSON, as versions before migration 017 wrote it; now written as package_toc rows. */
   toc: string | null;
+  /** How many package_toc rows the package's complete toc has (migration 017); null: none there (see `toc`). */
+  toc_rows: number | null;
   certification: string | null;
   /** Set when the package came from an uploaded shared file. */
   file_guid: string | null;
@@ -32,6 +34,20 @@ export interface PackagesTable {
   signature: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** One object of a package's table of contents (migration 017), in package order (seq from 0). */
+export interface PackageTocTable {
+  package_id: string;
+  seq: number;
+  object_id: string;
+  type: number;
+  subtype: number;
+  name: string;
+  version: string;
+  action: string;
+  explicit_included: number;
+  level: string;
 }
 
 export interface ImportsTable {
@@ -90,6 +106,7 @@ export interface JobsTable {
 
 export interface MigrationTables {
   packages: PackagesTable;
+  package_toc: PackageTocTable;
   imports: ImportsTable;
   import_outcomes: ImportOutcomesTable;
   jobs: JobsTable;
