@@ -63,7 +63,8 @@ export function DiffPage({ source }: { source: DiffSource }) {
   const [projectId, setProjectId] = useState('');
   const [run, setRun] = useState(0);
   const [diff, setDiff] = useState<Diff>();
-  const [page, setPage] = useState<Diff>();
+  // The page shown, with the offset it was read at: the pager names the rows on screen, not the page asked for.
+  const [page, setPage] = useState<Diff & { offset: number }>();
   const [stale, setStale] = useState(false);
   const [view, setView] = useState<DiffView>(FIRST_PAGE);
   const q = useDebounced(view.q, 250);
@@ -119,7 +120,7 @@ export function DiffPage({ source }: { source: DiffSource }) {
     readDiff(doneId, { offset: view.offset, action: view.action, type: view.type, q }).then(
       (next) => {
         if (!current) return;
-        setPage(next);
+        setPage({ ...next, offset: view.offset });
         setStale(next.stale ?? false);
       },
       (e: unknown) => current && setError(e),
@@ -243,7 +244,7 @@ export function DiffPage({ source }: { source: DiffSource }) {
                 )}
                 <Pager
                   label="Object pages"
-                  offset={view.offset}
+                  offset={page.offset}
                   shown={page.objects.length}
                   total={page.total ?? 0}
                   onChange={(offset) => setView({ ...view, offset })}
