@@ -1,7 +1,7 @@
-import { describe, it, before, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
-import { startTestServer, type TestServer } from './support/server.js';
+import { serverPerSuite, type TestServer } from './support/server.js';
 import { createFile, multipartBody, upload } from './support/shared-files.js';
 import { MIGRATIONS, json, waitForMigration, type Json } from './support/migrations.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
@@ -29,19 +29,11 @@ async function stored(s: TestServer, packageId: string) {
 
 for (const dialect of dialects()) {
   describe(`a package's table of contents as rows [${dialect}]`, () => {
-    let source: TestServer;
-    let target: TestServer;
-    let sourceToken: string;
-    let targetToken: string;
-    before(async () => {
-      [source, target] = await Promise.all([startTestServer(dialect), startTestServer(dialect)]);
-      [sourceToken, targetToken] = await Promise.all([source.login(), target.login()]);
-    });
-    after(async () => {
-      await Promise.all([source?.close(), target?.close()]);
-    });
+    const sourceSuite = serverPerSuite(dialect);
+    const targetSuite = serverPerSuite(dialect);
 
     it('is written as package_toc rows by the creation and the import, shown from them, and still read from an old JSON column', async () => {
+      const [source, sourceToken, target, targetToken] = [sourceSuite.s, sourceSuite.token, targetSuite.s, targetSuite.token];
       const found = await json(await source.request('GET', '/api/searches/results?type=3&limit=5', { token: sourceToken, headers: PROJECT }), 200);
       const report = must((found.result as Json[])[0], 'a report in the Tutorial');
       const created = await json(
@@ -144,7 +136,7 @@ for (const dialect of dialects()) {
 
     // SQLite runs one write transaction at a time: there the second simply waits for the first.
     it('lets two imports of one package write its rows at once, each in its own transaction', { skip: dialect !== 'postgres' }, async () => {
-      const db = target.server.env.ctx.database.db;
+      const db = targetSuite.s.server.env.ctx.database.db;
       const packageId = newGuid();
       const rows = [sampleEntry(), sampleEntry()].map(tocRow);
       let releaseFirst: () => void = () => undefined;
