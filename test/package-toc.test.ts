@@ -160,7 +160,9 @@ for (const dialect of dialects()) {
       for (;;) {
         const waiting = await sql<{
           n: number;
-        }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`.execute(db);
+        }>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query ILIKE '%package_toc%'`.execute(
+          db,
+        );
         if ((waiting.rows[0]?.n ?? 0) > 0) break;
         await new Promise((resolve) => setImmediate(resolve));
       }
