@@ -70,6 +70,27 @@ for (const dialect of dialects()) {
       );
       assert.deepEqual({ toc: made.record.toc, rows: Number(made.record.toc_rows) }, { toc: null, rows: shown.length });
 
+      // Imported here, into the project it came from: the rows the creation wrote stay as they are, not written again
+      // (a name changed in the stored row is still there after the import).
+      const db = source.server.env.ctx.database.db;
+      const nameFirstRow = (name: string) => db.updateTable('package_toc').set({ name }).where('package_id', '=', packageId).where('seq', '=', 0).execute();
+      await nameFirstRow('left by the creation');
+      const importedHere = await json(
+        await source.request('PUT', `${MIGRATIONS}/${created.id}`, {
+          token: sourceToken,
+          headers: PROJECT,
+          json: { ...ready, packageInfo: { ...ready.packageInfo, replicated: true } },
+        }),
+        201,
+      );
+      const doneHere = await waitForMigration(source, sourceToken, importedHere.id, (r) => !['pending', 'importing'].includes(r.importInfo.status));
+      assert.equal(doneHere.importInfo.status, 'imported', doneHere.importInfo.message);
+      const kept = await stored(source, packageId);
+      assert.deepEqual(kept.rows, made.rows);
+      assert.equal(Number(kept.record.toc_rows), shown.length);
+      assert.equal((await tocView(source, sourceToken, created.id))[0]?.name, 'left by the creation');
+      await nameFirstRow(String(shown[0]?.name));
+
       // Import elsewhere: the target's record shows the same rows, written by the import.
       const bytes = Buffer.from(
         await (await source.request('GET', `${MIGRATIONS}/packages/${packageId}/binary`, { token: sourceToken, headers: { Accept: '*/*' } })).arrayBuffer(),
@@ -102,7 +123,6 @@ for (const dialect of dialects()) {
       assert.equal(Number(importedStored.record.toc_rows), shown.length);
 
       // A record written by an older version: its toc is the JSON column, and it still shows.
-      const db = source.server.env.ctx.database.db;
       const oldToc = shown.map((r) => ({
         id: r.id,
         type: r.type,

@@ -81,6 +81,9 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         verdict = await deps.signing.judge(signature, trx);
         deps.signing.refuse(verdict, header.sourceEnvironment);
       };
+      // A package created here, or imported before, has its toc as rows already: the rows of one package's bytes (their
+      // sha256 checked as they are read) never change, so they are not written again (a record without a sha256 has its rows written anew).
+      const tocKnown = Boolean(storage.sha256) && (await new PackageTocRepository(deps.db).complete(record.package.id));
       const undoSigner = record.import.generateUndo ? await deps.signing.signer() : undefined;
       deps.migrations.progressEnded(importing.id); // an earlier attempt's progress on this node
       const result = await applyPackage({
@@ -97,11 +100,13 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
         checkHeader: checkHeaderAgainst(record),
         checkSignature,
         onProgress: (progress) => void deps.migrations.showProgress(importing, progress).catch(() => undefined),
-        onToc: async (trx, rows, firstSeq) => {
-          const tocs = new PackageTocRepository(trx);
-          if (firstSeq === 0) await tocs.clear(record.package.id);
-          await tocs.append(record.package.id, firstSeq, rows);
-        },
+        onToc: tocKnown
+          ? undefined
+          : async (trx, rows, firstSeq) => {
+              const tocs = new PackageTocRepository(trx);
+              if (firstSeq === 0) await tocs.clear(record.package.id);
+              await tocs.append(record.package.id, firstSeq, rows);
+            },
         onOutcomes: async (trx, outcomes, firstSeq) => {
           const report = new OutcomeRepository(trx);
           if (firstSeq === 0) await report.clear(importing.id);
@@ -131,8 +136,10 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
             signature: verdict,
           });
           // Its toc was written page by page (onToc); an empty package wrote none, and clears an earlier one here.
-          if (result.objects === 0) await new PackageTocRepository(trx).clear(record.package.id);
-          await new PackageTocRepository(trx).close(record.package.id, result.objects);
+          if (!tocKnown) {
+            if (result.objects === 0) await new PackageTocRepository(trx).clear(record.package.id);
+            await new PackageTocRepository(trx).close(record.package.id, result.objects);
+          }
         },
       })
         .catch(async (error: unknown) => {

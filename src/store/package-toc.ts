@@ -46,6 +46,12 @@ export class PackageTocRepository {
     }
   }
 
+  /** Whether the package's toc is complete as rows (closed), as its creation or an earlier import left it. */
+  async complete(packageId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('packages').select('toc_rows').where('id', '=', packageId).executeTakeFirst();
+    return row?.toc_rows != null;
+  }
+
   /** The toc is complete with `rows` rows: the record shows it from now on. */
   async close(packageId: string, rows: number): Promise<void> {
     await this.db.updateTable('packages').set({ toc: null, toc_rows: rows }).where('id', '=', packageId).execute();
