@@ -192,6 +192,40 @@ for (const dialect of dialects()) {
       await shot('picked');
     });
 
+    it('names the rows on screen while the next page of a folder loads, then the next ones', async () => {
+      const browser = page.getByRole('region', { name: 'Browse folders' });
+      const publicObjects = await childNamed('D43364C684E34A5F9B2F9AD7108F7828', 'Public Objects');
+      const metrics = await childNamed(publicObjects.id, 'Metrics');
+      const total = (await children(metrics.id)).length;
+      assert.ok(total > PAGE, 'Metrics holds more than a page');
+      await browser.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'Public Objects' }).click();
+      await browser.getByRole('heading', { level: 3, name: 'Folder: Public Objects' }).waitFor();
+      await browser.getByRole('button', { name: 'Open folder Metrics' }).click();
+      const pager = browser.getByRole('navigation', { name: 'Folder pages' });
+      await pager.getByText(`1–${PAGE} of ${total}`).waitFor();
+      const firstPage = await browser.getByRole('rowheader').allInnerTexts();
+
+      // The next page's answer is held until the test has read the screen.
+      let requested: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (requested = resolve));
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const nextPage = `**/api/folders/${metrics.id}?offset=${PAGE}&*`;
+      await page.route(nextPage, async (route) => {
+        requested();
+        await released;
+        await route.continue();
+      });
+      await pager.getByRole('button', { name: 'Next page' }).click();
+      await held;
+      assert.equal(await pager.locator('span').textContent(), `1–${PAGE} of ${total}`, 'the pager names the rows still on screen');
+      assert.deepEqual(await browser.getByRole('rowheader').allInnerTexts(), firstPage);
+      release();
+      await pager.getByText(`${PAGE + 1}–${total} of ${total}`).waitFor();
+      assert.equal(await browser.getByRole('rowheader').count(), total - PAGE);
+      await page.unroute(nextPage);
+    });
+
     it('adds the dependencies of the picked objects by type and shows the counts by type', async () => {
       const picked = [...expected.values()];
       for (const object of picked) expect(await search(`usedByObject=${object.id};${object.type}&usedByRecursive=true&type=${FACT}`));

@@ -1,6 +1,6 @@
 import { call, callJson } from './client.js';
-import { MIGRATIONS } from './packstore.js';
-import type { MetadataObject, Migration, Page, StoredSearch } from './types.js';
+import { MIGRATIONS, readAt } from './packstore.js';
+import type { MetadataObject, Migration, Page, PageAt, StoredSearch } from './types.js';
 
 /**
  * The package builder's calls: metadata searches and folder listings read a page at a time (the
@@ -74,8 +74,8 @@ export async function allResults(projectId: string, search: SearchQuery, onPage?
 }
 
 /** One page of a folder's children. */
-export async function folderPage(projectId: string, folderId: string, offset: number, limit: number): Promise<Page<MetadataObject>> {
-  return pageOf(await call('GET', `/api/folders/${folderId}?offset=${offset}&limit=${limit}`, { projectId }));
+export async function folderPage(projectId: string, folderId: string, offset: number, limit: number): Promise<PageAt<MetadataObject>> {
+  return readAt(offset)(await pageOf(await call('GET', `/api/folders/${folderId}?offset=${offset}&limit=${limit}`, { projectId })));
 }
 
 export interface PackageRow {

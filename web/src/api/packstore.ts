@@ -1,11 +1,16 @@
 import { call, callJson, storeToken } from './client.js';
-import type { EnvironmentBadge, Migration, Page, Project, Report, SharedFile, UserInfo } from './types.js';
+import type { EnvironmentBadge, Migration, Page, PageAt, Project, Report, SharedFile, UserInfo } from './types.js';
 import { MIGRATION_PURPOSES } from '../../../src/api/contract/purposes.js';
 
 export const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
 export const MIGRATIONS = '/api/migrations';
 const ALL_PURPOSES = MIGRATION_PURPOSES.join(',');
 export const PAGE_SIZE = 100;
+
+/** Tags a page with the offset it was read at. */
+export const readAt =
+  (offset: number) =>
+  <T>(page: Page<T>): PageAt<T> => ({ ...page, offset });
 
 export async function signIn(username: string, password: string): Promise<void> {
   const response = await call('POST', '/api/auth/login', { form: new URLSearchParams({ loginMode: '1', username, password }) });
@@ -56,7 +61,7 @@ export const listFiles = (offset: number, filters: ListFilters & { purpose?: str
   callJson<Page<SharedFile>>(
     'GET',
     `${FILES}?${query({ type: 'migrations.packages', offset, limit: PAGE_SIZE, ...filterParams(filters), packageType: filters.type, purpose: filters.purpose })}`,
-  );
+  ).then(readAt(offset));
 
 export async function deleteFile(fileId: string): Promise<void> {
   await call('DELETE', `${FILES}/${fileId}`);
@@ -72,7 +77,7 @@ export const listMigrations = (offset: number, filters: ListFilters & { purpose?
   callJson<Page<Migration>>(
     'GET',
     `${MIGRATIONS}?${query({ 'packageInfo.purpose': filters.purpose || ALL_PURPOSES, offset, limit: PAGE_SIZE, ...filterParams(filters), type: filters.type, status: filters.status, origin: filters.origin })}`,
-  );
+  ).then(readAt(offset));
 
 /** The record without its table of contents: a package of a million objects is read a page at a time, from the report. */
 export const getMigration = (id: string) => callJson<Migration>('GET', `${MIGRATIONS}/${id}`);

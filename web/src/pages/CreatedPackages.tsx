@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 import { listMigrations, packageDownloadUrl } from '../api/packstore.js';
-import type { Migration, Page } from '../api/types.js';
+import type { Migration, PageAt } from '../api/types.js';
 import { DataTable } from '../components/DataTable.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Link } from '../components/Link.js';
@@ -10,11 +10,18 @@ import { Pager } from './Pager.js';
 
 /** Packages made in this environment from its own objects: they live in migration records, not in the Storage Service. */
 export function CreatedPackages() {
-  const [page, setPage] = useState<Page<Migration>>();
+  const [page, setPage] = useState<PageAt<Migration>>();
   const [offset, setOffset] = useState(0);
   const [error, setError] = useState<unknown>();
   useEffect(() => {
-    listMigrations(offset, { origin: 'created' }).then(setPage, setError);
+    let current = true;
+    listMigrations(offset, { origin: 'created' }).then(
+      (next) => current && setPage(next),
+      (e: unknown) => current && setError(e),
+    );
+    return () => {
+      current = false;
+    };
   }, [offset]);
   return (
     <section aria-labelledby="created-heading" class="panel">
@@ -44,7 +51,7 @@ export function CreatedPackages() {
           ))}
         </DataTable>
       ) : null}
-      {page ? <Pager label="Created package pages" offset={offset} shown={page.data.length} total={page.total} onChange={setOffset} /> : null}
+      {page ? <Pager label="Created package pages" offset={page.offset} shown={page.data.length} total={page.total} onChange={setOffset} /> : null}
     </section>
   );
 }

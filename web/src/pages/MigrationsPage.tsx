@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { listMigrations } from '../api/packstore.js';
-import type { Migration, Page } from '../api/types.js';
+import type { Migration, PageAt } from '../api/types.js';
 import { useAnnounce } from '../components/Announcer.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { Link } from '../components/Link.js';
@@ -59,7 +59,7 @@ function Times({ migration }: { migration: Migration }) {
 
 /** Every migration of this environment, kept up to date by polling. */
 export function MigrationsPage() {
-  const [page, setPage] = useState<Page<Migration>>();
+  const [page, setPage] = useState<PageAt<Migration>>();
   const [view, setView] = useState<ListView>({ offset: 0, sort: '-created' });
   const q = useDebounced(view.q, 250);
   const creator = useDebounced(view.creator, 250);
@@ -167,7 +167,7 @@ export function MigrationsPage() {
         </DataTable>
       ) : null}
       {page ? (
-        <Pager label="Migration pages" offset={view.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} />
+        <Pager label="Migration pages" offset={page.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} />
       ) : null}
       {pending ? <MigrationActionDialog pending={pending} onConfirm={() => act(pending)} onClose={() => setPending(undefined)} /> : null}
     </>

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { deleteFile, fileDownloadUrl, listFiles } from '../api/packstore.js';
-import type { Migration, Page, SharedFile } from '../api/types.js';
+import type { Migration, PageAt, SharedFile } from '../api/types.js';
 import { useAnnounce } from '../components/Announcer.js';
 import { ConfirmDialog } from '../components/ConfirmDialog.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
@@ -37,7 +37,7 @@ const filtered = (v: ListView) => Boolean(v.q || v.type || v.purpose || v.creato
 
 /** The packages in the Storage Service: upload, download, import, delete; and those created here. */
 export function PackagesPage() {
-  const [page, setPage] = useState<Page<SharedFile>>();
+  const [page, setPage] = useState<PageAt<SharedFile>>();
   const [view, setView] = useState<ListView>({ offset: 0, sort: '-created' });
   const q = useDebounced(view.q, 250);
   const creator = useDebounced(view.creator, 250);
@@ -169,7 +169,7 @@ export function PackagesPage() {
           </DataTable>
         ) : null}
         {page ? (
-          <Pager label="Package pages" offset={view.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} />
+          <Pager label="Package pages" offset={page.offset} shown={page.data.length} total={page.total} onChange={(offset) => setView({ ...view, offset })} />
         ) : null}
       </section>
       <CreatedPackages />

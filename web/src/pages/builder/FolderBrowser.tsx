@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { folderPage } from '../../api/builder.js';
-import type { MetadataObject, Page } from '../../api/types.js';
+import type { MetadataObject, PageAt } from '../../api/types.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
 import { counted } from '../../format.js';
 import { Pager } from '../Pager.js';
@@ -29,7 +29,7 @@ interface FolderBrowserProps {
 export function FolderBrowser({ projectId, projectName, isPicked, onToggle, onPickBelow, busy }: FolderBrowserProps) {
   const [path, setPath] = useState<Folder[]>([{ id: PROJECT_ROOT_FOLDER_ID, name: projectName }]);
   const [offset, setOffset] = useState(0);
-  const [page, setPage] = useState<Page<MetadataObject>>();
+  const [page, setPage] = useState<PageAt<MetadataObject>>();
   const [error, setError] = useState<unknown>();
   const heading = useRef<HTMLHeadingElement>(null);
   // The path always holds the project's root folder: go() is only given prefixes of it or longer paths.
@@ -101,7 +101,7 @@ export function FolderBrowser({ projectId, projectName, isPicked, onToggle, onPi
               ) : null
             }
           />
-          <Pager label="Folder pages" offset={offset} shown={page.data.length} total={page.total} pageSize={RESULTS_PAGE} onChange={setOffset} />
+          <Pager label="Folder pages" offset={page.offset} shown={page.data.length} total={page.total} pageSize={RESULTS_PAGE} onChange={setOffset} />
         </>
       ) : null}
     </section>
