@@ -8,6 +8,9 @@ import { MIGRATIONS, buildPackage, createPackage, json, undo, uploadAndImport, w
 import { newMetrics } from './support/packages.js';
 import { s3StorageOverrides, startLocalS3, type LocalS3 } from './support/s3.js';
 import { recoverStrandedWork } from '../src/services/stranded.js';
+import { createPackageHandler } from '../src/services/create-package.js';
+import { SupersededError } from '../src/services/apply-package.js';
+import { JobQueue } from '../src/jobs/queue.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { must } from './support/must.js';
 
@@ -93,6 +96,72 @@ for (const dialect of dialects()) {
         const gaveUp = await waitForMigration(t.s, t.token, failed, (r: Json) => r.packageInfo.status !== 'creating');
         assert.equal(gaveUp.packageInfo.status, 'create_failed');
         assert.equal(gaveUp.packageInfo.message, 'The package could not be created (ticket 0123).');
+      } finally {
+        ctx.jobs.runner.start();
+      }
+    });
+
+    it('a creation taken over from a node that lost its lease: the late node writes nothing, the new owner creates the package', async () => {
+      const ctx = t.s.server.env.ctx;
+      const { db, dialect } = ctx.database;
+      const project = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
+      await ctx.jobs.runner.stop();
+      try {
+        const res = await t.s.request('POST', MIGRATIONS, {
+          token: t.token,
+          headers: project,
+          json: {
+            packageInfo: {
+              name: 'taken over',
+              type: 'project',
+              treeView: {},
+              tocView: { settings: {}, content: [{ id: YEAR, type: 12, includeDependents: true }] },
+            },
+            importInfo: {},
+          },
+        });
+        const id = (await json(res, 201)).id as string;
+        const packageId = must(id.split(':')[0], 'a package id before the colon');
+        // One node claims the creation and stalls past its lease (1 ms); another takes the job over a second later. Each runs the
+        // job's handler with its own lease, as its runner would.
+        const stalled = new JobQueue(db, dialect, 'stalled-node', 1);
+        const claimed = must(await stalled.claim(), 'the stalled node claims the creation');
+        const owner = new JobQueue(db, dialect, 'new-owner', 60_000);
+        const taken = must(await owner.claim(Date.now() + 1_000), 'a second later, the job is taken over: its lease has ended');
+        assert.equal(taken.id, claimed.id);
+        const deps = {
+          db,
+          dialect,
+          metadata: ctx.metadata,
+          migrations: ctx.migrations,
+          storage: ctx.storage,
+          users: ctx.users,
+          signing: ctx.signing,
+          log: () => undefined,
+        };
+        const leaseOf = (queue: JobQueue, job: typeof claimed) => ({
+          finishIn: (trx: typeof db) => queue.finishIn(trx, job),
+          holdIn: (trx: typeof db) => queue.heartbeat(job, Date.now(), trx),
+        });
+        const tocOf = () => db.selectFrom('package_toc').select(['seq', 'object_id']).where('package_id', '=', packageId).orderBy('seq').execute();
+
+        // The stalled node wakes while the package is still being created: refused before it writes a row or a byte.
+        await assert.rejects(createPackageHandler(deps).run(claimed, leaseOf(stalled, claimed)), SupersededError);
+        assert.deepEqual(await tocOf(), []);
+        const pending = must(await ctx.migrations.getPackage(packageId), 'the record');
+        assert.deepEqual([pending.status, pending.storage], ['creating', undefined]);
+
+        await createPackageHandler(deps).run(taken, leaseOf(owner, taken));
+        const created = await waitForMigration(t.s, t.token, id, (r) => r.packageInfo.status !== 'creating');
+        assert.equal(created.packageInfo.status, 'created', created.packageInfo.message);
+        const shown = await json(await t.s.request('GET', `${MIGRATIONS}/${id}?showContent=tocview`, { token: t.token, headers: project }), 200);
+        const ids = (shown.packageInfo.tocView.content as Json[]).map((r) => r.id);
+        assert.ok(ids.includes(YEAR) && ids.length > 1, 'Year comes with what it uses');
+        assert.deepEqual(
+          (await tocOf()).map((r) => r.object_id),
+          ids,
+        );
+        await owner.finish(taken);
       } finally {
         ctx.jobs.runner.start();
       }
