@@ -6,11 +6,11 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { connectDatabase } from '../src/store/db/connect.js';
-import { withStatementCache } from '../src/store/db/statement-cache.js';
+import { CACHED_SQL_CHARS, withStatementCache } from '../src/store/db/statement-cache.js';
 
 /** SQLite keeps statements prepared between queries (src/store/db/statement-cache.ts). */
 describe('SQLite prepared statement cache', () => {
-  it('reuses a statement, gives a fresh one while it is being iterated, and follows schema changes', async () => {
+  it('reuses a statement, gives a fresh one while it is being iterated, keeps long ones within a budget, and follows schema changes', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'packstore-statements-'));
     const file = path.join(dir, 'db.sqlite');
     const raw = new SQLite(file);
@@ -29,6 +29,24 @@ describe('SQLite prepared statement cache', () => {
       assert.equal(cache.prepare(text), first, 'once iterated, the cached statement is used again');
     } finally {
       cache.close();
+    }
+
+    // Long statements of many lengths (a multi-row INSERT for every page's last chunk) are kept within a budget of
+    // SQL text, least recently used out first; one longer than the whole budget is never kept.
+    const budgeted = withStatementCache(new SQLite(file));
+    try {
+      const insertOf = (rows: number) => `insert into t (n) values ${Array.from({ length: rows }, () => '(0)').join(', ')}`;
+      const rowsPerStatement = Math.floor(CACHED_SQL_CHARS / 4 / '(0), '.length);
+      const lengths = Array.from({ length: 12 }, (_, i) => rowsPerStatement - i);
+      const first = lengths.map((rows) => budgeted.prepare(insertOf(rows)));
+      const again = lengths.map((rows) => budgeted.prepare(insertOf(rows)));
+      const kept = again.filter((statement, i) => statement === first[i]).length;
+      assert.ok(kept < lengths.length, 'not every long statement stays prepared');
+      assert.equal(budgeted.prepare(insertOf(rowsPerStatement - 11)), again[11], 'the most recently used one stays');
+      const tooLong = insertOf(Math.ceil(CACHED_SQL_CHARS / '(0), '.length) + 1);
+      assert.notEqual(budgeted.prepare(tooLong), budgeted.prepare(tooLong), 'a statement over the budget is prepared each time');
+    } finally {
+      budgeted.close();
     }
 
     // Through Kysely: a cached `select *` sees a column added after it was prepared.
