@@ -7,6 +7,7 @@ import { s3StorageOverrides, startLocalS3, type LocalS3 } from './support/s3.js'
 import { buildPackage, json, MIGRATIONS, waitForMigration, type Json } from './support/migrations.js';
 import { newMetrics } from './support/packages.js';
 import { startTestServer, type TestServer } from './support/server.js';
+import { hashToken } from '../src/domain/tokens.js';
 
 /** Enough pages (50 objects each) that the import is well inside its transaction when the package is held. */
 const OBJECTS = 4000;
@@ -35,27 +36,45 @@ for (const dialect of dialects()) {
       const bytes = await buildPackage(newMetrics(OBJECTS, 'held'));
       const before = await s.server.env.ctx.metadata.countObjects(TUTORIAL_PROJECT_ID);
       const leaving = await s.login(); // stored before the import holds the writer
+      // A session last active a minute ago: its next request renews its idle timer (a write).
+      const idle = await s.login();
+      const { db, writeBehind } = s.server.env.ctx.database;
+      await db
+        .updateTable('sessions')
+        .set({ last_active_at: Date.now() - 60_000 })
+        .where('token_hash', '=', hashToken(idle))
+        .execute();
       const held = await heldImport(s, token, proxy, bytes, Math.floor(bytes.length * 0.6));
-      const during = await waitForMigration(s, token, held.id, running);
-      assert.ok(during.importInfo.progress > 0 && during.importInfo.progress < 100, `progress ${during.importInfo.progress}`);
+      // A failure while the package is held cuts it: the import ends, and the server can close.
+      let fresh = '';
+      try {
+        const during = await waitForMigration(s, token, held.id, running);
+        assert.ok(during.importInfo.progress > 0 && during.importInfo.progress < 100, `progress ${during.importInfo.progress}`);
 
-      // A login (a session written, login throttle counted) and calls with the new session, all while the import is held.
-      const fresh = await s.login();
-      const list = await json(await s.request('GET', `${MIGRATIONS}?packageInfo.purpose=migration_from_shared_file_store&limit=10`, { token: fresh }), 200);
-      assert.ok(
-        list.data.some((m: Json) => m.id === held.id),
-        'the list shows the running import',
-      );
-      const polled = await json(
-        await s.request('GET', `${MIGRATIONS}/${held.id}`, { token: fresh, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }),
-        200,
-      );
-      assert.equal(polled.importInfo.status, 'importing');
-      assert.equal(await s.server.env.ctx.metadata.countObjects(TUTORIAL_PROJECT_ID), before, 'nothing is visible before the commit');
-      // A logout while the import is held takes effect at once, though its delete waits for the writer.
-      assert.equal((await s.request('POST', '/api/auth/logout', { token: leaving })).status, 204);
-      assert.equal((await s.request('GET', `${MIGRATIONS}?limit=1`, { token: leaving })).status, 401);
-
+        // A login (a session written, login throttle counted) and calls with the new session, all while the import is held.
+        fresh = await s.login();
+        const list = await json(await s.request('GET', `${MIGRATIONS}?packageInfo.purpose=migration_from_shared_file_store&limit=10`, { token: fresh }), 200);
+        assert.ok(
+          list.data.some((m: Json) => m.id === held.id),
+          'the list shows the running import',
+        );
+        const polled = await json(
+          await s.request('GET', `${MIGRATIONS}/${held.id}`, { token: fresh, headers: { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID } }),
+          200,
+        );
+        assert.equal(polled.importInfo.status, 'importing');
+        assert.equal(await s.server.env.ctx.metadata.countObjects(TUTORIAL_PROJECT_ID), before, 'nothing is visible before the commit');
+        // Twenty requests of the idle session while the writer is held queue one renewal of its timer, not twenty.
+        const queued = writeBehind.pending;
+        for (let i = 0; i < 20; i++) assert.equal((await s.request('GET', `${MIGRATIONS}?limit=1`, { token: idle })).status, 200);
+        assert.ok(writeBehind.pending - queued <= 1, `${writeBehind.pending - queued} writes queued by one session's requests`);
+        // A logout while the import is held takes effect at once, though its delete waits for the writer.
+        assert.equal((await s.request('POST', '/api/auth/logout', { token: leaving })).status, 204);
+        assert.equal((await s.request('GET', `${MIGRATIONS}?limit=1`, { token: leaving })).status, 401);
+      } catch (error) {
+        held.cut();
+        throw error;
+      }
       held.release();
       const done = await waitForMigration(s, fresh, held.id, (r) => r.importInfo.status !== 'importing');
       assert.equal(done.importInfo.status, 'imported', done.importInfo.message);
@@ -63,6 +82,10 @@ for (const dialect of dialects()) {
       // The session made during the import outlives it (it was written once the writer was free).
       assert.equal((await s.request('GET', `${MIGRATIONS}?limit=1`, { token: fresh })).status, 200);
       assert.equal((await s.request('GET', `${MIGRATIONS}?limit=1`, { token: leaving })).status, 401, 'the logged-out session stays gone');
+      // The renewal was written once the writer was free.
+      await writeBehind.settled();
+      const renewed = await db.selectFrom('sessions').select('last_active_at').where('token_hash', '=', hashToken(idle)).executeTakeFirstOrThrow();
+      assert.ok(Date.now() - Number(renewed.last_active_at) < 60_000, 'the idle timer was renewed in the database');
     });
 
     it('leaves the project untouched when the package held mid-import turns out damaged', async () => {

@@ -19,6 +19,11 @@ export class SessionRepository {
   private readonly unwritten = new Map<string, SessionRow>();
   /** Sessions whose delete (a logout, an expiry) is queued: gone now, whatever the database says yet. */
   private readonly deleting = new Set<string>();
+  /**
+   * When a session was last touched by a write still queued: its stored row says older. Without it, every
+   * request of a session past the slack would queue one more touch for as long as an import holds the writer.
+   */
+  private readonly touching = new Map<string, number>();
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -49,11 +54,12 @@ export class SessionRepository {
       this.unwritten.get(tokenHash) ??
       (await this.db.selectFrom('sessions').select(['user_id', 'last_active_at']).where('token_hash', '=', tokenHash).executeTakeFirst());
     if (!row) return undefined;
-    if (now - row.last_active_at > this.idleTimeoutMs) {
+    const lastActive = Math.max(row.last_active_at, this.touching.get(tokenHash) ?? 0);
+    if (now - lastActive > this.idleTimeoutMs) {
       await this.forget(tokenHash);
       return undefined;
     }
-    if (now - row.last_active_at > TOUCH_SLACK_MS) await this.touch(tokenHash, now);
+    if (now - lastActive > TOUCH_SLACK_MS) await this.touch(tokenHash, now);
     return row.user_id;
   }
 
@@ -68,11 +74,22 @@ export class SessionRepository {
   private async touch(tokenHash: string, now: number): Promise<void> {
     const unwritten = this.unwritten.get(tokenHash);
     if (unwritten) unwritten.last_active_at = now;
-    await this.writes.run(() => this.db.updateTable('sessions').set({ last_active_at: now }).where('token_hash', '=', tokenHash).execute());
+    this.touching.set(tokenHash, now);
+    await this.writes.run(() =>
+      this.db
+        .updateTable('sessions')
+        .set({ last_active_at: now })
+        .where('token_hash', '=', tokenHash)
+        .execute()
+        .finally(() => {
+          if (this.touching.get(tokenHash) === now) this.touching.delete(tokenHash);
+        }),
+    );
   }
 
   private async forget(tokenHash: string): Promise<void> {
     this.unwritten.delete(tokenHash);
+    this.touching.delete(tokenHash);
     this.deleting.add(tokenHash);
     await this.writes.run(() =>
       this.db

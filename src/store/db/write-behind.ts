@@ -3,13 +3,17 @@ import type { WriterState } from './sqlite-routing-driver.js';
 /**
  * The few writes on the request path (a login's session and throttle rows, a session's idle timer)
  * that must not wait for an import holding SQLite's one writer for minutes. While a transaction holds
- * the writer, such a write is queued behind it (the writer's lock is first come, first served, so
- * queued writes keep their order) and the caller goes on; its repository answers from memory what
- * the queued write will store. SQLite is one node by design, so that memory is the whole truth.
- * On PostgreSQL nothing is ever queued.
+ * the writer, such a write is queued behind it and the caller goes on; its repository answers from
+ * memory what the queued write will store. SQLite is one node by design, so that memory is the whole
+ * truth. On PostgreSQL nothing is ever queued.
+ *
+ * Queued writes wait as functions not yet called, and run one after the other, in order, once the
+ * writer is free: a write started early would hold its query, connection and promises for the whole
+ * import (about 11 KB each, thousands of them during a long import under polling clients).
  */
 export class WriteBehind {
-  private readonly queued = new Set<Promise<unknown>>();
+  private readonly waiting: Array<() => Promise<unknown>> = [];
+  private draining: Promise<void> | undefined;
 
   constructor(private readonly writer: WriterState) {}
 
@@ -18,22 +22,33 @@ export class WriteBehind {
     return this.writer.inTransaction;
   }
 
-  /** Runs `write` and waits for it, or, while the writer is held, queues it and returns at once. */
+  /** Writes queued and not yet run. */
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  /**
+   * Runs `write` and waits for it, or, while the writer is held (or earlier writes still wait, which it
+   * must follow), queues it and returns at once.
+   */
   async run(write: () => Promise<unknown>): Promise<void> {
-    if (!this.deferring) {
+    if (!this.deferring && !this.draining) {
       await write();
       return;
     }
-    // Nobody waits for a queued write: its failure (the database gone) shows on the next call that needs it.
-    const done = write()
-      .catch(() => undefined)
-      .finally(() => this.queued.delete(done));
-    this.queued.add(done);
+    this.waiting.push(write);
+    this.draining ??= this.drain();
   }
 
   /** Resolves once every queued write has run (before the database closes). */
   async settled(): Promise<void> {
-    while (this.queued.size > 0) await Promise.all(this.queued);
+    while (this.draining) await this.draining;
+  }
+
+  private async drain(): Promise<void> {
+    // Nobody waits for a queued write: its failure (the database gone) shows on the next call that needs it.
+    for (let write = this.waiting.shift(); write; write = this.waiting.shift()) await write().catch(() => undefined);
+    this.draining = undefined;
   }
 }
 
