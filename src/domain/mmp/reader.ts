@@ -11,6 +11,7 @@ import type { PackageSignature } from './signature.js';
 import { memorySpool, spooledLines, type Spool } from './spool.js';
 import type { PackageEntry, PackageHeader, PackageLimits, PackageManifest, TocRow } from './types.js';
 import { TocCheck, verifyBytes, verifyObjectCount, type PackageSeen } from './verify.js';
+import { GuidSet } from '../guid-set.js';
 
 export type VerifiedManifest = Omit<PackageManifest, 'toc'>;
 
@@ -66,7 +67,8 @@ class StreamedPackageReader implements PackageReader {
   private signed: PackageSignature | undefined;
   private manifestSha256 = '';
   private readonly seen: PackageSeen = { checksums: new Map(), sizes: new Map() };
-  private readonly ids = new Set<string>();
+  /** Every object id so far, to refuse one given twice (16 bytes each, not a string in a Set). */
+  private readonly ids = new GuidSet();
   private pageBytes = 0;
 
   constructor(
@@ -129,11 +131,10 @@ class StreamedPackageReader implements PackageReader {
       const where = `${entry.name} line ${lineNumber}`;
       const packageEntry = checkEntry(new FieldCheck(where), parseJson(bytes, where), this.header.formatVersion);
       const { id } = packageEntry.object;
-      if (this.ids.has(id)) throw new PackageFormatError(`${where}: object ${id} appears twice in the package`);
       if (this.ids.size >= this.limits.maxEntries) {
         throw new PackageFormatError(`${where}: the package has more than ${this.limits.maxEntries} objects (maxEntries)`);
       }
-      this.ids.add(id);
+      if (!this.ids.add(id)) throw new PackageFormatError(`${where}: object ${id} appears twice in the package`);
       rows.push(JSON.stringify(tocRowOf(packageEntry)));
       page.push(packageEntry);
     });
@@ -148,7 +149,7 @@ class StreamedPackageReader implements PackageReader {
 
   private async readManifest(entry: ArchiveEntry): Promise<VerifiedManifest> {
     const objects = this.ids.size;
-    // The pages are all read: no duplicate can come any more, and a million ids weigh tens of MB.
+    // The pages are all read: no duplicate can come any more.
     this.ids.clear();
     const max = manifestLimit(objects, this.pageBytes);
     const tooLarge = (bytes: number) =>

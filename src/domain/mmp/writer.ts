@@ -13,6 +13,7 @@ import { DEFAULT_PACKAGE_LIMITS, PAGE_MAX_BYTES, PAGE_MAX_ENTRIES } from './limi
 import { signManifest, type PackageSigner } from './signature.js';
 import { memorySpool, type Spool } from './spool.js';
 import { MMP_FORMAT_VERSION, MMP_PLATFORM_VERSION, type PackageEntry, type PackageHeader, type PackageManifest, type TocRow } from './types.js';
+import { GuidSet } from '../guid-set.js';
 
 /** A header as callers build it: the format and platform versions default to this build's. */
 export type PackageHeaderInput = Omit<PackageHeader, 'formatVersion' | 'platformVersion'> & Partial<Pick<PackageHeader, 'formatVersion' | 'platformVersion'>>;
@@ -91,7 +92,8 @@ class PageWriter {
   private lines: Buffer[] = [];
   private lineBytes = 0;
   private pageNumber = 0;
-  private readonly ids = new Set<string>();
+  /** Every object id so far, to refuse one given twice (16 bytes each, not a string in a Set). */
+  private readonly ids = new GuidSet();
   /** The page's toc rows, and as JSON, comma-separated as the manifest will hold them. */
   private rows: TocRow[] = [];
   private rowsJson: string[] = [];
@@ -115,7 +117,6 @@ class PageWriter {
     const where = `entry ${this.objects + 1}`;
     const checked = checkEntry(new FieldCheck(where), entry, MMP_FORMAT_VERSION);
     const { id } = checked.object;
-    if (this.ids.has(id)) throw new PackageFormatError(`${where}: object ${id} appears twice in the package`);
     if (this.ids.size >= DEFAULT_PACKAGE_LIMITS.maxEntries) {
       throw new PackageFormatError(`${where}: a package holds at most ${DEFAULT_PACKAGE_LIMITS.maxEntries} objects`);
     }
@@ -123,8 +124,8 @@ class PageWriter {
     if (line.length - 1 > DEFAULT_PACKAGE_LIMITS.maxObjectBytes) {
       throw new PackageFormatError(`${where}: object ${id} takes ${line.length - 1} bytes, over the limit of ${DEFAULT_PACKAGE_LIMITS.maxObjectBytes}`);
     }
+    if (!this.ids.add(id)) throw new PackageFormatError(`${where}: object ${id} appears twice in the package`);
     if (this.lines.length > 0 && this.lineBytes + line.length > PAGE_MAX_BYTES) await this.closePage();
-    this.ids.add(id);
     const row = tocRowOf(checked);
     this.rows.push(row);
     this.rowsJson.push(JSON.stringify(row));
@@ -137,7 +138,7 @@ class PageWriter {
   /** Writes the last page and the manifest and ends the archive; returns the number of objects. */
   async finish(): Promise<number> {
     if (this.lines.length > 0) await this.closePage();
-    // Every entry is in: no duplicate can come any more, and a million ids weigh tens of MB.
+    // Every entry is in: no duplicate can come any more.
     this.ids.clear();
     // The bytes JSON.stringify gives a PackageManifest ({ toc, counts, checksums, sizes }), with the toc's rows
     // streamed from the spool: a signature and older readers see the manifest they always did.
