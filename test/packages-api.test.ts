@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { dialects } from './support/env.js';
 import { expectLibraryError, serverPerSuite, type TestServer } from './support/server.js';
-import { json, type Json } from './support/migrations.js';
+import { buildPackage, json, type Json } from './support/migrations.js';
+import { newMetrics } from './support/packages.js';
 import { BOUNDARY, MULTIPART_TYPE, multipartBody } from './support/shared-files.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
@@ -85,6 +86,49 @@ for (const dialect of dialects()) {
       const deleted = await json(await t.s.request('DELETE', `/api/packages/${holder.id}`, { token: t.token, headers: source }), 202);
       assert.equal(deleted.status, 'DELETING');
       await expectLibraryError(await t.s.request('GET', `/api/packages/${holder.id}`, { token: t.token }), 404, 'ERR006');
+    });
+
+    it('shows the content of the package uploaded into a filled holder, not the content it was filled with', async () => {
+      const source = { 'X-MSTR-ProjectID': TUTORIAL_PROJECT_ID };
+      const holder = await json(await t.s.request('POST', '/api/packages', { token: t.token, headers: source }), 201);
+      await json(
+        await t.s.request('PUT', `/api/packages/${holder.id}`, {
+          token: t.token,
+          headers: { ...source, Prefer: 'respond-async' },
+          json: { type: 'project', settings: {}, content: [{ id: YEAR, name: 'Year', type: 12, action: 'replace' }] },
+        }),
+        202,
+      );
+      const filled = await poll(t.s, t.token, `/api/packages/${holder.id}?showContent=True`, TUTORIAL_PROJECT_ID, (b) => b.status !== 'PROCESSING');
+      assert.deepEqual(
+        (filled.content as Json[]).map((r) => r.id),
+        [YEAR],
+      );
+      const metrics = newMetrics(2, 'uploaded into a filled holder');
+      await json(
+        await t.s.request('PUT', `/api/packages/${holder.id}/binary`, {
+          token: t.token,
+          headers: { ...source, ...MULTIPART_TYPE },
+          body: multipartBody(await buildPackage(metrics), 'file', BOUNDARY),
+        }),
+        200,
+      );
+      const uploaded = await json(await t.s.request('GET', `/api/packages/${holder.id}?showContent=True`, { token: t.token, headers: source }), 200);
+      assert.ok(!(uploaded.content as Json[] | undefined)?.some((r) => r.id === YEAR), 'the content it was filled with is gone');
+      const started = await json(
+        await t.s.request('POST', `/api/packages/imports?packageId=${encodeURIComponent(holder.id)}`, {
+          token: t.token,
+          headers: { ...source, Prefer: 'respond-async' },
+        }),
+        202,
+      );
+      const imported = await poll(t.s, t.token, `/api/packages/imports/${started.id}`, TUTORIAL_PROJECT_ID, (b) => b.status !== 'PROCESSING');
+      assert.equal(imported.status, 'IMPORTED', imported.message);
+      const shown = await json(await t.s.request('GET', `/api/packages/${holder.id}?showContent=True`, { token: t.token, headers: source }), 200);
+      assert.deepEqual(
+        (shown.content as Json[]).map((r) => r.id),
+        metrics.map((e) => e.object.id),
+      );
     });
 
     it('refuses malformed ids and a package file that is not a package', async () => {

@@ -139,6 +139,9 @@ export class PackageHolders {
         type: header.packageType,
         name: header.name,
         storage: { path, size: stored.size, sha256: stored.sha256 },
+        // The toc of what the holder held before (a creation, an earlier upload) is not this package's: its import
+        // writes the new one.
+        toc: undefined,
         request: { ...record.package.request, settings: header.settings },
         formatVersion: header.formatVersion,
       });
