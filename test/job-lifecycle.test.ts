@@ -11,6 +11,7 @@ import { recoverStrandedWork } from '../src/services/stranded.js';
 import { createPackageHandler } from '../src/services/create-package.js';
 import { SupersededError } from '../src/services/apply-package.js';
 import { JobQueue } from '../src/jobs/queue.js';
+import { packagePath } from '../src/domain/storage-keys.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { must } from './support/must.js';
 
@@ -150,6 +151,8 @@ for (const dialect of dialects()) {
         assert.deepEqual(await tocOf(), []);
         const pending = must(await ctx.migrations.getPackage(packageId), 'the record');
         assert.deepEqual([pending.status, pending.storage], ['creating', undefined]);
+        const blobs = await ctx.storage.blobs();
+        assert.equal(await blobs.head(packagePath(packageId, new Date(pending.createdAt))), undefined, 'no package bytes were stored');
 
         await createPackageHandler(deps).run(taken, leaseOf(owner, taken));
         const created = await waitForMigration(t.s, t.token, id, (r) => r.packageInfo.status !== 'creating');

@@ -7,6 +7,7 @@ import SQLite from 'better-sqlite3';
 import { sql, type Kysely } from 'kysely';
 import { connectDatabase } from '../src/store/db/connect.js';
 import { CACHED_SQL_CHARS, withStatementCache } from '../src/store/db/statement-cache.js';
+import { must } from './support/must.js';
 
 /** SQLite keeps statements prepared between queries (src/store/db/statement-cache.ts). */
 describe('SQLite prepared statement cache', () => {
@@ -36,13 +37,14 @@ describe('SQLite prepared statement cache', () => {
     const budgeted = withStatementCache(new SQLite(file));
     try {
       const insertOf = (rows: number) => `insert into t (n) values ${Array.from({ length: rows }, () => '(0)').join(', ')}`;
-      const rowsPerStatement = Math.floor(CACHED_SQL_CHARS / 4 / '(0), '.length);
+      // Each a little over a third of the budget: two fit, three do not.
+      const rowsPerStatement = Math.ceil(CACHED_SQL_CHARS / 3 / '(0), '.length) + 20;
       const lengths = Array.from({ length: 12 }, (_, i) => rowsPerStatement - i);
       const first = lengths.map((rows) => budgeted.prepare(insertOf(rows)));
-      const again = lengths.map((rows) => budgeted.prepare(insertOf(rows)));
-      const kept = again.filter((statement, i) => statement === first[i]).length;
-      assert.ok(kept < lengths.length, 'not every long statement stays prepared');
-      assert.equal(budgeted.prepare(insertOf(rowsPerStatement - 11)), again[11], 'the most recently used one stays');
+      const at = (i: number) => must(lengths[i], 'a length');
+      assert.equal(budgeted.prepare(insertOf(at(10))), first[10], 'the second most recent stays prepared');
+      assert.equal(budgeted.prepare(insertOf(at(11))), first[11], 'the most recent stays prepared');
+      assert.notEqual(budgeted.prepare(insertOf(at(9))), first[9], 'the third most recent was let go');
       const tooLong = insertOf(Math.ceil(CACHED_SQL_CHARS / '(0), '.length) + 1);
       assert.notEqual(budgeted.prepare(tooLong), budgeted.prepare(tooLong), 'a statement over the budget is prepared each time');
     } finally {

@@ -118,13 +118,15 @@ export class LoginThrottle {
     await this.db.deleteFrom('login_throttle').where('login_key', '=', key).execute();
   }
 
-  /** Drops rows that no longer count anything nor mark a known address. */
+  /** Drops rows that no longer count anything nor mark a known address (behind the counts still queued). */
   async purgeExpired(now = Date.now()): Promise<void> {
-    await this.db
-      .deleteFrom('login_throttle')
-      .where('window_start', '<=', now - this.policy.windowMs)
-      .where('last_success', '<=', now - this.policy.knownAddressMs)
-      .execute();
+    await this.writes.run(() =>
+      this.db
+        .deleteFrom('login_throttle')
+        .where('window_start', '<=', now - this.policy.windowMs)
+        .where('last_success', '<=', now - this.policy.knownAddressMs)
+        .execute(),
+    );
   }
 
   private refused(windowStart: number, now: number): Admission {

@@ -9,7 +9,7 @@ interface SessionRow {
 }
 
 /** Touching a session on every request would write on every request; a few seconds of slack is harmless. */
-const TOUCH_SLACK_MS = 5000;
+export const TOUCH_SLACK_MS = 5000;
 
 /**
  * Sessions live in the database so that any node accepts any token. A session made while an import
@@ -100,10 +100,13 @@ export class SessionRepository {
     );
   }
 
+  /** The sweep: behind any renewal still queued, so a session renewed during an import is not swept for its stored row. */
   async purgeExpired(now = Date.now()): Promise<void> {
-    await this.db
-      .deleteFrom('sessions')
-      .where('last_active_at', '<', now - this.idleTimeoutMs)
-      .execute();
+    await this.writes.run(() =>
+      this.db
+        .deleteFrom('sessions')
+        .where('last_active_at', '<', now - this.idleTimeoutMs)
+        .execute(),
+    );
   }
 }

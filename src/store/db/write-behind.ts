@@ -7,9 +7,10 @@ import type { WriterState } from './sqlite-routing-driver.js';
  * memory what the queued write will store. SQLite is one node by design, so that memory is the whole
  * truth. On PostgreSQL nothing is ever queued.
  *
- * Queued writes wait as functions not yet called, and run one after the other, in order, once the
- * writer is free: a write started early would hold its query, connection and promises for the whole
- * import (about 11 KB each, thousands of them during a long import under polling clients).
+ * Queued writes wait as functions not yet called and run one after the other, in order: only the first
+ * waits for the writer as a started query. Each started early would hold its query, connection and
+ * promises for the whole import (about 11 KB each, thousands of them under polling clients). Writes that
+ * must come after queued ones (the sweeps of sessions and login counts) go through the queue too.
  */
 export class WriteBehind {
   private readonly waiting: Array<() => Promise<unknown>> = [];
@@ -46,9 +47,15 @@ export class WriteBehind {
   }
 
   private async drain(): Promise<void> {
-    // Nobody waits for a queued write: its failure (the database gone) shows on the next call that needs it.
-    for (let write = this.waiting.shift(); write; write = this.waiting.shift()) await write().catch(() => undefined);
-    this.draining = undefined;
+    try {
+      // Nobody waits for a queued write: its failure (the database gone) shows on the next call that needs it.
+      for (let write = this.waiting.shift(); write; write = this.waiting.shift())
+        await Promise.resolve()
+          .then(write)
+          .catch(() => undefined);
+    } finally {
+      this.draining = undefined;
+    }
   }
 }
 
