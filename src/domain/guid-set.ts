@@ -3,7 +3,8 @@ const FIRST_SLOTS = 1024;
 /**
  * A set of GUIDs (32 upper-case hex digits, as checked package entries hold them) kept as 16 bytes each in one
  * typed array, by open addressing. The package reader and writer remember every object id of a package to refuse
- * one given twice: a million ids as strings in a Set weigh about 100 MB of heap, here 32 MB at most.
+ * one given twice: a million ids as strings in a Set weigh about 100 MB of heap, here 32 MB (48 MB for the moment
+ * it grows, old and new table side by side).
  */
 export class GuidSet {
   private slots = new Uint32Array(FIRST_SLOTS * 4);
