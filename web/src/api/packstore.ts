@@ -1,5 +1,5 @@
 import { call, callJson, storeToken } from './client.js';
-import type { EnvironmentBadge, Migration, Page, PageAt, Project, Report, SharedFile, UserInfo } from './types.js';
+import type { EnvironmentBadge, Migration, Page, Project, ReadAt, Report, SharedFile, UserInfo } from './types.js';
 import { MIGRATION_PURPOSES } from '../../../src/api/contract/purposes.js';
 
 export const FILES = '/api/mstrServices/library/storage/sharedFileStore/files';
@@ -7,10 +7,10 @@ export const MIGRATIONS = '/api/migrations';
 const ALL_PURPOSES = MIGRATION_PURPOSES.join(',');
 export const PAGE_SIZE = 100;
 
-/** Tags a page with the offset it was read at. */
+/** Tags a read (a page, a report, a diff) with the offset it was made at. */
 export const readAt =
   (offset: number) =>
-  <T>(page: Page<T>): PageAt<T> => ({ ...page, offset });
+  <T extends object>(read: T): ReadAt<T> => ({ ...read, offset });
 
 export async function signIn(username: string, password: string): Promise<void> {
   const response = await call('POST', '/api/auth/login', { form: new URLSearchParams({ loginMode: '1', username, password }) });

@@ -4,8 +4,9 @@
  */
 import type { Page } from '../../../src/api/contract/common.js';
 export type { Named, Page } from '../../../src/api/contract/common.js';
-/** A page with the offset it was read at: a pager names the rows on screen, not the page asked for while it loads. */
-export type PageAt<T> = Page<T> & { offset: number };
+/** A read with the offset it was made at: a pager names the rows on screen, not the page asked for while it loads. */
+export type ReadAt<T> = T & { offset: number };
+export type PageAt<T> = ReadAt<Page<T>>;
 export type { SharedFile } from '../../../src/api/contract/files.js';
 export type { ImportInfo, Migration, ObjectOutcome, PackageInfo, Report, ReportSummary, TocRow, Validation } from '../../../src/api/contract/migrations.js';
 export type { EnvironmentBadge } from '../../../src/api/contract/environment-badge.js';

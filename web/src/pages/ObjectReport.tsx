@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { getReport, PAGE_SIZE } from '../api/packstore.js';
-import type { Migration, Report } from '../api/types.js';
+import { getReport, PAGE_SIZE, readAt } from '../api/packstore.js';
+import type { Migration, ReadAt, Report } from '../api/types.js';
 import { DataTable } from '../components/DataTable.js';
 import { ErrorNotice } from '../components/ErrorNotice.js';
 import { actionCounts, Counts, typeCounts } from '../components/Counts.js';
@@ -27,8 +27,7 @@ const FIRST_PAGE: ReportView = { offset: 0, q: '', action: '', type: '', sort: '
  */
 export function ObjectReport({ migration, runKey }: { migration: Migration; runKey: string }) {
   const [view, setView] = useState<ReportView>(FIRST_PAGE);
-  // The page shown, with the offset it was read at: the pager names the rows on screen, not the page asked for.
-  const [report, setReport] = useState<Report & { offset: number }>();
+  const [report, setReport] = useState<ReadAt<Report>>();
   const [error, setError] = useState<unknown>();
   const q = useDebounced(view.q, 250);
 
@@ -37,7 +36,7 @@ export function ObjectReport({ migration, runKey }: { migration: Migration; runK
     getReport(migration.id, { offset: view.offset, limit: PAGE_SIZE, action: view.action, type: view.type, q, sort: view.sort }).then(
       (next) => {
         if (!current) return;
-        setReport({ ...next, offset: view.offset });
+        setReport(readAt(view.offset)(next));
         setError(undefined);
       },
       (e: unknown) => current && setError(e),

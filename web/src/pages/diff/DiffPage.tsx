@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { findFile, readDiff, startDiff, type DiffSource } from '../../api/diffs.js';
-import { getMigration, listProjects } from '../../api/packstore.js';
-import type { Diff, DiffObject, Migration, Project, SharedFile } from '../../api/types.js';
+import { getMigration, listProjects, readAt } from '../../api/packstore.js';
+import type { Diff, DiffObject, Migration, Project, ReadAt, SharedFile } from '../../api/types.js';
 import { useAnnounce } from '../../components/Announcer.js';
 import { actionCounts, Counts, typeCounts } from '../../components/Counts.js';
 import { ErrorNotice } from '../../components/ErrorNotice.js';
@@ -63,8 +63,7 @@ export function DiffPage({ source }: { source: DiffSource }) {
   const [projectId, setProjectId] = useState('');
   const [run, setRun] = useState(0);
   const [diff, setDiff] = useState<Diff>();
-  // The page shown, with the offset it was read at: the pager names the rows on screen, not the page asked for.
-  const [page, setPage] = useState<Diff & { offset: number }>();
+  const [page, setPage] = useState<ReadAt<Diff>>();
   const [stale, setStale] = useState(false);
   const [view, setView] = useState<DiffView>(FIRST_PAGE);
   const q = useDebounced(view.q, 250);
@@ -120,7 +119,7 @@ export function DiffPage({ source }: { source: DiffSource }) {
     readDiff(doneId, { offset: view.offset, action: view.action, type: view.type, q }).then(
       (next) => {
         if (!current) return;
-        setPage({ ...next, offset: view.offset });
+        setPage(readAt(view.offset)(next));
         setStale(next.stale ?? false);
       },
       (e: unknown) => current && setError(e),
