@@ -24,10 +24,8 @@ import { packagePath } from '../src/domain/storage-keys.js';
 import { fileIdFromGuid, newGuid } from '../src/domain/ids.js';
 import type { PackageEntry } from '../src/domain/mmp/types.js';
 import type { MetadataRepository } from '../src/store/metadata/repository.js';
-import { CLI_FROM_SOURCES } from '../test/support/cli.js';
-import { startServeProcess } from '../test/support/serve-process.js';
 import { must } from '../test/support/must.js';
-import { caller, cpuSeconds, login, ok, percentile, rssMb } from './support/child-server.js';
+import { caller, cpuSeconds, login, ok, percentile, rssMb, serveFromSources } from './support/child-server.js';
 
 const PROJECT_OBJECTS = Number(process.env.BENCH_PROJECT ?? 1_000_000);
 const DIFF_OBJECTS = Math.min(PROJECT_OBJECTS, Number(process.env.BENCH_DIFF ?? 100_000));
@@ -159,7 +157,7 @@ async function seedAndDiff(dialect: 'sqlite' | 'postgres') {
 
 /** The diff as a client gets it: the server in its own process, over HTTP; its RSS and CPU time read from /proc. */
 async function diffInServer(files: TestEnvironmentFiles, { fileId, touched }: Prepared) {
-  const server = await startServeProcess(process.execPath, [...CLI_FROM_SOURCES, 'serve', '--port', '0', '--data-dir', files.dataDir], {
+  const server = await serveFromSources(files.dataDir, {
     PACKSTORE_ADMIN_PASSWORD: PASSWORD,
     PACKSTORE_DATABASE_URL: files.config.databaseUrl,
   });

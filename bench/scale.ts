@@ -11,10 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { openEnvironment } from '../src/server.js';
 import { growProject } from '../src/store/metadata/seed-generator.js';
 import { createTestEnvironmentFiles, dialects } from '../test/support/env.js';
-import { CLI_FROM_SOURCES } from '../test/support/cli.js';
-import { startServeProcess } from '../test/support/serve-process.js';
 import { must } from '../test/support/must.js';
-import { caller, login as loginAs, ok, percentile, rssMb, type Call } from './support/child-server.js';
+import { caller, login as loginAs, ok, percentile, rssMb, serveFromSources, type Call } from './support/child-server.js';
 
 const OBJECTS = Number(process.env.BENCH_OBJECTS ?? 1_000_000);
 const PASSWORD = 'bench-scale-password';
@@ -53,7 +51,7 @@ async function benchDialect(dialect: 'sqlite' | 'postgres'): Promise<Record<stri
     await growProject(seeding.ctx.metadata, { projectId: TARGET_PROJECT, objects: 0 });
     await seeding.close();
 
-    const server = await startServeProcess(process.execPath, [...CLI_FROM_SOURCES, 'serve', '--port', '0', '--data-dir', files.dataDir], {
+    const server = await serveFromSources(files.dataDir, {
       PACKSTORE_ADMIN_PASSWORD: PASSWORD,
       PACKSTORE_DATABASE_URL: files.config.databaseUrl,
       PACKSTORE_SERVER_RECORDBODYLIMIT: String(256 * 1024 * 1024),

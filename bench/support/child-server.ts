@@ -3,7 +3,16 @@
  * shape, a login, the child's RSS and CPU time from /proc, and percentiles of latencies.
  */
 import { readFile } from 'node:fs/promises';
+import { withMallocTunable } from '../../src/cli/process-memory.js';
+import { CLI_FROM_SOURCES } from '../../test/support/cli.js';
 import { must } from '../../test/support/must.js';
+import { startServeProcess, type ServeProcess } from '../../test/support/serve-process.js';
+
+/** `packstore serve` from the sources in a process of its own, with the malloc setting `npm start` gives it. */
+export function serveFromSources(dataDir: string, env: Record<string, string>): Promise<ServeProcess> {
+  const args = [...CLI_FROM_SOURCES, 'serve', '--port', '0', '--data-dir', dataDir];
+  return startServeProcess(process.execPath, args, withMallocTunable({ ...process.env, ...env }));
+}
 
 export type Call = (
   method: string,

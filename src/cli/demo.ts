@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { demoNotes, demoProblems, type DemoEnvironment } from './demo-checks.js';
 import { errorLine } from './error-line.js';
+import { withMallocTunable } from './process-memory.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = path.join(ROOT, 'src/cli/main.ts');
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
   for (const env of ENVIRONMENTS) {
     const server = node(
       ['serve', '--port', String(env.port), '--data-dir', env.dataDir],
-      { ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' },
+      withMallocTunable({ ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' }),
       'inherit',
     );
     server.on('exit', (code) => {

@@ -1,0 +1,44 @@
+import { setFlagsFromString } from 'node:v8';
+
+/**
+ * How far V8 lets its heap grow past what survived the last full collection, in percent. By default it picks up to
+ * four times when the program allocates fast, as an import of a million objects does: 170–240 MB of heap for 60–100 MB
+ * live. 30 % is V8's own factor when it optimises for memory; bench:scale measured no loss of speed with it
+ * (docs/import-at-scale.md, "The collector's slack and glibc's thresholds").
+ */
+export const HEAP_GROWING_PERCENT = 30;
+
+/**
+ * The glibc setting `npm start` and the systemd unit run the server with. glibc serves allocations above its mmap
+ * threshold from mmap and returns them on free, but raises that threshold to the size of each such block freed (up
+ * to 32 MB): after a login's scrypt (16 MB) or a freed id table, every buffer below it comes from arenas that keep
+ * their memory. A threshold set explicitly stays where it is.
+ */
+export const GLIBC_MALLOC_TUNABLE = 'glibc.malloc.mmap_threshold=131072';
+
+/** Bounds the heap's growth for this process; V8 reads the factor each time it sets the next collection's limit. */
+export function boundHeapGrowth(): void {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+
+/** Whether this process runs on glibc (not musl, not another OS), where the malloc tunable means something. */
+export function runsOnGlibc(): boolean {
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  return typeof report?.header?.glibcVersionRuntime === 'string';
+}
+
+function setsMmapThreshold(env: NodeJS.ProcessEnv): boolean {
+  return env.MALLOC_MMAP_THRESHOLD_ !== undefined || (env.GLIBC_TUNABLES ?? '').includes('glibc.malloc.mmap_threshold=');
+}
+
+/** `env` with the malloc tunable added to its GLIBC_TUNABLES (kept as they are when they set the threshold already). */
+export function withMallocTunable(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (setsMmapThreshold(env)) return env;
+  return { ...env, GLIBC_TUNABLES: env.GLIBC_TUNABLES ? `${env.GLIBC_TUNABLES}:${GLIBC_MALLOC_TUNABLE}` : GLIBC_MALLOC_TUNABLE };
+}
+
+/** A line for the operator when the server runs on glibc without an mmap threshold of its own; otherwise undefined. */
+export function mallocAdvice(env: NodeJS.ProcessEnv, glibc: boolean): string | undefined {
+  if (!glibc || setsMmapThreshold(env)) return undefined;
+  return `glibc's mmap threshold is not set: freed memory stays with the process after large imports. Start the server with GLIBC_TUNABLES=${GLIBC_MALLOC_TUNABLE} (npm start and docs/deploy/packstore.service do).`;
+}

@@ -1,0 +1,62 @@
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { GLIBC_MALLOC_TUNABLE, mallocAdvice, runsOnGlibc, withMallocTunable } from '../src/cli/process-memory.js';
+import { createTestEnvironmentFiles, type TestEnvironmentFiles } from './support/env.js';
+import { ADMIN_PASSWORD } from './support/server.js';
+import { CLI_FROM_SOURCES } from './support/cli.js';
+import { startServeProcess } from './support/serve-process.js';
+
+describe('process memory settings', () => {
+  it('advises the mmap threshold on glibc only, and only when no setting names it', () => {
+    assert.match(mallocAdvice({}, true) ?? '', new RegExp(`GLIBC_TUNABLES=${GLIBC_MALLOC_TUNABLE}`));
+    assert.equal(mallocAdvice({}, false), undefined, 'musl and other systems have no such tunable');
+    assert.equal(mallocAdvice({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' }, true), undefined, 'the operator’s own value');
+    assert.equal(mallocAdvice({ MALLOC_MMAP_THRESHOLD_: '1048576' }, true), undefined, 'the older variable');
+    assert.ok(mallocAdvice({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }, true), 'another tunable does not set the threshold');
+  });
+
+  it('adds the tunable to the environment, keeping other tunables and an operator’s threshold', () => {
+    assert.equal(withMallocTunable({ PATH: '/bin' }).GLIBC_TUNABLES, GLIBC_MALLOC_TUNABLE);
+    assert.equal(withMallocTunable({ GLIBC_TUNABLES: 'glibc.malloc.arena_max=2' }).GLIBC_TUNABLES, `glibc.malloc.arena_max=2:${GLIBC_MALLOC_TUNABLE}`);
+    assert.equal(withMallocTunable({ GLIBC_TUNABLES: 'glibc.malloc.mmap_threshold=65536' }).GLIBC_TUNABLES, 'glibc.malloc.mmap_threshold=65536');
+    assert.equal(withMallocTunable({ MALLOC_MMAP_THRESHOLD_: '1' }).GLIBC_TUNABLES, undefined);
+  });
+});
+
+// The process's start does not depend on the database: SQLite is enough.
+describe('packstore serve and its memory settings [sqlite]', () => {
+  let files: TestEnvironmentFiles;
+  before(async () => {
+    files = await createTestEnvironmentFiles('sqlite');
+  });
+  after(async () => {
+    await files.dispose();
+  });
+
+  const serve = async (env: Record<string, string | undefined>) => {
+    const args = [...CLI_FROM_SOURCES, 'serve', '--port', '0', '--data-dir', files.dataDir];
+    const server = await startServeProcess(process.execPath, args, {
+      PACKSTORE_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      PACKSTORE_DATABASE_URL: files.config.databaseUrl,
+      ...env,
+    });
+    try {
+      await server.waitForOutput(/"msg":"packstore ready"/);
+      return server.output();
+    } finally {
+      await server.kill();
+    }
+  };
+
+  it('warns at start on glibc without the mmap threshold, and V8 takes the heap bound', async () => {
+    const output = await serve({ GLIBC_TUNABLES: undefined, MALLOC_MMAP_THRESHOLD_: undefined });
+    assert.equal(/"level":40,[^\n]*mmap threshold is not set/.test(output), runsOnGlibc(), output);
+    assert.doesNotMatch(output, /unrecognized flag/, 'the heap growth flag is one this V8 knows');
+  });
+
+  it('starts without the warning with the setting npm start gives it', async () => {
+    const output = await serve({ GLIBC_TUNABLES: GLIBC_MALLOC_TUNABLE, MALLOC_MMAP_THRESHOLD_: undefined });
+    assert.doesNotMatch(output, /mmap threshold is not set/);
+    assert.doesNotMatch(output, /unrecognized flag/);
+  });
+});
