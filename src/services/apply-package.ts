@@ -1,7 +1,6 @@
 import { tempFileSpool } from '../store/temp-spool.js';
 import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
@@ -18,6 +17,7 @@ import { newGuid } from '../domain/ids.js';
 import { BatchChannel } from './batch-channel.js';
 import { abortStream, measured } from './streams.js';
 import { readAhead } from './read-ahead.js';
+import { inTurns } from './turns.js';
 import { ImportRefusedError } from '../domain/errors.js';
 
 /**
@@ -72,23 +72,6 @@ export interface ApplyResult {
 
 /** Progress moves in steps of this many percent at the most (issue 16: 5). */
 const PROGRESS_STEP = 2;
-
-/**
- * Objects applied between two turns of the event loop. better-sqlite3 is synchronous and a page read
- * ahead resolves at once, so without a turn a page of 2,000 objects (its look-up, plan and statements)
- * kept every request of the server waiting for a second under load (issue 16: p99 under 250 ms).
- */
-const OBJECTS_PER_TURN = 250;
-
-/** The reader's pages cut to OBJECTS_PER_TURN, each after a turn of the event loop. */
-async function* inTurns<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T[]> {
-  for await (const page of pages) {
-    for (let at = 0; at < page.length; at += OBJECTS_PER_TURN) {
-      await nextTurn();
-      yield page.slice(at, at + OBJECTS_PER_TURN);
-    }
-  }
-}
 
 function missingMessage(req: Requirement): string {
   return `Object '${req.by.name}' (${req.by.id}) uses ${req.id}, which is neither in the package nor in the target project.`;
