@@ -25,7 +25,7 @@ describe('work in turns of the event loop', () => {
     const seen: number[] = [];
     let turns = 0;
     let sliceCount = 0;
-    for await (const slice of inTurns(pagesOf(10_000, 2000))) {
+    for await (const slice of inTurns(pagesOf(10_000, 2000), true)) {
       // Scheduled during this slice: it runs only if the loop turns before the next one.
       setImmediate(() => {
         turns += 1;
@@ -40,9 +40,9 @@ describe('work in turns of the event loop', () => {
     );
   });
 
-  it('shrinks slices to the smallest while each costs more than the budget, and grows them while they cost nothing', async () => {
+  it('shrinks slices while each keeps the loop past the budget, grows them while they cost nothing, and keeps them when not timed', async () => {
     const costly: number[] = [];
-    for await (const slice of inTurns(pagesOf(600, 2000))) {
+    for await (const slice of inTurns(pagesOf(600, 2000), true)) {
       costly.push(slice.length);
       work(TURN_BUDGET_MS * 1.5);
     }
@@ -53,8 +53,16 @@ describe('work in turns of the event loop', () => {
       costly.join(' '),
     );
 
+    // Not timed (PostgreSQL): slices keep the first size whatever they cost.
+    const fixed: number[] = [];
+    for await (const slice of inTurns(pagesOf(1500, 2000), false)) {
+      fixed.push(slice.length);
+      work(TURN_BUDGET_MS * 1.5);
+    }
+    assert.deepEqual(fixed, [256, 256, 256, 256, 256, 220]);
+
     const cheap: number[] = [];
-    for await (const slice of inTurns(pagesOf(20_000, 2000))) cheap.push(slice.length);
+    for await (const slice of inTurns(pagesOf(20_000, 2000), true)) cheap.push(slice.length);
     assert.equal(Math.max(...cheap), 2000, 'cheap slices grow to whole pages (a slice never spans two)');
   });
 });

@@ -40,6 +40,8 @@ export interface ApplyOptions {
   /** When known, the package's bytes must hash to this, or nothing is committed. */
   expectedSha256?: string;
   dryRun: boolean;
+  /** The database answers synchronously (better-sqlite3): the event loop's turns are then timed (`inTurns`). */
+  synchronousDb: boolean;
   onProgress: (percent: number) => void;
   /**
    * Where each page's outcomes go, inside the transaction, instead of being kept in memory (a
@@ -126,7 +128,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const outcomes: ObjectOutcome[] = [];
       let objects = 0;
       const marks = await ImportMarks.open(trx);
-      for await (const page of inTurns(readAhead(reader.entries()))) {
+      for await (const page of inTurns(readAhead(reader.entries()), options.synchronousDb)) {
         // Before the page is written: a package that mixes project and configuration objects changes nothing.
         assertPackageKind(
           reader.header.packageType,

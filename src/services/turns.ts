@@ -21,12 +21,13 @@ export function nextSliceSize(size: number, busyMs: number): number {
 }
 
 /**
- * The pages cut into slices, each handed over after a turn of the event loop. A slice's size follows the time the
- * loop was busy while the caller worked on the one before (`eventLoopUtilization`: time spent waiting for a
- * database that answers asynchronously does not count), so slices shrink when objects get costly (a million-object
- * project, a busy machine) and grow where they are cheap.
+ * The pages cut into slices, each handed over after a turn of the event loop. With a synchronous database
+ * (`timed`: better-sqlite3), a slice's size follows the time the caller kept the loop for the one before, so
+ * slices shrink when objects get costly (a million-object project, a busy machine) and grow where they are cheap.
+ * With one that answers asynchronously (PostgreSQL) they stay at the first size: each statement awaited turns the
+ * loop already, and the time a slice takes counts the requests served in those turns.
  */
-export async function* inTurns<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T[]> {
+export async function* inTurns<T>(pages: AsyncIterable<T[]>, timed: boolean): AsyncGenerator<T[]> {
   let size = FIRST_SLICE;
   for await (const page of pages) {
     for (let at = 0; at < page.length; ) {
@@ -36,7 +37,7 @@ export async function* inTurns<T>(pages: AsyncIterable<T[]>): AsyncGenerator<T[]
       const before = performance.eventLoopUtilization();
       yield slice;
       // A page's last slice may be short: judged as if it were whole.
-      size = nextSliceSize(size, (performance.eventLoopUtilization(before).active * size) / slice.length);
+      if (timed) size = nextSliceSize(size, (performance.eventLoopUtilization(before).active * size) / slice.length);
     }
   }
 }
