@@ -16,6 +16,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { Upload } from 'tus-js-client';
+import { withMallocTunable } from '../src/cli/process-memory.js';
 import { writeLargePackage } from './large-package.js';
 
 const SIZE_MB = Number(process.env.BENCH_SIZE_MB ?? 1024);
@@ -227,7 +228,8 @@ function runCli(
 function startServer(port: number, dataDir: string): ReturnType<typeof spawn> {
   return spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve', '--port', String(port), '--data-dir', dataDir], {
     cwd: ROOT,
-    env: { ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' },
+    // Started as `npm start` starts it (glibc's mmap threshold fixed).
+    env: withMallocTunable({ ...process.env, PACKSTORE_ADMIN_PASSWORD: PASSWORD, PACKSTORE_LOG_LEVEL: 'warn' }),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }
