@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { loadConfig } from '../config/load.js';
 import { exitGracefullyOnSignals } from './shutdown.js';
 import { loggerOptions } from './log-format.js';
-import { boundHeapGrowth, mallocAdvice, runsOnGlibc } from './process-memory.js';
+import { fixHeapGrowingFactor, mallocAdvice, runsOnGlibc } from './process-memory.js';
 
 interface ServeOptions {
   port?: string;
@@ -25,7 +25,9 @@ export function registerServe(program: Command): void {
     .option('--tls-cert <file>', 'serve HTTPS with this certificate (PEM; server.tls.cert)')
     .option('--tls-key <file>', 'the private key of --tls-cert (PEM; server.tls.key)')
     .action(async (opts: ServeOptions) => {
-      boundHeapGrowth();
+      fixHeapGrowingFactor();
+      // Before any socket is open: a process report names each one.
+      const advice = mallocAdvice(process.env, runsOnGlibc());
       // Options win over PACKSTORE_* variables and the properties file, and are checked like them.
       const overrides = { 'server.port': opts.port, 'server.host': opts.host, 'server.tls.cert': opts.tlsCert, 'server.tls.key': opts.tlsKey };
       const config = loadConfig({ dataDir: opts.dataDir, configFile: opts.config, overrides });
@@ -42,7 +44,6 @@ export function registerServe(program: Command): void {
         // Printed once, at the first start only; it is stored as a scrypt hash.
         process.stderr.write(`\nAdministrator password (shown once): ${server.env.bootstrap.generatedAdminPassword}\n\n`);
       }
-      const advice = mallocAdvice(process.env, runsOnGlibc());
       if (advice) server.app.log.warn(advice);
       server.app.log.info({ database: server.env.ctx.database.describe, environment: server.env.ctx.environment }, 'packstore ready');
       // Where a person goes next, on its own line whatever the log format.

@@ -8,7 +8,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
  * for p99 under 250 ms.
  */
 export const TURN_BUDGET_MS = 25;
-/** Slice sizes are powers of two in this range, so that a slice's statements come in a few shapes (prepared once). */
+/** Slice sizes, halved and doubled from the first, stay in this range. */
 export const MIN_SLICE = 16;
 export const MAX_SLICE = 2048;
 const FIRST_SLICE = 256;
@@ -34,10 +34,12 @@ export async function* inTurns<T>(pages: AsyncIterable<T[]>, timed: boolean): As
       await nextTurn();
       const slice = page.slice(at, at + size);
       at += slice.length;
-      const before = performance.eventLoopUtilization();
+      const before = timed ? performance.eventLoopUtilization() : undefined;
       yield slice;
-      // A page's last slice may be short: judged as if it were whole.
-      if (timed) size = nextSliceSize(size, (performance.eventLoopUtilization(before).active * size) / slice.length);
+      if (!before) continue;
+      // A page's short last slice may shrink the next one, never grow it (its fixed costs weigh more per object).
+      const busy = performance.eventLoopUtilization(before).active;
+      if (slice.length === size || busy > TURN_BUDGET_MS) size = nextSliceSize(size, busy);
     }
   }
 }
