@@ -33,18 +33,25 @@ describe('process memory settings', () => {
     );
   });
 
-  it('fixes V8’s heap growing factor at 1.6 (V8 chose 4.0 for the same collection without it)', () => {
-    const collect = (fix: boolean) => {
-      const script = `${fix ? "import { fixHeapGrowingFactor } from './src/cli/process-memory.ts'; fixHeapGrowingFactor();" : ''} globalThis.gc();`;
+  it('fixes V8’s heap growing factor at 1.6: the limit V8 sets after a full collection follows it', () => {
+    // Node 20's V8 prints the factor; later ones print only the sizes: the limit is the live size times the
+    // factor plus the young generation (16–32 MB), so ~78 MB live gives a limit of 1.8–2.0 times, V8's own 4.0 over 4.
+    const limitRatio = (fix: boolean) => {
+      const setup = fix ? "import { fixHeapGrowingFactor } from './src/cli/process-memory.ts'; fixHeapGrowingFactor();" : '';
+      const script = `${setup} const keep = []; for (let i = 0; i < 1e6; i++) keep.push({ i, s: 'x' + i }); globalThis.gc(); globalThis.keep = keep;`;
       const run = spawnSync(process.execPath, ['--import', 'tsx', '--expose-gc', '--trace-gc-verbose', '--input-type=module', '-e', script], {
         cwd: new URL('..', import.meta.url),
         encoding: 'utf8',
       });
       assert.equal(run.status, 0, run.stderr);
-      return [...run.stdout.matchAll(/\[HeapController\] Limit: .*\(([\d.]+)\)/g)].map((m) => m[1]);
+      const limits = [...run.stdout.matchAll(/\[HeapController\] Limit: old size: (\d+) KB, new limit: (\d+) KB/g)];
+      const last = limits.at(-1);
+      assert.ok(last, 'V8 traced the limit it set');
+      return Number(last[2]) / Number(last[1]);
     };
-    assert.deepEqual([...new Set(collect(true))], ['1.6']);
-    assert.ok(!collect(false).includes('1.6'), 'V8 picks its own factor otherwise');
+    const fixed = limitRatio(true);
+    assert.ok(fixed > 1.5 && fixed < 2.5, `limit / live size with the factor fixed: ${fixed}`);
+    assert.ok(limitRatio(false) > fixed, 'V8 chose a larger factor by itself');
   });
 });
 
