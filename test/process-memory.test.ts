@@ -80,7 +80,7 @@ describe('packstore serve and its memory settings [sqlite]', () => {
     }
   };
 
-  it('warns at start on glibc without the mmap threshold, and V8 takes the heap bound', async () => {
+  it('warns at start on glibc without the mmap threshold, and V8 knows the heap growth flag', async () => {
     const output = await serve({ GLIBC_TUNABLES: undefined, MALLOC_MMAP_THRESHOLD_: undefined });
     assert.equal(/"level":40,[^\n]*mmap threshold is not set/.test(output), runsOnGlibc(), output);
     assert.doesNotMatch(output, /unrecognized flag/, 'the heap growth flag is one this V8 knows');

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { Kysely } from 'kysely';
 import type { Database } from '../store/db/schema.js';
+import type { DialectName } from '../store/db/connect.js';
 import { MetadataRepository } from '../store/metadata/repository.js';
 import type { BlobStore, StoredBlob } from '../store/blob/blob-store.js';
 import { tocRowOf, writePackage } from '../domain/mmp/index.js';
@@ -40,8 +41,8 @@ export interface ApplyOptions {
   /** When known, the package's bytes must hash to this, or nothing is committed. */
   expectedSha256?: string;
   dryRun: boolean;
-  /** The database answers synchronously (better-sqlite3): the event loop's turns are then timed (`inTurns`). */
-  synchronousDb: boolean;
+  /** better-sqlite3 answers synchronously: on SQLite the event loop's turns are timed (`inTurns`). */
+  dialect: DialectName;
   onProgress: (percent: number) => void;
   /**
    * Where each page's outcomes go, inside the transaction, instead of being kept in memory (a
@@ -128,7 +129,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
       const outcomes: ObjectOutcome[] = [];
       let objects = 0;
       const marks = await ImportMarks.open(trx);
-      for await (const page of inTurns(readAhead(reader.entries()), options.synchronousDb)) {
+      for await (const page of inTurns(readAhead(reader.entries()), options.dialect === 'sqlite')) {
         // Before the page is written: a package that mixes project and configuration objects changes nothing.
         assertPackageKind(
           reader.header.packageType,

@@ -88,7 +88,7 @@ export function importPackageHandler(deps: ServiceDeps): JobHandler {
       deps.migrations.progressEnded(importing.id); // an earlier attempt's progress on this node
       const result = await applyPackage({
         db: deps.db,
-        synchronousDb: deps.dialect === 'sqlite',
+        dialect: deps.dialect,
         blobs: await deps.storage.blobs(),
         packagePath: storage.path,
         packageSize: storage.size,

@@ -51,7 +51,7 @@ export function validatePackageHandler(deps: ServiceDeps): JobHandler {
       let olderFormat = false;
       const applied = await applyPackage({
         db: deps.db,
-        synchronousDb: deps.dialect === 'sqlite',
+        dialect: deps.dialect,
         blobs: await deps.storage.blobs(),
         packagePath: storage.path,
         packageSize: storage.size,

@@ -132,7 +132,7 @@ export function dryRun(s: TestServer, packagePath: string): Promise<ApplyResult>
   return s.server.env.ctx.storage.blobs().then((blobs) =>
     applyPackage({
       db: s.server.env.ctx.database.db,
-      synchronousDb: s.server.env.ctx.database.dialect === 'sqlite',
+      dialect: s.server.env.ctx.database.dialect,
       blobs,
       packagePath,
       packageSize: 0,
