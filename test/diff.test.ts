@@ -182,6 +182,36 @@ for (const dialect of dialects()) {
       assert.deepEqual(diff.objects[0].changes, expected);
     });
 
+    it('objects on later pages get their destination folders as the first page read them: the same path and inherited ACL', async () => {
+      // Two pages (a page holds at most 2,000 objects), new objects alternating between two folders of the target.
+      const objects = Array.from({ length: 2_002 }, (_, i) => object(`paged ${i}`, i % 2 ? { folderId: REPORTS_FOLDER } : {}));
+      const bytes = await buildPackage(
+        objects.map((o) => entry(o, 'replace')),
+        { settings: { defaultAction: 'replace', aclOnReplacingObjects: 'replace', aclOnNewObjects: ['inherit_acl_as_dest_folder'] } },
+      );
+      const diff = await diffFile((await uploaded(bytes)).id, '?limit=2');
+      const [first, second] = diff.objects as Json[];
+      const [third, fourth] = (await page(diff.id, '?offset=2000&limit=2')).objects as Json[];
+      const field = (row: Json | undefined, name: string) => row?.changes.filter((c: Json) => c.field === name || c.field.startsWith(`${name}[`));
+      assert.deepEqual(
+        [first, second, third, fourth].map((row) => [row?.action, field(row, 'folder')?.[0]?.after]),
+        [
+          ['create', '/Public Objects'],
+          ['create', '/Public Objects/Shared Reports'],
+          ['create', '/Public Objects'],
+          ['create', '/Public Objects/Shared Reports'],
+        ],
+      );
+      const inherited = field(first, 'acl');
+      assert.ok(inherited.length > 0 && inherited.every((c: Json) => c.before === null));
+      assert.notDeepEqual(
+        inherited.map((c: Json) => c.field),
+        objects[0]?.acl.map((e) => `acl[${e.deny ? 'deny' : 'grant'}:${e.trusteeId}]`),
+        "the folder's ACL, not the object's own",
+      );
+      assert.deepEqual(field(third, 'acl'), inherited);
+      assert.deepEqual(field(fourth, 'acl'), field(second, 'acl'));
+    });
     it('pages and filters by action, type and name; says when the target changed since (stale)', async () => {
       const existing = object('stale target');
       await importToEnd(s, token, await buildPackage([entry(existing, 'replace')]));

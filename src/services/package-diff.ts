@@ -175,8 +175,16 @@ interface ReadPage {
   targets: Map<string, TargetObject>;
 }
 
+/**
+ * Destination folders kept from page to page (or absent from the target: null). Objects of a page
+ * sit in many folders, each shared by objects of many pages: looked up again on every page, they
+ * were nearly half the diff's look-ups. Past the bound, further folders are looked up per page.
+ */
+const KEPT_FOLDERS = 20_000;
+
 /** Reads each page and looks its objects up in the target (and their folders' paths): the stage that runs ahead. */
 async function* withTargets(deps: ServiceDeps, header: DiffHeader, reader: PackageReader, paths: FolderPaths): AsyncGenerator<ReadPage> {
+  const keptFolders = new Map<string, TargetObject | null>();
   for await (const page of reader.entries()) {
     assertPackageKind(
       reader.header.packageType,
@@ -184,7 +192,13 @@ async function* withTargets(deps: ServiceDeps, header: DiffHeader, reader: Packa
     );
     const own = new Map(page.map((e) => [e.object.id, e.object]));
     const folders = header.source.undo ? [] : page.flatMap((e) => (e.object.folderId && !own.has(e.object.folderId) ? [e.object.folderId] : []));
-    const targets = await deps.metadata.getStoredObjects(header.projectId, [...own.keys(), ...folders]);
+    const unread = [...new Set(folders)].filter((f) => !keptFolders.has(f));
+    const targets: Map<string, TargetObject> = await deps.metadata.getStoredObjects(header.projectId, [...own.keys(), ...unread]);
+    for (const f of unread) if (keptFolders.size < KEPT_FOLDERS) keptFolders.set(f, targets.get(f) ?? null);
+    for (const f of folders) {
+      const kept = keptFolders.get(f);
+      if (kept) targets.set(f, kept);
+    }
     await paths.load([...own.values(), ...targets.values()], own);
     yield { page, folders, targets };
   }
