@@ -1,5 +1,5 @@
 import { CONFIGURATION_TYPES, type AclEntry, type MetadataObject } from '../objects.js';
-import { type FieldCheck, join, present } from './fields.js';
+import { type FieldCheck, type FieldPath, present } from './fields.js';
 import { FIELD_LIMITS } from './limits.js';
 import type { ContentLevel, PackageEntry, TocRow } from './types.js';
 import { CONFLICT_ACTIONS, CONTENT_LEVELS } from './vocabulary.js';
@@ -34,7 +34,7 @@ export function levelOfType(type: number): ContentLevel {
   return CONFIGURATION_TYPES.has(type) ? 'configuration_object' : 'project_object';
 }
 
-function level(check: FieldCheck, value: unknown, path: string, type: number, formatVersion: number): ContentLevel {
+function level(check: FieldCheck, value: unknown, path: FieldPath, type: number, formatVersion: number): ContentLevel {
   if (formatVersion < 2 && value === undefined) return levelOfType(type);
   return check.oneOf(value, path, CONTENT_LEVELS);
 }
@@ -42,7 +42,7 @@ function level(check: FieldCheck, value: unknown, path: string, type: number, fo
 /** One package entry, checked field by field; `level` is filled in for format 1. */
 export function checkEntry(check: FieldCheck, value: unknown, formatVersion: number): PackageEntry {
   const raw = check.fields(value, '', ENTRY_FIELDS);
-  const object = checkObject(check, raw.object, 'object');
+  const object = checkObject(check.within('object'), raw.object);
   return {
     action: check.oneOf(raw.action, 'action', CONFLICT_ACTIONS),
     explicitIncluded: check.boolean(raw.explicitIncluded, 'explicitIncluded'),
@@ -55,62 +55,63 @@ export function checkEntry(check: FieldCheck, value: unknown, formatVersion: num
   };
 }
 
-function checkObject(check: FieldCheck, value: unknown, path: string): MetadataObject {
-  const raw = check.fields(value, path, OBJECT_FIELDS);
-  const at = (key: string) => join(path, key);
-  const uses = check.each(raw.uses, at('uses'), FIELD_LIMITS.listItems, (id, itemPath) => check.guid(id, itemPath));
+// The checks below run for every object of a package: each is given the object's (or ACL entry's) own check,
+// so that the path of a field is a constant and nothing is composed unless a field fails.
+
+function checkObject(check: FieldCheck, value: unknown): MetadataObject {
+  const raw = check.fields(value, '', OBJECT_FIELDS);
+  const uses = check.each(raw.uses, 'uses', FIELD_LIMITS.listItems, (id, itemPath) => check.guid(id, itemPath));
   let previous: string | undefined;
   for (const id of uses) {
-    if (previous !== undefined && previous >= id) check.fail(at('uses'), 'must be sorted and without duplicates');
+    if (previous !== undefined && previous >= id) check.fail('uses', 'must be sorted and without duplicates');
     previous = id;
   }
   return {
-    id: check.guid(raw.id, at('id')),
-    type: check.integer(raw.type, at('type'), INT32_MIN, INT32_MAX),
-    subtype: check.integer(raw.subtype, at('subtype'), INT32_MIN, INT32_MAX),
-    name: check.string(raw.name, at('name'), FIELD_LIMITS.nameChars),
-    description: check.string(raw.description, at('description'), FIELD_LIMITS.descriptionChars),
-    folderId: check.guidOrNull(raw.folderId, at('folderId')),
-    version: check.guid(raw.version, at('version')),
-    dateCreated: check.integer(raw.dateCreated, at('dateCreated'), 0, Number.MAX_SAFE_INTEGER),
-    dateModified: check.integer(raw.dateModified, at('dateModified'), 0, Number.MAX_SAFE_INTEGER),
-    ownerId: check.guid(raw.ownerId, at('ownerId')),
-    ownerName: check.string(raw.ownerName, at('ownerName'), FIELD_LIMITS.nameChars),
-    acl: check.each(raw.acl, at('acl'), FIELD_LIMITS.listItems, (ace, acePath) => checkAce(check, ace, acePath)),
-    definition: check.record(raw.definition, at('definition')),
+    id: check.guid(raw.id, 'id'),
+    type: check.integer(raw.type, 'type', INT32_MIN, INT32_MAX),
+    subtype: check.integer(raw.subtype, 'subtype', INT32_MIN, INT32_MAX),
+    name: check.string(raw.name, 'name', FIELD_LIMITS.nameChars),
+    description: check.string(raw.description, 'description', FIELD_LIMITS.descriptionChars),
+    folderId: check.guidOrNull(raw.folderId, 'folderId'),
+    version: check.guid(raw.version, 'version'),
+    dateCreated: check.integer(raw.dateCreated, 'dateCreated', 0, Number.MAX_SAFE_INTEGER),
+    dateModified: check.integer(raw.dateModified, 'dateModified', 0, Number.MAX_SAFE_INTEGER),
+    ownerId: check.guid(raw.ownerId, 'ownerId'),
+    ownerName: check.string(raw.ownerName, 'ownerName', FIELD_LIMITS.nameChars),
+    acl: check.each(raw.acl, 'acl', FIELD_LIMITS.listItems, (ace, acePath) => checkAce(check.within(acePath), ace)),
+    definition: check.record(raw.definition, 'definition'),
     uses,
-    hidden: check.boolean(raw.hidden, at('hidden')),
+    hidden: check.boolean(raw.hidden, 'hidden'),
   };
 }
 
-function checkAce(check: FieldCheck, value: unknown, path: string): AclEntry {
-  const raw = check.fields(value, path, ACL_FIELDS);
-  const at = (key: string) => join(path, key);
+function checkAce(check: FieldCheck, value: unknown): AclEntry {
+  const raw = check.fields(value, '', ACL_FIELDS);
   return {
-    deny: check.boolean(raw.deny, at('deny')),
-    type: check.integer(raw.type, at('type'), INT32_MIN, INT32_MAX),
-    rights: check.integer(raw.rights, at('rights'), 0, UINT32_MAX),
-    trusteeId: check.guid(raw.trusteeId, at('trusteeId')),
-    trusteeName: check.string(raw.trusteeName, at('trusteeName'), FIELD_LIMITS.nameChars),
-    trusteeType: check.integer(raw.trusteeType, at('trusteeType'), INT32_MIN, INT32_MAX),
-    trusteeSubtype: check.integer(raw.trusteeSubtype, at('trusteeSubtype'), INT32_MIN, INT32_MAX),
-    inheritable: check.boolean(raw.inheritable, at('inheritable')),
+    deny: check.boolean(raw.deny, 'deny'),
+    type: check.integer(raw.type, 'type', INT32_MIN, INT32_MAX),
+    rights: check.integer(raw.rights, 'rights', 0, UINT32_MAX),
+    trusteeId: check.guid(raw.trusteeId, 'trusteeId'),
+    trusteeName: check.string(raw.trusteeName, 'trusteeName', FIELD_LIMITS.nameChars),
+    trusteeType: check.integer(raw.trusteeType, 'trusteeType', INT32_MIN, INT32_MAX),
+    trusteeSubtype: check.integer(raw.trusteeSubtype, 'trusteeSubtype', INT32_MIN, INT32_MAX),
+    inheritable: check.boolean(raw.inheritable, 'inheritable'),
   };
 }
 
-export function checkTocRow(check: FieldCheck, value: unknown, path: string, formatVersion: number): TocRow {
-  const raw = check.fields(value, path, TOC_FIELDS);
-  const at = (key: string) => join(path, key);
-  const type = check.integer(raw.type, at('type'), INT32_MIN, INT32_MAX);
+/** A row of the manifest's toc; `check` is the row's own (`toc[i]`). */
+export function checkTocRow(check: FieldCheck, value: unknown, formatVersion: number): TocRow {
+  const raw = check.fields(value, '', TOC_FIELDS);
+  const type = check.integer(raw.type, 'type', INT32_MIN, INT32_MAX);
   return {
-    id: check.guid(raw.id, at('id')),
+    id: check.guid(raw.id, 'id'),
     type,
-    subtype: check.integer(raw.subtype, at('subtype'), INT32_MIN, INT32_MAX),
-    name: check.string(raw.name, at('name'), FIELD_LIMITS.nameChars),
-    version: check.guid(raw.version, at('version')),
-    action: check.oneOf(raw.action, at('action'), CONFLICT_ACTIONS),
-    explicitIncluded: check.boolean(raw.explicitIncluded, at('explicitIncluded')),
-    level: level(check, raw.level, at('level'), type, formatVersion),
+    subtype: check.integer(raw.subtype, 'subtype', INT32_MIN, INT32_MAX),
+    name: check.string(raw.name, 'name', FIELD_LIMITS.nameChars),
+    version: check.guid(raw.version, 'version'),
+    action: check.oneOf(raw.action, 'action', CONFLICT_ACTIONS),
+    explicitIncluded: check.boolean(raw.explicitIncluded, 'explicitIncluded'),
+    level: level(check, raw.level, 'level', type, formatVersion),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { ArchiveEntry, ArchiveInput } from './archive-input.js';
 import { PackageFormatError, quoteName } from './errors.js';
-import { FieldCheck } from './fields.js';
+import { FieldCheck, itemOf } from './fields.js';
 import { checkTocRow } from './entry-check.js';
 import { checkHeader } from './header-check.js';
 import { checkManifest } from './manifest-check.js';
@@ -81,7 +81,7 @@ export async function scanManifest(
     if (read > max) throw tooLarge(read);
     for (const row of scanner.push(chunk)) {
       if (index >= maxObjects) check.fail('toc', `must have at most ${maxObjects} items`);
-      await onRow(checkTocRow(check, row, `toc[${index}]`, formatVersion));
+      await onRow(checkTocRow(check.within(itemOf('toc', index)), row, formatVersion));
       index += 1;
     }
   }

@@ -1,5 +1,5 @@
 import { parseLibraryDate } from '../dates.js';
-import { type FieldCheck, join, present } from './fields.js';
+import { type FieldCheck, type FieldPath, join, present } from './fields.js';
 import { FIELD_LIMITS } from './limits.js';
 import { MMP_FORMAT_VERSION, MMP_OLDEST_READABLE_FORMAT, type PackageHeader, type PackageSettings } from './types.js';
 import { ACL_ON_NEW, ACL_ON_REPLACING, CONFLICT_ACTIONS, PACKAGE_PURPOSES, PACKAGE_TYPES } from './vocabulary.js';
@@ -81,7 +81,7 @@ function checkUndoOf(check: FieldCheck, value: unknown): NonNullable<PackageHead
 }
 
 /** `{id, name}`: a GUID id for users and projects, a URL for environments. */
-function checkNamed(check: FieldCheck, value: unknown, path: string, guidId: boolean): { id: string; name: string } {
+function checkNamed(check: FieldCheck, value: unknown, path: FieldPath, guidId: boolean): { id: string; name: string } {
   const raw = check.fields(value, path, ['id', 'name']);
   const idPath = join(path, 'id');
   return {
@@ -90,7 +90,7 @@ function checkNamed(check: FieldCheck, value: unknown, path: string, guidId: boo
   };
 }
 
-function checkSettings(check: FieldCheck, value: unknown, path: string): PackageSettings {
+function checkSettings(check: FieldCheck, value: unknown, path: FieldPath): PackageSettings {
   const raw = check.fields(value, path, SETTINGS_FIELDS);
   const at = (key: string) => join(path, key);
   const items = FIELD_LIMITS.listItems;
@@ -127,7 +127,7 @@ function checkSettings(check: FieldCheck, value: unknown, path: string): Package
 
 type TypeAction = NonNullable<PackageSettings['objectTypeActions']>[number];
 
-function checkTypeAction(check: FieldCheck, value: unknown, path: string): TypeAction {
+function checkTypeAction(check: FieldCheck, value: unknown, path: FieldPath): TypeAction {
   const row = check.fields(value, path, ['type', 'subtype', 'action']);
   return {
     type: check.integer(row.type, join(path, 'type'), 0, Number.MAX_SAFE_INTEGER),
@@ -139,7 +139,7 @@ function checkTypeAction(check: FieldCheck, value: unknown, path: string): TypeA
   };
 }
 
-function checkIdActions(check: FieldCheck, value: unknown, path: string): Array<{ id: string; action: PackageSettings['defaultAction'] }> {
+function checkIdActions(check: FieldCheck, value: unknown, path: FieldPath): Array<{ id: string; action: PackageSettings['defaultAction'] }> {
   return check.each(value, path, FIELD_LIMITS.listItems, (item, p) => {
     const row = check.fields(item, p, ['id', 'action']);
     return { id: check.guid(row.id, join(p, 'id')), action: check.oneOf(row.action, join(p, 'action'), CONFLICT_ACTIONS) };
