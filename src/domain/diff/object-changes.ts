@@ -13,8 +13,18 @@ const aclView = (e: AclEntry) => ({
   inheritable: e.inheritable,
 });
 
+/** Both ACLs list the same entries in the same order: nothing to compare key by key (most replaced objects). */
+function sameAcl(before: readonly AclEntry[], after: readonly AclEntry[]): boolean {
+  if (before.length !== after.length) return false;
+  return before.every((b, i) => {
+    const a = after[i];
+    return a !== undefined && b.trusteeId === a.trusteeId && b.deny === a.deny && b.rights === a.rights && b.inheritable === a.inheritable;
+  });
+}
+
 /** ACL entries added (before null), removed (after null) or changed, one change each: `acl[grant:<trusteeId>]`. */
 function aclChanges(before: readonly AclEntry[], after: readonly AclEntry[]): FieldChange[] {
+  if (sameAcl(before, after)) return [];
   const old = new Map(before.map((e) => [aclKey(e), e]));
   const now = new Map(after.map((e) => [aclKey(e), e]));
   const keys = [...new Set([...old.keys(), ...now.keys()])].sort();
@@ -32,6 +42,7 @@ function aclChanges(before: readonly AclEntry[], after: readonly AclEntry[]): Fi
 
 /** Dependencies added (before null) or removed (after null): `dependencies[<id>]`. */
 function dependencyChanges(before: readonly string[], after: readonly string[]): FieldChange[] {
+  if (before.length === after.length && before.every((id, i) => id === after[i])) return [];
   const old = new Set(before);
   const now = new Set(after);
   const removed = before.filter((id) => !now.has(id)).map((id) => ({ field: `dependencies[${id}]`, before: id, after: null }));
