@@ -212,6 +212,22 @@ for (const dialect of dialects()) {
       assert.deepEqual(field(third, 'acl'), inherited);
       assert.deepEqual(field(fourth, 'acl'), field(second, 'acl'));
     });
+
+    it('a folder the target lacks is named by the package for the objects before it in its page (another slice)', async () => {
+      const folder: MetadataObject = { ...object('Brought Along'), type: 8, subtype: 2048 };
+      const inside = Array.from({ length: 600 }, (_, i) => object(`inside ${i}`, { folderId: folder.id }));
+      const diff = await diffFile((await uploaded(await buildPackage([...inside, folder].map((o) => entry(o, 'replace'))))).id, '?limit=1');
+      const last = (await page(diff.id, '?offset=599&limit=2')).objects as Json[];
+      assert.deepEqual(
+        [diff.objects[0], ...last].map((row: Json) => [row.name, row.changes.find((c: Json) => c.field === 'folder')?.after]),
+        [
+          ['inside 0', '/Public Objects/Brought Along'],
+          ['inside 599', '/Public Objects/Brought Along'],
+          ['Brought Along', '/Public Objects'],
+        ],
+      );
+    });
+
     it('pages and filters by action, type and name; says when the target changed since (stale)', async () => {
       const existing = object('stale target');
       await importToEnd(s, token, await buildPackage([entry(existing, 'replace')]));

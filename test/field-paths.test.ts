@@ -55,6 +55,10 @@ describe('field paths in package errors', () => {
       `${WHERE}: surprise is not a known field`,
     );
     assert.equal(
+      entryFailure((_, o) => (o[''] = 1)),
+      `${WHERE}: object."" is not a known field`,
+    );
+    assert.equal(
       entryFailure(() => undefined),
       'no failure',
     );

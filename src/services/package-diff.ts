@@ -179,8 +179,9 @@ interface ReadSlice {
 /**
  * Objects a slice takes through look-up, diff and write. Pages of a package hold up to 2,000; at that
  * size each stage's objects (the page's, the target's rows, the diff rows) outlived the young generation
- * of V8's heap and were copied and promoted before they died: slices of 500 took a third off the time
- * of its collections (one look-up query a slice on SQLite).
+ * of V8's heap and were copied and promoted before they died: slices of 500 took about a quarter off the
+ * time of its scavenges, varying from run to run (one look-up query a slice on SQLite, two while a slice
+ * has destination folders not read yet).
  */
 const SLICE = 500;
 

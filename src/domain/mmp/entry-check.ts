@@ -56,7 +56,8 @@ export function checkEntry(check: FieldCheck, value: unknown, formatVersion: num
 }
 
 // The checks below run for every object of a package: each is given the object's (or ACL entry's) own check,
-// so that the path of a field is a constant and nothing is composed unless a field fails.
+// so that the path of a field is a constant: the only path parts made for every object are its own check and
+// one for each item of its lists; the text is composed only when a field fails.
 
 function checkObject(check: FieldCheck, value: unknown): MetadataObject {
   const raw = check.fields(value, '', OBJECT_FIELDS);

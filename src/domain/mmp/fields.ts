@@ -4,7 +4,7 @@ import { PackageFormatError } from './errors.js';
 /**
  * Where a field sits in its document: a name (`object.name`), or a part of a list or object below another path
  * (`object.acl[2]`). Built into text only when a check fails: composing `object.acl[2].rights` for every field
- * of every object was a tenth of all that reading a package allocated.
+ * of every object was a tenth of all that a diff of a package allocated.
  */
 export type FieldPath = string | Subpath;
 
@@ -65,7 +65,8 @@ export class FieldCheck {
     // for…in, not Object.keys or entries: this runs for every object and ACL entry of a package, and those
     // allocate an array (and a pair per field). A parsed document's prototype has no enumerable keys.
     for (const key in object) {
-      if (!allowed.includes(key) && object[key] !== undefined) this.fail(join(path, key), 'is not a known field');
+      // An empty key is named `""`: an empty path stands for the record itself.
+      if (!allowed.includes(key) && object[key] !== undefined) this.fail(join(path, key === '' ? '""' : key), 'is not a known field');
     }
     return object;
   }

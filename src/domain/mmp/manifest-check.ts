@@ -1,5 +1,5 @@
 import { checkTocRow } from './entry-check.js';
-import { type FieldCheck, type FieldPath, present } from './fields.js';
+import { type FieldCheck, present } from './fields.js';
 import type { PackageManifest } from './types.js';
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -29,6 +29,6 @@ function checkSizes(check: FieldCheck, value: unknown): Record<string, number> {
 }
 
 /** A map from entry name to a value. fromEntries defines own properties, so even a `__proto__` name stays data. */
-function checkNameMap<T>(check: FieldCheck, value: unknown, path: string, item: (value: unknown, path: FieldPath) => T): Record<string, T> {
+function checkNameMap<T>(check: FieldCheck, value: unknown, path: string, item: (value: unknown, path: string) => T): Record<string, T> {
   return Object.fromEntries(Object.entries(check.record(value, path)).map(([name, v]) => [name, item(v, `${path}[${JSON.stringify(name)}]`)]));
 }
