@@ -246,6 +246,16 @@ describe('mmp hostile packages', () => {
   });
 
   describe('a manifest that lies', () => {
+    it('with a toc row of the wrong shape, named by its place in the streamed toc', async () => {
+      await assertRefused(
+        await lyingManifest((m) => {
+          const row = must(m.toc[2], 'a third toc row');
+          m.toc[2] = { ...row, version: 'not a guid' };
+        }),
+        /^manifest.json: toc\[2\].version must be 32 upper-case hex$/,
+      );
+    });
+
     it('about the object count', async () => {
       await assertRefused(
         await lyingManifest((m) => {
