@@ -7,7 +7,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { dialects } from './support/env.js';
 import { startTestServer, ADMIN_PASSWORD, type TestServer } from './support/server.js';
 import { MIGRATIONS, json, type Json } from './support/migrations.js';
-import { ARTIFACTS, browserSkip, launchBrowser, requireBuiltConsole } from './support/browser.js';
+import { ARTIFACTS, browserSkip, launchBrowser, requireBuiltConsole, waitForFocus } from './support/browser.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { counted, objectTypeName } from '../web/src/format.js';
 import { must } from './support/must.js';
@@ -75,7 +75,7 @@ for (const dialect of dialects()) {
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Build a package' }).click();
       const heading = page.getByRole('heading', { level: 1, name: 'Build a package' });
       await heading.waitFor();
-      assert.equal(await heading.evaluate((h) => h === document.activeElement), true, 'focus moves to the new page');
+      await waitForFocus(heading, 'focus moves to the new page');
       await page.getByLabel('Source project').selectOption({ label: 'MicroStrategy Tutorial' });
       await page.getByRole('heading', { level: 3, name: 'Folder: MicroStrategy Tutorial' }).waitFor();
     });
@@ -106,7 +106,7 @@ for (const dialect of dialects()) {
       await pick.focus();
       await page.keyboard.press('Space');
       assert.equal(await pick.getAttribute('aria-pressed'), 'true');
-      assert.equal(await pick.evaluate((b) => b === document.activeElement), true, 'focus stays on the toggle');
+      await waitForFocus(pick, 'focus stays on the toggle');
       await page
         .getByTestId('announcer')
         .filter({ hasText: `Picked ${revenue.name}: 1 object added.` })
@@ -173,7 +173,7 @@ for (const dialect of dialects()) {
       await browser.getByRole('button', { name: 'Open folder Shared Reports' }).click();
       await browser.getByRole('heading', { level: 3, name: 'Folder: Shared Reports' }).waitFor();
       await browser.getByRole('table', { name: /^Shared Reports: / }).waitFor();
-      assert.equal(await browser.getByRole('heading', { level: 3 }).evaluate((h) => h === document.activeElement), true, 'focus follows into the folder');
+      await waitForFocus(browser.getByRole('heading', { level: 3 }), 'focus follows into the folder');
       await browser.getByRole('button', { name: `Pick ${report.name}`, exact: true }).click();
       expect([report]);
 
@@ -270,7 +270,7 @@ for (const dialect of dialects()) {
       await create.getByRole('button', { name: `Create package of ${expected.size} objects` }).click();
       const status = page.getByTestId('creation-status').filter({ hasText: /^Created: builder package\./ });
       await status.waitFor();
-      assert.equal(await status.evaluate((p) => p === document.activeElement), true, 'the result takes the focus');
+      await waitForFocus(status, 'the result takes the focus');
       await shot('created');
       await create.getByRole('link', { name: 'Open builder package' }).click();
       await page.getByRole('heading', { level: 1, name: 'Migration: builder package' }).waitFor();

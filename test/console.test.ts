@@ -11,7 +11,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { startTestServer, ADMIN_PASSWORD, type TestServer } from './support/server.js';
 import { MIGRATIONS, json, waitForMigration } from './support/migrations.js';
 import { serveConsoleFrom } from '../src/api/routes/console.js';
-import { ARTIFACTS, browserSkip, launchBrowser, requireBuiltConsole } from './support/browser.js';
+import { ARTIFACTS, browserSkip, launchBrowser, requireBuiltConsole, waitForFocus } from './support/browser.js';
 import { TUTORIAL_PROJECT_ID } from '../src/domain/objects.js';
 import { readPackageHeader } from '../src/domain/mmp/index.js';
 import { packageOfSize } from './support/packages.js';
@@ -170,7 +170,7 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     const packages = page.getByRole('heading', { level: 1, name: 'Packages' });
     await packages.waitFor();
-    assert.equal(await packages.evaluate((h) => h === document.activeElement), true, 'after sign-in, focus is on the page heading');
+    await waitForFocus(packages, 'after sign-in, focus is on the page heading');
     const token = await page.evaluate(() => sessionStorage.getItem('packstore.authToken'));
     assert.ok(token && token.length > 20, 'the token lives in sessionStorage');
     assert.ok(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Packages' }).getAttribute('aria-current'));
@@ -181,7 +181,7 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     await page.getByRole('heading', { level: 1, name: 'Packages' }).waitFor();
     await page.keyboard.press('Tab');
     const skip = page.getByRole('link', { name: 'Skip to main content' });
-    assert.equal(await skip.evaluate((a) => a === document.activeElement), true);
+    await waitForFocus(skip, 'the first Tab reaches the skip link');
     await page.keyboard.press('Enter');
     // The browser moves the focus to a link's fragment target when it next updates the page, not in the key's event: wait for it.
     await page.waitForFunction(() => document.activeElement?.id === 'main');
@@ -268,7 +268,7 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Migrations' }).click();
     await page.getByRole('heading', { level: 1, name: 'Migrations' }).waitFor();
-    assert.equal(await page.getByRole('heading', { level: 1 }).evaluate((h) => h === document.activeElement), true, 'focus moves to the new page');
+    await waitForFocus(page.getByRole('heading', { level: 1 }), 'focus moves to the new page');
     await page
       .getByRole('row', { name: /console package/ })
       .getByTestId('import-status')
@@ -323,14 +323,10 @@ describe('web console in Chromium [sqlite]', { skip: browserSkip }, () => {
     const deleteBig = page.getByRole('button', { name: 'Delete big' });
     await deleteBig.click();
     const dialog = page.getByRole('dialog', { name: 'Delete big?' });
-    assert.equal(
-      await dialog.getByRole('button', { name: 'Cancel' }).evaluate((b) => b === document.activeElement),
-      true,
-      'the dialog opens on its harmless choice',
-    );
+    await waitForFocus(dialog.getByRole('button', { name: 'Cancel' }), 'the dialog opens on its harmless choice');
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    assert.equal(await deleteBig.evaluate((b) => b === document.activeElement), true, 'Escape closes the dialog and focus goes back');
+    await waitForFocus(deleteBig, 'Escape closes the dialog and focus goes back');
     await deleteBig.press('Enter');
     await dialog.getByRole('button', { name: 'Delete package' }).click();
     await page.getByText('No uploaded packages yet.').waitFor();

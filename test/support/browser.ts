@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { CONSOLE_DIST } from '../../src/api/routes/console.js';
 
 /** Debian's chromium, driven by playwright-core: the console tests run in a real browser. */
@@ -41,4 +41,18 @@ export async function launchBrowser(workDir: string, viewport = { width: 1280, h
   const page = context.pages()[0] ?? (await context.newPage());
   page.setDefaultTimeout(20_000);
   return { context, page };
+}
+
+/**
+ * Waits until the element has the focus, and fails saying `what` if it never does (within 5 s). Focus moves in
+ * the page's own time: a dialog hands it back as it closes, which may be a frame after it is hidden.
+ */
+export async function waitForFocus(locator: Locator, what: string): Promise<void> {
+  const has = () => locator.evaluate((element) => element === document.activeElement);
+  const element = await locator.elementHandle();
+  await locator
+    .page()
+    .waitForFunction((e) => e === document.activeElement, element, { timeout: 5_000 })
+    .catch(() => undefined);
+  if (!(await has())) throw new Error(`${what}: the focus is elsewhere`);
 }
