@@ -100,5 +100,27 @@ describe('field paths in package errors', () => {
     assert.throws(() => checkHeader(new FieldCheck('header.json'), { ...header, creator: { id: newGuid() } }), {
       message: 'header.json: creator.name must be a string',
     });
+    const valid = { ...header, settings: { ...header.settings, objectActions: [] } };
+    const failures = [
+      { ...valid, undoOf: { packageId: newGuid(), importId: 'x' } },
+      { ...valid, sourceEnvironment: { id: '', name: 'source' } },
+      { ...valid, settings: { ...valid.settings, objectTypeActions: [{ type: 4, action: 'nope' }] } },
+      { ...valid, settings: { ...valid.settings, folderActions: [{ id: newGuid(), action: 'replace', more: 1 }] } },
+      valid,
+    ].map((h) => {
+      try {
+        checkHeader(new FieldCheck('header.json'), h);
+        return 'no failure';
+      } catch (error) {
+        return (error as Error).message.replace(/ (must|is) .*/, '');
+      }
+    });
+    assert.deepEqual(failures, [
+      'header.json: undoOf.importId',
+      'header.json: sourceEnvironment.id',
+      'header.json: settings.objectTypeActions[0].action',
+      'header.json: settings.folderActions[0].more',
+      'no failure',
+    ]);
   });
 });

@@ -29,7 +29,7 @@ export function itemOf(path: FieldPath, index: number): FieldPath {
 }
 
 /** The path of `child` (a key, or a path of keys) under `path`. */
-export function join(path: FieldPath, child: FieldPath): FieldPath {
+function join(path: FieldPath, child: FieldPath): FieldPath {
   return path === '' ? child : new Subpath(path, child);
 }
 

@@ -1,5 +1,5 @@
 import { parseLibraryDate } from '../dates.js';
-import { type FieldCheck, type FieldPath, join, present } from './fields.js';
+import { type FieldCheck, present } from './fields.js';
 import { FIELD_LIMITS } from './limits.js';
 import { MMP_FORMAT_VERSION, MMP_OLDEST_READABLE_FORMAT, type PackageHeader, type PackageSettings } from './types.js';
 import { ACL_ON_NEW, ACL_ON_REPLACING, CONFLICT_ACTIONS, PACKAGE_PURPOSES, PACKAGE_TYPES } from './vocabulary.js';
@@ -61,87 +61,89 @@ export function checkHeader(check: FieldCheck, value: unknown): PackageHeader {
     purpose: check.oneOf(raw.purpose, 'purpose', PACKAGE_PURPOSES),
     name: check.string(raw.name, 'name', FIELD_LIMITS.nameChars),
     createdAt,
-    creator: checkNamed(check, raw.creator, 'creator', true),
-    sourceEnvironment: checkNamed(check, raw.sourceEnvironment, 'sourceEnvironment', false),
-    settings: checkSettings(check, raw.settings, 'settings'),
+    creator: checkNamed(check.within('creator'), raw.creator, true),
+    sourceEnvironment: checkNamed(check.within('sourceEnvironment'), raw.sourceEnvironment, false),
+    settings: checkSettings(check.within('settings'), raw.settings),
     ...present(
       'sourceProject',
-      check.optional(raw.sourceProject, (v) => checkNamed(check, v, 'sourceProject', true)),
+      check.optional(raw.sourceProject, (v) => checkNamed(check.within('sourceProject'), v, true)),
     ),
     ...present(
       'undoOf',
-      check.optional(raw.undoOf, (v) => checkUndoOf(check, v)),
+      check.optional(raw.undoOf, (v) => checkUndoOf(check.within('undoOf'), v)),
     ),
   };
 }
 
+// Each check below is given the value's own check (`within` its path), and names fields relative to it.
+
 function checkUndoOf(check: FieldCheck, value: unknown): NonNullable<PackageHeader['undoOf']> {
-  const raw = check.fields(value, 'undoOf', ['packageId', 'importId']);
-  return { packageId: check.guid(raw.packageId, 'undoOf.packageId'), importId: check.guid(raw.importId, 'undoOf.importId') };
+  const raw = check.fields(value, '', ['packageId', 'importId']);
+  return { packageId: check.guid(raw.packageId, 'packageId'), importId: check.guid(raw.importId, 'importId') };
 }
 
 /** `{id, name}`: a GUID id for users and projects, a URL for environments. */
-function checkNamed(check: FieldCheck, value: unknown, path: FieldPath, guidId: boolean): { id: string; name: string } {
-  const raw = check.fields(value, path, ['id', 'name']);
-  const idPath = join(path, 'id');
+function checkNamed(check: FieldCheck, value: unknown, guidId: boolean): { id: string; name: string } {
+  const raw = check.fields(value, '', ['id', 'name']);
   return {
-    id: guidId ? check.guid(raw.id, idPath) : check.nonEmptyString(raw.id, idPath, FIELD_LIMITS.environmentIdChars),
-    name: check.string(raw.name, join(path, 'name'), FIELD_LIMITS.nameChars),
+    id: guidId ? check.guid(raw.id, 'id') : check.nonEmptyString(raw.id, 'id', FIELD_LIMITS.environmentIdChars),
+    name: check.string(raw.name, 'name', FIELD_LIMITS.nameChars),
   };
 }
 
-function checkSettings(check: FieldCheck, value: unknown, path: FieldPath): PackageSettings {
-  const raw = check.fields(value, path, SETTINGS_FIELDS);
-  const at = (key: string) => join(path, key);
+function checkSettings(check: FieldCheck, value: unknown): PackageSettings {
+  const raw = check.fields(value, '', SETTINGS_FIELDS);
   const items = FIELD_LIMITS.listItems;
   return {
-    defaultAction: check.oneOf(raw.defaultAction, at('defaultAction'), CONFLICT_ACTIONS),
-    aclOnReplacingObjects: check.oneOf(raw.aclOnReplacingObjects, at('aclOnReplacingObjects'), ACL_ON_REPLACING),
-    aclOnNewObjects: check.each(raw.aclOnNewObjects, at('aclOnNewObjects'), items, (v, p) => check.oneOf(v, p, ACL_ON_NEW)),
+    defaultAction: check.oneOf(raw.defaultAction, 'defaultAction', CONFLICT_ACTIONS),
+    aclOnReplacingObjects: check.oneOf(raw.aclOnReplacingObjects, 'aclOnReplacingObjects', ACL_ON_REPLACING),
+    aclOnNewObjects: check.each(raw.aclOnNewObjects, 'aclOnNewObjects', items, (v, p) => check.oneOf(v, p, ACL_ON_NEW)),
     ...present(
       'updateSchema',
-      check.optional(raw.updateSchema, (v) => check.each(v, at('updateSchema'), items, (item, p) => check.string(item, p, FIELD_LIMITS.keywordChars))),
+      check.optional(raw.updateSchema, (v) => check.each(v, 'updateSchema', items, (item, p) => check.string(item, p, FIELD_LIMITS.keywordChars))),
     ),
     ...present(
       'validateDependencies',
-      check.optional(raw.validateDependencies, (v) => check.boolean(v, at('validateDependencies'))),
+      check.optional(raw.validateDependencies, (v) => check.boolean(v, 'validateDependencies')),
     ),
     ...present(
       'folderActions',
-      check.optional(raw.folderActions, (v) => checkIdActions(check, v, at('folderActions'))),
+      check.optional(raw.folderActions, (v) => checkIdActions(check, v, 'folderActions')),
     ),
     ...present(
       'objectTypeActions',
-      check.optional(raw.objectTypeActions, (v) => check.each(v, at('objectTypeActions'), items, (item, p) => checkTypeAction(check, item, p))),
+      check.optional(raw.objectTypeActions, (v) => check.each(v, 'objectTypeActions', items, (item, p) => checkTypeAction(check.within(p), item))),
     ),
     ...present(
       'objectActions',
-      check.optional(raw.objectActions, (v) => checkIdActions(check, v, at('objectActions'))),
+      check.optional(raw.objectActions, (v) => checkIdActions(check, v, 'objectActions')),
     ),
     ...present(
       'translationAction',
-      check.optional(raw.translationAction, (v) => check.string(v, at('translationAction'), FIELD_LIMITS.keywordChars)),
+      check.optional(raw.translationAction, (v) => check.string(v, 'translationAction', FIELD_LIMITS.keywordChars)),
     ),
   };
 }
 
 type TypeAction = NonNullable<PackageSettings['objectTypeActions']>[number];
 
-function checkTypeAction(check: FieldCheck, value: unknown, path: FieldPath): TypeAction {
-  const row = check.fields(value, path, ['type', 'subtype', 'action']);
+function checkTypeAction(check: FieldCheck, value: unknown): TypeAction {
+  const row = check.fields(value, '', ['type', 'subtype', 'action']);
   return {
-    type: check.integer(row.type, join(path, 'type'), 0, Number.MAX_SAFE_INTEGER),
+    type: check.integer(row.type, 'type', 0, Number.MAX_SAFE_INTEGER),
     ...present(
       'subtype',
-      check.optional(row.subtype, (s) => check.integer(s, join(path, 'subtype'), 0, Number.MAX_SAFE_INTEGER)),
+      check.optional(row.subtype, (s) => check.integer(s, 'subtype', 0, Number.MAX_SAFE_INTEGER)),
     ),
-    action: check.oneOf(row.action, join(path, 'action'), CONFLICT_ACTIONS),
+    action: check.oneOf(row.action, 'action', CONFLICT_ACTIONS),
   };
 }
 
-function checkIdActions(check: FieldCheck, value: unknown, path: FieldPath): Array<{ id: string; action: PackageSettings['defaultAction'] }> {
+/** A list of `{id, action}` at `path` of `check`. */
+function checkIdActions(check: FieldCheck, value: unknown, path: string): Array<{ id: string; action: PackageSettings['defaultAction'] }> {
   return check.each(value, path, FIELD_LIMITS.listItems, (item, p) => {
-    const row = check.fields(item, p, ['id', 'action']);
-    return { id: check.guid(row.id, join(p, 'id')), action: check.oneOf(row.action, join(p, 'action'), CONFLICT_ACTIONS) };
+    const at = check.within(p);
+    const row = at.fields(item, '', ['id', 'action']);
+    return { id: at.guid(row.id, 'id'), action: at.oneOf(row.action, 'action', CONFLICT_ACTIONS) };
   });
 }
