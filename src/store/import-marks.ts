@@ -10,6 +10,9 @@ const ROWS_PER_INSERT = 500;
 /** Rows checked at a time: a check over a million rows would hold the event loop for seconds on SQLite. */
 const ROWS_PER_CHECK = 5_000;
 
+/** A mark as it is inserted: its number in package order, then its ids. */
+type MarkRow = readonly [number, ...string[]];
+
 /** A deleted object that objects of the project still use. */
 export interface BlockedDelete {
   id: string;
@@ -38,13 +41,15 @@ export class ImportMarks {
     private readonly trx: Kysely<Database>,
     private readonly needs: RawBuilder<unknown>,
     private readonly deletes: RawBuilder<unknown>,
+    private readonly postgres: boolean,
   ) {
     this.objects = new MetadataRepository(trx);
   }
 
   /** Starts the marks of one import; call it inside the import's transaction. */
   static async open(trx: Kysely<Database>): Promise<ImportMarks> {
-    const schema = trx.getExecutor().adapter instanceof PostgresAdapter ? 'pg_temp' : 'temp';
+    const postgres = trx.getExecutor().adapter instanceof PostgresAdapter;
+    const schema = postgres ? 'pg_temp' : 'temp';
     const needs = sql.table(`${schema}.import_needs`);
     const deletes = sql.table(`${schema}.import_deletes`);
     // Neither can be left by an earlier transaction of the connection (commit or rollback drops them); this is cheap insurance.
@@ -52,7 +57,7 @@ export class ImportMarks {
     await sql`DROP TABLE IF EXISTS ${deletes}`.execute(trx);
     await sql`CREATE TEMP TABLE import_needs (seq integer PRIMARY KEY, id text NOT NULL UNIQUE, by_id text NOT NULL)`.execute(trx);
     await sql`CREATE TEMP TABLE import_deletes (seq integer PRIMARY KEY, id text NOT NULL UNIQUE)`.execute(trx);
-    return new ImportMarks(trx, needs, deletes);
+    return new ImportMarks(trx, needs, deletes, postgres);
   }
 
   /** Objects the import needs once it is done (used, or folders); the first object that needs an id is the one named. */
@@ -62,16 +67,27 @@ export class ImportMarks {
     for (const r of requirements) if (!byFirst.has(r.id)) byFirst.set(r.id, r.by.id);
     const firsts = [...byFirst];
     for (let at = 0; at < firsts.length; at += ROWS_PER_INSERT) {
-      const rows = firsts.slice(at, at + ROWS_PER_INSERT).map(([id, byId]) => sql`(${this.needCount++}, ${id}, ${byId})`);
-      await sql`INSERT INTO ${this.needs} (seq, id, by_id) VALUES ${sql.join(rows)} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
+      const rows = firsts.slice(at, at + ROWS_PER_INSERT).map(([id, byId]): MarkRow => [this.needCount++, id, byId]);
+      await sql`INSERT INTO ${this.needs} (seq, id, by_id) ${this.source(rows)} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
     }
   }
 
   async deleted(ids: readonly string[]): Promise<void> {
     for (let at = 0; at < ids.length; at += ROWS_PER_INSERT) {
-      const rows = ids.slice(at, at + ROWS_PER_INSERT).map((id) => sql`(${this.deleteCount++}, ${id})`);
-      await sql`INSERT INTO ${this.deletes} (seq, id) VALUES ${sql.join(rows)} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
+      const rows = ids.slice(at, at + ROWS_PER_INSERT).map((id): MarkRow => [this.deleteCount++, id]);
+      await sql`INSERT INTO ${this.deletes} (seq, id) ${this.source(rows)} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
     }
+  }
+
+  /** Rows of a number and ids as an INSERT's source: unnested arrays on PostgreSQL (see `insertRows`), VALUES on SQLite. */
+  private source(rows: readonly MarkRow[]): RawBuilder<unknown> {
+    if (!this.postgres) return sql`VALUES ${sql.join(rows.map((row) => sql`(${sql.join(row)})`))}`;
+    const width = rows[0]?.length ?? 0;
+    const arrays = Array.from({ length: width }, (_, column) => {
+      const values = rows.map((row) => row[column]);
+      return column === 0 ? sql`${values}::integer[]` : sql`${values}::text[]`;
+    });
+    return sql`SELECT * FROM unnest(${sql.join(arrays)})`;
   }
 
   /** The first need, in package order, that the project does not hold now (never written, or deleted). */

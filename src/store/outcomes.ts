@@ -1,11 +1,24 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
+import type { ImportOutcomesTable } from './db/migration-tables.js';
 import type { Database } from './db/schema.js';
 import type { ObjectOutcome } from '../domain/migrations/records.js';
 import { EMPTY_SUMMARY, summarize, summaryOf, type ReportQuery, type ReportSort, type ReportSummary } from '../domain/migrations/report.js';
 import { contains } from './sql-like.js';
+import { insertRows, type ColumnTypes } from './db/insert-rows.js';
 
 /** Rows per INSERT: well under either dialect's limit on bound parameters (9 a row). */
 const ROWS_PER_INSERT = 500;
+const OUTCOME_TYPES: ColumnTypes<Insertable<ImportOutcomesTable>> = {
+  import_id: 'varchar',
+  seq: 'integer',
+  object_id: 'varchar',
+  type: 'integer',
+  name: 'text',
+  conflict: 'varchar',
+  action: 'varchar',
+  target_id: 'varchar',
+  message: 'text',
+};
 
 const ORDER: Record<ReportSort, { column: 'seq' | 'name' | 'type' | 'action' | 'conflict'; direction: 'asc' | 'desc' }> = {
   package: { column: 'seq', direction: 'asc' },
@@ -49,7 +62,7 @@ export class OutcomeRepository {
         target_id: o.targetId ?? null,
         message: o.message ?? null,
       }));
-      await this.db.insertInto('import_outcomes').values(rows).execute();
+      await insertRows(this.db, 'import_outcomes', OUTCOME_TYPES, rows).execute();
     }
   }
 

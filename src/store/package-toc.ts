@@ -1,9 +1,23 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { ConflictAction, ContentLevel, TocRow } from '../domain/mmp/types.js';
 import type { Database } from './db/schema.js';
+import type { PackageTocTable } from './db/migration-tables.js';
+import { insertRows, type ColumnTypes } from './db/insert-rows.js';
 
 /** Rows per INSERT: well under either dialect's limit on bound parameters (10 a row). */
 const ROWS_PER_INSERT = 500;
+const TOC_TYPES: ColumnTypes<Insertable<PackageTocTable>> = {
+  package_id: 'varchar',
+  seq: 'integer',
+  object_id: 'varchar',
+  type: 'integer',
+  subtype: 'integer',
+  name: 'text',
+  version: 'varchar',
+  action: 'varchar',
+  explicit_included: 'integer',
+  level: 'varchar',
+};
 /** Rows per read of a whole toc. */
 const ROWS_PER_READ = 5_000;
 
@@ -38,9 +52,7 @@ export class PackageTocRepository {
       }));
       // Two imports of one package may write its rows at once (a package imported again, nodes in parallel): the
       // rows of one package's bytes are the same, so a row already there stays.
-      await this.db
-        .insertInto('package_toc')
-        .values(values)
+      await insertRows(this.db, 'package_toc', TOC_TYPES, values)
         .onConflict((oc) => oc.columns(['package_id', 'seq']).doNothing())
         .execute();
     }

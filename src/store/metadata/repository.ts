@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PostgresAdapter, sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from '../db/schema.js';
-import type { ObjectsTable, ProjectsTable } from '../db/metadata-tables.js';
+import type { ObjectsTable, ObjectUsesTable, ProjectsTable } from '../db/metadata-tables.js';
+import { insertRows, type ColumnTypes } from '../db/insert-rows.js';
 import type { AclEntry, MetadataObject, ProjectRecord } from '../../domain/objects.js';
 import { canonicalJson } from '../../domain/canonical-json.js';
 import type { AclSet } from '../../domain/search/visibility.js';
@@ -17,27 +18,35 @@ const MAX_BIND_PARAMETERS = 30_000;
 const USES_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / 3);
 /** Rows of each index SQLite's ANALYZE reads (PRAGMA analysis_limit): enough for its estimates. */
 const SQLITE_ANALYSIS_ROWS = 1000;
-/** Every column of an object row but its key: what replacing an object may change (a record, so that none is forgotten). */
-const REPLACED: Record<Exclude<keyof ObjectsTable, 'project_id' | 'id'>, true> = {
-  type: true,
-  subtype: true,
-  name: true,
-  description: true,
-  folder_id: true,
-  version: true,
-  date_created: true,
-  date_modified: true,
-  owner_id: true,
-  owner_name: true,
-  acl: true,
-  definition: true,
-  uses: true,
-  hidden: true,
-  acl_key: true,
+/**
+ * Every column of an object row, with its PostgreSQL type (a bulk insert's arrays are cast to it); a record, so
+ * that none is forgotten. All but the key are what replacing an object may change.
+ */
+const OBJECT_TYPES: ColumnTypes<ObjectsTable> = {
+  project_id: 'varchar',
+  id: 'varchar',
+  type: 'integer',
+  subtype: 'integer',
+  name: 'text',
+  description: 'text',
+  folder_id: 'varchar',
+  version: 'varchar',
+  date_created: 'bigint',
+  date_modified: 'bigint',
+  owner_id: 'varchar',
+  owner_name: 'text',
+  acl: 'text',
+  definition: 'text',
+  uses: 'text',
+  hidden: 'integer',
+  acl_key: 'varchar',
 };
-const REPLACED_COLUMNS = Object.keys(REPLACED) as (keyof typeof REPLACED)[];
-const OBJECT_COLUMN_NAMES = ['project_id' as const, 'id' as const, ...REPLACED_COLUMNS];
+const OBJECT_COLUMN_NAMES = Object.keys(OBJECT_TYPES) as (keyof ObjectsTable)[];
+const REPLACED_COLUMNS = OBJECT_COLUMN_NAMES.filter(
+  (column): column is Exclude<keyof ObjectsTable, 'project_id' | 'id'> => column !== 'project_id' && column !== 'id',
+);
 const OBJECT_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / OBJECT_COLUMN_NAMES.length);
+const USES_TYPES: ColumnTypes<ObjectUsesTable> = { project_id: 'varchar', object_id: 'varchar', used_id: 'varchar' };
 
 /** An object as a dependency walk sees it: what it uses, where it lives, and which ACL guards it. */
 export interface ObjectLinks {
@@ -369,24 +378,16 @@ export class MetadataRepository {
    * new): replacing unchanged objects, the common case of a re-import, leaves object_uses alone.
    */
   private async upsertChunk(projectId: string, rows: ObjectsTable[]): Promise<void> {
-    const previous = await this.db
-      .selectFrom('objects')
-      .select(['id', 'uses'])
-      .where('project_id', '=', projectId)
-      .where(
-        'id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .execute();
-    const previousUses = new Map(previous.map((p) => [p.id, p.uses]));
+    const previousUses = new Map<string, string>();
+    const ids = rows.map((r) => r.id);
+    for await (const previous of this.rowsById(projectId, ids, ['id', 'uses'] as const)) for (const p of previous) previousUses.set(p.id, p.uses);
     await this.insertAclSets(rows);
     await this.insertObjectRows(rows);
     const rewritten = rows.filter((r) => previousUses.get(r.id) !== r.uses);
     const replaced = rewritten.filter((r) => previousUses.has(r.id)).map((r) => r.id);
     if (replaced.length > 0) await this.deleteUses(projectId, replaced);
     const edges = rewritten.flatMap((r) => (JSON.parse(r.uses) as string[]).map((used) => ({ project_id: projectId, object_id: r.id, used_id: used })));
-    for (const chunk of chunks(edges, USES_ROWS_PER_INSERT)) await this.db.insertInto('object_uses').values(chunk).execute();
+    for (const chunk of chunks(edges, USES_ROWS_PER_INSERT)) await insertRows(this.db, 'object_uses', USES_TYPES, chunk).execute();
   }
 
   private async insertAclSets(rows: ObjectsTable[]): Promise<void> {
@@ -406,9 +407,7 @@ export class MetadataRepository {
    * largest cost.
    */
   private async insertObjectRows(rows: ObjectsTable[]): Promise<void> {
-    await this.db
-      .insertInto('objects')
-      .values(rows)
+    await insertRows(this.db, 'objects', OBJECT_TYPES, rows)
       .onConflict((oc) =>
         oc
           .columns(['project_id', 'id'])
