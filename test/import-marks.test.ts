@@ -19,7 +19,7 @@ async function rolledBack(s: TestServer, fn: (marks: ImportMarks, repo: Metadata
   const rollback = new Error('rollback');
   await assert.rejects(
     s.server.env.ctx.database.db.transaction().execute(async (trx) => {
-      await fn(await ImportMarks.open(trx), await MetadataRepository.forLongTransaction(trx));
+      await fn(await ImportMarks.open(trx), MetadataRepository.forLongTransaction(trx));
       throw rollback;
     }),
     (error) => error === rollback,

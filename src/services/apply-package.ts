@@ -125,7 +125,7 @@ export async function applyPackage(options: ApplyOptions): Promise<ApplyResult> 
   let result: ApplyResult | undefined;
   try {
     await options.db.transaction().execute(async (trx) => {
-      const repo = await MetadataRepository.forLongTransaction(trx);
+      const repo = MetadataRepository.forLongTransaction(trx);
       const outcomes: ObjectOutcome[] = [];
       let objects = 0;
       const marks = await ImportMarks.open(trx);

@@ -31,7 +31,7 @@ export function undoImportHandler(deps: ServiceDeps): JobHandler {
         throw new PackageFormatError(`${undo.path} is not the undo package of import ${record.import.id}.`);
       }
       await deps.db.transaction().execute(async (trx) => {
-        const repo = await MetadataRepository.forLongTransaction(trx);
+        const repo = MetadataRepository.forLongTransaction(trx);
         const marks = await ImportMarks.open(trx);
         for await (const page of reader.entries()) {
           const current = await repo.getObjects(

@@ -3,15 +3,13 @@ import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './db/schema.js';
 import type { Requirement } from '../domain/engine/plan.js';
 import { MetadataRepository } from './metadata/repository.js';
+import { unnested, type Column } from './db/insert-rows.js';
 
 /** Rows per INSERT: three parameters a row, well under either dialect's limit on bound parameters. */
 const ROWS_PER_INSERT = 500;
 
 /** Rows checked at a time: a check over a million rows would hold the event loop for seconds on SQLite. */
 const ROWS_PER_CHECK = 5_000;
-
-/** A mark as it is inserted: its number in package order, then its ids. */
-type MarkRow = readonly [number, ...string[]];
 
 /** A deleted object that objects of the project still use. */
 export interface BlockedDelete {
@@ -67,27 +65,29 @@ export class ImportMarks {
     for (const r of requirements) if (!byFirst.has(r.id)) byFirst.set(r.id, r.by.id);
     const firsts = [...byFirst];
     for (let at = 0; at < firsts.length; at += ROWS_PER_INSERT) {
-      const rows = firsts.slice(at, at + ROWS_PER_INSERT).map(([id, byId]): MarkRow => [this.needCount++, id, byId]);
-      await sql`INSERT INTO ${this.needs} (seq, id, by_id) ${this.source(rows)} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
+      const slice = firsts.slice(at, at + ROWS_PER_INSERT);
+      await this.insert(this.needs, {
+        seq: { type: 'integer', values: slice.map(() => this.needCount++) },
+        id: { type: 'text', values: slice.map(([id]) => id) },
+        by_id: { type: 'text', values: slice.map(([, byId]) => byId) },
+      });
     }
   }
 
   async deleted(ids: readonly string[]): Promise<void> {
     for (let at = 0; at < ids.length; at += ROWS_PER_INSERT) {
-      const rows = ids.slice(at, at + ROWS_PER_INSERT).map((id): MarkRow => [this.deleteCount++, id]);
-      await sql`INSERT INTO ${this.deletes} (seq, id) ${this.source(rows)} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
+      const slice = ids.slice(at, at + ROWS_PER_INSERT);
+      await this.insert(this.deletes, { seq: { type: 'integer', values: slice.map(() => this.deleteCount++) }, id: { type: 'text', values: slice } });
     }
   }
 
-  /** Rows of a number and ids as an INSERT's source: unnested arrays on PostgreSQL (see `insertRows`), VALUES on SQLite. */
-  private source(rows: readonly MarkRow[]): RawBuilder<unknown> {
-    if (!this.postgres) return sql`VALUES ${sql.join(rows.map((row) => sql`(${sql.join(row)})`))}`;
-    const width = rows[0]?.length ?? 0;
-    const arrays = Array.from({ length: width }, (_, column) => {
-      const values = rows.map((row) => row[column]);
-      return column === 0 ? sql`${values}::integer[]` : sql`${values}::text[]`;
-    });
-    return sql`SELECT * FROM unnest(${sql.join(arrays)})`;
+  /** Inserts marks given as named columns of equal length (unnested arrays on PostgreSQL, VALUES on SQLite); an id marked already keeps its first mark. */
+  private async insert(table: RawBuilder<unknown>, columns: Record<string, Column>): Promise<void> {
+    const names = Object.keys(columns);
+    const values = Object.values(columns);
+    const rows = () => Array.from({ length: values[0]?.values.length ?? 0 }, (_, row) => sql`(${sql.join(values.map((column) => column.values[row]))})`);
+    const source = this.postgres ? unnested(values) : sql`VALUES ${sql.join(rows())}`;
+    await sql`INSERT INTO ${table} (${sql.join(names.map((name) => sql.ref(name)))}) ${source} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
   }
 
   /** The first need, in package order, that the project does not hold now (never written, or deleted). */

@@ -11,7 +11,7 @@ import { StoredObject, toObject } from './object-rows.js';
 
 /** Ids per IN (...) list: far below every dialect's bind-parameter limit. */
 const ID_CHUNK = 500;
-/** Ids per `= any($1)` array on PostgreSQL: one parameter, one statement shape, whatever the count. */
+/** Ids per `= any(…)` array on PostgreSQL (`byIds`). */
 const ID_ARRAY_CHUNK = 5000;
 /** Bind parameters per multi-row INSERT: SQLite allows 32,766, PostgreSQL 65,535. */
 const MAX_BIND_PARAMETERS = 30_000;
@@ -141,16 +141,8 @@ export class MetadataRepository {
    * A repository for a transaction that writes a whole package. On PostgreSQL the revision's row lock
    * is then held from the bump to the commit only, not while the package is read and written: other
    * writers of the project (an edit through the API) would otherwise wait for the whole import.
-   *
-   * The transaction's statements are also planned once for any value (generic plans), not for each
-   * project id. The statistics predate the transaction: for a project they do not know (a new one, or
-   * one that was empty at the last ANALYZE) PostgreSQL estimates a single row, and each look-up of 500
-   * ids then walked the smallest index on `project_id` through every row the import had written so far
-   * (25 ms a look-up at 50,000 rows, growing with the import: quadratic). Planned for any project, the
-   * look-up takes the primary key.
    */
-  static async forLongTransaction(trx: Kysely<Database>): Promise<MetadataRepository> {
-    if (trx.getExecutor().adapter instanceof PostgresAdapter) await sql`SET LOCAL plan_cache_mode = force_generic_plan`.execute(trx);
+  static forLongTransaction(trx: Kysely<Database>): MetadataRepository {
     return new MetadataRepository(trx, new Set());
   }
 
@@ -166,10 +158,33 @@ export class MetadataRepository {
    * to sample too, which is all its planner needs here.
    */
   async refreshStatistics(): Promise<void> {
-    if (!(this.db.getExecutor().adapter instanceof PostgresAdapter))
-      await sql`PRAGMA analysis_limit = ${sql.raw(String(SQLITE_ANALYSIS_ROWS))}`.execute(this.db);
+    if (!this.postgres) await sql`PRAGMA analysis_limit = ${sql.raw(String(SQLITE_ANALYSIS_ROWS))}`.execute(this.db);
     await sql`ANALYZE objects`.execute(this.db);
     await sql`ANALYZE object_uses`.execute(this.db);
+  }
+
+  /**
+   * `project_id = ? AND <column> IN (…)`, as every look-up and delete by id writes it. On PostgreSQL both go as
+   * one-row subqueries, values the planner does not see, and the ids as one array (one parameter, one statement
+   * shape: an IN list of 500 parameters was parsed and planned on every call). Planned for the values themselves,
+   * a project the statistics have never seen (a new one, or one that was empty at the last ANALYZE: what an import
+   * writes into) is estimated at one row, or the few thousand of a small table, against hundreds of ids: the
+   * smallest index on `project_id` then looked cheaper than the key, and each look-up of an import walked every
+   * row it had written so far (25 ms a look-up at 50,000 rows, growing with it: quadratic). For unknown values
+   * the estimate is a project's share of the table against a few ids, and the key wins.
+   */
+  private byIds(projectId: string, column: 'id' | 'object_id' | 'used_id', ids: readonly string[]) {
+    if (!this.postgres) return sql<boolean>`project_id = ${projectId} AND ${sql.ref(column)} IN (${sql.join(ids)})`;
+    return sql<boolean>`project_id = (SELECT ${projectId}::varchar) AND ${sql.ref(column)} = any((SELECT ${ids}::varchar[])::varchar[])`;
+  }
+
+  /** The distinct ids in chunks for `byIds`. */
+  private idChunks(ids: readonly string[]): string[][] {
+    return chunks([...new Set(ids)], this.postgres ? ID_ARRAY_CHUNK : ID_CHUNK);
+  }
+
+  private get postgres(): boolean {
+    return this.db.getExecutor().adapter instanceof PostgresAdapter;
   }
 
   /** Runs fn on one transaction (all-or-nothing); inside a transaction it simply joins it. */
@@ -246,12 +261,11 @@ export class MetadataRepository {
   /** For each given id that something uses: the ids of the objects using it, sorted. */
   async dependentsOf(projectId: string, ids: readonly string[]): Promise<Map<string, string[]>> {
     const dependents = new Map<string, string[]>();
-    for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
+    for (const chunk of this.idChunks(ids)) {
       const rows = await this.db
         .selectFrom('object_uses')
         .select(['object_id', 'used_id'])
-        .where('project_id', '=', projectId)
-        .where('used_id', 'in', chunk)
+        .where(this.byIds(projectId, 'used_id', chunk))
         .orderBy('used_id')
         .orderBy('object_id')
         .execute();
@@ -282,8 +296,11 @@ export class MetadataRepository {
     await this.transaction(async (repo) => {
       await repo.noteWrite(projectId);
       await repo.deleteUses(projectId, ids);
-      for (const chunk of chunks([...new Set(ids)], ID_CHUNK)) {
-        await repo.db.deleteFrom('objects').where('project_id', '=', projectId).where('id', 'in', chunk).execute();
+      for (const chunk of repo.idChunks(ids)) {
+        await repo.db
+          .deleteFrom('objects')
+          .where(repo.byIds(projectId, 'id', chunk))
+          .execute();
       }
     });
   }
@@ -365,11 +382,12 @@ export class MetadataRepository {
 
   /** The rows of these ids (each once), a chunk of ids at a time. */
   private async *rowsById<C extends keyof ObjectsTable>(projectId: string, ids: readonly string[], columns: readonly C[]) {
-    const postgres = this.db.getExecutor().adapter instanceof PostgresAdapter;
-    for (const chunk of chunks([...new Set(ids)], postgres ? ID_ARRAY_CHUNK : ID_CHUNK)) {
-      const query = this.db.selectFrom('objects').select(columns).where('project_id', '=', projectId);
-      // PostgreSQL parses and plans an IN list of 500 parameters on every call; an array is one parameter.
-      yield await (postgres ? query.where(sql<boolean>`id = any(${chunk}::varchar[])`) : query.where('id', 'in', chunk)).execute();
+    for (const chunk of this.idChunks(ids)) {
+      yield await this.db
+        .selectFrom('objects')
+        .select(columns)
+        .where(this.byIds(projectId, 'id', chunk))
+        .execute();
     }
   }
 
@@ -436,8 +454,11 @@ export class MetadataRepository {
   }
 
   private async deleteUses(projectId: string, objectIds: readonly string[]): Promise<void> {
-    for (const chunk of chunks([...new Set(objectIds)], ID_CHUNK)) {
-      await this.db.deleteFrom('object_uses').where('project_id', '=', projectId).where('object_id', 'in', chunk).execute();
+    for (const chunk of this.idChunks(objectIds)) {
+      await this.db
+        .deleteFrom('object_uses')
+        .where(this.byIds(projectId, 'object_id', chunk))
+        .execute();
     }
   }
 }
