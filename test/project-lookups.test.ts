@@ -41,7 +41,7 @@ if (dialects().includes('postgres')) {
     });
     after(() => s.close());
 
-    it("an import's look-ups of objects and of their users fetch one row an id, not every row it wrote (they stay flat as it grows)", async () => {
+    it("an import's look-ups and deletes of objects and of their users fetch one row an id, not every row it wrote (they stay flat as it grows)", async () => {
       const rollback = new Error('rollback');
       await assert.rejects(
         s.server.env.ctx.database.db.transaction().execute(async (trx) => {
@@ -63,6 +63,18 @@ if (dialects().includes('postgres')) {
           });
           assert.equal(users, LOOKED_UP);
           assert.ok(edgesRead >= LOOKED_UP && edgesRead < 2 * LOOKED_UP, `the look-up of the users of ${LOOKED_UP} objects fetched ${edgesRead} rows`);
+          // Deleting objects finds them, and their edges, by id the same way.
+          const deleted = wanted.slice(0, 50);
+          let edgesDeleted = 0;
+          const objectsDeleted = await fetchedBy(trx, 'objects', async () => {
+            edgesDeleted = await fetchedBy(trx, 'object_uses', () => repo.deleteObjects(NEW_PROJECT, deleted));
+          });
+          assert.ok(
+            objectsDeleted >= deleted.length && objectsDeleted < 2 * deleted.length,
+            `deleting ${deleted.length} objects fetched ${objectsDeleted} rows`,
+          );
+          assert.ok(edgesDeleted < 2 * deleted.length, `deleting the edges of ${deleted.length} objects fetched ${edgesDeleted} rows`);
+          assert.equal((await repo.getStoredObjects(NEW_PROJECT, deleted)).size, 0);
           throw rollback;
         }),
         (error) => error === rollback,

@@ -3,7 +3,7 @@ import { PostgresAdapter, sql, type Kysely, type RawBuilder } from 'kysely';
 import type { Database } from './db/schema.js';
 import type { Requirement } from '../domain/engine/plan.js';
 import { MetadataRepository } from './metadata/repository.js';
-import { unnested, type Column } from './db/insert-rows.js';
+import { rowSource, type Column } from './db/insert-rows.js';
 
 /** Rows per INSERT: three parameters a row, well under either dialect's limit on bound parameters. */
 const ROWS_PER_INSERT = 500;
@@ -83,11 +83,8 @@ export class ImportMarks {
 
   /** Inserts marks given as named columns of equal length (unnested arrays on PostgreSQL, VALUES on SQLite); an id marked already keeps its first mark. */
   private async insert(table: RawBuilder<unknown>, columns: Record<string, Column>): Promise<void> {
-    const names = Object.keys(columns);
-    const values = Object.values(columns);
-    const rows = () => Array.from({ length: values[0]?.values.length ?? 0 }, (_, row) => sql`(${sql.join(values.map((column) => column.values[row]))})`);
-    const source = this.postgres ? unnested(values) : sql`VALUES ${sql.join(rows())}`;
-    await sql`INSERT INTO ${table} (${sql.join(names.map((name) => sql.ref(name)))}) ${source} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
+    const names = sql.join(Object.keys(columns).map((name) => sql.ref(name)));
+    await sql`INSERT INTO ${table} (${names}) ${rowSource(this.postgres, Object.values(columns))} ON CONFLICT (id) DO NOTHING`.execute(this.trx);
   }
 
   /** The first need, in package order, that the project does not hold now (never written, or deleted). */

@@ -23,6 +23,13 @@ export function unnested(columns: readonly Column[]): RawBuilder<unknown> {
   return sql`SELECT * FROM unnest(${sql.join(arrays)})`;
 }
 
+/** Rows given as columns as an INSERT's source: unnested arrays on PostgreSQL (`unnested`), a multi-row VALUES elsewhere. */
+export function rowSource(postgres: boolean, columns: readonly Column[]): RawBuilder<unknown> {
+  if (postgres) return unnested(columns);
+  const rows = Array.from({ length: columns[0]?.values.length ?? 0 }, (_, row) => sql`(${sql.join(columns.map((column) => column.values[row]))})`);
+  return sql`VALUES ${sql.join(rows)}`;
+}
+
 /**
  * An INSERT of many whole rows: unnested arrays on PostgreSQL (`unnested`); a multi-row VALUES on SQLite,
  * which prepares it in microseconds. Rows are whole: a column one leaves out would be NULL on PostgreSQL and its

@@ -152,10 +152,11 @@ export class MetadataRepository {
   }
 
   /**
-   * Refreshes the planner's statistics after a bulk change. Without them, PostgreSQL plans the
-   * `id IN (…)` look-ups of a project that just grew by a million rows as full scans. PostgreSQL
-   * samples; SQLite would read every row of every index (seconds on a million objects) unless told
-   * to sample too, which is all its planner needs here.
+   * Refreshes the planner's statistics after a bulk change: the queries that filter a project by more than
+   * ids (searches, folder listings, a project merge's pages) are planned from them, and a project that just grew
+   * by a million rows would otherwise look empty (the look-ups by id do not depend on them: `byIds`). PostgreSQL
+   * samples; SQLite would read every row of every index (seconds on a million objects) unless told to sample
+   * too, which is all its planner needs here.
    */
   async refreshStatistics(): Promise<void> {
     if (!this.postgres) await sql`PRAGMA analysis_limit = ${sql.raw(String(SQLITE_ANALYSIS_ROWS))}`.execute(this.db);
@@ -175,6 +176,7 @@ export class MetadataRepository {
    */
   private byIds(projectId: string, column: 'id' | 'object_id' | 'used_id', ids: readonly string[]) {
     if (!this.postgres) return sql<boolean>`project_id = ${projectId} AND ${sql.ref(column)} IN (${sql.join(ids)})`;
+    // The outer cast is needed: `= any((SELECT …))` alone is the subquery form, which compares each row with the array.
     return sql<boolean>`project_id = (SELECT ${projectId}::varchar) AND ${sql.ref(column)} = any((SELECT ${ids}::varchar[])::varchar[])`;
   }
 
