@@ -18,7 +18,7 @@ export interface Column {
  * multi-row VALUES has one a value, and PostgreSQL parsed and planned those thousands of parameters for every
  * statement (a page of an import's outcomes took twice as long).
  */
-export function unnested(columns: readonly Column[]): RawBuilder<unknown> {
+function unnested(columns: readonly Column[]): RawBuilder<unknown> {
   const arrays = columns.map(({ type, values }) => sql`${values}::${sql.raw(type)}[]`);
   return sql`SELECT * FROM unnest(${sql.join(arrays)})`;
 }
