@@ -4,7 +4,7 @@ import type { JobHandler, JobLease } from '../jobs/runner.js';
 import type { Job } from '../jobs/queue.js';
 import type { ServiceDeps } from './deps.js';
 import { AccessorService } from './accessors.js';
-import { assertMergeable, contentPages, selectContent, wholeProjectPages } from './package-content.js';
+import { assertMergeable, selectedPages, wholeProjectPages } from './package-content.js';
 import { packagePath } from '../domain/storage-keys.js';
 import { abortStream } from './streams.js';
 import { writePackage } from '../domain/mmp/index.js';
@@ -57,8 +57,7 @@ export function createPackageHandler(deps: ServiceDeps): JobHandler {
         await assertMergeable(deps.metadata, projectId);
         pages = () => wholeProjectPages(deps.metadata, projectId, packageType, pkg.request.settings, accessor);
       } else {
-        const selected = await selectContent(deps.metadata, projectId, pkg.request, accessor);
-        pages = () => contentPages(deps.metadata, projectId, packageType, selected);
+        pages = () => selectedPages(deps.metadata, projectId, packageType, pkg.request, accessor);
       }
       await deps.migrations.updatePackage(pkg, { progress: 10 });
       const blobs = await deps.storage.blobs();

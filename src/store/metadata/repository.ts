@@ -250,16 +250,6 @@ export class MetadataRepository {
     return found;
   }
 
-  /** The ACLs stored under these keys (objects.acl_key). */
-  async aclsByKey(keys: readonly string[]): Promise<Map<string, AclEntry[]>> {
-    const found = new Map<string, AclEntry[]>();
-    for (const chunk of chunks([...new Set(keys)], ID_CHUNK)) {
-      const rows = await this.db.selectFrom('acl_sets').select(['acl_key', 'acl']).where('acl_key', 'in', chunk).execute();
-      for (const row of rows) found.set(row.acl_key, JSON.parse(row.acl) as AclEntry[]);
-    }
-    return found;
-  }
-
   /** For each given id that something uses: the ids of the objects using it, sorted. */
   async dependentsOf(projectId: string, ids: readonly string[]): Promise<Map<string, string[]>> {
     const dependents = new Map<string, string[]>();
