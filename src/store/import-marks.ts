@@ -92,15 +92,15 @@ export class ImportMarks {
     return this.inSlices(this.needCount, async (from, to) => {
       const { rows } = await sql<{ id: string; by_id: string }>`
         SELECT id, by_id FROM ${this.needs} WHERE seq >= ${from} AND seq < ${to} ORDER BY seq`.execute(this.trx);
-      const present = await this.objects.getLinks(
+      const present = await this.objects.getNames(
         projectId,
         rows.map((n) => n.id),
       );
       const missing = rows.find((n) => !present.has(n.id));
       if (!missing) return undefined;
       // The object that needs it was written by the import: its name is in the project.
-      const by = await this.objects.getLinks(projectId, [missing.by_id]);
-      return { by: { id: missing.by_id, name: by.get(missing.by_id)?.name ?? '' }, id: missing.id };
+      const by = await this.objects.getNames(projectId, [missing.by_id]);
+      return { by: { id: missing.by_id, name: by.get(missing.by_id) ?? '' }, id: missing.id };
     });
   }
 

@@ -48,18 +48,6 @@ const REPLACED_COLUMNS = OBJECT_COLUMN_NAMES.filter(
 const OBJECT_ROWS_PER_INSERT = Math.floor(MAX_BIND_PARAMETERS / OBJECT_COLUMN_NAMES.length);
 const USES_TYPES: ColumnTypes<ObjectUsesTable> = { project_id: 'varchar', object_id: 'varchar', used_id: 'varchar' };
 
-/** An object as a dependency walk sees it: what it uses, where it lives, and which ACL guards it. */
-export interface ObjectLinks {
-  id: string;
-  type: number;
-  name: string;
-  folderId: string | null;
-  uses: string[];
-  aclKey: string;
-}
-
-const LINK_COLUMNS = ['id', 'type', 'name', 'folder_id', 'uses', 'acl_key'] as const;
-
 export interface ObjectSearchResult {
   total: number;
   objects: MetadataObject[];
@@ -238,15 +226,10 @@ export class MetadataRepository {
     return found;
   }
 
-  /** What a dependency walk needs of each object, without reading or parsing its ACL and definition. */
-  async getLinks(projectId: string, ids: readonly string[]): Promise<Map<string, ObjectLinks>> {
-    const found = new Map<string, ObjectLinks>();
-    for await (const rows of this.rowsById(projectId, ids, LINK_COLUMNS)) {
-      for (const row of rows) {
-        const uses = JSON.parse(row.uses) as string[];
-        found.set(row.id, { id: row.id, type: Number(row.type), name: row.name, folderId: row.folder_id, uses, aclKey: row.acl_key });
-      }
-    }
+  /** The names of the objects with these ids that the project holds (what the import's dependency check reports). */
+  async getNames(projectId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for await (const rows of this.rowsById(projectId, ids, ['id', 'name'] as const)) for (const row of rows) found.set(row.id, row.name);
     return found;
   }
 
