@@ -1,5 +1,5 @@
-import { createReadStream, type Dir } from 'node:fs';
-import { link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
+import type { Dir } from 'node:fs';
+import { type FileHandle, link, mkdir, open, opendir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { isSafeKey, type BlobListing, type BlobStore, type ByteRange, type PutOptions, type StoredBlob } from './blob-store.js';
 import { BlobExistsError, BlobKeyError, BlobNotFoundError, BlobStoreUnavailableError } from './errors.js';
 import { InsufficientStorageError } from '../../domain/errors.js';
+import { FileBody } from './file-body.js';
 import { meterFor } from './measure.js';
 
 const TEMP_DIR = '.tmp';
@@ -58,9 +59,7 @@ export class LocalDiskBlobStore implements BlobStore {
 
   async get(key: string, options: { range?: ByteRange; signal?: AbortSignal } = {}): Promise<Readable> {
     const file = this.resolve(key);
-    await this.statOrThrow(key, file);
-    const range = options.range;
-    return createReadStream(file, { start: range?.start, end: range?.end, signal: options.signal, highWaterMark: 1024 * 1024 });
+    return new FileBody(await openFile(key, file), options.range, options.signal);
   }
 
   async head(key: string): Promise<Omit<BlobListing, 'key'> | undefined> {
@@ -118,16 +117,20 @@ export class LocalDiskBlobStore implements BlobStore {
     await handle.close();
     await rm(probe, { force: true });
   }
+}
 
-  private async statOrThrow(key: string, file: string): Promise<void> {
-    try {
-      const s = await stat(file);
-      if (!s.isFile()) throw new BlobNotFoundError(key);
-    } catch (error) {
-      if (isMissing(error)) throw new BlobNotFoundError(key);
-      throw error;
-    }
+/** The blob's file, opened: a handle keeps its bytes even if the blob is replaced or deleted while it is read. */
+async function openFile(key: string, file: string): Promise<FileHandle> {
+  let handle: FileHandle;
+  try {
+    handle = await open(file, 'r');
+  } catch (error) {
+    if (isMissing(error)) throw new BlobNotFoundError(key);
+    throw error;
   }
+  if ((await handle.stat()).isFile()) return handle;
+  await handle.close();
+  throw new BlobNotFoundError(key);
 }
 
 /** link() fails when the target exists, atomically; the temporary name is dropped either way. */
