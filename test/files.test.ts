@@ -2,7 +2,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { dialects } from './support/env.js';
 import { packageOfSize } from './support/packages.js';
@@ -285,6 +285,23 @@ for (const dialect of dialects()) {
       const outside = await s.request('GET', url, { token, headers: { Range: `bytes=${n}-` } });
       assert.equal(outside.headers.get('content-range'), `bytes */${n}`);
       await expectLibraryError(outside, 416, 'ERR006');
+    });
+
+    it('answers HEAD with the headers of the download, without reading the file', async () => {
+      const bytes = await packageOfSize(900_000);
+      const file = await uploadedFile(s, token, bytes);
+      const url = `${FILES}/${file.id}/binary`;
+      const get = await s.request('GET', url, { token });
+      await get.arrayBuffer();
+      const bytesRead = async () => Number(/^rchar: (\d+)$/m.exec(await readFile('/proc/self/io', 'utf8'))?.[1]);
+      const before = await bytesRead();
+      const head = await s.request('HEAD', url, { token });
+      const read = (await bytesRead()) - before;
+      assert.equal(head.status, 200);
+      for (const name of ['content-length', 'etag', 'accept-ranges', 'content-disposition']) assert.equal(head.headers.get(name), get.headers.get(name), name);
+      assert.equal(head.headers.get('content-length'), String(bytes.length));
+      assert.equal((await head.arrayBuffer()).byteLength, 0);
+      assert.ok(read < bytes.length / 10, `HEAD read ${read} bytes of a ${bytes.length}-byte file`);
     });
 
     it('lists newest first with offset and limit, and checks them', async () => {

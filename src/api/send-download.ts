@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LibraryError } from '../domain/errors.js';
 import type { Download } from '../services/download.js';
@@ -27,7 +28,8 @@ export async function sendDownload(request: FastifyRequest, reply: FastifyReply,
     });
   }
   const range = wanted.kind === 'part' ? wanted.range : undefined;
-  const body = await download.open(range);
+  // HEAD answers GET's headers: Fastify would read the whole body to throw it away.
+  const body = request.method === 'HEAD' ? Readable.from([]) : await download.open(range);
   reply
     .code(range ? 206 : 200)
     .type('application/octet-stream')
