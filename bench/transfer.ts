@@ -324,32 +324,31 @@ async function main(): Promise<void> {
 
     const uploading = await timed(() => uploadFile(port, `${FILES}/${fileId}/binary`, token, source, size));
     if (uploading.value.status !== 200) throw new Error(`upload answered ${uploading.value.status}: ${uploading.value.body.toString()}`);
-    const checked = await downloadFile(port, `${FILES}/${fileId}/binary`, token, true);
-    if (checked.bytes !== size || checked.sha256 !== hashing.value) throw new Error('the download differs from the package');
-    // Then timed, alternating with the baseline's, DOWNLOAD_RUNS each; the medians are compared.
+    // Each server's first download is checked and not timed; then DOWNLOAD_RUNS of each, alternating which goes
+    // first, and the medians are compared.
     const plain = await plainServer(source);
-    const plainTimes: number[] = [];
-    const downloadTimes: number[] = [];
+    const api = { port, url: `${FILES}/${fileId}/binary`, token, times: [] as number[] };
+    const baseline = { port: plain.port, url: '/', token: '', times: [] as number[] };
+    for (const server of [api, baseline]) {
+      const checked = await downloadFile(server.port, server.url, server.token, true);
+      if (checked.bytes !== size || checked.sha256 !== hashing.value) throw new Error('a download differs from the package');
+    }
     for (let run = 0; run < DOWNLOAD_RUNS; run++) {
-      plainTimes.push((await timed(() => downloadFile(plain.port, '/', ''))).seconds);
-      const downloading = await timed(() => downloadFile(port, `${FILES}/${fileId}/binary`, token));
-      if (downloading.value.bytes !== size) throw new Error('the download is short');
-      downloadTimes.push(downloading.seconds);
+      for (const server of run % 2 === 0 ? [baseline, api] : [api, baseline]) {
+        const downloading = await timed(() => downloadFile(server.port, server.url, server.token));
+        if (downloading.value.bytes !== size) throw new Error('a download is short');
+        server.times.push(downloading.seconds);
+      }
     }
     plain.stop();
     const after = await memoryOf(pid);
-    const plainDownload = {
-      seconds: percentile(
-        plainTimes.sort((a, b) => a - b),
+    const median = (times: number[]) =>
+      percentile(
+        [...times].sort((a, b) => a - b),
         50,
-      ),
-    };
-    const downloading = {
-      seconds: percentile(
-        downloadTimes.sort((a, b) => a - b),
-        50,
-      ),
-    };
+      );
+    const plainDownload = { seconds: median(baseline.times) };
+    const downloading = { seconds: median(api.times) };
 
     // The CLI: `files upload` (hash, then a tus upload), and `transfer` from a second server into this one.
     const home = path.join(work, 'cli');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { createHash, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, truncate } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -9,6 +9,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import type { ByteRange } from '../src/store/blob/blob-store.js';
+import { READ_BYTES, RESPONSE_BUFFERS } from '../src/store/blob/file-body.js';
 import { LocalDiskBlobStore } from '../src/store/blob/local-disk.js';
 
 /** Larger than loopback's socket buffers, so that a client that does not read leaves writes waiting in the server. */
@@ -24,7 +25,8 @@ async function until(ready: () => boolean): Promise<void> {
   while (!ready()) await new Promise((resolve) => setImmediate(resolve));
 }
 
-describe('a stored file sent to an HTTP response', () => {
+// A guard, not a measure: a send that stalls fails the run instead of hanging it.
+describe('a stored file sent to an HTTP response', { timeout: 120_000 }, () => {
   let dir: string;
   let store: LocalDiskBlobStore;
   let content: Buffer;
@@ -88,8 +90,8 @@ describe('a stored file sent to an HTTP response', () => {
   it('reuses a buffer only after the socket has taken its bytes: a client that stops reading gets them intact', async () => {
     const res = await request();
     res.pause();
-    // The kernel's buffers are full and the server's socket holds writes it could not hand over yet.
-    await until(() => (latest?.res.socket?.writableLength ?? 0) > 0);
+    // The kernel's buffers are full and the server's socket holds every buffer the send has.
+    await until(() => (latest?.res.socket?.writableLength ?? 0) >= RESPONSE_BUFFERS * READ_BYTES);
     const got = await readAll(res);
     assert.equal(sha256(got), sha256(content));
   });
@@ -106,6 +108,18 @@ describe('a stored file sent to an HTTP response', () => {
     // The server goes on answering.
     const got = await readAll(await request({ 'x-range': '0-99' }));
     assert.deepEqual(got, content.subarray(0, 100));
+  });
+
+  it('fails, rather than ends short, when the file is cut while it is read', async () => {
+    const key = 'packages/cut.mmp';
+    await store.put(key, Readable.from([content.subarray(0, 3 * READ_BYTES)]));
+    const body = await store.get(key);
+    await truncate(path.join(dir, key), READ_BYTES + 10);
+    const chunks: Buffer[] = [];
+    await assert.rejects(async () => {
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+    }, /the file ended at byte 1048586, before the 3145728 it had when opened/);
+    assert.equal(Buffer.concat(chunks).length, READ_BYTES + 10);
   });
 
   it('reads as any stream when piped elsewhere, or once it has been read from', async () => {

@@ -59,7 +59,8 @@ export class LocalDiskBlobStore implements BlobStore {
 
   async get(key: string, options: { range?: ByteRange; signal?: AbortSignal } = {}): Promise<Readable> {
     const file = this.resolve(key);
-    return new FileBody(await openFile(key, file), options.range, options.signal);
+    const { handle, size } = await openFile(key, file);
+    return new FileBody(handle, size, options.range, options.signal);
   }
 
   async head(key: string): Promise<Omit<BlobListing, 'key'> | undefined> {
@@ -119,8 +120,8 @@ export class LocalDiskBlobStore implements BlobStore {
   }
 }
 
-/** The blob's file, opened: a handle keeps its bytes even if the blob is replaced or deleted while it is read. */
-async function openFile(key: string, file: string): Promise<FileHandle> {
+/** The blob's file, opened, and its size: a handle keeps its bytes even if the blob is replaced or deleted while it is read. */
+async function openFile(key: string, file: string): Promise<{ handle: FileHandle; size: number }> {
   let handle: FileHandle;
   try {
     handle = await open(file, 'r');
@@ -128,7 +129,13 @@ async function openFile(key: string, file: string): Promise<FileHandle> {
     if (isMissing(error)) throw new BlobNotFoundError(key);
     throw error;
   }
-  if ((await handle.stat()).isFile()) return handle;
+  try {
+    const found = await handle.stat();
+    if (found.isFile()) return { handle, size: found.size };
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
   await handle.close();
   throw new BlobNotFoundError(key);
 }
