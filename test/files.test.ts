@@ -302,6 +302,11 @@ for (const dialect of dialects()) {
       assert.equal(head.headers.get('content-length'), String(bytes.length));
       assert.equal((await head.arrayBuffer()).byteLength, 0);
       assert.ok(read < bytes.length / 10, `HEAD read ${read} bytes of a ${bytes.length}-byte file`);
+      // A file whose bytes left the store answers HEAD as it answers GET.
+      await rm(blobPath(s, file));
+      const [gone, goneHead] = [await s.request('GET', url, { token }), await s.request('HEAD', url, { token })];
+      assert.equal(gone.status, 404);
+      assert.equal(goneHead.status, 404);
     });
 
     it('lists newest first with offset and limit, and checks them', async () => {

@@ -28,8 +28,11 @@ export async function sendDownload(request: FastifyRequest, reply: FastifyReply,
     });
   }
   const range = wanted.kind === 'part' ? wanted.range : undefined;
-  // HEAD answers GET's headers: Fastify would read the whole body to throw it away.
-  const body = request.method === 'HEAD' ? Readable.from([]) : await download.open(range);
+  const opened = await download.open(range);
+  // HEAD answers as GET would (a stored file gone from the store is a 404 to both), without the body, which
+  // Fastify would read whole to throw away.
+  if (request.method === 'HEAD') opened.destroy();
+  const body = request.method === 'HEAD' ? Readable.from([]) : opened;
   reply
     .code(range ? 206 : 200)
     .type('application/octet-stream')
